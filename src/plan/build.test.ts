@@ -1,0 +1,95 @@
+import { describe, expect, it } from "vitest";
+import { PlanCycleError } from "../core/errors.js";
+import { validateSpec } from "../spec/validate.js";
+import { buildPlan } from "./build.js";
+
+const shop = validateSpec({
+  name: "shop",
+  environment: "production",
+  services: [
+    { name: "web", image: "acme/web:1", port: 8080, domain: "shop.example.com", dependsOn: ["api"] },
+    { name: "api", image: "acme/api:1", port: 3000, public: false, dependsOn: ["postgres", "redis"] },
+    { name: "worker", kind: "worker", image: "acme/worker:1", dependsOn: ["postgres", "rabbitmq"] },
+  ],
+  databases: [{ name: "postgres", engine: "postgres" }],
+  caches: [{ name: "redis", engine: "redis" }],
+  queues: [{ name: "rabbitmq", engine: "rabbitmq" }],
+  buckets: [{ name: "uploads" }],
+});
+
+const index = (ids: readonly string[]) => new Map(ids.map((id, i) => [id, i]));
+
+describe("buildPlan", () => {
+  it("orders network, data services, services, ingress, monitoring", () => {
+    const plan = buildPlan(shop);
+    const ids = plan.steps.map((s) => s.id);
+    const at = index(ids);
+    const pos = (id: string) => at.get(id) ?? -1;
+    expect(ids[0]).toBe("network");
+    expect(pos("database:postgres")).toBeLessThan(pos("service:api"));
+    expect(pos("cache:redis")).toBeLessThan(pos("service:api"));
+    expect(pos("service:api")).toBeLessThan(pos("service:web"));
+    expect(pos("service:web")).toBeLessThan(pos("ingress:web"));
+    expect(pos("monitoring")).toBe(ids.length - 1);
+    expect(ids).not.toContain("ingress:api");
+    expect(plan.steps.every((s) => s.action === "create")).toBe(true);
+  });
+
+  it("groups independent steps in the same level", () => {
+    const plan = buildPlan(shop);
+    expect(plan.levels[0]).toEqual(["network"]);
+    expect(plan.levels[1]).toEqual(["secrets", "bucket:uploads"]);
+    expect(plan.levels[2]).toEqual(
+      expect.arrayContaining(["database:postgres", "cache:redis", "queue:rabbitmq"]),
+    );
+  });
+
+  it("plans no work for an unchanged spec, and updates only what changed", () => {
+    expect(buildPlan(shop, shop).steps.every((s) => s.action === "noop")).toBe(true);
+    const changed = validateSpec({
+      ...shop,
+      services: shop.services.map((s) => (s.name === "api" ? { ...s, image: "acme/api:2" } : s)),
+    });
+    const plan = buildPlan(changed, shop);
+    const api = plan.steps.find((s) => s.id === "service:api");
+    expect(api?.action).toBe("update");
+    expect(api?.fields).toEqual(["image"]);
+    expect(plan.steps.filter((s) => s.action !== "noop").map((s) => s.id)).toEqual(["service:api"]);
+  });
+
+  it("removes ingress before the service and the service before its data", () => {
+    const smaller = validateSpec({
+      ...shop,
+      services: shop.services.filter((s) => s.name === "worker"),
+      caches: [],
+    });
+    const plan = buildPlan(smaller, shop);
+    const ids = plan.steps.map((s) => s.id);
+    const at = index(ids);
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        "remove-ingress:web",
+        "remove-service:web",
+        "remove-service:api",
+        "remove-cache:redis",
+      ]),
+    );
+    expect(at.get("remove-ingress:web")).toBeLessThan(at.get("remove-service:web") ?? -1);
+    expect(at.get("remove-service:web")).toBeLessThan(at.get("remove-service:api") ?? -1);
+    expect(at.get("remove-service:api")).toBeLessThan(at.get("remove-cache:redis") ?? -1);
+  });
+
+  it("refuses services that depend on each other in a circle, naming the cycle", () => {
+    const cyclic = validateSpec({
+      services: [
+        { name: "a", dependsOn: ["b"] },
+        { name: "b", dependsOn: ["c"] },
+        { name: "c", dependsOn: ["a"] },
+      ],
+    });
+    expect(() => buildPlan(cyclic)).toThrow(PlanCycleError);
+    expect(() => buildPlan(cyclic)).toThrow(
+      /service:a -> service:b -> service:c -> service:a|service:b -> service:c -> service:a -> service:b|service:c -> service:a -> service:b -> service:c/,
+    );
+  });
+});

@@ -1,0 +1,218 @@
+/**
+ * Current state + desired spec -> a DAG of steps. Order: the network first,
+ * then credentials and data services, then services (after what they depend
+ * on), then ingress for public services, then monitoring. Removals run in the
+ * reverse order: ingress, services, then the data they used.
+ */
+import { type ChangeAction, type ComponentGroup, diffSpecs, type SpecDiff } from "../spec/diff.js";
+import type { DeploymentSpec, Service, Target } from "../spec/schema.js";
+import { topologicalLevels } from "./graph.js";
+
+export type StepKind =
+  | "network"
+  | "secrets"
+  | "database"
+  | "cache"
+  | "queue"
+  | "bucket"
+  | "service"
+  | "ingress"
+  | "monitoring";
+
+export interface PlanStep {
+  readonly id: string;
+  readonly kind: StepKind;
+  readonly action: ChangeAction;
+  /** The spec component the step acts on, for component steps. */
+  readonly component?: string;
+  readonly dependsOn: readonly string[];
+  readonly description: string;
+  /** Fields that changed, for updates. */
+  readonly fields?: readonly string[];
+}
+
+export interface Plan {
+  readonly app: string;
+  readonly environment: string;
+  readonly target: Target;
+  /** In topological order. */
+  readonly steps: readonly PlanStep[];
+  /** Step ids grouped in levels that can run in parallel. */
+  readonly levels: readonly (readonly string[])[];
+  readonly diff: SpecDiff;
+}
+
+const KIND_OF: Record<ComponentGroup, StepKind> = {
+  databases: "database",
+  caches: "cache",
+  queues: "queue",
+  buckets: "bucket",
+  services: "service",
+};
+
+export const stepId = (kind: StepKind, name?: string): string =>
+  name === undefined ? kind : `${kind}:${name}`;
+
+function componentKinds(spec: DeploymentSpec | undefined): Map<string, StepKind> {
+  const kinds = new Map<string, StepKind>();
+  if (!spec) return kinds;
+  for (const group of Object.keys(KIND_OF) as ComponentGroup[]) {
+    for (const c of spec[group]) kinds.set(c.name, KIND_OF[group]);
+  }
+  return kinds;
+}
+
+function describe(action: ChangeAction, what: string, fields: readonly string[] = []): string {
+  const verb = { create: "create", update: "update", delete: "remove", noop: "keep" }[action];
+  return fields.length > 0 ? `${verb} ${what} (${fields.join(", ")})` : `${verb} ${what}`;
+}
+
+function hasCredentials(spec: DeploymentSpec): boolean {
+  return spec.databases.length + spec.caches.length + spec.queues.length > 0;
+}
+
+function infraAction(current: DeploymentSpec | undefined, changed: boolean): ChangeAction {
+  if (!current) return "create";
+  return changed ? "update" : "noop";
+}
+
+function ingressWanted(s: Service | undefined): boolean {
+  return s !== undefined && s.kind === "web" && s.public;
+}
+
+/** Builds the plan; throws PlanCycleError when services depend on each other in a circle. */
+export function buildPlan(desired: DeploymentSpec, current?: DeploymentSpec): Plan {
+  const diff = diffSpecs(current, desired);
+  const kinds = componentKinds(desired);
+  const steps: PlanStep[] = [];
+  const settingsChanged = diff.settings.length > 0;
+  steps.push({
+    id: "network",
+    kind: "network",
+    action: infraAction(current, settingsChanged),
+    dependsOn: [],
+    description: describe(
+      infraAction(current, settingsChanged),
+      `network for ${desired.name}-${desired.environment}`,
+    ),
+  });
+  const secrets = hasCredentials(desired);
+  if (secrets) {
+    const action = current && hasCredentials(current) ? "noop" : "create";
+    steps.push({
+      id: "secrets",
+      kind: "secrets",
+      action,
+      dependsOn: ["network"],
+      description: describe(action, "generated credentials"),
+    });
+  }
+  const base = secrets ? ["network", "secrets"] : ["network"];
+  const services = new Map(desired.services.map((s) => [s.name, s]));
+  for (const change of diff.components) {
+    const kind = KIND_OF[change.group];
+    const id = stepId(kind, change.name);
+    if (change.action === "delete") continue;
+    const service = services.get(change.name);
+    const deps =
+      kind === "service" && service
+        ? [...base, ...service.dependsOn.map((d) => stepId(kinds.get(d) ?? "service", d))]
+        : kind === "bucket"
+          ? ["network"]
+          : base;
+    steps.push({
+      id,
+      kind,
+      action: change.action,
+      component: change.name,
+      dependsOn: deps,
+      description: describe(change.action, `${kind} ${change.name}`, change.fields),
+      ...(change.fields.length > 0 ? { fields: change.fields } : {}),
+    });
+    if (kind === "service" && ingressWanted(service)) {
+      const before = current?.services.find((s) => s.name === change.name);
+      const action: ChangeAction = !ingressWanted(before)
+        ? "create"
+        : change.fields.some((f) => ["domain", "tls", "port", "public"].includes(f))
+          ? "update"
+          : "noop";
+      steps.push({
+        id: stepId("ingress", change.name),
+        kind: "ingress",
+        action,
+        component: change.name,
+        dependsOn: [id],
+        description: describe(
+          action,
+          `public endpoint for ${change.name}${service?.domain ? ` at ${service.domain}` : ""}`,
+        ),
+      });
+    }
+  }
+  steps.push(...removalSteps(diff, current, desired));
+  if (desired.monitoring.enabled) {
+    const action: ChangeAction = current?.monitoring.enabled ? "noop" : "create";
+    const serviceSteps = steps.filter((s) => s.kind === "service" && s.action !== "delete").map((s) => s.id);
+    steps.push({
+      id: "monitoring",
+      kind: "monitoring",
+      action,
+      dependsOn: ["network", ...serviceSteps],
+      description: describe(action, "monitoring (metrics scraping and alerts)"),
+    });
+  }
+  const levels = topologicalLevels(steps);
+  return {
+    app: desired.name,
+    environment: desired.environment,
+    target: desired.target,
+    steps: levels.flat(),
+    levels: levels.map((level) => level.map((s) => s.id)),
+    diff,
+  };
+}
+
+/** Steps that remove what the current spec has and the desired one drops: ingress, then services, then data. */
+function removalSteps(
+  diff: SpecDiff,
+  current: DeploymentSpec | undefined,
+  desired: DeploymentSpec,
+): PlanStep[] {
+  if (!current) return [];
+  const kinds = componentKinds(current);
+  const removed = new Set(diff.components.filter((c) => c.action === "delete").map((c) => c.name));
+  const steps: PlanStep[] = [];
+  for (const s of current.services) {
+    const keep = desired.services.find((d) => d.name === s.name);
+    if (ingressWanted(s) && !ingressWanted(keep)) {
+      steps.push({
+        id: `remove-ingress:${s.name}`,
+        kind: "ingress",
+        action: "delete",
+        component: s.name,
+        dependsOn: [],
+        description: describe("delete", `public endpoint for ${s.name}`),
+      });
+    }
+  }
+  for (const change of diff.components) {
+    if (change.action !== "delete") continue;
+    const kind = kinds.get(change.name) ?? "service";
+    // Data goes only after every removed service that used it is gone.
+    const users = current.services
+      .filter((s) => removed.has(s.name) && s.dependsOn.includes(change.name))
+      .map((s) => `remove-service:${s.name}`);
+    const ingress = steps.some((s) => s.id === `remove-ingress:${change.name}`)
+      ? [`remove-ingress:${change.name}`]
+      : [];
+    steps.push({
+      id: `remove-${kind}:${change.name}`,
+      kind,
+      action: "delete",
+      component: change.name,
+      dependsOn: [...ingress, ...users],
+      description: describe("delete", `${kind} ${change.name}`),
+    });
+  }
+  return steps;
+}

@@ -1,0 +1,4 @@
+export * from "./json-schema.js";
+export * from "./regions.js";
+export * from "./schema.js";
+export * from "./validate.js";

@@ -1,0 +1,250 @@
+/**
+ * The DeploymentSpec (contract v1, ../shared/contract/spec.md): one zod schema
+ * whose output has every default applied. Defaults that depend on other fields
+ * (replicas and backups in production, `public` by kind, `tls` with a domain)
+ * are filled by one transform after the fields parse, so the input schema (and
+ * the JSON Schema export) stays what a person writes.
+ */
+import { CronExpressionParser } from "cron-parser";
+import { z } from "zod";
+import { findRegion } from "./regions.js";
+
+const KEBAB = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+const kebab = () =>
+  z
+    .string()
+    .min(1, "must not be empty")
+    .max(63, "must be at most 63 characters")
+    .regex(KEBAB, `must be kebab-case: lower-case letters, digits and "-" (like "my-app")`);
+
+export const SERVICE_KINDS = ["web", "worker", "cron"] as const;
+export const TARGETS = ["docker", "kubernetes", "terraform"] as const;
+export const CLOUDS = ["local", "aws", "gcp", "azure"] as const;
+export const DATABASE_ENGINES = ["postgres", "mysql", "mariadb", "mongodb"] as const;
+export const CACHE_ENGINES = ["redis", "memcached", "valkey"] as const;
+export const QUEUE_ENGINES = ["rabbitmq", "nats", "kafka", "sqs"] as const;
+export const ACTIONS = ["deploy", "destroy", "rollback", "status", "scale"] as const;
+
+/** Kubernetes-style CPU quantity: "2", "0.5", "500m". */
+const CPU = /^(\d+(\.\d+)?|\d+m)$/;
+/** Memory quantity with a binary or decimal suffix: "512Mi", "4Gi", "1G". */
+const MEMORY = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti|K|M|G|T)?$/;
+
+export function isValidCron(expr: string): boolean {
+  const fields = expr.trim().split(/\s+/);
+  if (fields.length !== 5) return false;
+  try {
+    CronExpressionParser.parse(expr);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const resourcesSchema = z.strictObject({
+  cpu: z.string().regex(CPU, 'cpu must be a number of cores ("2", "0.5") or millicores ("500m")').optional(),
+  memory: z.string().regex(MEMORY, 'memory must be a size such as "512Mi" or "4Gi"').optional(),
+});
+
+const autoscaleSchema = z
+  .strictObject({
+    min: z.number().int().min(1),
+    max: z.number().int().min(1),
+    targetCpuPercent: z.number().int().min(1).max(100).default(70),
+  })
+  .refine((a) => a.max >= a.min, { message: "max must be >= min", path: ["max"] });
+
+const serviceSchema = z.strictObject({
+  name: kebab(),
+  kind: z.enum(SERVICE_KINDS).default("web"),
+  image: z.string().min(1).max(512).optional(),
+  port: z.number().int().min(1).max(65535).optional(),
+  replicas: z.number().int().min(0).max(10_000).optional(),
+  public: z.boolean().optional(),
+  domain: z
+    .string()
+    .regex(
+      /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i,
+      "must be a domain name such as shop.example.com",
+    )
+    .optional(),
+  tls: z.boolean().optional(),
+  env: z
+    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.]*$/, "must be a variable name"), z.string())
+    .default({}),
+  resources: resourcesSchema.optional(),
+  autoscale: autoscaleSchema.optional(),
+  healthCheck: z.strictObject({ path: z.string().startsWith("/", "must start with /") }).optional(),
+  schedule: z
+    .string()
+    .refine(isValidCron, 'must be a 5-field cron expression such as "0 2 * * *"')
+    .optional(),
+  dependsOn: z.array(kebab()).default([]),
+});
+
+const databaseSchema = z.strictObject({
+  name: kebab(),
+  engine: z.enum(DATABASE_ENGINES),
+  version: z.string().min(1).max(32).optional(),
+  storageGb: z.number().int().min(1).max(65_536).default(10),
+  highAvailability: z.boolean().default(false),
+  backups: z.boolean().optional(),
+});
+
+const cacheSchema = z.strictObject({
+  name: kebab(),
+  engine: z.enum(CACHE_ENGINES),
+  version: z.string().min(1).max(32).optional(),
+});
+
+const queueSchema = z.strictObject({
+  name: kebab(),
+  engine: z.enum(QUEUE_ENGINES),
+  version: z.string().min(1).max(32).optional(),
+});
+
+const bucketSchema = z.strictObject({
+  name: kebab(),
+  public: z.boolean().default(false),
+});
+
+/** What a person writes: env-dependent defaults still open. */
+export const deploymentSpecInput = z.strictObject({
+  name: kebab().default("app"),
+  environment: kebab().default("dev"),
+  target: z.enum(TARGETS).default("docker"),
+  cloud: z.enum(CLOUDS).default("local"),
+  region: z.string().min(1).optional(),
+  services: z.array(serviceSchema).default([]),
+  databases: z.array(databaseSchema).default([]),
+  caches: z.array(cacheSchema).default([]),
+  queues: z.array(queueSchema).default([]),
+  buckets: z.array(bucketSchema).default([]),
+  monitoring: z.strictObject({ enabled: z.boolean() }).optional(),
+  budget: z.strictObject({ monthlyUsd: z.number().positive() }).optional(),
+});
+
+type ParsedInput = z.output<typeof deploymentSpecInput>;
+
+function applyDefaults(spec: ParsedInput) {
+  const production = spec.environment === "production";
+  return {
+    ...spec,
+    services: spec.services.map((s) => {
+      const tls = s.tls ?? s.domain !== undefined;
+      return {
+        ...s,
+        replicas: s.replicas ?? (production ? 2 : 1),
+        public: s.public ?? s.kind === "web",
+        tls,
+      };
+    }),
+    databases: spec.databases.map((d) => ({ ...d, backups: d.backups ?? production })),
+    monitoring: spec.monitoring ?? { enabled: production },
+  };
+}
+
+type Ctx = z.core.$RefinementCtx<ReturnType<typeof applyDefaults>>;
+
+function checkReferences(spec: ReturnType<typeof applyDefaults>, ctx: Ctx): void {
+  const owners = new Map<string, string>();
+  const groups = ["services", "databases", "caches", "queues", "buckets"] as const;
+  for (const group of groups) {
+    spec[group].forEach((item, i) => {
+      const seen = owners.get(item.name);
+      if (seen) {
+        ctx.addIssue({
+          code: "custom",
+          path: [group, i, "name"],
+          message: `duplicate name "${item.name}" (already used by ${seen}); every component needs its own name`,
+        });
+      } else owners.set(item.name, `${group}[${i}]`);
+    });
+  }
+  spec.services.forEach((s, i) => {
+    s.dependsOn.forEach((dep, j) => {
+      if (!owners.has(dep)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["services", i, "dependsOn", j],
+          message: `"${dep}" is not a service, database, cache, queue or bucket of this spec`,
+        });
+      } else if (dep === s.name) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["services", i, "dependsOn", j],
+          message: "a service cannot depend on itself",
+        });
+      }
+    });
+    if (s.kind === "cron" && s.schedule === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["services", i, "schedule"],
+        message: 'required for kind cron (such as "0 2 * * *")',
+      });
+    }
+    if (s.kind !== "cron" && s.schedule !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["services", i, "schedule"],
+        message: "only a cron service has a schedule",
+      });
+    }
+    if (s.kind !== "web" && s.public) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["services", i, "public"],
+        message: `a ${s.kind} service cannot be public`,
+      });
+    }
+    if (s.domain !== undefined && !s.public) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["services", i, "domain"],
+        message: "only a public web service can have a domain",
+      });
+    }
+    if (s.autoscale && s.kind !== "web" && s.kind !== "worker") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["services", i, "autoscale"],
+        message: "a cron service cannot autoscale",
+      });
+    }
+  });
+  if (spec.region !== undefined) {
+    const region = findRegion(spec.region);
+    if (spec.cloud === "local") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["region"],
+        message: "a region needs a cloud (aws, gcp or azure)",
+      });
+    } else if (region === undefined || region.cloud !== spec.cloud) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["region"],
+        message: `"${spec.region}" is not a known ${spec.cloud} region`,
+      });
+    }
+  }
+}
+
+/** The DeploymentSpec: parse with this to get every default applied and every reference checked. */
+export const deploymentSpecSchema = deploymentSpecInput.transform(applyDefaults).superRefine(checkReferences);
+
+export type DeploymentSpecInput = z.input<typeof deploymentSpecInput>;
+export type DeploymentSpec = z.output<typeof deploymentSpecSchema>;
+export type Service = DeploymentSpec["services"][number];
+export type Database = DeploymentSpec["databases"][number];
+export type Cache = DeploymentSpec["caches"][number];
+export type Queue = DeploymentSpec["queues"][number];
+export type Bucket = DeploymentSpec["buckets"][number];
+export type ServiceKind = (typeof SERVICE_KINDS)[number];
+export type Target = (typeof TARGETS)[number];
+export type Cloud = (typeof CLOUDS)[number];
+export type DatabaseEngine = (typeof DATABASE_ENGINES)[number];
+export type CacheEngine = (typeof CACHE_ENGINES)[number];
+export type QueueEngine = (typeof QUEUE_ENGINES)[number];
+export type Action = (typeof ACTIONS)[number];

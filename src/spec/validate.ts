@@ -1,0 +1,131 @@
+/**
+ * Validation of untrusted documents into a DeploymentSpec, with every problem
+ * reported as `path: message` (`services[1].replicas: must be >= 0`).
+ */
+import { parseDocument as parseYamlDocument } from "yaml";
+import type { z } from "zod";
+import { ParseError, type SpecIssue, SpecValidationError } from "../core/errors.js";
+import { type DeploymentSpec, deploymentSpecSchema } from "./schema.js";
+
+/** `["services", 1, "replicas"]` -> `services[1].replicas`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const part of path) {
+    if (typeof part === "number") out += `[${part}]`;
+    else {
+      const key = String(part);
+      out += /^[A-Za-z_$][\w$-]*$/.test(key) ? (out ? `.${key}` : key) : `[${JSON.stringify(key)}]`;
+    }
+  }
+  return out;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "an object";
+  if (typeof value === "string")
+    return `a string (${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)})`;
+  return `${typeof value} ${String(value)}`;
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let cur: unknown = root;
+  for (const part of path) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[part];
+  }
+  return cur;
+}
+
+function messageOf(issue: z.core.$ZodIssue, input: unknown): string {
+  switch (issue.code) {
+    case "too_small":
+      if (issue.origin === "number")
+        return `must be ${issue.inclusive === false ? ">" : ">="} ${issue.minimum}`;
+      if (issue.origin === "array") return `must have at least ${issue.minimum} item(s)`;
+      return issue.message;
+    case "too_big":
+      if (issue.origin === "number")
+        return `must be ${issue.inclusive === false ? "<" : "<="} ${issue.maximum}`;
+      return issue.message;
+    case "invalid_type": {
+      const got = valueAt(input, issue.path);
+      if (got === undefined) return `is required (${issue.expected})`;
+      const expected = issue.expected === "int" ? "a whole number" : issue.expected;
+      return `must be ${expected}, got ${describe(got)}`;
+    }
+    case "invalid_value":
+      return `must be one of: ${issue.values.map((v) => String(v)).join(", ")}`;
+    case "unrecognized_keys":
+      return `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
+    case "invalid_format":
+      return issue.message;
+    default:
+      return issue.message;
+  }
+}
+
+export function issuesOf(error: z.ZodError, input: unknown): SpecIssue[] {
+  return error.issues.map((issue) => ({ path: formatPath(issue.path), message: messageOf(issue, input) }));
+}
+
+export type ValidationResult =
+  | { readonly ok: true; readonly spec: DeploymentSpec }
+  | { readonly ok: false; readonly issues: readonly SpecIssue[] };
+
+/** Checks any value against the schema without throwing. */
+export function checkSpec(input: unknown): ValidationResult {
+  const result = deploymentSpecSchema.safeParse(input);
+  if (result.success) return { ok: true, spec: result.data };
+  return { ok: false, issues: issuesOf(result.error, input) };
+}
+
+/** Parses a value into a DeploymentSpec or throws a SpecValidationError listing every problem. */
+export function validateSpec(input: unknown): DeploymentSpec {
+  const result = checkSpec(input);
+  if (!result.ok) throw new SpecValidationError(result.issues);
+  return result.spec;
+}
+
+/**
+ * Parses YAML or JSON text (JSON is YAML) into a plain value. Syntax errors
+ * become a ParseError with line and column; the text itself is never echoed
+ * whole, since it may hold secrets.
+ */
+export function parseDocument(text: string, source = "input"): unknown {
+  let doc: ReturnType<typeof parseYamlDocument>;
+  try {
+    doc = parseYamlDocument(text, { prettyErrors: true, uniqueKeys: true });
+  } catch (cause) {
+    throw new ParseError(`${source}: cannot be read as YAML or JSON`, {
+      cause,
+      hint: "check the file's syntax",
+    });
+  }
+  const first = doc.errors[0];
+  if (first) {
+    const pos = first.linePos?.[0];
+    const where = pos ? `:${pos.line}:${pos.col}` : "";
+    const reason = first.message.split("\n")[0] ?? first.message;
+    throw new ParseError(`${source}${where}: invalid YAML: ${reason}`, {
+      hint: "fix the syntax at that line (indentation, a missing ':' or an unclosed quote are the usual causes)",
+    });
+  }
+  try {
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch (cause) {
+    throw new ParseError(`${source}: cannot be turned into data: ${(cause as Error).message}`, { cause });
+  }
+}
+
+/** Text in, spec out: parse errors and schema errors as typed errors. */
+export function parseSpecText(text: string, source = "input"): DeploymentSpec {
+  const value = parseDocument(text, source);
+  if (value === null || value === undefined) {
+    throw new SpecValidationError([
+      { path: "", message: `${source} is empty: expected a DeploymentSpec object` },
+    ]);
+  }
+  return validateSpec(value);
+}
