@@ -1,0 +1,73 @@
+/**
+ * The interface every provider implements (docker, kubernetes, terraform,
+ * null). The engine drives it and never imports a concrete provider; the
+ * registry in providers/index.ts is wired once, in cli/ and server/.
+ * Every method must be idempotent: applying a step twice converges.
+ */
+import { CodeError, type CodeErrorOptions } from "../core/errors.js";
+import type { PlanStep } from "../plan/build.js";
+import type { RenderResult } from "../render/types.js";
+import type { DeploymentSpec } from "../spec/schema.js";
+
+export interface StepContext {
+  readonly app: string;
+  readonly environment: string;
+  readonly revision: number;
+  /** The spec being deployed. */
+  readonly spec: DeploymentSpec;
+  /** What ran before this deployment, when anything did. */
+  readonly previous?: DeploymentSpec;
+  readonly artifacts: RenderResult;
+  /** Aborted on cancellation or when the step's deadline passes. */
+  readonly signal: AbortSignal;
+  /** Progress lines for people (pull progress, rollout waits). */
+  readonly log: (message: string) => void;
+}
+
+export interface StepResult {
+  /** Facts worth keeping, such as endpoints (`http://127.0.0.1:8080`). */
+  readonly outputs?: Readonly<Record<string, string>>;
+  readonly message?: string;
+}
+
+export interface ObserveContext {
+  readonly app: string;
+  readonly environment: string;
+  readonly spec?: DeploymentSpec;
+  readonly signal: AbortSignal;
+}
+
+export interface ObservedResource {
+  readonly kind: string;
+  readonly name: string;
+  readonly status: "running" | "stopped" | "degraded" | "missing";
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+export interface Provider {
+  readonly name: string;
+  /** Checks that the tool or API answers, before any step runs. */
+  preflight?(signal: AbortSignal): Promise<void>;
+  /** What a step would change, in words, without changing anything. */
+  plan?(step: PlanStep, ctx: StepContext): Promise<readonly string[]>;
+  /** Creates or updates what the step names. */
+  apply(step: PlanStep, ctx: StepContext): Promise<StepResult>;
+  /** Removes what the step names; something already gone is a success. */
+  destroy(step: PlanStep, ctx: StepContext): Promise<StepResult>;
+  /** What runs now for the app and environment. */
+  observe(ctx: ObserveContext): Promise<readonly ObservedResource[]>;
+}
+
+/** A provider call that failed; `retryable` says whether trying again may help. */
+export class ProviderError extends CodeError {
+  readonly retryable: boolean;
+
+  constructor(code: string, message: string, options: CodeErrorOptions & { retryable?: boolean } = {}) {
+    super(code, message, options);
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+export function isRetryable(error: unknown): boolean {
+  return error instanceof ProviderError && error.retryable;
+}
