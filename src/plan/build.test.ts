@@ -93,3 +93,25 @@ describe("buildPlan", () => {
     );
   });
 });
+
+describe("buildDestroyPlan", () => {
+  it("removes everything, the network last and data after the services that use it", async () => {
+    const { buildDestroyPlan } = await import("./build.js");
+    const plan = buildDestroyPlan(shop);
+    const ids = plan.steps.map((s) => s.id);
+    expect(plan.steps.every((s) => s.action === "delete")).toBe(true);
+    expect(ids.at(-1)).toBe("remove-network");
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        "remove-monitoring",
+        "remove-secrets",
+        "remove-bucket:uploads",
+        "remove-queue:rabbitmq",
+      ]),
+    );
+    const at = index(ids);
+    expect(at.get("remove-service:api")).toBeLessThan(at.get("remove-database:postgres") ?? -1);
+    expect(at.get("remove-ingress:web")).toBeLessThan(at.get("remove-service:web") ?? -1);
+    expect(at.get("remove-database:postgres")).toBeLessThan(at.get("remove-secrets") ?? -1);
+  });
+});

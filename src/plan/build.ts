@@ -216,3 +216,53 @@ function removalSteps(
   }
   return steps;
 }
+
+/** Removes everything `current` has: ingress, services, data, then credentials and the network. */
+export function buildDestroyPlan(current: DeploymentSpec): Plan {
+  const empty: DeploymentSpec = {
+    ...current,
+    services: [],
+    databases: [],
+    caches: [],
+    queues: [],
+    buckets: [],
+    monitoring: { enabled: false },
+  };
+  const diff = diffSpecs(current, empty);
+  const steps = removalSteps(diff, current, empty);
+  const everything = steps.map((s) => s.id);
+  if (current.monitoring.enabled) {
+    steps.unshift({
+      id: "remove-monitoring",
+      kind: "monitoring",
+      action: "delete",
+      dependsOn: [],
+      description: describe("delete", "monitoring"),
+    });
+  }
+  if (hasCredentials(current)) {
+    steps.push({
+      id: "remove-secrets",
+      kind: "secrets",
+      action: "delete",
+      dependsOn: everything,
+      description: describe("delete", "generated credentials"),
+    });
+  }
+  steps.push({
+    id: "remove-network",
+    kind: "network",
+    action: "delete",
+    dependsOn: steps.map((s) => s.id),
+    description: describe("delete", `network for ${current.name}-${current.environment}`),
+  });
+  const levels = topologicalLevels(steps);
+  return {
+    app: current.name,
+    environment: current.environment,
+    target: current.target,
+    steps: levels.flat(),
+    levels: levels.map((l) => l.map((s) => s.id)),
+    diff,
+  };
+}

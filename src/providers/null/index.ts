@@ -52,10 +52,12 @@ export function createNullProvider(
   const random = seeded(options.seed ?? 42);
   const applied = new Set<string>();
   const failSteps = new Set(options.failSteps ?? []);
-  const act = async (id: string, signal: AbortSignal, remove: boolean): Promise<StepResult> => {
+  const act = async (stepId: string, signal: AbortSignal, remove: boolean): Promise<StepResult> => {
     await wait(options.delayMs ?? 0, signal);
-    if (failSteps.has(id) || random() < (options.failureRate ?? 0)) {
-      throw new ProviderError("NULL_FAILURE", `null provider: simulated failure of ${id}`, {
+    // failSteps names step ids as planned, so "remove-service:x" can fail apart from "service:x".
+    const id = remove ? stepId.replace(/^remove-/, "") : stepId;
+    if (failSteps.has(stepId) || random() < (options.failureRate ?? 0)) {
+      throw new ProviderError("NULL_FAILURE", `null provider: simulated failure of ${stepId}`, {
         retryable: options.retryable ?? true,
         hint: "the null provider fails on purpose (failureRate / failSteps)",
       });
@@ -68,7 +70,7 @@ export function createNullProvider(
     name: "null",
     applied,
     apply: (step, ctx) => act(step.id, ctx.signal, false),
-    destroy: (step, ctx) => act(step.id.replace(/^remove-/, ""), ctx.signal, true),
+    destroy: (step, ctx) => act(step.id, ctx.signal, true),
     async observe(): Promise<readonly ObservedResource[]> {
       return [...applied].sort().map((id) => {
         const [kind = id, name = id] = id.split(":");

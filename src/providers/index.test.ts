@@ -1,0 +1,19 @@
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { createProvider, PROVIDER_NAMES } from "./index.js";
+
+describe("provider registry", () => {
+  it("names every provider folder", () => {
+    const dir = import.meta.dirname;
+    const folders = readdirSync(dir).filter((f) => statSync(join(dir, f)).isDirectory());
+    for (const folder of folders) expect(PROVIDER_NAMES).toContain(folder);
+  });
+
+  it("creates the null provider and refuses unavailable ones with a hint", () => {
+    expect(createProvider("null").name).toBe("null");
+    for (const name of ["docker", "kubernetes", "terraform"] as const) {
+      expect(() => createProvider(name)).toThrow(/not available/);
+    }
+  });
+});

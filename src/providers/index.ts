@@ -1,0 +1,42 @@
+/**
+ * The provider registry: the one place that knows every concrete provider.
+ * Wired into the engine by cli/ and server/.
+ */
+import { CodeError } from "../core/errors.js";
+import type { Provider } from "../engine/provider.js";
+import type { DeploymentSpec } from "../spec/schema.js";
+import { createNullProvider, type NullProviderOptions } from "./null/index.js";
+
+export const PROVIDER_NAMES = ["null", "docker", "kubernetes", "terraform"] as const;
+export type ProviderName = (typeof PROVIDER_NAMES)[number];
+
+export interface ProviderSettings {
+  readonly null?: NullProviderOptions;
+}
+
+/** Not available in this build (yet), or unknown: a typed error with what to do instead. */
+export class ProviderUnavailableError extends CodeError {
+  constructor(name: string) {
+    super("PROVIDER_UNAVAILABLE", `the ${name} provider is not available in this version of codeploy`, {
+      hint: "use `--provider null` to rehearse the deployment without side effects, or `codeploy render` to get the artifacts",
+    });
+  }
+}
+
+export function createProvider(name: ProviderName, settings: ProviderSettings = {}): Provider {
+  switch (name) {
+    case "null":
+      return createNullProvider(settings.null);
+    default:
+      throw new ProviderUnavailableError(name);
+  }
+}
+
+/** The provider for a spec: the one named, else the spec's target. */
+export function providerForSpec(
+  spec: DeploymentSpec,
+  name?: ProviderName,
+  settings: ProviderSettings = {},
+): Provider {
+  return createProvider(name ?? spec.target, settings);
+}
