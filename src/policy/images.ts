@@ -1,0 +1,54 @@
+/** Container image references: `[registry/]repository[:tag][@digest]`. */
+export interface ImageRef {
+  readonly registry: string | undefined;
+  readonly repository: string;
+  readonly tag: string | undefined;
+  readonly digest: string | undefined;
+}
+
+export function parseImage(reference: string): ImageRef {
+  const at = reference.indexOf("@");
+  const digest = at >= 0 ? reference.slice(at + 1) : undefined;
+  const rest = at >= 0 ? reference.slice(0, at) : reference;
+  const slash = rest.lastIndexOf("/");
+  const colon = rest.lastIndexOf(":");
+  // A colon before the last slash is a registry port (localhost:5000/app), not a tag.
+  const tag = colon > slash ? rest.slice(colon + 1) : undefined;
+  const name = colon > slash ? rest.slice(0, colon) : rest;
+  const first = name.split("/")[0] ?? name;
+  const hasRegistry =
+    name.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost");
+  return {
+    registry: hasRegistry ? first : undefined,
+    repository: hasRegistry ? name.slice(first.length + 1) : name,
+    tag: tag === "" ? undefined : tag,
+    digest: digest === "" ? undefined : digest,
+  };
+}
+
+/** Images whose last path segment names a data store: a public service running one exposes data. */
+const DATA_STORE_IMAGES = new Set([
+  "postgres",
+  "postgresql",
+  "mysql",
+  "mariadb",
+  "mongo",
+  "mongodb",
+  "redis",
+  "valkey",
+  "memcached",
+  "rabbitmq",
+  "kafka",
+  "nats",
+  "elasticsearch",
+  "opensearch",
+  "cassandra",
+  "couchdb",
+  "clickhouse-server",
+]);
+
+export function dataStoreOf(reference: string): string | undefined {
+  const repo = parseImage(reference).repository;
+  const last = repo.split("/").at(-1) ?? repo;
+  return DATA_STORE_IMAGES.has(last) ? last : undefined;
+}
