@@ -32,7 +32,7 @@ export interface StartPostgresOptions {
 }
 
 export async function startPostgres(options: StartPostgresOptions = {}): Promise<PostgresServer | undefined> {
-  const binDir = options.binDir ?? findBinDir();
+  const binDir = options.binDir === undefined ? findBinDir() : [options.binDir].find(hasBinaries);
   if (binDir === undefined) {
     const reason = "Postgres binaries (initdb, postgres) not found; set PG_BIN_DIR";
     if (process.env.CI) throw new Error(`${reason} (CI is set, so a missing server fails the tests)`);
@@ -103,7 +103,11 @@ function findBinDir(): string | undefined {
   }
   const fromPath = (process.env.PATH ?? "").split(":").filter((d) => d.length > 0);
   candidates.push(...fromPath);
-  return candidates.find((dir) => existsSync(join(dir, "initdb")) && existsSync(join(dir, "postgres")));
+  return candidates.find(hasBinaries);
+}
+
+function hasBinaries(dir: string): boolean {
+  return existsSync(join(dir, "initdb")) && existsSync(join(dir, "postgres"));
 }
 
 /** The unprivileged account to run the server as, or undefined when we are not root. */
@@ -129,7 +133,8 @@ async function waitReady(url: string, child: ChildProcess, log: () => string): P
       await withClient(url, (client) => client.query("SELECT 1"));
       return;
     } catch (error) {
-      if (Date.now() > deadline) throw new Error(`postgres did not accept connections in 30 s:\n${log()}`, { cause: error });
+      if (Date.now() > deadline)
+        throw new Error(`postgres did not accept connections in 30 s:\n${log()}`, { cause: error });
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
@@ -154,4 +159,3 @@ async function stopChild(child: ChildProcess): Promise<void> {
   await exited;
   clearTimeout(timer);
 }
-

@@ -1,0 +1,128 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createNullProvider, type NullProviderOptions } from "../providers/null/index.js";
+import type { RenderResult } from "../render/types.js";
+import { validateSpec } from "../spec/validate.js";
+import { openStateStore } from "../state/index.js";
+import type { StateStore } from "../state/types.js";
+import { type DeployDeps, deploy, destroyEnvironment, rollbackTo } from "./deploy.js";
+import type { EngineEvent } from "./events.js";
+
+const v1 = validateSpec({
+  name: "shop",
+  environment: "staging",
+  services: [{ name: "web", image: "acme/web:1", dependsOn: ["postgres"] }],
+  databases: [{ name: "postgres", engine: "postgres" }],
+});
+const v2 = validateSpec({
+  ...v1,
+  services: [
+    { ...v1.services[0], image: "acme/web:2" },
+    { name: "worker", kind: "worker", image: "acme/worker:2" },
+  ],
+});
+
+let store: StateStore;
+beforeEach(async () => {
+  store = await openStateStore({ home: mkdtempSync(join(tmpdir(), "codeploy-deploy-")) });
+});
+afterEach(async () => {
+  await store.close();
+});
+
+function deps(
+  options: NullProviderOptions = {},
+): DeployDeps & { provider: ReturnType<typeof createNullProvider> } {
+  const provider = createNullProvider(options);
+  return {
+    store,
+    provider,
+    providerFor: () => provider,
+    render: (spec): RenderResult => ({
+      target: spec.target,
+      files: [{ path: "spec.json", content: JSON.stringify(spec) }],
+    }),
+    hashArtifacts: (a) => Object.fromEntries(a.files.map((f) => [f.path, String(f.content.length)])),
+  };
+}
+const fast = { retry: { initialDelayMs: 1, maxDelayMs: 2, maxAttempts: 2 } };
+
+describe("deploy", () => {
+  it("records a revision, a deployment and every event, then releases the lock", async () => {
+    const events: EngineEvent[] = [];
+    const out = await deploy({ spec: v1, actor: "ana", request: "deploy the shop" }, deps(), {
+      ...fast,
+      onEvent: (e) => events.push(e),
+    });
+    expect(out.deployment.outcome).toBe("succeeded");
+    expect(out.revision).toMatchObject({ number: 1, request: "deploy the shop", actor: "ana" });
+    const stored = await store.listEvents(out.deployment.id);
+    expect(stored.map((e) => e.type)).toEqual(events.map((e) => e.type));
+    expect(stored.at(-1)?.type).toBe("run-finished");
+    expect(await store.getLock({ app: "shop", environment: "staging" })).toBeUndefined();
+    const [status] = await store.status({ app: "shop", environment: "staging" });
+    expect(status?.currentRevision).toBe(1);
+    expect((await store.verifyAudit()).ok).toBe(true);
+    expect((await store.listAudit()).at(-1)).toMatchObject({ actor: "ana", command: "apply", outcome: "ok" });
+  });
+
+  it("applies only the difference to what runs", async () => {
+    await deploy({ spec: v1, actor: "ana" }, deps(), fast);
+    const d = deps();
+    const out = await deploy({ spec: v2, actor: "ana" }, d, fast);
+    expect(out.deployment.outcome).toBe("succeeded");
+    expect([...d.provider.applied].sort()).toEqual(["service:web", "service:worker"]);
+  });
+
+  it("rolls back to the previous revision when a step fails", async () => {
+    await deploy({ spec: v1, actor: "ana" }, deps(), fast);
+    const d = deps({ failSteps: ["service:worker"], retryable: false });
+    const events: EngineEvent[] = [];
+    const out = await deploy({ spec: v2, actor: "ana" }, d, { ...fast, onEvent: (e) => events.push(e) });
+    expect(out.result.outcome).toBe("failed");
+    expect(out.rollback?.outcome).toBe("succeeded");
+    expect(out.deployment.outcome).toBe("rolled-back");
+    expect(events.some((e) => e.type === "step-rolled-back" && e.stepId === "service:web")).toBe(true);
+    const [status] = await store.status({ app: "shop", environment: "staging" });
+    expect(status?.currentRevision).toBe(1);
+  });
+
+  it("stops without rolling back with onFailure stop", async () => {
+    const out = await deploy(
+      { spec: v1, actor: "ana", onFailure: "stop" },
+      deps({ failSteps: ["service:web"], retryable: false }),
+      fast,
+    );
+    expect(out.deployment.outcome).toBe("failed");
+    expect(out.rollback).toBeUndefined();
+    expect(out.deployment.error).toContain("service:web");
+  });
+
+  it("refuses a second apply while the first holds the lock", async () => {
+    const slow = deploy({ spec: v1, actor: "ana" }, deps({ delayMs: 100 }), fast);
+    await new Promise((r) => setTimeout(r, 30));
+    await expect(deploy({ spec: v1, actor: "bob" }, deps(), fast)).rejects.toThrow(/locked by ana since/);
+    expect((await slow).deployment.outcome).toBe("succeeded");
+  });
+
+  it("rolls back to an earlier revision on request, and destroys", async () => {
+    await deploy({ spec: v1, actor: "ana" }, deps(), fast);
+    await deploy({ spec: v2, actor: "ana" }, deps(), fast);
+    const back = await rollbackTo({ app: "shop", environment: "staging", actor: "ana" }, deps(), fast);
+    expect(back.deployment).toMatchObject({ action: "rollback", revision: 1, outcome: "succeeded" });
+    expect((await store.status({ app: "shop", environment: "staging" }))[0]?.currentRevision).toBe(1);
+    await expect(
+      rollbackTo({ app: "shop", environment: "staging", actor: "ana", toRevision: 9 }, deps(), fast),
+    ).rejects.toThrow(/revision 9/);
+    const gone = await destroyEnvironment(
+      { app: "shop", environment: "staging", actor: "ana" },
+      deps(),
+      fast,
+    );
+    expect(gone.deployment).toMatchObject({ action: "destroy", outcome: "succeeded" });
+    expect(gone.plan.steps.at(-1)?.id).toBe("remove-network");
+    expect((await store.status({ app: "shop", environment: "staging" }))[0]?.currentRevision).toBeUndefined();
+  });
+});

@@ -1,0 +1,407 @@
+/**
+ * One deployment from start to finish: lock the app + environment, record the
+ * revision, run the plan through the provider with every event persisted,
+ * roll back to the previous revision on failure (unless told to stop), then
+ * record the outcome and an audit record, and release the lock.
+ */
+import { randomUUID } from "node:crypto";
+import { CodeError } from "../core/errors.js";
+import { buildDestroyPlan, buildPlan, type Plan } from "../plan/build.js";
+import type { RenderResult } from "../render/types.js";
+import type { DeploymentSpec } from "../spec/schema.js";
+import { REDACTED } from "../state/index.js";
+import type { Deployment, Revision, StateStore } from "../state/types.js";
+import type { EngineEvent } from "./events.js";
+import type { Provider } from "./provider.js";
+import { EventRecorder } from "./recorder.js";
+import { type RunOptions, type RunResult, runPlan } from "./run.js";
+
+export type OnFailure = "rollback" | "stop";
+
+export interface DeployRequest {
+  readonly spec: DeploymentSpec;
+  readonly actor: string;
+  /** The words the spec came from, when it did. */
+  readonly request?: string;
+  readonly interpreter?: string;
+  /** @default "rollback" */
+  readonly onFailure?: OnFailure;
+  /** Wait for a held lock instead of failing fast. @default false */
+  readonly waitForLock?: boolean;
+  readonly lockWaitTimeoutMs?: number;
+}
+
+export interface DeployDeps {
+  readonly store: StateStore;
+  readonly providerFor: (spec: DeploymentSpec) => Provider;
+  readonly render: (spec: DeploymentSpec) => RenderResult;
+  readonly hashArtifacts: (artifacts: RenderResult) => Record<string, string>;
+}
+
+export interface DeployOptions
+  extends Pick<RunOptions, "parallelism" | "stepTimeoutMs" | "retry" | "resilience" | "clock"> {
+  readonly signal?: AbortSignal;
+  readonly onEvent?: (event: EngineEvent, deployment: Deployment) => void;
+  /** Lock lease; renewed at a third of it while the deployment runs. @default 60_000 */
+  readonly leaseMs?: number;
+  /** Called once the deployment is recorded, before any step runs. */
+  readonly onStart?: (deployment: Deployment, plan: Plan) => void;
+}
+
+export interface DeployOutcome {
+  readonly deployment: Deployment;
+  readonly revision: Revision;
+  readonly plan: Plan;
+  readonly result: RunResult;
+  /** Present when a failed run was rolled back. */
+  readonly rollback?: RunResult;
+}
+
+/** The spec that runs now for the app + environment, if any. */
+export async function currentSpec(
+  store: StateStore,
+  app: string,
+  environment: string,
+): Promise<DeploymentSpec | undefined> {
+  const [status] = await store.status({ app, environment });
+  if (status?.currentRevision === undefined) return undefined;
+  const revision = await store.getRevision({ app, environment }, status.currentRevision);
+  return revision?.spec as DeploymentSpec | undefined;
+}
+
+/**
+ * Holds the app + environment lock while `fn` runs, renewing its lease. The
+ * lock names the deployment id, so status can tell a running deployment from
+ * an interrupted one.
+ */
+async function withLock<T>(
+  store: StateStore,
+  request: DeployRequest,
+  leaseMs: number,
+  fn: (deploymentId: string) => Promise<T>,
+  signal?: AbortSignal,
+): Promise<T> {
+  const key = { app: request.spec.name, environment: request.spec.environment };
+  const deploymentId = randomUUID();
+  const lock = await store.acquireLock(
+    key,
+    { actor: request.actor, pid: process.pid, deploymentId },
+    {
+      leaseMs,
+      wait: request.waitForLock ?? false,
+      ...(request.lockWaitTimeoutMs !== undefined ? { waitTimeoutMs: request.lockWaitTimeoutMs } : {}),
+      ...(signal ? { signal } : {}),
+    },
+  );
+  let held = lock;
+  const renew = setInterval(
+    () => {
+      store.renewLock(held).then(
+        (l) => {
+          held = l;
+        },
+        () => {},
+      );
+    },
+    Math.max(50, Math.floor(leaseMs / 3)),
+  );
+  renew.unref();
+  try {
+    return await fn(deploymentId);
+  } finally {
+    clearInterval(renew);
+    await store.releaseLock(held).catch(() => false);
+  }
+}
+
+/** Applies `request.spec`: the whole of it when nothing runs yet, else only the difference. */
+export async function deploy(
+  request: DeployRequest,
+  deps: DeployDeps,
+  options: DeployOptions = {},
+): Promise<DeployOutcome> {
+  const { store } = deps;
+  const spec = request.spec;
+  return withLock(
+    store,
+    request,
+    options.leaseMs ?? 60_000,
+    async (id) => {
+      const previous = await currentSpec(store, spec.name, spec.environment);
+      const artifacts = deps.render(spec);
+      const revision = await store.createRevision({
+        app: spec.name,
+        environment: spec.environment,
+        spec,
+        ...(request.request !== undefined ? { request: request.request } : {}),
+        ...(request.interpreter !== undefined ? { interpreter: request.interpreter } : {}),
+        artifactHashes: deps.hashArtifacts(artifacts),
+        actor: request.actor,
+      });
+      const deployment = await store.startDeployment({
+        app: spec.name,
+        environment: spec.environment,
+        revision: revision.number,
+        action: "apply",
+        actor: request.actor,
+        id,
+      });
+      const plan = buildPlan(spec, previous);
+      return runRecorded(
+        { deployment, revision, spec, previous, artifacts, plan, command: "apply" },
+        request,
+        deps,
+        options,
+      );
+    },
+    options.signal,
+  );
+}
+
+interface RunInput {
+  readonly deployment: Deployment;
+  readonly revision: Revision;
+  readonly spec: DeploymentSpec;
+  readonly previous: DeploymentSpec | undefined;
+  readonly artifacts: RenderResult;
+  readonly plan: Plan;
+  readonly command: "apply" | "rollback" | "destroy";
+}
+
+async function runRecorded(
+  input: RunInput,
+  request: DeployRequest,
+  deps: DeployDeps,
+  options: DeployOptions,
+): Promise<DeployOutcome> {
+  const { deployment, revision, spec, previous, artifacts, plan, command } = input;
+  const { store } = deps;
+  const recorder = new EventRecorder(store, deployment.id);
+  const onEvent = (event: EngineEvent) => {
+    recorder.record(event);
+    options.onEvent?.(event, deployment);
+  };
+  options.onStart?.(deployment, plan);
+  const provider = deps.providerFor(spec);
+  const runOptions = { ...pick(options), provider, artifacts, revision: revision.number, onEvent };
+  const result = await runPlan(plan.steps, { ...runOptions, spec, ...(previous ? { previous } : {}) });
+  let rollback: RunResult | undefined;
+  if (result.outcome === "failed" && (request.onFailure ?? "rollback") === "rollback") {
+    rollback = await rollBack(spec, previous, deps, runOptions, onEvent);
+  }
+  await recorder.flush();
+  const outcome =
+    result.outcome === "succeeded"
+      ? "succeeded"
+      : result.outcome === "cancelled"
+        ? "cancelled"
+        : rollback?.outcome === "succeeded"
+          ? "rolled-back"
+          : "failed";
+  const error = result.failure ? `${result.failure.stepId}: ${result.failure.error.message}` : undefined;
+  const finished = await store.finishDeployment(deployment.id, outcome, error);
+  await store.appendAudit({
+    actor: request.actor,
+    command,
+    target: `${spec.name}/${spec.environment}`,
+    outcome: outcome === "succeeded" ? "ok" : "failed",
+    details: { deployment: deployment.id, revision: revision.number, outcome, ...(error ? { error } : {}) },
+  });
+  return { deployment: finished, revision, plan, result, ...(rollback ? { rollback } : {}) };
+}
+
+function pick(options: DeployOptions): Omit<RunOptions, "provider" | "spec" | "artifacts" | "revision"> {
+  return {
+    ...(options.parallelism !== undefined ? { parallelism: options.parallelism } : {}),
+    ...(options.stepTimeoutMs !== undefined ? { stepTimeoutMs: options.stepTimeoutMs } : {}),
+    ...(options.retry ? { retry: options.retry } : {}),
+    ...(options.resilience ? { resilience: options.resilience } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
+}
+
+/** Converges back to `previous` from a partly applied `failed` spec (or removes everything when there was nothing before). */
+async function rollBack(
+  failed: DeploymentSpec,
+  previous: DeploymentSpec | undefined,
+  deps: DeployDeps,
+  runOptions: Omit<RunOptions, "spec" | "previous">,
+  onEvent: (event: EngineEvent) => void,
+): Promise<RunResult> {
+  const target = previous ?? failed;
+  const plan = previous ? buildPlan(previous, failed) : buildDestroyPlan(failed);
+  const artifacts = previous ? deps.render(previous) : runOptions.artifacts;
+  const clock = runOptions.clock ?? Date.now;
+  const started = clock();
+  const result = await runPlan(plan.steps, {
+    ...runOptions,
+    artifacts,
+    spec: target,
+    previous: failed,
+    signal: undefined,
+    onEvent,
+  });
+  for (const [stepId, outcome] of result.steps) {
+    if (outcome.status === "succeeded")
+      onEvent({ type: "step-rolled-back", at: clock(), stepId, durationMs: clock() - started });
+  }
+  return result;
+}
+
+export interface RollbackRequest {
+  readonly app: string;
+  readonly environment: string;
+  readonly actor: string;
+  /** @default the revision before the one running now */
+  readonly toRevision?: number;
+  readonly waitForLock?: boolean;
+}
+
+/** Re-deploys an earlier revision's spec, recorded as a rollback deployment of that revision. */
+export async function rollbackTo(
+  request: RollbackRequest,
+  deps: DeployDeps,
+  options: DeployOptions = {},
+): Promise<DeployOutcome> {
+  const { store } = deps;
+  const key = { app: request.app, environment: request.environment };
+  const revision = await pickRollbackRevision(store, key, request.toRevision);
+  const spec = revision.spec as DeploymentSpec;
+  const lockRequest: DeployRequest = {
+    spec,
+    actor: request.actor,
+    onFailure: "stop",
+    ...(request.waitForLock ? { waitForLock: true } : {}),
+  };
+  return withLock(
+    store,
+    lockRequest,
+    options.leaseMs ?? 60_000,
+    async (id) => {
+      const previous = await currentSpec(store, request.app, request.environment);
+      const artifacts = deps.render(spec);
+      const deployment = await store.startDeployment({
+        ...key,
+        revision: revision.number,
+        action: "rollback",
+        actor: request.actor,
+        id,
+      });
+      const plan = buildPlan(spec, previous);
+      return runRecorded(
+        { deployment, revision, spec, previous, artifacts, plan, command: "rollback" },
+        lockRequest,
+        deps,
+        options,
+      );
+    },
+    options.signal,
+  );
+}
+
+async function pickRollbackRevision(
+  store: StateStore,
+  key: { app: string; environment: string },
+  wanted?: number,
+): Promise<Revision> {
+  const revisions = await store.listRevisions(key);
+  if (revisions.length === 0) {
+    throw new CodeError("NOT_DEPLOYED", `${key.app}/${key.environment} has no recorded revisions`, {
+      hint: "check the names with `codeploy status`",
+    });
+  }
+  const [status] = await store.status(key);
+  const current = status?.currentRevision;
+  const pick =
+    wanted ??
+    revisions
+      .map((r) => r.number)
+      .filter((n) => current === undefined || n < current)
+      .sort((a, b) => b - a)[0];
+  const revision = revisions.find((r) => r.number === pick);
+  if (!revision) {
+    const known = revisions.map((r) => r.number).join(", ");
+    throw new CodeError(
+      "NO_SUCH_REVISION",
+      wanted
+        ? `revision ${wanted} of ${key.app}/${key.environment} does not exist`
+        : `${key.app}/${key.environment} has no revision before ${current}`,
+      {
+        hint: `known revisions: ${known}; pick one with --to`,
+      },
+    );
+  }
+  if (JSON.stringify(revision.spec).includes(REDACTED)) {
+    throw new CodeError(
+      "REVISION_REDACTED",
+      `revision ${revision.number} held literal secret values that were redacted when it was recorded`,
+      {
+        hint: "re-apply that spec from its file (secrets belong in a secret store, not in env values)",
+      },
+    );
+  }
+  return revision;
+}
+
+export interface DestroyRequest {
+  readonly app: string;
+  readonly environment: string;
+  readonly actor: string;
+  readonly waitForLock?: boolean;
+}
+
+/** Removes everything the running revision has, recorded as a destroy deployment. */
+export async function destroyEnvironment(
+  request: DestroyRequest,
+  deps: DeployDeps,
+  options: DeployOptions = {},
+): Promise<DeployOutcome> {
+  const { store } = deps;
+  const key = { app: request.app, environment: request.environment };
+  const [status] = await store.status(key);
+  const number = status?.currentRevision ?? status?.latestRevision;
+  const revision = number === undefined ? undefined : await store.getRevision(key, number);
+  if (!revision) {
+    throw new CodeError("NOT_DEPLOYED", `${request.app}/${request.environment} is not deployed`, {
+      hint: "see what runs with `codeploy status`",
+    });
+  }
+  const spec = revision.spec as DeploymentSpec;
+  const lockRequest: DeployRequest = {
+    spec,
+    actor: request.actor,
+    onFailure: "stop",
+    ...(request.waitForLock ? { waitForLock: true } : {}),
+  };
+  return withLock(
+    store,
+    lockRequest,
+    options.leaseMs ?? 60_000,
+    async (id) => {
+      const deployment = await store.startDeployment({
+        ...key,
+        revision: revision.number,
+        action: "destroy",
+        actor: request.actor,
+        id,
+      });
+      const plan = buildDestroyPlan(spec);
+      return runRecorded(
+        {
+          deployment,
+          revision,
+          spec,
+          previous: spec,
+          artifacts: deps.render(spec),
+          plan,
+          command: "destroy",
+        },
+        lockRequest,
+        deps,
+        options,
+      );
+    },
+    options.signal,
+  );
+}

@@ -1,0 +1,118 @@
+/**
+ * Schema migrations, in code (no folder scan, so they run the same from src and
+ * dist) and portable: one list serves SQLite and Postgres. To extend the schema
+ * (consultations, API keys, a job queue...), append an entry with the next
+ * number; never edit an entry that has shipped.
+ */
+import { type Kysely, type Migration, Migrator } from "kysely";
+import type { Backend, Db } from "./backend.js";
+import { StateStoreError } from "./errors.js";
+
+const initial: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema
+      .createTable("revisions")
+      .ifNotExists()
+      .addColumn("app", "text", (c) => c.notNull())
+      .addColumn("environment", "text", (c) => c.notNull())
+      .addColumn("number", "integer", (c) => c.notNull())
+      .addColumn("spec_json", "text", (c) => c.notNull())
+      .addColumn("request", "text")
+      .addColumn("interpreter", "text")
+      .addColumn("artifact_hashes_json", "text", (c) => c.notNull())
+      .addColumn("actor", "text", (c) => c.notNull())
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .addPrimaryKeyConstraint("revisions_pk", ["app", "environment", "number"])
+      .execute();
+    await db.schema
+      .createTable("deployments")
+      .ifNotExists()
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("app", "text", (c) => c.notNull())
+      .addColumn("environment", "text", (c) => c.notNull())
+      .addColumn("number", "integer", (c) => c.notNull())
+      .addColumn("revision", "integer", (c) => c.notNull())
+      .addColumn("action", "text", (c) => c.notNull())
+      .addColumn("actor", "text", (c) => c.notNull())
+      .addColumn("started_at", "text", (c) => c.notNull())
+      .addColumn("finished_at", "text")
+      .addColumn("outcome", "text")
+      .addColumn("error", "text")
+      .addColumn("last_seq", "integer", (c) => c.notNull().defaultTo(0))
+      .addUniqueConstraint("deployments_env_number", ["app", "environment", "number"])
+      .execute();
+    await db.schema
+      .createTable("step_events")
+      .ifNotExists()
+      .addColumn("deployment_id", "text", (c) => c.notNull().references("deployments.id").onDelete("cascade"))
+      .addColumn("seq", "integer", (c) => c.notNull())
+      .addColumn("at", "text", (c) => c.notNull())
+      .addColumn("type", "text", (c) => c.notNull())
+      .addColumn("step", "text")
+      .addColumn("message", "text")
+      .addColumn("data_json", "text")
+      .addPrimaryKeyConstraint("step_events_pk", ["deployment_id", "seq"])
+      .execute();
+    await db.schema
+      .createTable("locks")
+      .ifNotExists()
+      .addColumn("app", "text", (c) => c.notNull())
+      .addColumn("environment", "text", (c) => c.notNull())
+      .addColumn("token", "text", (c) => c.notNull())
+      .addColumn("actor", "text", (c) => c.notNull())
+      .addColumn("pid", "integer")
+      .addColumn("host", "text")
+      .addColumn("deployment_id", "text")
+      .addColumn("acquired_at", "text", (c) => c.notNull())
+      .addColumn("expires_at", "text", (c) => c.notNull())
+      .addColumn("lease_ms", "integer", (c) => c.notNull())
+      .addPrimaryKeyConstraint("locks_pk", ["app", "environment"])
+      .execute();
+    await db.schema
+      .createTable("audit_log")
+      .ifNotExists()
+      .addColumn("seq", "integer", (c) => c.primaryKey())
+      .addColumn("at", "text", (c) => c.notNull())
+      .addColumn("actor", "text", (c) => c.notNull())
+      .addColumn("command", "text", (c) => c.notNull())
+      .addColumn("target", "text")
+      .addColumn("outcome", "text", (c) => c.notNull())
+      .addColumn("details_json", "text")
+      .addColumn("prev_hash", "text", (c) => c.notNull())
+      .addColumn("hash", "text", (c) => c.notNull())
+      .execute();
+  },
+};
+
+/** Ordered by name; append only. */
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  "0001_initial": initial,
+};
+
+/**
+ * Brings the schema up to date. On Postgres, Kysely's Migrator takes an advisory
+ * lock; on SQLite it takes none, so the whole run happens inside the store's
+ * write transaction (BEGIN IMMEDIATE): a second process waits, then finds
+ * nothing to do.
+ */
+export async function migrateToLatest(backend: Backend): Promise<void> {
+  if (backend.dialect === "postgres") return runMigrator(backend.db);
+  await backend.writeTx("migrate", runMigrator);
+}
+
+async function runMigrator(db: Db): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => ({ ...MIGRATIONS }) },
+    migrationTableName: "codeploy_migration",
+    migrationLockTableName: "codeploy_migration_lock",
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "(setup)";
+    throw new StateStoreError(`migrating the state database failed at ${failed}`, {
+      cause: error,
+      hint: "check that the database is reachable and writable, and that no newer codeploy version migrated it",
+    });
+  }
+}

@@ -1,0 +1,56 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { describe, expect, it } from "vitest";
+import { defineStateStoreContract } from "./store.contract.js";
+import { openStateStore } from "./store.js";
+import type { StateStore } from "./types.js";
+
+defineStateStoreContract("sqlite", async (clock) => {
+  const home = await mkdtemp(join(tmpdir(), "codeploy-state-"));
+  const stores: StateStore[] = [];
+  const open = async (): Promise<StateStore> => {
+    const store = await openStateStore({ home, clock });
+    stores.push(store);
+    return store;
+  };
+  const store = await open();
+  return {
+    store,
+    open,
+    sql: async (text) => {
+      const db = new Database(join(home, "state.db"));
+      try {
+        const statement = db.prepare(text);
+        if (statement.reader) return statement.all();
+        statement.run();
+        return [];
+      } finally {
+        db.close();
+      }
+    },
+    close: async () => {
+      await Promise.all(stores.map((s) => s.close()));
+      await rm(home, { recursive: true, force: true });
+    },
+  };
+});
+
+describe("sqlite state file", () => {
+  it("is in WAL mode at <home>/state.db, readable only by its owner", async () => {
+    const home = await mkdtemp(join(tmpdir(), "codeploy-state-"));
+    const store = await openStateStore({ home });
+    await store.close();
+    const db = new Database(join(home, "state.db"), { readonly: true });
+    expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
+    db.close();
+    const { statSync } = await import("node:fs");
+    expect(statSync(join(home, "state.db")).mode & 0o777).toBe(0o600);
+    await rm(home, { recursive: true, force: true });
+  });
+
+  it("refuses an unknown URL scheme with a typed error", async () => {
+    await expect(openStateStore({ url: "mysql://db/x" })).rejects.toMatchObject({ code: "CONFIG" });
+  });
+});

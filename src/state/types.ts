@@ -1,0 +1,217 @@
+/**
+ * The durable state of CODE: revisions (what was asked and rendered), deployments
+ * (runs of apply / rollback / destroy), their step events, locks with a lease,
+ * and a hash-chained audit log. One interface, two backends (SQLite, Postgres).
+ */
+
+export type DeploymentAction = "apply" | "rollback" | "destroy";
+export type DeploymentOutcome = "succeeded" | "failed" | "cancelled" | "rolled-back";
+/**
+ * `running`: no outcome yet and a live lock on its app + environment names it (or names no deployment).
+ * `interrupted`: no outcome and no such lock (its holder died or its lease expired).
+ */
+export type DeploymentState = "running" | "interrupted" | DeploymentOutcome;
+export type AuditOutcome = "ok" | "refused" | "failed";
+
+export interface EnvironmentKey {
+  readonly app: string;
+  readonly environment: string;
+}
+
+export interface RevisionInput extends EnvironmentKey {
+  /** The user's spec; env values with secret-looking names are stored as "[redacted]". */
+  readonly spec: unknown;
+  /** The request words that produced this spec (secret-looking `NAME=value` pairs are redacted). */
+  readonly request?: string;
+  /** `rules` or `llm:<provider>/<model>`. */
+  readonly interpreter?: string;
+  /** Rendered artifact path -> sha256. */
+  readonly artifactHashes?: Readonly<Record<string, string>>;
+  readonly actor: string;
+}
+
+export interface Revision extends EnvironmentKey {
+  /** 1, 2, 3... per app + environment. */
+  readonly number: number;
+  readonly spec: unknown;
+  readonly request: string | undefined;
+  readonly interpreter: string | undefined;
+  readonly artifactHashes: Readonly<Record<string, string>>;
+  readonly actor: string;
+  /** ISO 8601, UTC. */
+  readonly createdAt: string;
+}
+
+export interface DeploymentInput extends EnvironmentKey {
+  readonly revision: number;
+  readonly action: DeploymentAction;
+  readonly actor: string;
+  /** @default a random UUID */
+  readonly id?: string;
+}
+
+export interface Deployment extends EnvironmentKey {
+  readonly id: string;
+  /** 1, 2, 3... per app + environment, in start order. */
+  readonly number: number;
+  readonly revision: number;
+  readonly action: DeploymentAction;
+  readonly actor: string;
+  readonly startedAt: string;
+  readonly finishedAt: string | undefined;
+  readonly outcome: DeploymentOutcome | undefined;
+  readonly error: string | undefined;
+  readonly state: DeploymentState;
+  /** Number of step events recorded so far (the last seq). */
+  readonly eventCount: number;
+}
+
+export interface DeploymentFilter {
+  readonly app?: string;
+  readonly environment?: string;
+  /** @default 50 */
+  readonly limit?: number;
+}
+
+export interface StepEventInput {
+  readonly deploymentId: string;
+  /** For example `step.started`, `step.succeeded`, `step.failed`, `log`. */
+  readonly type: string;
+  readonly step?: string;
+  readonly message?: string;
+  readonly data?: unknown;
+  /** @default the store's clock */
+  readonly at?: Date;
+}
+
+export interface StepEvent {
+  readonly deploymentId: string;
+  /** 1, 2, 3... per deployment, in append order. */
+  readonly seq: number;
+  readonly type: string;
+  readonly step: string | undefined;
+  readonly message: string | undefined;
+  readonly data: unknown;
+  readonly at: string;
+}
+
+export interface EnvironmentStatus extends EnvironmentKey {
+  /** Revision of the last succeeded apply or rollback; undefined when never deployed or destroyed since. */
+  readonly currentRevision: number | undefined;
+  readonly latestRevision: number | undefined;
+  readonly lastDeployment: Deployment | undefined;
+  readonly lock: LockInfo | undefined;
+}
+
+export interface LockHolder {
+  readonly actor: string;
+  /** @default process.pid */
+  readonly pid?: number;
+  /** @default os.hostname() */
+  readonly host?: string;
+  readonly deploymentId?: string;
+}
+
+export interface LockInfo extends EnvironmentKey {
+  readonly actor: string;
+  readonly pid: number | undefined;
+  readonly host: string | undefined;
+  readonly deploymentId: string | undefined;
+  readonly acquiredAt: string;
+  readonly expiresAt: string;
+  /** Lease ran out, or the holder is a process on this host that no longer exists. */
+  readonly expired: boolean;
+}
+
+/** A held lock: the token proves ownership to renewLock / releaseLock. */
+export interface Lock extends LockInfo {
+  readonly token: string;
+  readonly leaseMs: number;
+}
+
+export interface AcquireOptions {
+  /** @default the store's leaseMs (60 s) */
+  readonly leaseMs?: number;
+  /** Wait for the holder to release (or its lease to expire) instead of failing fast. @default false */
+  readonly wait?: boolean;
+  /** Give up waiting after this long (wall time) with LockedError. @default no limit */
+  readonly waitTimeoutMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface AuditInput {
+  readonly actor: string;
+  readonly command: string;
+  readonly target?: string;
+  readonly outcome: AuditOutcome;
+  /** Free-form context; string values under secret-looking keys are redacted. */
+  readonly details?: unknown;
+}
+
+export interface AuditRecord {
+  /** 1, 2, 3...: position in the chain. */
+  readonly seq: number;
+  readonly at: string;
+  readonly actor: string;
+  readonly command: string;
+  readonly target: string | undefined;
+  readonly outcome: AuditOutcome;
+  readonly details: unknown;
+  readonly prevHash: string;
+  readonly hash: string;
+}
+
+export interface AuditListOptions {
+  readonly afterSeq?: number;
+  /** @default 100 */
+  readonly limit?: number;
+  /** @default false (oldest first) */
+  readonly newestFirst?: boolean;
+}
+
+export type AuditVerification =
+  | { readonly ok: true; readonly count: number }
+  | { readonly ok: false; readonly count: number; readonly brokenAt: number; readonly reason: string };
+
+export interface StateStore {
+  /** "sqlite" or "postgres". */
+  readonly dialect: StoreDialect;
+  /** Applies pending migrations; safe to call again and from several processes at once. */
+  migrate(): Promise<void>;
+
+  createRevision(input: RevisionInput): Promise<Revision>;
+  getRevision(key: EnvironmentKey, number: number): Promise<Revision | undefined>;
+  listRevisions(key: EnvironmentKey): Promise<Revision[]>;
+
+  startDeployment(input: DeploymentInput): Promise<Deployment>;
+  finishDeployment(id: string, outcome: DeploymentOutcome, error?: string): Promise<Deployment>;
+  getDeployment(id: string): Promise<Deployment | undefined>;
+  /** Newest first. */
+  listDeployments(filter?: DeploymentFilter): Promise<Deployment[]>;
+
+  /** Durable when the promise resolves (committed). */
+  appendEvent(event: StepEventInput): Promise<StepEvent>;
+  /** One transaction for the whole batch; events keep their order. */
+  appendEvents(events: readonly StepEventInput[]): Promise<StepEvent[]>;
+  listEvents(deploymentId: string, afterSeq?: number): Promise<StepEvent[]>;
+
+  status(filter?: Partial<EnvironmentKey>): Promise<EnvironmentStatus[]>;
+
+  /** Throws LockedError ("locked by <actor> since <time>") when held and not waiting. */
+  acquireLock(key: EnvironmentKey, holder: LockHolder, options?: AcquireOptions): Promise<Lock>;
+  /** Extends the lease; throws LockLostError when the lock was taken over or unlocked. */
+  renewLock(lock: Lock): Promise<Lock>;
+  /** False when the lock was no longer ours. */
+  releaseLock(lock: Lock): Promise<boolean>;
+  /** Frees the lock whoever holds it (`codeploy unlock`); false when there was none. */
+  forceUnlock(key: EnvironmentKey): Promise<boolean>;
+  getLock(key: EnvironmentKey): Promise<LockInfo | undefined>;
+
+  appendAudit(input: AuditInput): Promise<AuditRecord>;
+  listAudit(options?: AuditListOptions): Promise<AuditRecord[]>;
+  verifyAudit(): Promise<AuditVerification>;
+
+  close(): Promise<void>;
+}
+
+export type StoreDialect = "sqlite" | "postgres";
