@@ -1,0 +1,75 @@
+/**
+ * Target kubernetes: one file per object plus kustomization.yaml, in apply
+ * order. Namespace `<app>-<env>`; every pod runs under the "restricted" Pod
+ * Security Standard, which the Namespace enforces. Pure: the same spec and
+ * options give the same bytes.
+ */
+import type { INamespace } from "kubernetes-models/v1";
+import type { DeploymentSpec } from "../../spec/schema.js";
+import { DEV_SECRET_SEED, seededCredentials } from "../credentials.js";
+import { dataComponents, objectStoreName } from "../data-services.js";
+import type { KubeObject, RenderOptions, RenderResult } from "../types.js";
+import { bucketJob, dataObjects } from "./data-services.js";
+import { ingress } from "./ingress.js";
+import { checkNames, type KubeContext } from "./labels.js";
+import { networkPolicies } from "./network.js";
+import { inApplyOrder, kubernetesFiles } from "./serialize.js";
+import { appObjects } from "./workloads.js";
+
+export { APPLY_ORDER, fileName } from "./serialize.js";
+
+export interface KubernetesRenderOptions extends RenderOptions {
+  /** spec.ingressClassName of every Ingress. @default none: the cluster's default class */
+  readonly ingressClassName?: string;
+  /** cert-manager ClusterIssuer for TLS Ingresses. @default "letsencrypt" */
+  readonly clusterIssuer?: string;
+}
+
+function namespace(ctx: KubeContext): KubeObject {
+  return {
+    apiVersion: "v1",
+    kind: "Namespace",
+    metadata: {
+      name: ctx.namespace,
+      labels: {
+        "app.kubernetes.io/part-of": ctx.spec.name,
+        "app.kubernetes.io/managed-by": "codeploy",
+        "codeploy.dev/environment": ctx.spec.environment,
+        "pod-security.kubernetes.io/enforce": "restricted",
+        "pod-security.kubernetes.io/enforce-version": "latest",
+      },
+    },
+  } satisfies INamespace;
+}
+
+export function renderKubernetes(spec: DeploymentSpec, options: KubernetesRenderOptions = {}): RenderResult {
+  const ns = `${spec.name}-${spec.environment}`;
+  checkNames(spec, ns);
+  const components = dataComponents(spec);
+  const ctx: KubeContext = {
+    spec,
+    namespace: ns,
+    data: new Map(components.map((c) => [c.name, c])),
+    credentials:
+      options.credentials ??
+      seededCredentials(options.secretSeed ?? DEV_SECRET_SEED, `${spec.name}/${spec.environment}`),
+    store: spec.buckets.length > 0 ? objectStoreName(spec) : undefined,
+    ingressClassName: options.ingressClassName,
+    clusterIssuer: options.clusterIssuer ?? "letsencrypt",
+  };
+  const objects: KubeObject[] = [namespace(ctx)];
+  for (const c of components) objects.push(...dataObjects(ctx, c));
+  if (ctx.store) objects.push(bucketJob(ctx, ctx.store));
+  for (const s of spec.services) {
+    objects.push(...appObjects(ctx, s));
+    const route = ingress(ctx, s);
+    if (route) objects.push(route);
+  }
+  objects.push(...networkPolicies(ctx));
+  const ordered = inApplyOrder(objects);
+  return {
+    target: "kubernetes",
+    files: kubernetesFiles(ordered, `${spec.name} (${spec.environment})`),
+    kubernetes: ordered,
+  };
+}

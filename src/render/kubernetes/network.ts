@@ -1,0 +1,135 @@
+/**
+ * NetworkPolicies: deny everything in the namespace, allow DNS, then per
+ * component allow exactly the declared dependencies (ingress on the target,
+ * egress on the client) and, for public services, ingress from the ingress
+ * controller (any namespace) on their port.
+ */
+import type {
+  INetworkPolicy,
+  INetworkPolicyEgressRule,
+  INetworkPolicyIngressRule,
+  INetworkPolicyPort,
+} from "kubernetes-models/networking.k8s.io/v1";
+import type { Service } from "../../spec/schema.js";
+import type { KubeObject } from "../types.js";
+import { bucketJobName } from "./data-services.js";
+import { type KubeContext, meta, type Role, selectorLabels } from "./labels.js";
+
+interface Endpoint {
+  readonly name: string;
+  readonly role: Role;
+  /** Ports others may reach; empty: the component listens on nothing declared. */
+  readonly ports: readonly number[];
+}
+
+/** Who talks to whom: app services to their dependencies, the bucket job to the store. */
+interface Link {
+  readonly from: string;
+  readonly to: string;
+}
+
+function endpoints(ctx: KubeContext): Map<string, Endpoint> {
+  const out = new Map<string, Endpoint>();
+  for (const s of ctx.spec.services)
+    out.set(s.name, { name: s.name, role: s.kind, ports: s.port === undefined ? [] : [s.port] });
+  for (const c of ctx.data.values()) {
+    out.set(c.name, { name: c.name, role: c.profile.kind, ports: [c.profile.port] });
+  }
+  if (ctx.store)
+    out.set(bucketJobName(ctx.store), { name: bucketJobName(ctx.store), role: "job", ports: [] });
+  return out;
+}
+
+function links(ctx: KubeContext): Link[] {
+  const buckets = new Set(ctx.spec.buckets.map((b) => b.name));
+  const out: Link[] = [];
+  const add = (from: string, to: string) => {
+    if (!out.some((l) => l.from === from && l.to === to)) out.push({ from, to });
+  };
+  for (const s of ctx.spec.services) {
+    for (const dep of s.dependsOn) add(s.name, buckets.has(dep) && ctx.store ? ctx.store : dep);
+  }
+  if (ctx.store) add(bucketJobName(ctx.store), ctx.store);
+  return out.filter((l) => !buckets.has(l.to));
+}
+
+const tcp = (ports: readonly number[]): INetworkPolicyPort[] =>
+  ports.map((port) => ({ protocol: "TCP", port }));
+
+function ingressRules(
+  ctx: KubeContext,
+  target: Endpoint,
+  all: readonly Link[],
+  service: Service | undefined,
+) {
+  const rules: INetworkPolicyIngressRule[] = [];
+  const clients = all.filter((l) => l.to === target.name).map((l) => l.from);
+  if (clients.length > 0) {
+    rules.push({
+      from: clients.map((c) => ({ podSelector: { matchLabels: selectorLabels(ctx, c) } })),
+      ...(target.ports.length > 0 ? { ports: tcp(target.ports) } : {}),
+    });
+  }
+  if (service?.public && service.port !== undefined) {
+    // The ingress controller lives in another namespace, whose name differs between clusters.
+    rules.push({ from: [{ namespaceSelector: {} }], ports: tcp([service.port]) });
+  }
+  return rules;
+}
+
+function egressRules(ctx: KubeContext, source: Endpoint, all: readonly Link[], ends: Map<string, Endpoint>) {
+  const rules: INetworkPolicyEgressRule[] = [];
+  for (const l of all.filter((x) => x.from === source.name)) {
+    const target = ends.get(l.to);
+    if (!target) continue;
+    rules.push({
+      to: [{ podSelector: { matchLabels: selectorLabels(ctx, target.name) } }],
+      ...(target.ports.length > 0 ? { ports: tcp(target.ports) } : {}),
+    });
+  }
+  return rules;
+}
+
+function policy(ctx: KubeContext, name: string, component: string, role: Role, spec: INetworkPolicy["spec"]) {
+  return {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: meta(ctx, name, component, role),
+    spec,
+  } satisfies INetworkPolicy;
+}
+
+export function networkPolicies(ctx: KubeContext): KubeObject[] {
+  const out: KubeObject[] = [
+    policy(ctx, "codeploy-default-deny", "codeploy-default-deny", "network", {
+      podSelector: {},
+      policyTypes: ["Ingress", "Egress"],
+    }),
+    // DNS to any address: cluster DNS pods carry different labels on different distributions.
+    policy(ctx, "codeploy-allow-dns", "codeploy-allow-dns", "network", {
+      podSelector: {},
+      policyTypes: ["Egress"],
+      egress: [{ ports: [{ protocol: "UDP", port: 53 }, ...tcp([53])] }],
+    }),
+  ];
+  const ends = endpoints(ctx);
+  const all = links(ctx);
+  for (const end of ends.values()) {
+    const service = ctx.spec.services.find((s) => s.name === end.name);
+    const ingress = ingressRules(ctx, end, all, service);
+    const egress = egressRules(ctx, end, all, ends);
+    if (ingress.length === 0 && egress.length === 0) continue;
+    out.push(
+      policy(ctx, `allow-${end.name}`, end.name, end.role, {
+        podSelector: { matchLabels: selectorLabels(ctx, end.name) },
+        policyTypes: [
+          ...(ingress.length > 0 ? (["Ingress"] as const) : []),
+          ...(egress.length > 0 ? (["Egress"] as const) : []),
+        ],
+        ...(ingress.length > 0 ? { ingress } : {}),
+        ...(egress.length > 0 ? { egress } : {}),
+      }),
+    );
+  }
+  return out;
+}

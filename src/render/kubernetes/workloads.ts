@@ -1,0 +1,237 @@
+/**
+ * App services: a Deployment (web, worker) or a CronJob (cron), a Service
+ * when there is a port, a HorizontalPodAutoscaler when it autoscales, and a
+ * PodDisruptionBudget from two replicas on. Credentials reach containers only
+ * through secretKeyRef, never as literal values.
+ */
+import type { IDeployment } from "kubernetes-models/apps/v1";
+import type { IHorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
+import type { ICronJob } from "kubernetes-models/batch/v1";
+import type { IPodDisruptionBudget } from "kubernetes-models/policy/v1";
+import type { IContainer, IEnvVar, IPodSpec, IProbe, IService } from "kubernetes-models/v1";
+import type { Service } from "../../spec/schema.js";
+import { type ConnectionValue, connectionVars, DEFAULT_APP_RESOURCES as DEFAULTS } from "../data-services.js";
+import type { KubeObject } from "../types.js";
+import { CONNECTION_URL_KEY, type KubeContext, labels, meta, secretName, selectorLabels } from "./labels.js";
+
+/** Pod-level settings every pod of ours shares: no API token, no service-link env vars, seccomp. */
+export function podBase(securityContext: IPodSpec["securityContext"]) {
+  return {
+    automountServiceAccountToken: false,
+    // Service links inject <NAME>_PORT variables, which images such as apache/kafka misread as settings.
+    enableServiceLinks: false,
+    securityContext,
+  } satisfies Partial<IPodSpec>;
+}
+
+/** A fresh object per container: objects in the result share no mutable parts. */
+export function restrictedContainer(readOnlyRootFilesystem = true): IContainer["securityContext"] {
+  return {
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem,
+    runAsNonRoot: true,
+    capabilities: { drop: ["ALL"] },
+  };
+}
+
+export function byName<T extends { name: string }>(items: T[]): T[] {
+  return items.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+export function secretRef(name: string, key: string): IEnvVar["valueFrom"] {
+  return { secretKeyRef: { name, key } };
+}
+
+function connectionEnv(ctx: KubeContext, name: string, value: ConnectionValue): IEnvVar {
+  const store = ctx.store ?? "";
+  switch (value.type) {
+    case "url":
+      return { name, valueFrom: secretRef(secretName(value.component), CONNECTION_URL_KEY) };
+    case "store-user":
+      return { name, valueFrom: secretRef(secretName(store), "MINIO_ROOT_USER") };
+    case "store-password":
+      return { name, valueFrom: secretRef(secretName(store), "MINIO_ROOT_PASSWORD") };
+    case "literal":
+      return { name, value: value.value };
+  }
+}
+
+export function appEnv(ctx: KubeContext, s: Service): IEnvVar[] {
+  const env: IEnvVar[] = Object.entries(s.env).map(([name, value]) => ({ name, value }));
+  for (const v of connectionVars(ctx.spec, s)) env.push(connectionEnv(ctx, v.name, v.value));
+  return byName(env);
+}
+
+export function portName(s: Service): string {
+  return s.kind === "web" ? "http" : "tcp";
+}
+
+/** HTTP GET on the health path, else a TCP connect on the port, else none (an exec probe would guess the image). */
+function probes(s: Service): { readinessProbe?: IProbe; livenessProbe?: IProbe } {
+  if (s.port === undefined) return {};
+  const handler: IProbe = s.healthCheck
+    ? { httpGet: { path: s.healthCheck.path, port: portName(s) } }
+    : { tcpSocket: { port: portName(s) } };
+  return {
+    readinessProbe: { ...handler, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 },
+    livenessProbe: {
+      ...handler,
+      initialDelaySeconds: 15,
+      periodSeconds: 10,
+      timeoutSeconds: 3,
+      failureThreshold: 3,
+    },
+  };
+}
+
+/** The spec's values as request and limit (what it asks for is what it gets); defaults where it says nothing. */
+function resources(s: Service) {
+  return {
+    requests: {
+      cpu: s.resources?.cpu ?? DEFAULTS.requests.cpu,
+      memory: s.resources?.memory ?? DEFAULTS.requests.memory,
+    },
+    limits: {
+      cpu: s.resources?.cpu ?? DEFAULTS.limits.cpu,
+      memory: s.resources?.memory ?? DEFAULTS.limits.memory,
+    },
+  };
+}
+
+/** An image that can never be pulled by mistake: `.invalid` is reserved and never resolves. */
+export function placeholderImage(ctx: KubeContext, s: Service): string {
+  return `codeploy.invalid/${ctx.spec.name}/${s.name}:unset`;
+}
+
+function annotations(ctx: KubeContext, s: Service): Record<string, string> {
+  const out: Record<string, string> = {};
+  const missing = [s.resources?.cpu ? "" : "cpu", s.resources?.memory ? "" : "memory"].filter(Boolean);
+  if (missing.length > 0) {
+    out["codeploy.dev/default-resources"] =
+      `${missing.join(" and ")} not in the spec: requests 100m/128Mi, limits 500m/512Mi`;
+  }
+  if (!s.image)
+    out["codeploy.dev/image"] =
+      `not in the spec: set it (kustomize edit set image ${placeholderImage(ctx, s)}=...)`;
+  return out;
+}
+
+function podSpec(ctx: KubeContext, s: Service): IPodSpec {
+  const container: IContainer = {
+    name: s.name,
+    image: s.image ?? placeholderImage(ctx, s),
+    ...(s.port === undefined
+      ? {}
+      : { ports: [{ name: portName(s), containerPort: s.port, protocol: "TCP" }] }),
+    env: appEnv(ctx, s),
+    resources: resources(s),
+    ...(s.kind === "cron" ? {} : probes(s)),
+    securityContext: restrictedContainer(),
+    // The root filesystem is read-only: /tmp is the one writable place.
+    volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+  };
+  return {
+    ...podBase({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } }),
+    ...(s.kind === "cron" ? { restartPolicy: "OnFailure" } : {}),
+    containers: [container],
+    volumes: [{ name: "tmp", emptyDir: {} }],
+  };
+}
+
+function template(ctx: KubeContext, s: Service) {
+  const notes = annotations(ctx, s);
+  return {
+    metadata: {
+      labels: labels(ctx, s.name, s.kind),
+      ...(Object.keys(notes).length > 0 ? { annotations: notes } : {}),
+    },
+    spec: podSpec(ctx, s),
+  };
+}
+
+function deployment(ctx: KubeContext, s: Service): KubeObject {
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: meta(ctx, s.name, s.name, s.kind),
+    spec: {
+      // With an autoscaler the HPA owns the count; the manifest starts at its minimum.
+      replicas: s.autoscale ? s.autoscale.min : s.replicas,
+      revisionHistoryLimit: 5,
+      selector: { matchLabels: selectorLabels(ctx, s.name) },
+      template: template(ctx, s),
+    },
+  } satisfies IDeployment;
+}
+
+function cronJob(ctx: KubeContext, s: Service): KubeObject {
+  return {
+    apiVersion: "batch/v1",
+    kind: "CronJob",
+    metadata: meta(ctx, s.name, s.name, "cron"),
+    spec: {
+      schedule: s.schedule ?? "",
+      timeZone: "Etc/UTC",
+      concurrencyPolicy: "Forbid",
+      // replicas 0 in the spec: the job exists but does not run.
+      suspend: s.replicas === 0,
+      successfulJobsHistoryLimit: 3,
+      failedJobsHistoryLimit: 1,
+      jobTemplate: {
+        metadata: { labels: labels(ctx, s.name, "cron") },
+        spec: { backoffLimit: 2, template: template(ctx, s) },
+      },
+    },
+  } satisfies ICronJob;
+}
+
+function service(ctx: KubeContext, s: Service, port: number): KubeObject {
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: meta(ctx, s.name, s.name, s.kind),
+    spec: {
+      type: "ClusterIP",
+      selector: selectorLabels(ctx, s.name),
+      ports: [{ name: portName(s), port, targetPort: portName(s), protocol: "TCP" }],
+    },
+  } satisfies IService;
+}
+
+function autoscaler(ctx: KubeContext, s: Service, a: NonNullable<Service["autoscale"]>): KubeObject {
+  return {
+    apiVersion: "autoscaling/v2",
+    kind: "HorizontalPodAutoscaler",
+    metadata: meta(ctx, s.name, s.name, s.kind),
+    spec: {
+      scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: s.name },
+      minReplicas: a.min,
+      maxReplicas: a.max,
+      metrics: [
+        {
+          type: "Resource",
+          resource: { name: "cpu", target: { type: "Utilization", averageUtilization: a.targetCpuPercent } },
+        },
+      ],
+    },
+  } satisfies IHorizontalPodAutoscaler;
+}
+
+function disruptionBudget(ctx: KubeContext, s: Service): KubeObject {
+  return {
+    apiVersion: "policy/v1",
+    kind: "PodDisruptionBudget",
+    metadata: meta(ctx, s.name, s.name, s.kind),
+    spec: { maxUnavailable: 1, selector: { matchLabels: selectorLabels(ctx, s.name) } },
+  } satisfies IPodDisruptionBudget;
+}
+
+/** Every object of one app service. */
+export function appObjects(ctx: KubeContext, s: Service): KubeObject[] {
+  if (s.kind === "cron") return [cronJob(ctx, s)];
+  const out = [deployment(ctx, s)];
+  if (s.port !== undefined) out.push(service(ctx, s, s.port));
+  if (s.autoscale) out.push(autoscaler(ctx, s, s.autoscale));
+  if ((s.autoscale?.min ?? s.replicas) >= 2) out.push(disruptionBudget(ctx, s));
+  return out;
+}

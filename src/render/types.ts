@@ -1,0 +1,62 @@
+/**
+ * What every renderer produces: the files to write, plus the same content as
+ * structured data so that policy rules can read it without parsing text.
+ * Renderers are pure: the same spec gives byte-identical files.
+ */
+import type { Target } from "../spec/schema.js";
+
+export interface ArtifactFile {
+  /** Relative path with forward slashes, such as `kubernetes/web-deployment.yaml`. */
+  readonly path: string;
+  readonly content: string;
+}
+
+/** A Kubernetes object as plain data (apiVersion, kind, metadata, spec...). */
+export interface KubeObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: {
+    readonly name: string;
+    readonly namespace?: string;
+    readonly labels?: Readonly<Record<string, string>>;
+    readonly annotations?: Readonly<Record<string, string>>;
+  };
+  readonly [field: string]: unknown;
+}
+
+/** One top-level Terraform block: `resource "aws_db_instance" "postgres" { ... }`. */
+export interface TerraformBlock {
+  readonly blockType: "terraform" | "provider" | "variable" | "output" | "resource" | "data" | "locals" | "module";
+  /** Labels after the block type: resource type and name, provider name, variable name... */
+  readonly labels: readonly string[];
+  readonly body: Readonly<Record<string, unknown>>;
+}
+
+export interface RenderResult {
+  readonly target: Target;
+  /** Sorted by path. */
+  readonly files: readonly ArtifactFile[];
+  /** target kubernetes: every object, in apply order. */
+  readonly kubernetes?: readonly KubeObject[];
+  /** target docker: the compose document as plain data. */
+  readonly compose?: Readonly<Record<string, unknown>>;
+  /** target terraform: every block of the module. */
+  readonly terraform?: readonly TerraformBlock[];
+}
+
+/**
+ * Where generated credentials come from. Rendering stays pure and repeatable:
+ * the default derives each password from a secret seed (HMAC), so the same
+ * spec and seed give the same bytes, and the seed never appears in output.
+ */
+export interface CredentialSource {
+  /** A password for `component` (database, cache or queue name) and `purpose` (such as "admin"). */
+  password(component: string, purpose: string): string;
+}
+
+export interface RenderOptions {
+  /** @default derived from `secretSeed` */
+  readonly credentials?: CredentialSource;
+  /** Seed for the default credential source; the CLI keeps one per installation. @default "codeploy-dev-seed" (placeholder, insecure) */
+  readonly secretSeed?: string;
+}
