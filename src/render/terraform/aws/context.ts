@@ -1,0 +1,40 @@
+import type { DeploymentSpec } from "../../../spec/schema.js";
+import { isProduction, ModuleBuilder } from "../common.js";
+import type { HclValue } from "../hcl.js";
+
+/** What the AWS renderers share while they walk one spec. */
+export interface AwsContext {
+  readonly spec: DeploymentSpec;
+  readonly m: ModuleBuilder;
+  readonly production: boolean;
+  /** Services run on ECS Fargate (every target but kubernetes). */
+  readonly ecs: boolean;
+  /** Target kubernetes: an EKS cluster; the workloads come from the kubernetes target's manifests. */
+  readonly eks: boolean;
+  /** Containers run in the private subnets (ECS tasks or EKS nodes), so they need NAT. */
+  readonly containers: boolean;
+  readonly hasLoadBalancer: boolean;
+  /** Port -> what listens there, for the data tier's security group. */
+  readonly dataPorts: Map<number, string>;
+  readonly servicePorts: number[];
+  /** Component name -> environment variables that tell a service how to reach it. */
+  readonly connections: Map<string, Record<string, HclValue>>;
+}
+
+export function awsContext(spec: DeploymentSpec): AwsContext {
+  const eks = spec.target === "kubernetes";
+  const natsAsService = spec.queues.some((q) => q.engine === "nats");
+  const ecs = !eks && (spec.services.length > 0 || natsAsService);
+  return {
+    spec,
+    m: new ModuleBuilder(),
+    production: isProduction(spec),
+    ecs,
+    eks,
+    containers: ecs || eks,
+    hasLoadBalancer: ecs && spec.services.some((s) => s.public && s.kind === "web"),
+    dataPorts: new Map(),
+    servicePorts: [],
+    connections: new Map(),
+  };
+}

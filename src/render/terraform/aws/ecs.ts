@@ -1,0 +1,287 @@
+/**
+ * Services on ECS Fargate: one cluster, a task definition per service (CPU
+ * and memory from the spec, rounded up to a Fargate size), an ECS service
+ * with desired_count = replicas (web and worker), an EventBridge schedule
+ * for cron services, target-tracking autoscaling, and Service Connect so
+ * that services reach each other by name.
+ */
+import type { Queue, Service } from "../../../spec/schema.js";
+import {
+  cpuCores,
+  envName,
+  ident,
+  memoryMiB,
+  named,
+  resource,
+  serviceEnv,
+  versionOf,
+  webPort,
+} from "../common.js";
+import { block, call, expr, type HclValue, type TopBlock } from "../hcl.js";
+import { publicServices, renderAwsLoadBalancer, securedServices } from "./alb.js";
+import type { AwsContext } from "./context.js";
+
+/** Fargate sizes: CPU units, memory range and step in MiB. */
+const FARGATE = [
+  { cpu: 256, min: 512, max: 2048, step: 512 },
+  { cpu: 512, min: 1024, max: 4096, step: 1024 },
+  { cpu: 1024, min: 2048, max: 8192, step: 1024 },
+  { cpu: 2048, min: 4096, max: 16384, step: 1024 },
+  { cpu: 4096, min: 8192, max: 30720, step: 1024 },
+  { cpu: 8192, min: 16384, max: 61440, step: 4096 },
+  { cpu: 16384, min: 32768, max: 122880, step: 8192 },
+] as const;
+
+/** The smallest Fargate size that holds the requested CPU and memory. */
+export function fargateSize(
+  cpu: string | undefined,
+  memory: string | undefined,
+): { cpu: number; memory: number } {
+  const wantCpu = Math.ceil((cpuCores(cpu) ?? 0.25) * 1024);
+  const wantMemory = memoryMiB(memory) ?? 0;
+  const size = FARGATE.find((s) => s.cpu >= wantCpu && s.max >= wantMemory) ?? FARGATE[FARGATE.length - 1];
+  if (!size) throw new Error("unreachable: the Fargate table is empty");
+  let mib = Math.max(size.min, Math.ceil(wantMemory / size.step) * size.step);
+  if (size.cpu === 256 && mib === 1536) mib = 2048; // 0.25 vCPU takes 512, 1024 or 2048 only
+  return { cpu: size.cpu, memory: Math.min(mib, size.max) };
+}
+
+/** A 5-field cron as an EventBridge expression: a year field, "?" in one day field, days of week 1-7 from Sunday. */
+export function awsCron(schedule: string): string {
+  const [minute, hour, dom = "*", month, dow = "*"] = schedule.trim().split(/\s+/);
+  if (dow === "*") return `cron(${minute} ${hour} ${dom} ${month} ? *)`;
+  if (dom !== "*") return `cron(${minute} ${hour} ${dom} ${month} ? *)`; // both set: EventBridge takes one; the day of month wins
+  const days = dow.replace(/(^|[,-])(\d+)/g, (_m, sep: string, n: string) => `${sep}${(Number(n) % 7) + 1}`);
+  return `cron(${minute} ${hour} ? ${month} ${days} *)`;
+}
+
+/** NATS has no managed offer on AWS: each nats queue becomes an internal ECS service. */
+export function natsServices(queues: readonly Queue[]): Service[] {
+  return queues
+    .filter((q) => q.engine === "nats")
+    .map(
+      (q) =>
+        ({
+          name: q.name,
+          kind: "worker",
+          image: `nats:${versionOf(q)}`,
+          port: 4222,
+          replicas: 1,
+          public: false,
+          tls: false,
+          env: {},
+          dependsOn: [],
+        }) satisfies Service,
+    );
+}
+
+function containerDefinition(ctx: AwsContext, s: Service): HclValue {
+  const env = serviceEnv(s, ctx.connections).map(([name, value]) => ({ name, value }));
+  return call("jsonencode", [
+    {
+      name: s.name,
+      image: expr(`var.${ident(s.name)}_image`),
+      essential: true,
+      portMappings:
+        s.port === undefined && s.kind !== "web"
+          ? undefined
+          : [{ name: "http", containerPort: webPort(s), protocol: "tcp" }],
+      environment: env,
+      logConfiguration: {
+        logDriver: "awslogs",
+        options: {
+          "awslogs-group": expr("aws_cloudwatch_log_group.services.name"),
+          "awslogs-region": expr("var.region"),
+          "awslogs-stream-prefix": s.name,
+        },
+      },
+    },
+  ]);
+}
+
+function taskDefinition(ctx: AwsContext, s: Service, comment?: string[]): TopBlock {
+  const size = fargateSize(s.resources?.cpu, s.resources?.memory);
+  return resource(
+    "aws_ecs_task_definition",
+    ident(s.name),
+    {
+      family: named(s.name),
+      requires_compatibilities: ["FARGATE"],
+      network_mode: "awsvpc",
+      cpu: String(size.cpu),
+      memory: String(size.memory),
+      execution_role_arn: expr("aws_iam_role.ecs_execution.arn"),
+      container_definitions: containerDefinition(ctx, s),
+    },
+    comment,
+  );
+}
+
+const NETWORK = block({
+  subnets: expr("aws_subnet.private[*].id"),
+  security_groups: [expr("aws_security_group.services.id")],
+  assign_public_ip: false,
+});
+
+function ecsService(ctx: AwsContext, s: Service, behindLb: boolean): TopBlock {
+  const listeners = securedServices(ctx).length > 0 ? ["http", "https"] : ["http"];
+  const id = ident(s.name);
+  const hasPort = s.port !== undefined || s.kind === "web";
+  return resource("aws_ecs_service", id, {
+    name: s.name,
+    cluster: expr("aws_ecs_cluster.main.id"),
+    task_definition: expr(`aws_ecs_task_definition.${id}.arn`),
+    desired_count: s.replicas,
+    launch_type: "FARGATE",
+    network_configuration: NETWORK,
+    load_balancer: behindLb
+      ? block({
+          target_group_arn: expr(`aws_lb_target_group.${id}.arn`),
+          container_name: s.name,
+          container_port: webPort(s),
+        })
+      : undefined,
+    service_connect_configuration: block({
+      enabled: true,
+      namespace: expr("aws_service_discovery_http_namespace.main.arn"),
+      service: hasPort
+        ? block({
+            port_name: "http",
+            discovery_name: s.name,
+            client_alias: block({ port: webPort(s), dns_name: s.name }),
+          })
+        : undefined,
+    }),
+    deployment_circuit_breaker: block({ enable: true, rollback: true }),
+    // The autoscaler owns the count once the service runs.
+    lifecycle: s.autoscale ? block({ ignore_changes: [expr("desired_count")] }) : undefined,
+    depends_on: behindLb ? listeners.map((l) => expr(`aws_lb_listener.${l}`)) : undefined,
+  });
+}
+
+function autoscaling(s: Service): TopBlock[] {
+  if (!s.autoscale) return [];
+  const id = ident(s.name);
+  const target = `aws_appautoscaling_target.${id}`;
+  return [
+    resource("aws_appautoscaling_target", id, {
+      service_namespace: "ecs",
+      resource_id: expr(`"service/\${aws_ecs_cluster.main.name}/\${aws_ecs_service.${id}.name}"`),
+      scalable_dimension: "ecs:service:DesiredCount",
+      min_capacity: s.autoscale.min,
+      max_capacity: s.autoscale.max,
+    }),
+    resource("aws_appautoscaling_policy", id, {
+      name: named(`${s.name}-cpu`),
+      policy_type: "TargetTrackingScaling",
+      service_namespace: expr(`${target}.service_namespace`),
+      resource_id: expr(`${target}.resource_id`),
+      scalable_dimension: expr(`${target}.scalable_dimension`),
+      target_tracking_scaling_policy_configuration: block({
+        target_value: s.autoscale.targetCpuPercent,
+        predefined_metric_specification: block({ predefined_metric_type: "ECSServiceAverageCPUUtilization" }),
+      }),
+    }),
+  ];
+}
+
+function schedule(s: Service): TopBlock[] {
+  const id = ident(s.name);
+  return [
+    resource("aws_cloudwatch_event_rule", id, {
+      name: named(s.name),
+      description: `Runs ${s.name} on "${s.schedule}" (UTC)`,
+      schedule_expression: awsCron(s.schedule ?? "0 0 * * *"),
+    }),
+    resource("aws_cloudwatch_event_target", id, {
+      rule: expr(`aws_cloudwatch_event_rule.${id}.name`),
+      arn: expr("aws_ecs_cluster.main.arn"),
+      role_arn: expr("aws_iam_role.events.arn"),
+      ecs_target: block({
+        task_definition_arn: expr(`aws_ecs_task_definition.${id}.arn`),
+        task_count: 1,
+        launch_type: "FARGATE",
+        network_configuration: NETWORK,
+      }),
+    }),
+  ];
+}
+
+const assume = (service: string) =>
+  call("jsonencode", {
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
+  });
+
+function roles(crons: readonly Service[]): TopBlock[] {
+  const blocks = [
+    resource("aws_iam_role", "ecs_execution", {
+      name: named("ecs-execution"),
+      assume_role_policy: assume("ecs-tasks.amazonaws.com"),
+    }),
+    resource("aws_iam_role_policy_attachment", "ecs_execution", {
+      role: expr("aws_iam_role.ecs_execution.name"),
+      policy_arn: "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
+    }),
+  ];
+  if (crons.length === 0) return blocks;
+  const taskArns = crons.map((s) =>
+    expr(`"\${aws_ecs_task_definition.${ident(s.name)}.arn_without_revision}:*"`),
+  );
+  const policy = {
+    Version: "2012-10-17",
+    Statement: [
+      { Effect: "Allow", Action: "ecs:RunTask", Resource: taskArns },
+      { Effect: "Allow", Action: "iam:PassRole", Resource: expr("aws_iam_role.ecs_execution.arn") },
+    ],
+  };
+  return [
+    ...blocks,
+    resource("aws_iam_role", "events", {
+      name: named("events"),
+      assume_role_policy: assume("events.amazonaws.com"),
+    }),
+    resource("aws_iam_role_policy", "events", {
+      role: expr("aws_iam_role.events.id"),
+      policy: call("jsonencode", policy),
+    }),
+  ];
+}
+
+function cluster(ctx: AwsContext): TopBlock[] {
+  return [
+    resource("aws_ecs_cluster", "main", {
+      name: expr("local.name_prefix"),
+      setting: block({
+        name: "containerInsights",
+        value: ctx.spec.monitoring.enabled ? "enabled" : "disabled",
+      }),
+    }),
+    resource("aws_cloudwatch_log_group", "services", {
+      name: expr(`"/ecs/\${local.name_prefix}"`),
+      retention_in_days: ctx.production ? 90 : 14,
+    }),
+    resource("aws_service_discovery_http_namespace", "main", { name: expr("local.name_prefix") }),
+  ];
+}
+
+export function renderAwsEcs(ctx: AwsContext): void {
+  const nats = natsServices(ctx.spec.queues);
+  for (const q of nats) ctx.connections.set(q.name, { [`${envName(q.name)}_URL`]: `nats://${q.name}:4222` });
+  const all = [...ctx.spec.services, ...nats];
+  const lbNames = new Set(publicServices(ctx).map((s) => s.name));
+  const crons = all.filter((s) => s.kind === "cron");
+  ctx.m.add("services", ...cluster(ctx), ...roles(crons));
+  for (const s of all) {
+    if (s.port !== undefined || s.kind === "web") ctx.servicePorts.push(webPort(s));
+    const isNats = nats.includes(s);
+    const comment = isNats
+      ? [`Queue ${s.name}: AWS has no managed NATS, so it runs here as an internal ECS service.`]
+      : undefined;
+    ctx.m.add("services", taskDefinition(ctx, s, comment));
+    if (s.kind === "cron") ctx.m.add("services", ...schedule(s));
+    else ctx.m.add("services", ecsService(ctx, s, lbNames.has(s.name)), ...autoscaling(s));
+  }
+  renderAwsLoadBalancer(ctx);
+  ctx.m.output("ecs_cluster_name", expr("aws_ecs_cluster.main.name"), "ECS cluster that runs the services");
+}
