@@ -24,6 +24,20 @@ export const configSchema = z.strictObject({
       severity: z.record(z.string(), severity).default({}),
     })
     .default({ rules: [], disable: [], severity: {} }),
+  providers: z
+    .strictObject({
+      /** The null provider (no side effects): for rehearsals, tests and benchmarks. */
+      null: z
+        .strictObject({
+          delayMs: z.number().int().min(0).optional(),
+          failureRate: z.number().min(0).max(1).optional(),
+          retryable: z.boolean().optional(),
+          failSteps: z.array(z.string()).optional(),
+          seed: z.number().int().optional(),
+        })
+        .optional(),
+    })
+    .default({}),
 });
 
 export type CodeployConfig = z.output<typeof configSchema> & {

@@ -8,7 +8,10 @@ export const DEV_SECRET_SEED = "codeploy-dev-seed";
 export function seededCredentials(seed: string, scope: string): CredentialSource {
   return {
     password(component, purpose) {
-      return createHmac("sha256", seed).update(`${scope}\0${component}\0${purpose}`).digest("base64url").slice(0, 32);
+      return createHmac("sha256", seed)
+        .update(`${scope}\0${component}\0${purpose}`)
+        .digest("base64url")
+        .slice(0, 32);
     },
   };
 }

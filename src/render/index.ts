@@ -9,7 +9,14 @@ import { renderKubernetes } from "./kubernetes/index.js";
 import { renderTerraform } from "./terraform/index.js";
 import type { RenderOptions, RenderResult } from "./types.js";
 
-export type { ArtifactFile, CredentialSource, KubeObject, RenderOptions, RenderResult, TerraformBlock } from "./types.js";
+export type {
+  ArtifactFile,
+  CredentialSource,
+  KubeObject,
+  RenderOptions,
+  RenderResult,
+  TerraformBlock,
+} from "./types.js";
 
 const RENDERERS: Record<Target, (spec: DeploymentSpec, options?: RenderOptions) => RenderResult> = {
   docker: renderDocker,
@@ -23,5 +30,7 @@ export function render(spec: DeploymentSpec, options: RenderOptions = {}): Rende
 
 /** sha256 of every file, by path: recorded with each revision to show what exactly was deployed. */
 export function hashArtifacts(result: RenderResult): Record<string, string> {
-  return Object.fromEntries(result.files.map((f) => [f.path, createHash("sha256").update(f.content).digest("hex")]));
+  return Object.fromEntries(
+    result.files.map((f) => [f.path, createHash("sha256").update(f.content).digest("hex")]),
+  );
 }

@@ -26,7 +26,15 @@ export interface KubeObject {
 
 /** One top-level Terraform block: `resource "aws_db_instance" "postgres" { ... }`. */
 export interface TerraformBlock {
-  readonly blockType: "terraform" | "provider" | "variable" | "output" | "resource" | "data" | "locals" | "module";
+  readonly blockType:
+    | "terraform"
+    | "provider"
+    | "variable"
+    | "output"
+    | "resource"
+    | "data"
+    | "locals"
+    | "module";
   /** Labels after the block type: resource type and name, provider name, variable name... */
   readonly labels: readonly string[];
   readonly body: Readonly<Record<string, unknown>>;

@@ -24,12 +24,13 @@ export const missingRegion = {
   severity: "warning",
   category: "operations",
   title: "Cloud without a region",
-  description: "Without a region, the provider's default decides where data lives (latency, data residency).",
+  description:
+    "Without a region, CODE picks the cloud's US default, which decides where data lives (latency, data residency).",
   *check({ spec }) {
     if (spec.cloud === "local" || spec.region !== undefined) return;
     yield {
       path: "region",
-      message: `cloud ${spec.cloud} has no region: the provider default will be used`,
+      message: `cloud ${spec.cloud} has no region: CODE falls back to ${{ aws: "us-east-1", gcp: "us-central1", azure: "eastus" }[spec.cloud]}, which may not be where your users or data belong`,
       hint: 'set region to the cloud\'s code, such as "eu-central-1", "europe-west1" or "westeurope"',
     };
   },

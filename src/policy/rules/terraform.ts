@@ -46,7 +46,10 @@ function blocksPublicAccess(block: TerraformBlock, blocks: readonly TerraformBlo
 function declaredPublic(spec: DeploymentSpec, block: TerraformBlock): boolean {
   const label = block.labels[1] ?? "";
   const bucket = typeof block.body.bucket === "string" ? block.body.bucket : "";
-  return spec.buckets.some((b) => b.public && (b.name === label || bucket.includes(b.name)));
+  // Renderers write block labels in snake_case ("my-files" -> my_files).
+  return spec.buckets.some(
+    (b) => b.public && (b.name.replaceAll("-", "_") === label || b.name === label || bucket.includes(b.name)),
+  );
 }
 
 export const bucketWithoutAccessBlock = {
