@@ -1,0 +1,101 @@
+import type { OnFailure } from "../../engine/deploy.js";
+import { currentSpec, deploy } from "../../engine/deploy.js";
+import type { ProviderName } from "../../providers/index.js";
+import { planToJson, reviewPlan } from "../../review/index.js";
+import { confirm } from "../confirm.js";
+import { EXIT_OK, EXIT_REFUSED } from "../exit.js";
+import { resolveSpecInput } from "../input.js";
+import type { CliIo } from "../io.js";
+import { createProgress } from "../progress.js";
+import { actorOf, deployDeps, openStore } from "../session.js";
+import { loadCliConfig, policySettings } from "../settings.js";
+import { withInterrupts } from "../signals.js";
+import { formatPlan } from "./plan.js";
+
+export interface ApplyFlags {
+  readonly target?: string;
+  readonly yes?: boolean;
+  readonly json?: boolean;
+  readonly acceptRisk?: boolean;
+  readonly onFailure?: OnFailure;
+  readonly wait?: boolean;
+  readonly parallelism?: number;
+  readonly stepTimeout?: number;
+  readonly provider?: ProviderName;
+  readonly config?: string;
+}
+
+export async function applyCommand(io: CliIo, input: string, flags: ApplyFlags): Promise<number> {
+  const config = await loadCliConfig(io, flags.config);
+  const resolved = await resolveSpecInput(io, input, flags.target);
+  const spec = resolved.spec;
+  const store = await openStore(io, config);
+  try {
+    const current = await currentSpec(store, spec.name, spec.environment);
+    const review = reviewPlan(spec, { ...(current ? { current } : {}), ...(await policySettings(config)) });
+    if (!flags.json) {
+      for (const a of resolved.assumptions) io.stderr(`assumed: ${a}\n`);
+      io.stdout(formatPlan(review));
+    }
+    const actor = actorOf(io);
+    if (!review.approved && !flags.acceptRisk) {
+      if (flags.json) io.stdout(`${JSON.stringify({ type: "refused", plan: planToJson(review) })}\n`);
+      else io.stderr("refused: the plan has policy errors (fix them, or pass --accept-risk)\n");
+      await store.appendAudit({
+        actor,
+        command: "apply",
+        target: `${spec.name}/${spec.environment}`,
+        outcome: "refused",
+        details: { reason: "policy" },
+      });
+      return EXIT_REFUSED;
+    }
+    if (review.plan.steps.every((s) => s.action === "noop")) {
+      if (!flags.json) io.stdout("\nNothing to change: what runs already matches the spec.\n");
+      return EXIT_OK;
+    }
+    const production = spec.environment === "production";
+    const ok = await confirm(io, {
+      ...(flags.yes ? { yes: true } : {}),
+      what: `apply ${spec.name} to ${spec.environment}`,
+      ...(production ? { typeToConfirm: spec.name } : {}),
+    });
+    if (!ok) {
+      io.stderr("cancelled: nothing was changed\n");
+      return EXIT_REFUSED;
+    }
+    const deps = await deployDeps(io, store, config, flags.provider);
+    const progress = createProgress(io, flags.json ? "json" : io.isTty ? "tty" : "plain", review.plan.steps);
+    const outcome = await withInterrupts(io, (signal) =>
+      deploy(
+        {
+          spec,
+          actor,
+          ...(resolved.request ? { request: resolved.request } : {}),
+          ...(resolved.interpreter ? { interpreter: resolved.interpreter } : {}),
+          onFailure: flags.onFailure ?? "rollback",
+          ...(flags.wait ? { waitForLock: true } : {}),
+        },
+        deps,
+        {
+          signal,
+          onEvent: progress.onEvent,
+          ...(flags.parallelism ? { parallelism: flags.parallelism } : {}),
+          ...(flags.stepTimeout ? { stepTimeoutMs: flags.stepTimeout * 1000 } : {}),
+        },
+      ),
+    );
+    progress.done();
+    const d = outcome.deployment;
+    if (!flags.json) {
+      io.stdout(
+        `\n${spec.name}/${spec.environment}: ${d.outcome} (revision ${outcome.revision.number}, deployment ${d.id})\n`,
+      );
+      if (d.error) io.stdout(`  error: ${d.error}\n`);
+      if (d.outcome === "rolled-back") io.stdout("  the previous revision was restored\n");
+    }
+    return d.outcome === "succeeded" ? EXIT_OK : EXIT_REFUSED;
+  } finally {
+    await store.close();
+  }
+}

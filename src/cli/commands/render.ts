@@ -1,0 +1,33 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { render } from "../../render/index.js";
+import { EXIT_OK } from "../exit.js";
+import { resolveSpecInput } from "../input.js";
+import { type CliIo, printJson } from "../io.js";
+import { secretSeed } from "../secret-seed.js";
+
+export interface RenderFlags {
+  readonly target?: string;
+  readonly out: string;
+  readonly json?: boolean;
+}
+
+export async function renderCommand(io: CliIo, input: string, flags: RenderFlags): Promise<number> {
+  const { spec, assumptions } = await resolveSpecInput(io, input, flags.target);
+  const result = render(spec, { secretSeed: await secretSeed(io) });
+  const out = resolve(io.cwd, flags.out);
+  for (const file of result.files) {
+    const path = join(out, file.path);
+    await mkdir(dirname(path), { recursive: true });
+    // Artifacts can hold generated credentials (Kubernetes Secret, compose env): owner-only.
+    await writeFile(path, file.content, { mode: 0o600 });
+  }
+  if (flags.json) {
+    printJson(io, { target: result.target, out, files: result.files.map((f) => f.path) });
+    return EXIT_OK;
+  }
+  for (const a of assumptions) io.stderr(`assumed: ${a}\n`);
+  io.stdout(`wrote ${result.files.length} ${result.target} file(s) to ${out}:\n`);
+  for (const f of result.files) io.stdout(`  ${f.path}\n`);
+  return EXIT_OK;
+}

@@ -1,0 +1,146 @@
+/** Read-only views of the store: status, history, audit. */
+import { EXIT_OK, EXIT_REFUSED } from "../exit.js";
+import { type CliIo, printJson } from "../io.js";
+import { actorOf, openStore } from "../session.js";
+import { loadCliConfig } from "../settings.js";
+
+interface Common {
+  readonly env?: string;
+  readonly json?: boolean;
+  readonly config?: string;
+}
+
+async function withStore<T>(
+  io: CliIo,
+  flags: Common,
+  fn: (store: Awaited<ReturnType<typeof openStore>>) => Promise<T>,
+): Promise<T> {
+  const config = await loadCliConfig(io, flags.config);
+  const store = await openStore(io, config);
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+export async function statusCommand(io: CliIo, app: string | undefined, flags: Common): Promise<number> {
+  return withStore(io, flags, async (store) => {
+    const rows = await store.status({
+      ...(app ? { app } : {}),
+      ...(flags.env ? { environment: flags.env } : {}),
+    });
+    if (flags.json) {
+      printJson(io, { environments: rows });
+      return EXIT_OK;
+    }
+    if (rows.length === 0) {
+      io.stdout(
+        app ? `${app}: nothing deployed${flags.env ? ` in ${flags.env}` : ""}\n` : "nothing deployed yet\n",
+      );
+      return EXIT_OK;
+    }
+    for (const r of rows) {
+      const d = r.lastDeployment;
+      const last = d
+        ? `last ${d.action} #${d.number} (revision ${d.revision}) ${d.state}${d.finishedAt ? ` at ${d.finishedAt}` : ` since ${d.startedAt}`}`
+        : "no deployment";
+      const running =
+        r.currentRevision !== undefined ? `revision ${r.currentRevision} running` : "not running";
+      io.stdout(`${r.app}/${r.environment}: ${running}; ${last}\n`);
+      if (d?.state === "interrupted") {
+        io.stdout(
+          `  interrupted: its process stopped mid-way; re-run \`codeploy apply\` with the same spec to converge, or \`codeploy rollback ${r.app} --env ${r.environment}\`\n`,
+        );
+      }
+      if (d?.error) io.stdout(`  error: ${d.error}\n`);
+      if (r.lock)
+        io.stdout(
+          `  locked by ${r.lock.actor} since ${r.lock.acquiredAt}${r.lock.expired ? " (expired)" : ""}\n`,
+        );
+    }
+    return EXIT_OK;
+  });
+}
+
+export async function historyCommand(
+  io: CliIo,
+  app: string,
+  flags: Common & { limit?: number },
+): Promise<number> {
+  return withStore(io, flags, async (store) => {
+    const deployments = await store.listDeployments({
+      app,
+      ...(flags.env ? { environment: flags.env } : {}),
+      limit: flags.limit ?? 50,
+    });
+    if (flags.json) {
+      const environments = [...new Set(deployments.map((d) => d.environment))];
+      const revisions = (
+        await Promise.all(environments.map((environment) => store.listRevisions({ app, environment })))
+      ).flat();
+      printJson(io, { deployments, revisions: revisions.map(({ spec: _spec, ...r }) => r) });
+      return EXIT_OK;
+    }
+    if (deployments.length === 0) {
+      io.stdout(`${app}: no history${flags.env ? ` in ${flags.env}` : ""}\n`);
+      return EXIT_OK;
+    }
+    for (const d of deployments) {
+      io.stdout(
+        `${d.startedAt}  ${d.environment.padEnd(12)} #${String(d.number).padEnd(4)} ${d.action.padEnd(8)} rev ${String(d.revision).padEnd(4)} ${d.state.padEnd(12)} by ${d.actor}${d.error ? `\n    error: ${d.error}` : ""}\n`,
+      );
+    }
+    return EXIT_OK;
+  });
+}
+
+export async function auditVerifyCommand(io: CliIo, flags: Common): Promise<number> {
+  return withStore(io, flags, async (store) => {
+    const result = await store.verifyAudit();
+    if (flags.json) printJson(io, result);
+    else if (result.ok) io.stdout(`audit log intact: ${result.count} record(s), hash chain verified\n`);
+    else io.stderr(`audit log TAMPERED: record ${result.brokenAt} of ${result.count}: ${result.reason}\n`);
+    return result.ok ? EXIT_OK : EXIT_REFUSED;
+  });
+}
+
+export async function auditListCommand(io: CliIo, flags: Common & { limit?: number }): Promise<number> {
+  return withStore(io, flags, async (store) => {
+    const records = await store.listAudit({ newestFirst: true, limit: flags.limit ?? 50 });
+    if (flags.json) {
+      printJson(io, { records });
+      return EXIT_OK;
+    }
+    for (const r of records)
+      io.stdout(
+        `${r.at}  #${r.seq}  ${r.actor}  ${r.command}${r.target ? ` ${r.target}` : ""}  ${r.outcome}\n`,
+      );
+    return EXIT_OK;
+  });
+}
+
+export async function unlockCommand(
+  io: CliIo,
+  app: string,
+  flags: Common & { env: string },
+): Promise<number> {
+  return withStore(io, flags, async (store) => {
+    const key = { app, environment: flags.env };
+    const lock = await store.getLock(key);
+    const freed = await store.forceUnlock(key);
+    await store.appendAudit({
+      actor: actorOf(io),
+      command: "unlock",
+      target: `${app}/${flags.env}`,
+      outcome: "ok",
+      details: { freed, holder: lock?.actor },
+    });
+    io.stdout(
+      freed
+        ? `unlocked ${app}/${flags.env} (was held by ${lock?.actor ?? "unknown"} since ${lock?.acquiredAt ?? "?"})\n`
+        : `${app}/${flags.env} was not locked\n`,
+    );
+    return EXIT_OK;
+  });
+}

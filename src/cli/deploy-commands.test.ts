@@ -1,0 +1,139 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import { openStateStore } from "../state/index.js";
+import { main } from "./main.js";
+import { captureIo } from "./test-io.js";
+
+const work = mkdtempSync(join(tmpdir(), "codeploy-cli-deploy-"));
+const home = join(work, "home");
+const run = async (argv: string[], options: { isTty?: boolean } = {}) => {
+  const io = captureIo({ cwd: work, env: { CODEPLOY_HOME: home, CODEPLOY_ACTOR: "tester" }, ...options });
+  const code = await main(argv, io);
+  return { code, out: io.out(), err: io.err() };
+};
+
+const base = {
+  name: "blog",
+  environment: "staging",
+  services: [
+    {
+      name: "web",
+      image: "ghost:5.80",
+      port: 2368,
+      healthCheck: { path: "/" },
+      resources: { cpu: "500m", memory: "512Mi" },
+      dependsOn: ["mysql"],
+    },
+  ],
+  databases: [{ name: "mysql", engine: "mysql", version: "8.0" }],
+};
+writeFileSync(join(work, "v1.yaml"), stringify(base));
+writeFileSync(
+  join(work, "v2.yaml"),
+  stringify({ ...base, services: [{ ...base.services[0], image: "ghost:5.81" }] }),
+);
+writeFileSync(
+  join(work, "bad.yaml"),
+  stringify({
+    ...base,
+    name: "risky",
+    environment: "production",
+    buckets: [{ name: "files", public: true }],
+  }),
+);
+
+describe("apply, status, history, rollback, destroy (null provider)", () => {
+  it("refuses to apply without a terminal and without --yes", async () => {
+    const r = await run(["apply", "v1.yaml", "--provider", "null"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("--yes");
+  });
+
+  it("applies with --yes, printing the plan and plain progress lines", async () => {
+    const r = await run(["apply", "v1.yaml", "--yes", "--provider", "null"]);
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("Plan for blog in staging");
+    expect(r.out).toMatch(/✓ database:mysql \d+\.\ds/);
+    expect(r.out).toContain("blog/staging: succeeded (revision 1");
+  });
+
+  it("says there is nothing to change when the spec is unchanged", async () => {
+    const r = await run(["apply", "v1.yaml", "--yes", "--provider", "null"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("Nothing to change");
+  });
+
+  it("prints one JSON event per line with --json", async () => {
+    const r = await run(["apply", "v2.yaml", "--yes", "--json", "--provider", "null"]);
+    expect(r.code).toBe(0);
+    const events = r.out
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { type: string; stepId?: string });
+    expect(events[0]?.type).toBe("run-started");
+    expect(events.filter((e) => e.type === "step-succeeded").map((e) => e.stepId)).toEqual(["service:web"]);
+    expect(events.at(-1)?.type).toBe("run-finished");
+  });
+
+  it("refuses a plan with policy errors unless --accept-risk, and audits the refusal", async () => {
+    const r = await run(["apply", "bad.yaml", "--yes", "--provider", "null"]);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain("CODE-SEC-001");
+    const audit = await run(["audit", "list", "--json"]);
+    const records = (JSON.parse(audit.out) as { records: { command: string; outcome: string }[] }).records;
+    expect(records[0]).toMatchObject({ command: "apply", outcome: "refused" });
+  });
+
+  it("shows status and history", async () => {
+    const status = await run(["status", "blog", "--json"]);
+    const env = (
+      JSON.parse(status.out) as {
+        environments: { currentRevision: number; lastDeployment: { state: string } }[];
+      }
+    ).environments[0];
+    expect(env?.currentRevision).toBe(2);
+    expect(env?.lastDeployment.state).toBe("succeeded");
+    const history = await run(["history", "blog"]);
+    expect(history.out.trim().split("\n")).toHaveLength(2);
+    expect(history.out).toContain("by tester");
+  });
+
+  it("rolls back to the previous revision and destroys after typing the app name", async () => {
+    const back = await run(["rollback", "blog", "--env", "staging", "--yes", "--provider", "null"]);
+    expect(back.code).toBe(0);
+    expect(back.out).toContain("rollback succeeded (revision 1");
+    const store = await openStateStore({ home });
+    expect((await store.status({ app: "blog" }))[0]?.currentRevision).toBe(1);
+    await store.close();
+    const destroy = await run(["destroy", "blog", "--env", "staging", "--yes", "--provider", "null"]);
+    expect(destroy.code).toBe(0);
+    expect(destroy.out).toContain("remove network for blog-staging");
+    const after = await run(["status", "blog"]);
+    expect(after.out).toContain("not running");
+  });
+
+  it("verifies the audit chain", async () => {
+    const r = await run(["audit", "verify"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/audit log intact: \d+ record\(s\)/);
+  });
+
+  it("frees a lock with unlock", async () => {
+    const store = await openStateStore({ home });
+    await store.acquireLock(
+      { app: "blog", environment: "staging" },
+      { actor: "ghost", pid: 999_999, host: "elsewhere" },
+    );
+    await store.close();
+    const blocked = await run(["apply", "v1.yaml", "--yes", "--provider", "null"]);
+    expect(blocked.code).toBe(1);
+    expect(blocked.err).toContain("locked by ghost since");
+    const r = await run(["unlock", "blog", "--env", "staging"]);
+    expect(r.out).toContain("unlocked blog/staging (was held by ghost");
+    expect((await run(["apply", "v1.yaml", "--yes", "--provider", "null"])).code).toBe(0);
+  });
+});

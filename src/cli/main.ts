@@ -1,0 +1,258 @@
+/**
+ * `codeploy`: parse, call a service, print. Command modules are imported
+ * lazily so `codeploy interpret` does not pay for renderers or providers.
+ */
+import { readFileSync } from "node:fs";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import type { ProviderName } from "../providers/index.js";
+import { EXIT_OK, EXIT_USAGE, exitCodeOf, formatError } from "./exit.js";
+import { type CliIo, processIo } from "./io.js";
+
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+      version?: string;
+    };
+    return pkg.version ?? "0.0.0";
+  } catch {
+    return "0.0.0";
+  }
+}
+
+const TARGET_OPTION = () =>
+  new Option("-t, --target <target>", "deployment target").choices(["docker", "kubernetes", "terraform"]);
+
+const PROVIDER_OPTION = () =>
+  new Option("--provider <name>", "provider to deploy with (default: the spec's target)").choices([
+    "null",
+    "docker",
+    "kubernetes",
+    "terraform",
+  ]);
+
+function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+  const program = new Command("codeploy")
+    .description(
+      "CODE, the Claude-Optimized Deployment Engine: say what you want deployed, review the plan, deploy it.",
+    )
+    .version(packageVersion(), "-V, --version", "print the version")
+    .option("-c, --config <file>", "configuration file (default: ./codeploy.yaml, or $CODEPLOY_CONFIG)")
+    .showSuggestionAfterError(true)
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .exitOverride();
+
+  program
+    .command("interpret")
+    .description("turn a request in words into a deployment spec (offline rules interpreter)")
+    .argument("<text...>", 'the request, such as "deploy the shop with postgres 16 to staging"')
+    .option("-b, --base <file>", "current spec (YAML or JSON) that the words amend")
+    .option("--json", "print the result as JSON (action, spec, assumptions, questions, interpreter)")
+    .addHelpText(
+      "after",
+      '\nExamples:\n  codeploy interpret "deploy nginx with 3 replicas in production"\n  codeploy interpret "add a redis cache" --base shop.yaml --json',
+    )
+    .action(async (words: string[], opts: { base?: string; json?: boolean }) => {
+      const { interpretCommand } = await import("./commands/interpret.js");
+      setExit(await interpretCommand(io, words.join(" "), opts));
+    });
+
+  program
+    .command("validate")
+    .description("check a spec file (YAML or JSON) against the DeploymentSpec schema")
+    .argument("<file>", "spec file, or - for standard input")
+    .option("--json", "print {valid, issues} as JSON")
+    .action(async (file: string, opts: { json?: boolean }) => {
+      const { validateCommand } = await import("./commands/validate.js");
+      setExit(await validateCommand(io, file, opts));
+    });
+
+  program
+    .command("schema")
+    .description("print the JSON Schema of the DeploymentSpec")
+    .action(async () => {
+      const { schemaCommand } = await import("./commands/schema.js");
+      setExit(await schemaCommand(io));
+    });
+
+  program
+    .command("render")
+    .description("write the deployment artifacts (compose, Kubernetes manifests or Terraform) for a spec")
+    .argument("<input...>", "a spec file, or a request in words")
+    .addOption(TARGET_OPTION())
+    .requiredOption("-o, --out <dir>", "folder to write the artifacts to")
+    .option("--json", "print the list of written files as JSON")
+    .action(async (input: string[], opts: { target?: string; out: string; json?: boolean }) => {
+      const { renderCommand } = await import("./commands/render.js");
+      setExit(await renderCommand(io, input.join(" "), opts));
+    });
+
+  program
+    .command("plan")
+    .description("show what a deployment would do: the step graph, a cost estimate and policy findings")
+    .argument("<input...>", "a spec file, or a request in words")
+    .addOption(TARGET_OPTION())
+    .option("--json", "print {steps, cost, findings} as JSON")
+    .option("--accept-risk", "exit 0 even when policy reports errors (the findings are still shown)")
+    .action(async (input: string[], opts: { target?: string; json?: boolean; acceptRisk?: boolean }) => {
+      const { planCommand } = await import("./commands/plan.js");
+      const config = program.opts<{ config?: string }>().config;
+      setExit(await planCommand(io, input.join(" "), { ...opts, config }));
+    });
+
+  const intOption = (flag: string, description: string) =>
+    new Option(flag, description).argParser((v: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("must be a whole number >= 1");
+      return n;
+    });
+  const configOf = () => program.opts<{ config?: string }>().config;
+
+  program
+    .command("apply")
+    .description("show the plan, ask for confirmation, then deploy (rolls back on failure)")
+    .argument("<input...>", "a spec file, or a request in words")
+    .addOption(TARGET_OPTION())
+    .option("-y, --yes", "do not ask for confirmation (needed without a terminal)")
+    .option("--json", "print one engine event per line as JSON")
+    .option("--accept-risk", "apply even when policy reports errors")
+    .addOption(
+      new Option("--on-failure <mode>", "what to do when a step fails")
+        .choices(["rollback", "stop"])
+        .default("rollback"),
+    )
+    .option("--wait", "wait for another apply of the same app and environment to finish instead of failing")
+    .addOption(intOption("-p, --parallelism <n>", "steps run at once (default 8)"))
+    .addOption(intOption("--step-timeout <seconds>", "deadline of each step attempt (default 300)"))
+    .addOption(PROVIDER_OPTION())
+    .action(async (input: string[], opts: Record<string, unknown>) => {
+      const { applyCommand } = await import("./commands/apply.js");
+      setExit(await applyCommand(io, input.join(" "), { ...opts, config: configOf() }));
+    });
+
+  program
+    .command("status")
+    .description(
+      "what runs where: current revision, last deployment (running, interrupted, failed...), locks",
+    )
+    .argument("[app]", "one app (default: all)")
+    .option("-e, --env <env>", "one environment")
+    .option("--json", "print as JSON")
+    .action(async (app: string | undefined, opts: { env?: string; json?: boolean }) => {
+      const { statusCommand } = await import("./commands/state.js");
+      setExit(await statusCommand(io, app, { ...opts, config: configOf() }));
+    });
+
+  program
+    .command("history")
+    .description("deployments of an app, newest first")
+    .argument("<app>", "the app")
+    .option("-e, --env <env>", "one environment")
+    .addOption(intOption("-n, --limit <n>", "how many (default 50)"))
+    .option("--json", "print deployments and revisions as JSON")
+    .action(async (app: string, opts: { env?: string; json?: boolean; limit?: number }) => {
+      const { historyCommand } = await import("./commands/state.js");
+      setExit(await historyCommand(io, app, { ...opts, config: configOf() }));
+    });
+
+  program
+    .command("rollback")
+    .description("restore an earlier revision (default: the one before what runs now)")
+    .argument("<app>", "the app")
+    .requiredOption("-e, --env <env>", "the environment")
+    .addOption(intOption("--to <revision>", "revision number to restore (see `codeploy history`)"))
+    .option("-y, --yes", "do not ask for confirmation")
+    .option("--json", "print one engine event per line as JSON")
+    .option("--wait", "wait for a running apply to finish")
+    .addOption(PROVIDER_OPTION())
+    .action(
+      async (
+        app: string,
+        opts: {
+          env: string;
+          to?: number;
+          yes?: boolean;
+          json?: boolean;
+          wait?: boolean;
+          provider?: ProviderName;
+        },
+      ) => {
+        const { rollbackCommand } = await import("./commands/change.js");
+        setExit(await rollbackCommand(io, app, { ...opts, config: configOf() }));
+      },
+    );
+
+  program
+    .command("destroy")
+    .description("remove everything an app runs in an environment (asks you to type the app name)")
+    .argument("<app>", "the app")
+    .requiredOption("-e, --env <env>", "the environment")
+    .option("-y, --yes", "do not ask for confirmation")
+    .option("--json", "print one engine event per line as JSON")
+    .option("--wait", "wait for a running apply to finish")
+    .addOption(PROVIDER_OPTION())
+    .action(
+      async (
+        app: string,
+        opts: { env: string; yes?: boolean; json?: boolean; wait?: boolean; provider?: ProviderName },
+      ) => {
+        const { destroyCommand } = await import("./commands/change.js");
+        setExit(await destroyCommand(io, app, { ...opts, config: configOf() }));
+      },
+    );
+
+  program
+    .command("unlock")
+    .description("free the apply lock of an app and environment whose holder died")
+    .argument("<app>", "the app")
+    .requiredOption("-e, --env <env>", "the environment")
+    .action(async (app: string, opts: { env: string }) => {
+      const { unlockCommand } = await import("./commands/state.js");
+      setExit(await unlockCommand(io, app, { ...opts, config: configOf() }));
+    });
+
+  const audit = program.command("audit").description("the hash-chained audit log of every command");
+  audit
+    .command("verify")
+    .description("check the hash chain; exits 1 when a record was changed or removed")
+    .option("--json", "print as JSON")
+    .action(async (opts: { json?: boolean }) => {
+      const { auditVerifyCommand } = await import("./commands/state.js");
+      setExit(await auditVerifyCommand(io, { ...opts, config: configOf() }));
+    });
+  audit
+    .command("list")
+    .description("the newest audit records")
+    .addOption(intOption("-n, --limit <n>", "how many (default 50)"))
+    .option("--json", "print as JSON")
+    .action(async (opts: { json?: boolean; limit?: number }) => {
+      const { auditListCommand } = await import("./commands/state.js");
+      setExit(await auditListCommand(io, { ...opts, config: configOf() }));
+    });
+
+  return program;
+}
+
+/** Runs the CLI with `argv` (without node and script) and returns the exit code. */
+export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  let exitCode = EXIT_OK;
+  const program = buildProgram(io, (code) => {
+    exitCode = code;
+  });
+  if (argv.length === 0) {
+    program.outputHelp();
+    return EXIT_USAGE;
+  }
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are "errors" to commander; they are successes to us.
+      if (error.code === "commander.helpDisplayed" || error.code === "commander.version") return EXIT_OK;
+      if (error.code === "commander.help") return EXIT_OK;
+      return EXIT_USAGE;
+    }
+    io.stderr(`${formatError(error, Boolean(io.env.CODEPLOY_DEBUG))}\n`);
+    return exitCodeOf(error);
+  }
+}

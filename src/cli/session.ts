@@ -1,0 +1,45 @@
+/** What stateful commands share: the store, the actor, the provider registry. */
+import { homedir, hostname, userInfo } from "node:os";
+import { resolve } from "node:path";
+import type { CodeployConfig } from "../core/config.js";
+import type { DeployDeps } from "../engine/deploy.js";
+import { type ProviderName, providerForSpec } from "../providers/index.js";
+import { hashArtifacts, render } from "../render/index.js";
+import { openStateStore } from "../state/index.js";
+import type { StateStore } from "../state/types.js";
+import type { CliIo } from "./io.js";
+import { codeployHome, secretSeed } from "./secret-seed.js";
+
+export function actorOf(io: CliIo): string {
+  if (io.env.CODEPLOY_ACTOR) return io.env.CODEPLOY_ACTOR;
+  let user = "unknown";
+  try {
+    user = userInfo().username;
+  } catch {
+    // no passwd entry (containers): keep "unknown"
+  }
+  return `${user}@${hostname()}`;
+}
+
+export async function openStore(io: CliIo, config: CodeployConfig): Promise<StateStore> {
+  const url = io.env.DATABASE_URL;
+  const configured = config.home?.replace(/^~(?=$|\/)/, homedir());
+  const home = configured ? resolve(config.baseDir, configured) : codeployHome(io);
+  return openStateStore({ ...(url ? { url } : {}), home });
+}
+
+export async function deployDeps(
+  io: CliIo,
+  store: StateStore,
+  config: CodeployConfig,
+  providerName?: ProviderName,
+): Promise<DeployDeps> {
+  const seed = await secretSeed(io);
+  const settings = config.providers.null ? { null: config.providers.null } : {};
+  return {
+    store,
+    providerFor: (spec) => providerForSpec(spec, providerName, settings),
+    render: (spec) => render(spec, { secretSeed: seed }),
+    hashArtifacts,
+  };
+}

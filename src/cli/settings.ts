@@ -1,0 +1,19 @@
+/** Configuration and policy settings for commands (kept apart from the store so `plan` stays light). */
+import { resolve } from "node:path";
+import { type CodeployConfig, loadConfig } from "../core/config.js";
+import { builtinRules, loadCustomRules } from "../policy/index.js";
+import type { CliIo } from "./io.js";
+
+export async function loadCliConfig(io: CliIo, file?: string): Promise<CodeployConfig> {
+  return loadConfig({ env: io.env, cwd: io.cwd, ...(file ? { file } : {}) });
+}
+
+/** Built-in rules plus the config's custom rule modules, with its switches. */
+export async function policySettings(config: CodeployConfig) {
+  const custom = await loadCustomRules(config.policy.rules.map((p) => resolve(config.baseDir, p)));
+  return {
+    rules: [...builtinRules, ...custom],
+    disabledRules: config.policy.disable,
+    severityOverrides: config.policy.severity,
+  };
+}
