@@ -1,0 +1,273 @@
+/**
+ * A reading -> the interpreter's action and spec (before validation). With a
+ * base spec, the words amend it and everything not mentioned is kept.
+ */
+import type { Action, DeploymentSpec, DeploymentSpecInput } from "../spec/schema.js";
+import { WHOLE_WORDS } from "./actions.js";
+import { amendSettings, decideAction } from "./amend.js";
+import { attachProps } from "./attach.js";
+import { dataInput, serviceInput } from "./components.js";
+import type { Ctx } from "./context.js";
+import { resolveData } from "./data-entities.js";
+import { type Entities, type Entity, fromBase, resolveServices, type SvcEntity } from "./entities.js";
+import type { DataMention, Mention, ServiceMention } from "./mention-types.js";
+import { regionFor } from "./places.js";
+import type { Reading } from "./read.js";
+import { gluedRun } from "./tokenizer.js";
+import { applyUnsets, readUnsets } from "./unset.js";
+
+export interface Built {
+  readonly action: Action;
+  readonly input: DeploymentSpecInput;
+}
+
+type Input = DeploymentSpecInput & Record<string, unknown>;
+
+export function build(r: Reading, base?: DeploymentSpec): Built {
+  const { ctx } = r;
+  const cue = r.action.cue;
+  if (cue === "rollback" || cue === "status") return { action: cue, input: minimal(r, base) };
+  const e = fromBase(base);
+  const amending = base !== undefined;
+  resolveServices(
+    ctx,
+    e,
+    r.mentions.filter((m): m is ServiceMention => m.type === "service"),
+    amending,
+  );
+  resolveData(
+    ctx,
+    e,
+    r.mentions.filter((m): m is DataMention => m.type === "data"),
+    amending,
+  );
+  const unsets =
+    cue === "remove" && base ? readUnsets(ctx, e, r.mentions, r.action.start, r.action.end) : undefined;
+  if (cue === "remove" && !removeParts(r, e, amending) && !unsets) {
+    return { action: "destroy", input: minimal(r, base, true) };
+  }
+  const mentions = [...r.mentions, ...nameMentions(ctx, e, r.mentions)];
+  attachProps(ctx, e, r.props, { amending, mentions });
+  const input = base ? amendSettings(r, base, e) : freshSettings(r, e);
+  input.services = liveServices(e).map((s) => serviceInput(ctx, s, input.environment === "production"));
+  for (const group of ["databases", "caches", "queues", "buckets"] as const) {
+    const items = e.data.filter((d) => d.group === group && !d.removed).map((d) => dataInput(ctx, d));
+    (input as Record<string, unknown>)[group] = items;
+  }
+  dependencies(ctx, e, input);
+  if (unsets) applyUnsets(ctx, input, unsets);
+  if (base && cue !== "remove") return { action: decideAction(cue, base, input), input };
+  if (!base && e.services.length === 0 && e.data.length === 0) {
+    ctx.ask(
+      "what should be deployed? name an app, an image or a service (for example: deploy nginx with postgres)",
+    );
+  }
+  return { action: cue === "scale" && scaleOnly(r) ? "scale" : "deploy", input };
+}
+
+function liveServices(e: Entities): SvcEntity[] {
+  return e.services.filter((s) => !s.removed);
+}
+
+/** "remove the worker": marks existing parts removed; false when the words mean the whole deployment. */
+function removeParts(r: Reading, e: Entities, amending: boolean): boolean {
+  if (!amending) return false;
+  const { start, end } = r.action;
+  const inScope = r.mentions.filter((m) => m.start >= start && m.start < end);
+  let targets = inScope;
+  const scopeWords = r.ctx.tokens.slice(start, end).map((t) => t.w);
+  if (inScope.length === 0 && scopeWords.some((w) => PRONOUNS.has(w))) {
+    // "the worker is no longer needed, remove it": the pronoun points back in the sentence.
+    targets = r.mentions.filter((m) => m.end <= start && r.ctx.sameSentence(m.start, start));
+  }
+  for (let i = start; i < end; i++) {
+    const w = r.ctx.w(i);
+    const whole = WHOLE_WORDS.has(w) && !(PRONOUNS.has(w) && targets.length > 0);
+    if (whole && !r.mentions.some((m) => m.start <= i && i < m.end)) return false;
+  }
+  let removed = 0;
+  for (const m of targets) {
+    const target = e.byMention.get(m);
+    if (target && !target.removed) {
+      target.removed = true;
+      removed++;
+      r.ctx.assume(`removed ${target.name}`);
+    }
+  }
+  return removed > 0;
+}
+
+const PRONOUNS = new Set(["it", "them", "that", "those", "this"]);
+
+function scaleOnly(r: Reading): boolean {
+  return r.props.every((p) => p.value.kind === "replicas") && r.mentions.every((m) => m.type === "service");
+}
+
+function specName(r: Reading, e: Entities): string {
+  if (r.appName) return r.appName.name;
+  const live = liveServices(e);
+  const apps = [...new Set(live.map((s) => s.app).filter((a): a is string => a !== undefined))];
+  if (apps.length === 1 && apps[0]) {
+    r.ctx.assume(`no app name given: named after ${apps[0]}`);
+    return apps[0];
+  }
+  const named = live.filter((s) => s.mentions.some((m) => m.type === "service" && m.name));
+  if (named.length === 1 && named[0]) {
+    r.ctx.assume(`no app name given: named after the service ${named[0].name}`);
+    return named[0].name;
+  }
+  r.ctx.assume("no app name given: using app");
+  return "app";
+}
+
+function environmentOf(r: Reading, ask: boolean): string {
+  if (r.env) {
+    if (r.env.note) r.ctx.assume(r.env.note);
+    if (r.env.question) r.ctx.ask(r.env.question);
+    return r.env.name;
+  }
+  r.ctx.assume("no environment named: using dev");
+  if (ask) r.ctx.ask("no environment was named: is dev the one to tear down?");
+  return "dev";
+}
+
+function freshSettings(r: Reading, e: Entities): Input {
+  const { ctx } = r;
+  const environment = environmentOf(r, false);
+  const input: Input = { name: specName(r, e), environment, ...platformOf(r) };
+  for (const note of r.platform.notes) ctx.assume(note);
+  for (const q of r.platform.questions) ctx.ask(q);
+  const prometheus = liveServices(e).some((s) => s.app === "prometheus");
+  const monitoring = r.monitoring ?? (prometheus ? true : undefined);
+  if (monitoring !== undefined) input.monitoring = { enabled: monitoring };
+  if (r.budget) {
+    input.budget = { monthlyUsd: r.budget.monthlyUsd };
+    if (r.budget.note) ctx.assume(r.budget.note);
+  }
+  if (environment === "production") {
+    ctx.assume("production: 2 replicas per service unless stated, database backups on, monitoring on");
+  }
+  return input;
+}
+
+/** Target, cloud and region for a new spec. */
+export function platformOf(r: Reading): Pick<Input, "target" | "cloud" | "region"> {
+  const p = r.platform;
+  let cloud = p.cloud;
+  let region = p.region;
+  if (cloud === undefined && p.place) {
+    const clouds = [...new Set(p.place.regions.map((x) => x.cloud))];
+    if (clouds.length === 1 && clouds[0]) {
+      cloud = clouds[0];
+      region = regionFor(p.place, cloud)?.code;
+      r.ctx.assume(`"${p.place.phrase}" is a ${cloud} region name: using ${cloud} ${region}`);
+    } else r.ctx.ask(`which cloud should run in ${p.place.phrase}: ${clouds.join(", ")}?`);
+  }
+  let target = p.target === "weak-docker" ? (cloud ? undefined : "docker") : p.target;
+  if (target === undefined) {
+    target = cloud ? "terraform" : "docker";
+    r.ctx.assume(
+      cloud
+        ? `${cloud} with no cluster or docker words: terraform for managed services`
+        : "no platform named: docker on this machine",
+    );
+  }
+  if (target === "kubernetes" && cloud === undefined)
+    r.ctx.assume("kubernetes with no cloud named: an existing cluster (cloud local)");
+  return { target, cloud: cloud ?? "local", ...(cloud && region ? { region } : {}) };
+}
+
+/** Spec for destroy/rollback/status: the base (or the words' name and environment). */
+function minimal(r: Reading, base: DeploymentSpec | undefined, destroying = false): DeploymentSpecInput {
+  if (base) {
+    const input: Input = { ...structuredClone(base) };
+    if (r.env) input.environment = r.env.name;
+    if (r.appName?.how === "said") input.name = r.appName.name;
+    return input;
+  }
+  const environment = environmentOf(r, destroying);
+  const name = r.appName?.name ?? "app";
+  if (!r.appName) r.ctx.assume("no app name given: using app");
+  const platform = r.platform.target || r.platform.cloud ? platformOf(r) : {};
+  return { name, environment, ...platform };
+}
+
+const DATA_GROUPS: ReadonlySet<string> = new Set(["databases", "caches", "queues"]);
+
+/** Services depend on the data services mentioned in their sentence; when unclear, web and worker services on all. */
+function dependencies(ctx: Ctx, e: Entities, input: DeploymentSpecInput): void {
+  const services = input.services ?? [];
+  const live = liveServices(e);
+  const removed = new Set([...e.services, ...e.data].filter((x) => x.removed).map((x) => x.name));
+  const renamed = new Map(e.data.flatMap((d) => (d.renamedFrom ? [[d.renamedFrom, d.name] as const] : [])));
+  const deps = new Map<string, Set<string>>(
+    services.map((s) => [
+      s.name,
+      new Set((s.dependsOn ?? []).filter((d) => !removed.has(d)).map((d) => renamed.get(d) ?? d)),
+    ]),
+  );
+  for (const d of e.data) {
+    if (d.removed || !DATA_GROUPS.has(d.group) || d.base) continue;
+    const sentences = new Set(d.mentions.map((m) => ctx.sentence[m.start]));
+    const near = live.filter((s) => s.mentions.some((m) => sentences.has(ctx.sentence[m.start])));
+    const users = near.length > 0 ? near : live.filter((s) => kindIn(services, s.name, ["web", "worker"]));
+    for (const s of users) deps.get(s.name)?.add(d.name);
+  }
+  const existingData = e.data.filter((d) => d.base && !d.removed && d.group !== "buckets").map((d) => d.name);
+  for (const s of live) {
+    if (s.base || !kindIn(services, s.name, ["web", "worker"])) continue;
+    for (const name of existingData) deps.get(s.name)?.add(name);
+  }
+  for (const s of services) s.dependsOn = [...(deps.get(s.name) ?? [])];
+}
+
+function kindIn(
+  services: readonly { name: string; kind?: string }[],
+  name: string,
+  kinds: readonly string[],
+): boolean {
+  return kinds.includes(services.find((s) => s.name === name)?.kind ?? "web");
+}
+
+/** A component's name used again later ("media should be public", "api needs 1GB") is a mention of it. */
+function nameMentions(ctx: Ctx, e: Entities, mentions: readonly Mention[]): Mention[] {
+  const byName = new Map<string, Entity>();
+  for (const x of [...e.services, ...e.data]) if (!x.removed) byName.set(x.name, x);
+  const inMention = new Set<number>();
+  for (const m of mentions) for (let i = m.start; i < m.end; i++) inMention.add(i);
+  const covered = (i: number) => inMention.has(i);
+  const out: Mention[] = [];
+  for (let i = 0; i < ctx.length; i++) {
+    const t = ctx.t(i);
+    if (t?.kind !== "word" || t.glue !== undefined || covered(i)) continue;
+    const run = gluedRun(ctx.tokens, i);
+    const ent = byName.get(run.text.toLowerCase());
+    if (!ent) continue;
+    const m: Mention =
+      ent.group === "services"
+        ? {
+            type: "service",
+            start: i,
+            end: run.end,
+            role: "named",
+            weak: false,
+            definite: true,
+            fresh: false,
+            name: ent.name,
+          }
+        : {
+            type: "data",
+            start: i,
+            end: run.end,
+            group: ent.group,
+            generic: false,
+            definite: true,
+            fresh: false,
+            names: [],
+          };
+    e.byMention.set(m, ent);
+    ent.mentions.push(m);
+    out.push(m);
+  }
+  return out;
+}

@@ -1,0 +1,140 @@
+/**
+ * The intent benchmark, in-process: every case of the shared dev corpus and
+ * of our own extra phrasings, checked with the selector semantics of
+ * ../shared/intent-bench/score.mjs. Thresholds: >= 97% of checks, >= 90% of cases.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import type { DeploymentSpec } from "../spec/schema.js";
+import { interpretRules } from "./index.js";
+
+interface Case {
+  readonly id: string;
+  readonly text: string;
+  readonly base?: DeploymentSpec;
+  readonly action?: string;
+  readonly checks: readonly (readonly [string, unknown])[];
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = resolve(here, "../..");
+const DEV = resolve(repoRoot, "../shared/intent-bench/dev.jsonl");
+const EXTRA = resolve(here, "__fixtures__/extra-phrasings.jsonl");
+
+const ABSENT = Symbol("absent");
+
+/** Same walk as score.mjs: `services[kind=web].replicas`, `databases.length`, `$.action`. */
+function select(root: unknown, selector: string): unknown {
+  let cur: unknown = selector.startsWith("$.") ? root : (root as { spec?: unknown } | undefined)?.spec;
+  const path = selector.startsWith("$.") ? selector.slice(2) : selector;
+  for (const seg of path.split(".")) {
+    if (cur === undefined || cur === null) return ABSENT;
+    const m = /^([^[\]]+)(?:\[([^=\]]+)=([^\]]*)\])?$/.exec(seg);
+    if (!m) return ABSENT;
+    const [, field, k, v] = m;
+    if (field === "length" && Array.isArray(cur)) {
+      cur = cur.length;
+      continue;
+    }
+    cur = (cur as Record<string, unknown>)[field as string];
+    if (k !== undefined) {
+      if (!Array.isArray(cur)) return ABSENT;
+      cur = cur.find(
+        (e: unknown) =>
+          e !== null && typeof e === "object" && String((e as Record<string, unknown>)[k]) === v,
+      );
+    }
+  }
+  return cur === undefined ? ABSENT : cur;
+}
+
+function hit(got: unknown, want: unknown): boolean {
+  if (want === "<absent>") return got === ABSENT;
+  if (want !== null && typeof want === "object" && "~" in want) {
+    return typeof got === "string" && got.includes(String((want as { "~": unknown })["~"]));
+  }
+  return got !== ABSENT && JSON.stringify(got) === JSON.stringify(want);
+}
+
+function load(file: string): Case[] {
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as Case);
+}
+
+function score(cases: readonly Case[]) {
+  let checks = 0;
+  let passed = 0;
+  let ok = 0;
+  const failures: string[] = [];
+  for (const c of cases) {
+    const out = interpretRules(c.text, c.base ? { base: c.base } : {});
+    const all = [...(c.action ? [["$.action", c.action] as const] : []), ...c.checks];
+    const bad = all.filter(([sel, want]) => !hit(select(out, sel), want));
+    checks += all.length;
+    passed += all.length - bad.length;
+    if (bad.length === 0) ok++;
+    else
+      failures.push(
+        `${c.id} ${c.text}: ${bad.map(([s, w]) => `${s} want ${JSON.stringify(w)} got ${JSON.stringify(select(out, s))}`).join("; ")}`,
+      );
+  }
+  return { checks, passed, cases: cases.length, ok, failures };
+}
+
+describe.skipIf(!existsSync(DEV))(`dev corpus (${DEV})`, () => {
+  it("passes >= 97% of checks and >= 90% of cases", () => {
+    const cases = load(DEV);
+    expect(cases.length).toBeGreaterThanOrEqual(70);
+    const s = score(cases);
+    expect(s.passed / s.checks, s.failures.join("\n")).toBeGreaterThanOrEqual(0.97);
+    expect(s.ok / s.cases, s.failures.join("\n")).toBeGreaterThanOrEqual(0.9);
+  });
+});
+
+describe("extra phrasings (our own generalisation guard)", () => {
+  const cases = load(EXTRA);
+
+  it("has at least 60 cases, with bases and every action", () => {
+    expect(cases.length).toBeGreaterThanOrEqual(60);
+    expect(cases.filter((c) => c.base).length).toBeGreaterThanOrEqual(8);
+    expect(new Set(cases.map((c) => c.action))).toEqual(
+      new Set(["deploy", "destroy", "rollback", "status", "scale"]),
+    );
+  });
+
+  it("passes >= 97% of checks and >= 90% of cases", () => {
+    const s = score(cases);
+    expect(s.passed / s.checks, s.failures.join("\n")).toBeGreaterThanOrEqual(0.97);
+    expect(s.ok / s.cases, s.failures.join("\n")).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it.each(cases.map((c) => [c.id, c] as const))("%s", (_id, c) => {
+    const out = interpretRules(c.text, c.base ? { base: c.base } : {});
+    const all = [...(c.action ? [["$.action", c.action] as const] : []), ...c.checks];
+    for (const [sel, want] of all) {
+      expect(
+        hit(select(out, sel), want),
+        `${c.text} :: ${sel} want ${JSON.stringify(want)} got ${JSON.stringify(select(out, sel))}`,
+      ).toBe(true);
+    }
+  });
+});
+
+describe("selector semantics (as score.mjs)", () => {
+  const out = {
+    action: "deploy",
+    spec: { services: [{ name: "a", kind: "web", replicas: 2 }], databases: [] },
+  };
+  it("walks fields, [k=v] picks and length", () => {
+    expect(select(out, "services[kind=web].replicas")).toBe(2);
+    expect(select(out, "services.length")).toBe(1);
+    expect(select(out, "$.action")).toBe("deploy");
+    expect(hit(select(out, "services[name=b].name"), "<absent>")).toBe(true);
+    expect(hit(select(out, "services[name=a].name"), { "~": "a" })).toBe(true);
+    expect(hit(select(out, "databases.length"), 1)).toBe(false);
+  });
+});

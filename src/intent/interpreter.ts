@@ -1,0 +1,55 @@
+/**
+ * The interpreter seam: every interpreter (the offline rules here, an LLM one
+ * later) answers the same shape, and a fallback chain keeps the rules as the
+ * answer of last resort.
+ */
+import type { Action, DeploymentSpec } from "../spec/schema.js";
+
+export interface InterpretResult {
+  readonly action: Action;
+  /** Always passes deploymentSpecSchema. */
+  readonly spec: DeploymentSpec;
+  /** Every default applied, in words ("no environment named: using dev"). */
+  readonly assumptions: string[];
+  /** What could not be decided; [] when the request is complete. */
+  readonly questions: string[];
+  /** "rules", or "llm:<provider>/<model>". */
+  readonly interpreter: string;
+}
+
+export interface InterpretOptions {
+  /** The current spec: the text then amends it. */
+  readonly base?: DeploymentSpec;
+}
+
+export interface Interpreter {
+  readonly name: string;
+  interpret(text: string, options?: InterpretOptions): Promise<InterpretResult>;
+}
+
+/**
+ * Tries `primary`; when it fails (network, parse, refusal) answers with
+ * `fallback` and says so in the assumptions. Usage errors (empty text) are
+ * not retried: the fallback would refuse them the same way.
+ */
+export function withFallback(primary: Interpreter, fallback: Interpreter): Interpreter {
+  return {
+    name: `${primary.name}>${fallback.name}`,
+    async interpret(text, options) {
+      try {
+        return await primary.interpret(text, options);
+      } catch (cause) {
+        if (cause instanceof Error && "code" in cause && cause.code === "USAGE") throw cause;
+        const result = await fallback.interpret(text, options);
+        const why = cause instanceof Error ? cause.message : String(cause);
+        return {
+          ...result,
+          assumptions: [
+            `${primary.name} failed (${why}): answered by ${fallback.name}`,
+            ...result.assumptions,
+          ],
+        };
+      }
+    },
+  };
+}

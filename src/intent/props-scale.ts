@@ -1,0 +1,298 @@
+/**
+ * Scale phrases: autoscaling ("autoscale from 2 to 10 at 60% CPU", "up to 8
+ * pods") and replica counts ("3 replicas", "ten copies", "replicas: 4",
+ * "scale the web to 6", "x3").
+ */
+import type { Ctx } from "./context.js";
+import type { Prop } from "./mention-types.js";
+import { readNumber } from "./numbers.js";
+import { table, words } from "./phrases.js";
+
+export const REPLICA_NOUNS = words("replica instance copy pod container");
+const AUTOSCALE = table<true>({
+  "autoscale|auto scale|auto scaling|auto scaled|horizontal pod autoscaler|hpa|scale automatically|automatically scale|scales automatically|automatic scaling|elastic scaling|scale elastically": true,
+});
+const BETWEEN_NOUNS = words("replica instance copy pod container node");
+const REPLICA_ADJECTIVES = words("more total identical running parallel separate extra additional of");
+
+interface Bounds {
+  min?: number;
+  max?: number;
+  target?: number;
+  end: number;
+  start: number;
+}
+
+const num = (ctx: Ctx, i: number) => {
+  if (ctx.isUsed(i)) return undefined;
+  const n = readNumber(ctx.tokens, i);
+  return n && Number.isInteger(n.value) && n.value >= 0 && n.value <= 10_000 ? n : undefined;
+};
+
+/** A range or bound starting at i: "from 2 to 10", "between 2 and 10", "2-10", "2 to 10", "up to 8", "min 2", "max 10". */
+function readBound(ctx: Ctx, i: number): Bounds | undefined {
+  const w = ctx.w(i);
+  const skipNoun = (k: number) => (BETWEEN_NOUNS.has(ctx.w(k)) ? k + 1 : k);
+  if (w === "from" || w === "between") {
+    const a = num(ctx, i + 1);
+    if (!a) return undefined;
+    const k = skipNoun(a.end);
+    const sep = ctx.w(k);
+    const b = (sep === "to" || sep === "and" || sep === "-") && num(ctx, k + 1);
+    if (!b) return undefined;
+    return { min: a.value, max: b.value, start: i, end: skipNoun(b.end) };
+  }
+  const a = num(ctx, i);
+  if (a) {
+    const next = ctx.t(a.end);
+    if (next && (ctx.w(a.end) === "to" || (next.kind === "number" && next.glue === "-"))) {
+      const b = num(ctx, ctx.w(a.end) === "to" ? a.end + 1 : a.end);
+      if (b && b.value >= a.value) return { min: a.value, max: b.value, start: i, end: skipNoun(b.end) };
+    }
+    return undefined;
+  }
+  if (w === "to") {
+    // "autoscaling to 12 replicas" (only read next to an autoscale word)
+    const b = num(ctx, i + 1);
+    return b && BETWEEN_NOUNS.has(ctx.w(b.end)) ? { max: b.value, start: i, end: b.end + 1 } : undefined;
+  }
+  const two = `${w} ${ctx.w(i + 1)}`;
+  if (
+    ["up to", "at most", "as many as", "no more than", "max of", "maximum of", "a max", "a maximum"].includes(
+      two,
+    )
+  ) {
+    const b = num(ctx, ctx.w(i + 2) === "of" ? i + 3 : i + 2);
+    return b ? { max: b.value, start: i, end: skipNoun(b.end) } : undefined;
+  }
+  if (two === "at least" || two === "minimum of" || two === "min of" || two === "a minimum") {
+    const b = num(ctx, ctx.w(i + 2) === "of" ? i + 3 : i + 2);
+    return b ? { min: b.value, start: i, end: skipNoun(b.end) } : undefined;
+  }
+  if (w === "max" || w === "maximum" || w === "min" || w === "minimum") {
+    const b = num(ctx, ctx.w(i + 1) === ":" || ctx.w(i + 1) === "=" ? i + 2 : i + 1);
+    if (!b) return undefined;
+    return w.startsWith("max")
+      ? { max: b.value, start: i, end: b.end }
+      : { min: b.value, start: i, end: b.end };
+  }
+  return undefined;
+}
+
+const TARGET_LEADS = words(
+  "at target targeting when above over exceeds exceed hits hit reaches reach around of",
+);
+const TARGET_AFTER = words("cpu utilization usage load utilisation");
+
+/** A CPU target percentage near i ("at 60% CPU", "cpu above 75%"). */
+function readTarget(ctx: Ctx, from: number, to: number): { value: number; index: number } | undefined {
+  for (let k = from; k < to; k++) {
+    const t = ctx.t(k);
+    if (t?.kind !== "percent" || ctx.isUsed(k) || t.num === undefined) continue;
+    if (TARGET_LEADS.has(ctx.w(k - 1)) || TARGET_AFTER.has(ctx.w(k + 1)) || TARGET_AFTER.has(ctx.w(k - 2))) {
+      return { value: Math.round(t.num), index: k };
+    }
+  }
+  return undefined;
+}
+
+export function findAutoscale(ctx: Ctx): Prop[] {
+  const props: Prop[] = [];
+  for (const hit of AUTOSCALE.all(ctx.tokens, ctx.skipUsed)) {
+    const from = Math.max(0, hit.start - 6);
+    const to = Math.min(ctx.length, hit.end + 14);
+    const b: Bounds = { start: hit.start, end: hit.end };
+    for (let k = from; k < to; k++) {
+      if (!ctx.sameSentence(k, hit.start) || ctx.isUsed(k)) continue;
+      const r = readBound(ctx, k);
+      if (!r) continue;
+      if (r.min !== undefined && b.min === undefined) b.min = r.min;
+      if (r.max !== undefined && b.max === undefined) b.max = r.max;
+      ctx.use(r.start, r.end);
+      b.end = Math.max(b.end, r.end);
+      k = r.end - 1;
+    }
+    const target = readTarget(ctx, from, to);
+    if (target) {
+      b.target = target.value;
+      ctx.use(target.index, ctx.w(target.index + 1) === "cpu" ? target.index + 2 : target.index + 1);
+    }
+    ctx.use(hit.start, hit.end);
+    // The prop sits on the autoscale word, so "autoscale the worker up to 10" attaches to the worker.
+    props.push(autoscaleProp(hit.start, { ...b, end: hit.end }));
+  }
+  props.push(...implicitAutoscale(ctx));
+  return props;
+}
+
+function autoscaleProp(start: number, b: Bounds): Prop {
+  return {
+    start,
+    end: b.end,
+    value: {
+      kind: "autoscale",
+      ...(b.min !== undefined ? { min: b.min } : {}),
+      ...(b.max !== undefined ? { max: b.max } : {}),
+      ...(b.target !== undefined ? { target: b.target } : {}),
+    },
+  };
+}
+
+/** "scale between 2 and 10", "up to 8 pods", "between 3 and 6 replicas" without the word autoscale. */
+function implicitAutoscale(ctx: Ctx): Prop[] {
+  const props: Prop[] = [];
+  for (let i = 0; i < ctx.length; i++) {
+    if (ctx.isUsed(i)) continue;
+    const r = readBound(ctx, i);
+    if (!r || r.max === undefined) continue;
+    const scaleBefore = ["scale", "scaling", "scales"].includes(ctx.w(ctx.prevWord(r.start, SCALE_OBJECTS)));
+    const nounAfter = BETWEEN_NOUNS.has(ctx.w(r.end - 1));
+    const isRange = r.min !== undefined && r.max !== r.min;
+    if (!(scaleBefore && isRange) && !(nounAfter && (isRange || ctx.w(r.start) === "up"))) continue;
+    const target = readTarget(ctx, r.end, Math.min(ctx.length, r.end + 6));
+    ctx.use(r.start, r.end);
+    if (target) ctx.use(target.index, target.index + 1);
+    props.push(autoscaleProp(r.start, { ...r, ...(target ? { target: target.value } : {}) }));
+    i = r.end - 1;
+  }
+  return props;
+}
+
+const SCALE_OBJECTS = words("the it them up out");
+const SCALE_VERBS = words("scale scaled scaling resize set change bump increase decrease reduce raise lower");
+
+/** Replica counts. `serviceSpan(i)` tells where a service mention starting at i ends, to read "3 api replicas". */
+export function findReplicas(ctx: Ctx, serviceEndAt: (i: number) => number | undefined): Prop[] {
+  const props: Prop[] = [];
+  for (let i = 0; i < ctx.length; i++) {
+    if (ctx.isUsed(i)) continue;
+    const p =
+      countBeforeNoun(ctx, i, serviceEndAt) ??
+      nounThenCount(ctx, i) ??
+      scaleTo(ctx, i) ??
+      particleTo(ctx, i) ??
+      times(ctx, i) ??
+      multiply(ctx, i);
+    if (p) {
+      props.push(p);
+      i = p.end - 1;
+    }
+  }
+  return props;
+}
+
+/** "3 replicas", "ten copies", "a single instance", "2 more replicas", "3 api replicas". */
+function countBeforeNoun(
+  ctx: Ctx,
+  i: number,
+  serviceEndAt: (i: number) => number | undefined,
+): Prop | undefined {
+  const n = num(ctx, i);
+  if (!n) return undefined;
+  let j = n.end;
+  let relative = false;
+  for (let steps = 0; steps < 3; steps++) {
+    if (REPLICA_ADJECTIVES.has(ctx.w(j)) && !ctx.isUsed(j)) {
+      if (["more", "additional", "extra"].includes(ctx.w(j))) relative = true;
+      j++;
+      continue;
+    }
+    const svcEnd = serviceEndAt(j);
+    if (svcEnd !== undefined && REPLICA_NOUNS.has(ctx.w(svcEnd))) j = svcEnd;
+    break;
+  }
+  // "2 of each", "3 of them"
+  if (ctx.w(j - 1) === "of" && ["each", "them", "both"].includes(ctx.w(j))) {
+    ctx.use(i, j + 1);
+    return { start: i, end: j + 1, value: { kind: "replicas", value: n.value, each: true } };
+  }
+  if (!REPLICA_NOUNS.has(ctx.w(j)) || ctx.isUsed(j)) return undefined;
+  const each = ctx.w(j + 1) === "each" || ctx.w(j + 1) === "apiece";
+  const end = each ? j + 2 : j + 1;
+  ctx.use(i, end);
+  const extra = { ...(relative ? { relative: "add" as const } : {}), ...(each ? { each } : {}) };
+  return { start: i, end, value: { kind: "replicas", value: n.value, ...extra } };
+}
+
+/** "replicas: 3", "replica count of 4", "replicas to 5", "instances = 2". */
+function nounThenCount(ctx: Ctx, i: number): Prop | undefined {
+  if (!REPLICA_NOUNS.has(ctx.w(i))) return undefined;
+  let j = i + 1;
+  while (
+    [":", "=", "count", "of", "to", "set", "is", "should", "be", "number"].includes(ctx.w(j)) &&
+    j < i + 5
+  )
+    j++;
+  if (j === i + 1 && ctx.t(j)?.kind !== "number") return undefined;
+  const n = num(ctx, j);
+  if (!n || REPLICA_NOUNS.has(ctx.w(n.end))) return undefined;
+  ctx.use(i, n.end);
+  return { start: i, end: n.end, value: { kind: "replicas", value: n.value } };
+}
+
+/** "scale the web to 6", "scale up to 4", "set it to 3". */
+function scaleTo(ctx: Ctx, i: number): Prop | undefined {
+  if (!SCALE_VERBS.has(ctx.w(i))) return undefined;
+  let all = false;
+  for (let j = i + 1; j < Math.min(ctx.length, i + 7); j++) {
+    if (!ctx.sameClause(i, j)) return undefined;
+    if (ALL_WORDS.has(ctx.w(j))) all = true;
+    if (ctx.w(j) !== "to" || ctx.isUsed(j)) continue;
+    const n = num(ctx, j + 1);
+    if (!n) continue;
+    const after = ctx.t(n.end);
+    if (after && (after.kind === "size" || ["gb", "cpu", "core", "percent", "%"].includes(after.w)))
+      return undefined;
+    const isScale = ctx.w(i).startsWith("scal");
+    if (!isScale && !REPLICA_NOUNS.has(ctx.w(n.end)) && !REPLICA_NOUNS.has(ctx.w(j - 1))) return undefined;
+    const end = REPLICA_NOUNS.has(ctx.w(n.end)) ? n.end + 1 : n.end;
+    ctx.use(j, end);
+    return { start: j, end, value: { kind: "replicas", value: n.value, ...(all ? { all } : {}) } };
+  }
+  return undefined;
+}
+
+const ALL_WORDS = words("everything all every");
+
+/** "x3" right after a service. */
+function times(ctx: Ctx, i: number): Prop | undefined {
+  const t = ctx.t(i + 1);
+  if (ctx.w(i) === "x" && t?.kind === "number" && t.glue === "" && t.num !== undefined) {
+    ctx.use(i, i + 2);
+    return { start: i, end: i + 2, value: { kind: "replicas", value: t.num } };
+  }
+  return undefined;
+}
+
+/** "... and the worker down to 0": "up/down to N" after a scale verb earlier in the sentence. */
+function particleTo(ctx: Ctx, i: number): Prop | undefined {
+  if ((ctx.w(i) !== "up" && ctx.w(i) !== "down") || ctx.w(i + 1) !== "to") return undefined;
+  const n = num(ctx, i + 2);
+  if (!n) return undefined;
+  let scaled = REPLICA_NOUNS.has(ctx.w(n.end));
+  for (let k = ctx.sentenceStart(i); k < i && !scaled; k++) scaled = ctx.w(k).startsWith("scal");
+  if (!scaled) return undefined;
+  const end = REPLICA_NOUNS.has(ctx.w(n.end)) ? n.end + 1 : n.end;
+  ctx.use(i, end);
+  return { start: i, end, value: { kind: "replicas", value: n.value } };
+}
+
+const FACTORS: ReadonlyMap<string, number> = new Map([
+  ["double", 2],
+  ["triple", 3],
+  ["halve", 0.5],
+]);
+
+/** "double the web replicas", "triple the workers": relative to the current count. */
+function multiply(ctx: Ctx, i: number): Prop | undefined {
+  const factor = FACTORS.get(ctx.w(i));
+  if (factor === undefined) return undefined;
+  for (let k = i + 1; k < Math.min(ctx.length, i + 5) && ctx.sameClause(i, k); k++) {
+    if (REPLICA_NOUNS.has(ctx.w(k)) || ["capacity", "size", "scale"].includes(ctx.w(k))) {
+      ctx.use(i);
+      ctx.use(k);
+      return { start: i, end: i + 1, value: { kind: "replicas", value: factor, relative: "times" } };
+    }
+  }
+  return undefined;
+}
