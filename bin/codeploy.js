@@ -4,7 +4,9 @@ import { existsSync } from "node:fs";
 
 const entry = new URL("../dist/cli/main.js", import.meta.url);
 if (!existsSync(entry)) {
-  process.stderr.write("codeploy: not built yet (dist/ is missing).\n  hint: run `npm run build` in the repository root\n");
+  process.stderr.write(
+    "codeploy: not built yet (dist/ is missing).\n  hint: run `npm run build` in the repository root\n",
+  );
   process.exit(2);
 }
 const { main } = await import(entry.href);
