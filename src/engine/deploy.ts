@@ -264,10 +264,25 @@ export async function rollbackTo(
   deps: DeployDeps,
   options: DeployOptions = {},
 ): Promise<DeployOutcome> {
-  const { store } = deps;
   const key = { app: request.app, environment: request.environment };
-  const revision = await pickRollbackRevision(store, key, request.toRevision);
+  const revision = await pickRollbackRevision(deps.store, key, request.toRevision);
+  return runRevision(revision, "rollback", request, deps, options);
+}
+
+/**
+ * Runs a recorded revision again under the lock: a rollback converges from
+ * what runs now to it; a destroy removes everything it has.
+ */
+async function runRevision(
+  revision: Revision,
+  command: "rollback" | "destroy",
+  request: { readonly actor: string; readonly waitForLock?: boolean },
+  deps: DeployDeps,
+  options: DeployOptions,
+): Promise<DeployOutcome> {
+  const { store } = deps;
   const spec = revision.spec as DeploymentSpec;
+  const key = { app: revision.app, environment: revision.environment };
   const lockRequest: DeployRequest = {
     spec,
     actor: request.actor,
@@ -279,22 +294,18 @@ export async function rollbackTo(
     lockRequest,
     options.leaseMs ?? 60_000,
     async (id) => {
-      const previous = await currentSpec(store, request.app, request.environment);
-      const artifacts = deps.render(spec);
+      const running = await currentSpec(store, key.app, key.environment);
+      const previous = command === "destroy" ? spec : running;
+      const plan = command === "destroy" ? buildDestroyPlan(spec) : buildPlan(spec, running);
       const deployment = await store.startDeployment({
         ...key,
         revision: revision.number,
-        action: "rollback",
+        action: command,
         actor: request.actor,
         id,
       });
-      const plan = buildPlan(spec, previous);
-      return runRecorded(
-        { deployment, revision, spec, previous, artifacts, plan, command: "rollback" },
-        lockRequest,
-        deps,
-        options,
-      );
+      const input = { deployment, revision, spec, previous, artifacts: deps.render(spec), plan, command };
+      return runRecorded(input, lockRequest, deps, options);
     },
     options.signal,
   );
@@ -367,41 +378,5 @@ export async function destroyEnvironment(
       hint: "see what runs with `codeploy status`",
     });
   }
-  const spec = revision.spec as DeploymentSpec;
-  const lockRequest: DeployRequest = {
-    spec,
-    actor: request.actor,
-    onFailure: "stop",
-    ...(request.waitForLock ? { waitForLock: true } : {}),
-  };
-  return withLock(
-    store,
-    lockRequest,
-    options.leaseMs ?? 60_000,
-    async (id) => {
-      const deployment = await store.startDeployment({
-        ...key,
-        revision: revision.number,
-        action: "destroy",
-        actor: request.actor,
-        id,
-      });
-      const plan = buildDestroyPlan(spec);
-      return runRecorded(
-        {
-          deployment,
-          revision,
-          spec,
-          previous: spec,
-          artifacts: deps.render(spec),
-          plan,
-          command: "destroy",
-        },
-        lockRequest,
-        deps,
-        options,
-      );
-    },
-    options.signal,
-  );
+  return runRevision(revision, "destroy", request, deps, options);
 }
