@@ -165,3 +165,15 @@ console.log(`codeploy bench on node ${process.version}, ${new Date().toISOString
 if (want("interpret")) await benchInterpret();
 if (want("plan")) await benchPlan();
 if (want("engine")) await benchEngine();
+
+// Benchmarks of the providers and the server live beside this file as bench-<name>.mjs.
+const { readdirSync } = await import("node:fs");
+for (const file of readdirSync(join(root, "scripts"))
+  .filter((f) => /^bench-.+\.mjs$/.test(f))
+  .sort()) {
+  const name = file.slice("bench-".length, -".mjs".length);
+  if (!want(name)) continue;
+  console.log(`-- ${name}`);
+  const r = spawnSync(process.execPath, [join(root, "scripts", file)], { stdio: "inherit" });
+  if (r.status !== 0) console.log(`   (bench-${name} exited ${r.status}: see its output above)`);
+}

@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import type { ProviderName } from "../providers/index.js";
+import { registerTerraformCommands } from "./commands/terraform-register.js";
 import { EXIT_OK, EXIT_USAGE, exitCodeOf, formatError } from "./exit.js";
 import { type CliIo, processIo } from "./io.js";
 
@@ -228,6 +229,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       const { auditListCommand } = await import("./commands/state.js");
       setExit(await auditListCommand(io, { ...opts, config: configOf() }));
     });
+
+  registerTerraformCommands(program, io, setExit, configOf);
 
   return program;
 }

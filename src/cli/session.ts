@@ -3,7 +3,8 @@ import { homedir, hostname, userInfo } from "node:os";
 import { resolve } from "node:path";
 import type { CodeployConfig } from "../core/config.js";
 import type { DeployDeps } from "../engine/deploy.js";
-import { type ProviderName, providerForSpec } from "../providers/index.js";
+import { type ProviderName, type ProviderSettings, providerForSpec } from "../providers/index.js";
+import { parseTerraformSettings } from "../providers/terraform/settings.js";
 import { hashArtifacts, render } from "../render/index.js";
 import { openStateStore } from "../state/index.js";
 import type { StateStore } from "../state/types.js";
@@ -21,11 +22,15 @@ export function actorOf(io: CliIo): string {
   return `${user}@${hostname()}`;
 }
 
+/** CODEPLOY_HOME, or `home` of codeploy.yaml (~ expanded), or ~/.codeploy. */
+export function homeOf(io: CliIo, config: CodeployConfig): string {
+  const configured = config.home?.replace(/^~(?=$|\/)/, homedir());
+  return configured ? resolve(config.baseDir, configured) : codeployHome(io);
+}
+
 export async function openStore(io: CliIo, config: CodeployConfig): Promise<StateStore> {
   const url = io.env.DATABASE_URL;
-  const configured = config.home?.replace(/^~(?=$|\/)/, homedir());
-  const home = configured ? resolve(config.baseDir, configured) : codeployHome(io);
-  return openStateStore({ ...(url ? { url } : {}), home });
+  return openStateStore({ ...(url ? { url } : {}), home: homeOf(io, config) });
 }
 
 export async function deployDeps(
@@ -35,7 +40,14 @@ export async function deployDeps(
   providerName?: ProviderName,
 ): Promise<DeployDeps> {
   const seed = await secretSeed(io);
-  const settings = config.providers.null ? { null: config.providers.null } : {};
+  const settings: ProviderSettings = {
+    ...(config.providers.null ? { null: config.providers.null } : {}),
+    terraform: {
+      home: homeOf(io, config),
+      env: io.env,
+      settings: parseTerraformSettings(config.providers.terraform),
+    },
+  };
   return {
     store,
     providerFor: (spec) => providerForSpec(spec, providerName, settings),

@@ -6,12 +6,15 @@ import { CodeError } from "../core/errors.js";
 import type { Provider } from "../engine/provider.js";
 import type { DeploymentSpec } from "../spec/schema.js";
 import { createNullProvider, type NullProviderOptions } from "./null/index.js";
+import { createTerraformProvider, type TerraformProviderOptions } from "./terraform/provider.js";
 
 export const PROVIDER_NAMES = ["null", "docker", "kubernetes", "terraform"] as const;
 export type ProviderName = (typeof PROVIDER_NAMES)[number];
 
 export interface ProviderSettings {
   readonly null?: NullProviderOptions;
+  /** Needed for the terraform provider: where its work folders live and the environment it runs with. */
+  readonly terraform?: TerraformProviderOptions;
 }
 
 /** Not available in this build (yet), or unknown: a typed error with what to do instead. */
@@ -27,6 +30,9 @@ export function createProvider(name: ProviderName, settings: ProviderSettings = 
   switch (name) {
     case "null":
       return createNullProvider(settings.null);
+    case "terraform":
+      if (!settings.terraform) throw new ProviderUnavailableError(name);
+      return createTerraformProvider(settings.terraform);
     default:
       throw new ProviderUnavailableError(name);
   }
