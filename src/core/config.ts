@@ -11,6 +11,55 @@ import { ConfigError } from "./errors.js";
 
 const severity = z.enum(["error", "warning", "info"]);
 
+/** `codeploy serve`: limits, CORS and token checks of the HTTP API. */
+const serverSchema = z.strictObject({
+  /** Token bucket per principal and per client IP; several processes share it through REDIS_URL. */
+  rateLimit: z
+    .strictObject({
+      /** Refill rate. @default 600 */
+      requestsPerMinute: z.number().int().min(1).default(600),
+      /** Bucket size: requests allowed at once after a quiet spell. @default 100 */
+      burst: z.number().int().min(1).default(100),
+    })
+    .default({ requestsPerMinute: 600, burst: 100 }),
+  /** Origins allowed to call the API from a browser; none (CORS off) by default. */
+  cors: z.strictObject({ origins: z.array(z.string().min(1)).default([]) }).default({ origins: [] }),
+  /** Largest request body accepted. @default 1 MiB */
+  bodyLimitBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
+  /** Bearer JWTs: HS256 with CODEPLOY_JWT_SECRET, or RS256/ES256/EdDSA from a JWKS URL. */
+  jwt: z
+    .strictObject({
+      /** Required `iss`. @default "codeploy" */
+      issuer: z.string().min(1).default("codeploy"),
+      /** Required `aud`. @default "codeploy" */
+      audience: z.string().min(1).default("codeploy"),
+      jwksUrl: z.url().optional(),
+      /** Claim holding viewer | deployer | admin. @default "role" */
+      roleClaim: z.string().min(1).default("role"),
+      /** Claim holding the list of environments (absent: all). @default "environments" */
+      environmentsClaim: z.string().min(1).default("environments"),
+      /** Allowed clock skew for exp / nbf. @default 30 */
+      clockToleranceSeconds: z.number().int().min(0).max(300).default(30),
+    })
+    .default({
+      issuer: "codeploy",
+      audience: "codeploy",
+      roleClaim: "role",
+      environmentsClaim: "environments",
+      clockToleranceSeconds: 30,
+    }),
+  /** Take the client IP from X-Forwarded-For (only behind a proxy you run). @default false */
+  trustProxy: z.boolean().default(false),
+  /** How long SIGTERM waits for running deployments before cancelling them. @default 30 */
+  shutdownGraceSeconds: z.number().int().min(0).default(30),
+  /** Providers a request may choose with `provider` (for example ["null"] on a rehearsal server). @default [] */
+  requestProviders: z.array(z.string().min(1)).default([]),
+});
+
 export const configSchema = z.strictObject({
   /** Folder for the embedded state store and the secret seed. @default ~/.codeploy */
   home: z.string().min(1).optional(),
@@ -36,9 +85,14 @@ export const configSchema = z.strictObject({
           seed: z.number().int().optional(),
         })
         .optional(),
+      /** Terraform provider settings (binary, backend, ...), checked by providers/terraform/settings.ts. */
+      terraform: z.unknown().optional(),
     })
     .default({}),
+  server: serverSchema.default(() => serverSchema.parse({})),
 });
+
+export type ServerConfig = z.output<typeof serverSchema>;
 
 export type CodeployConfig = z.output<typeof configSchema> & {
   /** Folder of the config file, to resolve relative paths; the working directory when there is none. */
