@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import type { ProviderName } from "../providers/index.js";
+import { registerLogsCommands } from "./commands/logs.js";
 import { registerTerraformCommands } from "./commands/terraform-register.js";
 import { EXIT_OK, EXIT_USAGE, exitCodeOf, formatError } from "./exit.js";
 import { type CliIo, processIo } from "./io.js";
@@ -190,11 +191,19 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option("-y, --yes", "do not ask for confirmation")
     .option("--json", "print one engine event per line as JSON")
     .option("--wait", "wait for a running apply to finish")
+    .option("--purge-data", "also remove the data volumes (docker); they are kept by default")
     .addOption(PROVIDER_OPTION())
     .action(
       async (
         app: string,
-        opts: { env: string; yes?: boolean; json?: boolean; wait?: boolean; provider?: ProviderName },
+        opts: {
+          env: string;
+          yes?: boolean;
+          json?: boolean;
+          wait?: boolean;
+          provider?: ProviderName;
+          purgeData?: boolean;
+        },
       ) => {
         const { destroyCommand } = await import("./commands/change.js");
         setExit(await destroyCommand(io, app, { ...opts, config: configOf() }));
@@ -231,6 +240,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     });
 
   registerTerraformCommands(program, io, setExit, configOf);
+  registerLogsCommands(program, io, setExit);
 
   return program;
 }

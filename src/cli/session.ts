@@ -3,9 +3,11 @@ import { homedir, hostname, userInfo } from "node:os";
 import { resolve } from "node:path";
 import type { CodeployConfig } from "../core/config.js";
 import type { DeployDeps } from "../engine/deploy.js";
+import { dockerProviderOptions } from "../providers/docker/settings.js";
 import { type ProviderName, type ProviderSettings, providerForSpec } from "../providers/index.js";
 import { parseTerraformSettings } from "../providers/terraform/settings.js";
 import { hashArtifacts, render } from "../render/index.js";
+import type { DeploymentSpec } from "../spec/schema.js";
 import { openStateStore } from "../state/index.js";
 import type { StateStore } from "../state/types.js";
 import type { CliIo } from "./io.js";
@@ -33,12 +35,19 @@ export async function openStore(io: CliIo, config: CodeployConfig): Promise<Stat
   return openStateStore({ ...(url ? { url } : {}), home: homeOf(io, config) });
 }
 
+export interface DeployFlags {
+  readonly provider?: ProviderName;
+  /** destroy: remove data volumes too (docker). */
+  readonly purgeData?: boolean;
+}
+
 export async function deployDeps(
   io: CliIo,
   store: StateStore,
   config: CodeployConfig,
-  providerName?: ProviderName,
+  flags: DeployFlags = {},
 ): Promise<DeployDeps> {
+  const providerName = flags.provider;
   const seed = await secretSeed(io);
   const settings: ProviderSettings = {
     ...(config.providers.null ? { null: config.providers.null } : {}),
@@ -51,7 +60,13 @@ export async function deployDeps(
   return {
     store,
     providerFor: (spec) => providerForSpec(spec, providerName, settings),
-    render: (spec) => render(spec, { secretSeed: seed }),
+    // A provider named on the command line deploys its own kind of artifacts.
+    render: (spec) => render(retarget(spec, providerName), { secretSeed: seed }),
     hashArtifacts,
   };
+}
+
+function retarget(spec: DeploymentSpec, provider: ProviderName | undefined): DeploymentSpec {
+  if (provider === undefined || provider === "null" || provider === spec.target) return spec;
+  return { ...spec, target: provider };
 }

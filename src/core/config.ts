@@ -85,6 +85,8 @@ export const configSchema = z.strictObject({
           seed: z.number().int().optional(),
         })
         .optional(),
+      /** Docker provider settings (host, publishHost, timeouts), checked by providers/docker/settings.ts. */
+      docker: z.unknown().optional(),
       /** Terraform provider settings (binary, backend, ...), checked by providers/terraform/settings.ts. */
       terraform: z.unknown().optional(),
     })

@@ -5,6 +5,7 @@
 import { CodeError } from "../core/errors.js";
 import type { Provider } from "../engine/provider.js";
 import type { DeploymentSpec } from "../spec/schema.js";
+import { createDockerProvider, type DockerProviderOptions } from "./docker/index.js";
 import { createNullProvider, type NullProviderOptions } from "./null/index.js";
 import { createTerraformProvider, type TerraformProviderOptions } from "./terraform/provider.js";
 
@@ -13,6 +14,7 @@ export type ProviderName = (typeof PROVIDER_NAMES)[number];
 
 export interface ProviderSettings {
   readonly null?: NullProviderOptions;
+  readonly docker?: DockerProviderOptions;
   /** Needed for the terraform provider: where its work folders live and the environment it runs with. */
   readonly terraform?: TerraformProviderOptions;
 }
@@ -30,6 +32,8 @@ export function createProvider(name: ProviderName, settings: ProviderSettings = 
   switch (name) {
     case "null":
       return createNullProvider(settings.null);
+    case "docker":
+      return createDockerProvider(settings.docker ?? {});
     case "terraform":
       if (!settings.terraform) throw new ProviderUnavailableError(name);
       return createTerraformProvider(settings.terraform);

@@ -64,7 +64,10 @@ export async function applyCommand(io: CliIo, input: string, flags: ApplyFlags):
       io.stderr("cancelled: nothing was changed\n");
       return EXIT_REFUSED;
     }
-    const deps = await deployDeps(io, store, config, flags.provider);
+    const deps = await deployDeps(io, store, config, {
+      ...(flags.provider ? { provider: flags.provider } : {}),
+      ...("purgeData" in flags && flags.purgeData ? { purgeData: true } : {}),
+    });
     const progress = createProgress(io, flags.json ? "json" : io.isTty ? "tty" : "plain", review.plan.steps);
     const outcome = await withInterrupts(io, (signal) =>
       deploy(

@@ -25,6 +25,7 @@ export interface ChangeFlags {
   readonly wait?: boolean;
   readonly provider?: ProviderName;
   readonly config?: string;
+  readonly purgeData?: boolean;
 }
 
 function report(io: CliIo, flags: ChangeFlags, out: DeployOutcome, verb: string): number {
@@ -62,7 +63,10 @@ async function runChange(
       io.stderr("cancelled: nothing was changed\n");
       return EXIT_REFUSED;
     }
-    const deps = await deployDeps(io, store, config, flags.provider);
+    const deps = await deployDeps(io, store, config, {
+      ...(flags.provider ? { provider: flags.provider } : {}),
+      ...("purgeData" in flags && flags.purgeData ? { purgeData: true } : {}),
+    });
     let progress: Progress | undefined;
     const mode = flags.json ? "json" : io.isTty ? "tty" : "plain";
     const out = await withInterrupts(io, (signal) =>

@@ -1,4 +1,6 @@
 /** Read-only views of the store: status, history, audit. */
+import type { DeploymentSpec } from "../../spec/schema.js";
+import type { EnvironmentStatus, StateStore } from "../../state/types.js";
 import { EXIT_OK, EXIT_REFUSED } from "../exit.js";
 import { type CliIo, printJson } from "../io.js";
 import { actorOf, openStore } from "../session.js";
@@ -30,8 +32,11 @@ export async function statusCommand(io: CliIo, app: string | undefined, flags: C
       ...(app ? { app } : {}),
       ...(flags.env ? { environment: flags.env } : {}),
     });
+    const live = app
+      ? await Promise.all(rows.map((r) => observeLive(io, store, r)))
+      : rows.map(() => undefined);
     if (flags.json) {
-      printJson(io, { environments: rows });
+      printJson(io, { environments: rows.map((r, i) => ({ ...r, ...live[i] })) });
       return EXIT_OK;
     }
     if (rows.length === 0) {
@@ -54,6 +59,11 @@ export async function statusCommand(io: CliIo, app: string | undefined, flags: C
         );
       }
       if (d?.error) io.stdout(`  error: ${d.error}\n`);
+      const seen = live[rows.indexOf(r)];
+      for (const [service, urls] of Object.entries(seen?.endpoints ?? {}))
+        io.stdout(`  ${service}: ${urls.join(", ")}\n`);
+      for (const problem of seen?.problems ?? []) io.stdout(`  drift: ${problem}\n`);
+      if (seen?.observeError) io.stdout(`  could not check what runs: ${seen.observeError}\n`);
       if (r.lock)
         io.stdout(
           `  locked by ${r.lock.actor} since ${r.lock.acquiredAt}${r.lock.expired ? " (expired)" : ""}\n`,
@@ -143,4 +153,27 @@ export async function unlockCommand(
     );
     return EXIT_OK;
   });
+}
+
+interface Live {
+  readonly endpoints?: Record<string, string[]>;
+  readonly problems?: string[];
+  readonly observeError?: string;
+}
+
+/** For one named app on docker: what runs now, its endpoints, and where it differs from the spec. */
+async function observeLive(io: CliIo, store: StateStore, row: EnvironmentStatus): Promise<Live | undefined> {
+  if (row.currentRevision === undefined) return undefined;
+  const revision = await store.getRevision(row, row.currentRevision);
+  const spec = revision?.spec as DeploymentSpec | undefined;
+  if (spec?.target !== "docker") return undefined;
+  const docker = await import("../../providers/docker/index.js");
+  try {
+    const provider = docker.createDockerProvider(docker.dockerProviderOptions(undefined, io.env));
+    const signal = AbortSignal.timeout(5000);
+    const observed = await provider.observe({ app: row.app, environment: row.environment, spec, signal });
+    return { endpoints: docker.endpointsOf(observed), problems: docker.checkObserved(spec, observed) };
+  } catch (error) {
+    return { observeError: error instanceof Error ? error.message.split("\n")[0] : String(error) };
+  }
 }

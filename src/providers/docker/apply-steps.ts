@@ -1,0 +1,143 @@
+/** The steps that create or update: data components, services, buckets and the ingress check. */
+import { ProviderError, type StepContext, type StepResult } from "../../engine/provider.js";
+import { objectStoreName } from "../../render/data-services.js";
+import { endpointOf, listContainers, removeContainer, startReplica } from "./containers.js";
+import { converge, mismatch, type ReplicaOutcome, verify } from "./converge.js";
+import { httpAnswers } from "./health.js";
+import { ensureNetwork, ensureVolume } from "./infra.js";
+import { containerName } from "./names.js";
+import { type Session, safeLog } from "./session.js";
+import {
+  configHash,
+  dataWorkload,
+  jobWorkload,
+  scopeOf,
+  serviceWorkload,
+  type Workload,
+} from "./workload.js";
+
+function summary(w: Workload, outcomes: readonly ReplicaOutcome[]): string {
+  const count = (c: ReplicaOutcome["change"]) => outcomes.filter((o) => o.change === c).length;
+  const parts = (["created", "replaced", "kept"] as const)
+    .filter((c) => count(c) > 0)
+    .map((c) => `${count(c)} ${c}`);
+  return `${w.component}: ${w.replicas} replica(s) of ${w.image}${parts.length > 0 ? ` (${parts.join(", ")})` : ""}`;
+}
+
+function endpoints(w: Workload, outcomes: readonly ReplicaOutcome[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const o of outcomes) if (o.endpoint) out[`endpoint.${w.component}.${o.replica}`] = o.endpoint;
+  return out;
+}
+
+/** Image, network (and volume), replicas, then a check that what runs matches. */
+async function applyWorkload(session: Session, ctx: StepContext, w: Workload): Promise<StepResult> {
+  const log = safeLog(ctx);
+  const docker = await session.docker(ctx.signal);
+  const imageId = await session.image(w.image, { ...ctx, log });
+  await ensureNetwork(docker, w.scope, ctx.signal);
+  if (w.volume && (await ensureVolume(docker, w.scope, w.volume.name, w.component, ctx.signal)) === "created")
+    log(`created volume ${w.volume.name}`);
+  const hash = configHash(w, imageId);
+  const s = session.settings;
+  const outcomes = await converge(w, hash, {
+    docker,
+    signal: ctx.signal,
+    log,
+    revision: ctx.revision,
+    healthTimeoutMs: s.healthTimeoutMs,
+    stopTimeoutSeconds: s.stopTimeoutSeconds,
+    fetch: s.fetch,
+  });
+  for (const o of outcomes)
+    if (o.change !== "kept") log(`${o.name}: ${o.change}, ready${o.endpoint ? ` at ${o.endpoint}` : ""}`);
+  const problems = await verify(w, hash, imageId, { docker, signal: ctx.signal });
+  if (problems.length > 0) throw mismatch(w.component, problems);
+  const out = endpoints(w, outcomes);
+  const where = Object.values(out);
+  log(`verified ${summary(w, outcomes)}${where.length > 0 ? `, at ${where.join(", ")}` : ""}`);
+  return { message: `verified ${summary(w, outcomes)}`, ...(where.length > 0 ? { outputs: out } : {}) };
+}
+
+export async function applyService(session: Session, ctx: StepContext, name: string): Promise<StepResult> {
+  const w = serviceWorkload(ctx, name, session.settings.publishHost);
+  if (!w) {
+    const message = `${name} is a cron service: docker has no scheduler, so nothing runs it here (run its image from the host's cron)`;
+    ctx.log(message);
+    return { message };
+  }
+  return session.exclusive(name, () => applyWorkload(session, ctx, w));
+}
+
+export async function applyData(session: Session, ctx: StepContext, name: string): Promise<StepResult> {
+  const w = dataWorkload(ctx, name);
+  return session.exclusive(name, () => applyWorkload(session, ctx, w));
+}
+
+/** The object store (MinIO, as in compose), then a one-shot job that creates every bucket (idempotent). */
+export async function applyBuckets(session: Session, ctx: StepContext): Promise<StepResult> {
+  const store = objectStoreName(ctx.spec);
+  return session.exclusive(store, async () => {
+    const result = await applyWorkload(session, ctx, dataWorkload(ctx, store));
+    await runJob(session, ctx, jobWorkload(ctx, `${store}-buckets`));
+    const names = ctx.spec.buckets.map((b) => b.name).join(", ");
+    return { message: `${result.message ?? store}; buckets ${names} exist` };
+  });
+}
+
+async function runJob(session: Session, ctx: StepContext, w: Workload): Promise<void> {
+  const docker = await session.docker(ctx.signal);
+  const imageId = await session.image(w.image, { ...ctx, log: safeLog(ctx) });
+  const name = containerName(w.scope, w.component, 0);
+  const container = await startReplica(
+    docker,
+    w,
+    { name, replica: 0, hash: configHash(w, imageId), revision: ctx.revision },
+    ctx.signal,
+  );
+  try {
+    const result: { StatusCode?: number } = await container.wait({ abortSignal: ctx.signal });
+    if (result.StatusCode !== 0) {
+      throw new ProviderError("DOCKER_JOB_FAILED", `${w.component} exited with code ${result.StatusCode}`, {
+        hint: "the job creates the buckets in the object store: check that the store is reachable from the network",
+      });
+    }
+  } finally {
+    await removeContainer(docker, container.id, 0);
+  }
+}
+
+/** Public endpoints are part of the containers on docker: this checks that each one answers over HTTP. */
+export async function verifyIngress(session: Session, ctx: StepContext, name: string): Promise<StepResult> {
+  const w = serviceWorkload(ctx, name, session.settings.publishHost);
+  const service = ctx.spec.services.find((s) => s.name === name);
+  if (!w?.publish || !service) return { message: `${name} publishes no port: nothing to check` };
+  const docker = await session.docker(ctx.signal);
+  const list = (await listContainers(docker, scopeOf(ctx), ctx.signal, name)).filter((e) => e.running);
+  const outputs: Record<string, string> = {};
+  const path = service.healthCheck?.path ?? "/";
+  const accept = service.healthCheck ? undefined : (status: number) => status < 500;
+  for (const e of list) {
+    const info = await docker.getContainer(e.id).inspect();
+    const endpoint = endpointOf(info, w.port, w.publish.host);
+    if (!endpoint) continue;
+    const check = await httpAnswers(session.settings.fetch, `${endpoint}${path}`, ctx.signal, accept);
+    if (!check.ok) {
+      throw new ProviderError(
+        "INGRESS_UNREACHABLE",
+        `${name} does not answer at ${endpoint}${path}: ${check.problem}`,
+        {
+          hint: `see its output with \`codeploy logs ${ctx.app} --env ${ctx.environment} --service ${name}\``,
+        },
+      );
+    }
+    outputs[`endpoint.${name}.${e.replica}`] = endpoint;
+  }
+  if (service.domain)
+    ctx.log(`${service.domain}: docker provides no DNS or TLS; ${name} is served at the endpoints below`);
+  const where = Object.values(outputs);
+  const message =
+    where.length > 0 ? `${name} answers at ${where.join(", ")}` : `${name} has no running replica to check`;
+  ctx.log(message);
+  return { message, outputs };
+}

@@ -1,0 +1,73 @@
+/** The steps that remove: a component's containers (and its volume when purging), the network at the end. */
+import type { StepContext, StepResult } from "../../engine/provider.js";
+import { objectStoreName } from "../../render/data-services.js";
+import { listContainers, removeContainer } from "./containers.js";
+import { listVolumes, removeNetwork, removeVolume } from "./infra.js";
+import { networkName, volumeName } from "./names.js";
+import type { Session } from "./session.js";
+import { scopeOf } from "./workload.js";
+
+async function removeAllOf(session: Session, ctx: StepContext, component?: string): Promise<number> {
+  const docker = await session.docker(ctx.signal);
+  const list = await listContainers(docker, scopeOf(ctx), ctx.signal, component);
+  // Replicas stop together: each has its own grace period, and nothing waits on the order.
+  await Promise.all(list.map((e) => removeContainer(docker, e.id, session.settings.stopTimeoutSeconds)));
+  return list.length;
+}
+
+export async function removeComponent(
+  session: Session,
+  ctx: StepContext,
+  name: string,
+  data: boolean,
+): Promise<StepResult> {
+  const removed = await removeAllOf(session, ctx, name);
+  const parts = [`${name}: removed ${removed} container(s)`];
+  if (data) {
+    const volume = volumeName(scopeOf(ctx), name);
+    if (session.settings.purgeData) {
+      if (await removeVolume(await session.docker(ctx.signal), volume))
+        parts.push(`removed volume ${volume}`);
+    } else parts.push(`kept volume ${volume} (its data stays; --purge-data removes it)`);
+  }
+  const message = parts.join("; ");
+  ctx.log(message);
+  return { message };
+}
+
+/**
+ * The object store goes with the last bucket; until then it keeps serving the
+ * others. A removed bucket still in `ctx.spec` means the whole spec is going
+ * (destroy, or undoing a failed first deployment).
+ */
+export async function removeBucket(session: Session, ctx: StepContext, name: string): Promise<StepResult> {
+  const everything = ctx.spec.buckets.some((b) => b.name === name);
+  if (!everything && ctx.spec.buckets.length > 0) {
+    const message = `bucket ${name}: left in the object store, which other buckets still use; its objects stay`;
+    ctx.log(message);
+    return { message };
+  }
+  const store = objectStoreName(ctx.previous ?? ctx.spec);
+  return session.exclusive(store, async () => {
+    await removeAllOf(session, ctx, `${store}-buckets`);
+    return removeComponent(session, ctx, store, true);
+  });
+}
+
+/** Last step of a destroy: whatever is still labelled with the app + environment, then the network. */
+export async function removeEverything(session: Session, ctx: StepContext): Promise<StepResult> {
+  const docker = await session.docker(ctx.signal);
+  const scope = scopeOf(ctx);
+  const left = await removeAllOf(session, ctx);
+  const parts = left > 0 ? [`removed ${left} remaining container(s)`] : [];
+  if (await removeNetwork(docker, scope)) parts.push(`removed network ${networkName(scope)}`);
+  const volumes = await listVolumes(docker, scope);
+  if (session.settings.purgeData) {
+    for (const v of volumes) await removeVolume(docker, v);
+    if (volumes.length > 0) parts.push(`removed volume(s) ${volumes.join(", ")}`);
+  } else if (volumes.length > 0)
+    parts.push(`kept volume(s) ${volumes.join(", ")} (--purge-data removes them)`);
+  const message = parts.join("; ") || "nothing left to remove";
+  ctx.log(message);
+  return { message };
+}
