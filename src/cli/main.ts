@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import type { ProviderName } from "../providers/index.js";
 import { registerLogsCommands } from "./commands/logs.js";
+import { registerServeCommands } from "./commands/serve.js";
 import { registerTerraformCommands } from "./commands/terraform-register.js";
 import { EXIT_OK, EXIT_USAGE, exitCodeOf, formatError } from "./exit.js";
 import { type CliIo, processIo } from "./io.js";
@@ -39,9 +40,20 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     )
     .version(packageVersion(), "-V, --version", "print the version")
     .option("-c, --config <file>", "configuration file (default: ./codeploy.yaml, or $CODEPLOY_CONFIG)")
+    .option("--server <url>", "use a `codeploy serve` API instead of running locally (or $CODEPLOY_SERVER)")
+    .option("--token <token>", "API key or JWT for --server (or $CODEPLOY_TOKEN)")
     .showSuggestionAfterError(true)
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
+
+  const configOf = () => program.opts<{ config?: string }>().config;
+  const remoteCommands = () => import("./commands/remote.js");
+  /** The server named by --server or CODEPLOY_SERVER; undefined runs locally. */
+  const remoteOf = async () => {
+    const opts = program.opts<{ server?: string; token?: string }>();
+    if (!(opts.server ?? io.env.CODEPLOY_SERVER)) return undefined;
+    return (await remoteCommands()).remoteTarget(io, opts);
+  };
 
   program
     .command("interpret")
@@ -54,6 +66,11 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       '\nExamples:\n  codeploy interpret "deploy nginx with 3 replicas in production"\n  codeploy interpret "add a redis cache" --base shop.yaml --json',
     )
     .action(async (words: string[], opts: { base?: string; json?: boolean }) => {
+      const remote = await remoteOf();
+      if (remote)
+        return setExit(
+          await (await remoteCommands()).remoteInterpretCommand(io, remote, words.join(" "), opts),
+        );
       const { interpretCommand } = await import("./commands/interpret.js");
       setExit(await interpretCommand(io, words.join(" "), opts));
     });
@@ -96,6 +113,9 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option("--json", "print {steps, cost, findings} as JSON")
     .option("--accept-risk", "exit 0 even when policy reports errors (the findings are still shown)")
     .action(async (input: string[], opts: { target?: string; json?: boolean; acceptRisk?: boolean }) => {
+      const remote = await remoteOf();
+      if (remote)
+        return setExit(await (await remoteCommands()).remotePlanCommand(io, remote, input.join(" "), opts));
       const { planCommand } = await import("./commands/plan.js");
       const config = program.opts<{ config?: string }>().config;
       setExit(await planCommand(io, input.join(" "), { ...opts, config }));
@@ -107,7 +127,6 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("must be a whole number >= 1");
       return n;
     });
-  const configOf = () => program.opts<{ config?: string }>().config;
 
   program
     .command("apply")
@@ -127,6 +146,9 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .addOption(intOption("--step-timeout <seconds>", "deadline of each step attempt (default 300)"))
     .addOption(PROVIDER_OPTION())
     .action(async (input: string[], opts: Record<string, unknown>) => {
+      const remote = await remoteOf();
+      if (remote)
+        return setExit(await (await remoteCommands()).remoteApplyCommand(io, remote, input.join(" "), opts));
       const { applyCommand } = await import("./commands/apply.js");
       setExit(await applyCommand(io, input.join(" "), { ...opts, config: configOf() }));
     });
@@ -140,6 +162,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option("-e, --env <env>", "one environment")
     .option("--json", "print as JSON")
     .action(async (app: string | undefined, opts: { env?: string; json?: boolean }) => {
+      const remote = await remoteOf();
+      if (remote) return setExit(await (await remoteCommands()).remoteStatusCommand(io, remote, app, opts));
       const { statusCommand } = await import("./commands/state.js");
       setExit(await statusCommand(io, app, { ...opts, config: configOf() }));
     });
@@ -152,6 +176,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .addOption(intOption("-n, --limit <n>", "how many (default 50)"))
     .option("--json", "print deployments and revisions as JSON")
     .action(async (app: string, opts: { env?: string; json?: boolean; limit?: number }) => {
+      const remote = await remoteOf();
+      if (remote) return setExit(await (await remoteCommands()).remoteHistoryCommand(io, remote, app, opts));
       const { historyCommand } = await import("./commands/state.js");
       setExit(await historyCommand(io, app, { ...opts, config: configOf() }));
     });
@@ -178,6 +204,11 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
           provider?: ProviderName;
         },
       ) => {
+        const remote = await remoteOf();
+        if (remote)
+          return setExit(
+            await (await remoteCommands()).remoteChangeCommand(io, remote, "rollback", app, opts),
+          );
         const { rollbackCommand } = await import("./commands/change.js");
         setExit(await rollbackCommand(io, app, { ...opts, config: configOf() }));
       },
@@ -205,6 +236,11 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
           purgeData?: boolean;
         },
       ) => {
+        const remote = await remoteOf();
+        if (remote)
+          return setExit(
+            await (await remoteCommands()).remoteChangeCommand(io, remote, "destroy", app, opts),
+          );
         const { destroyCommand } = await import("./commands/change.js");
         setExit(await destroyCommand(io, app, { ...opts, config: configOf() }));
       },
@@ -241,6 +277,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
 
   registerTerraformCommands(program, io, setExit, configOf);
   registerLogsCommands(program, io, setExit);
+  registerServeCommands(program, io, setExit, configOf);
 
   return program;
 }

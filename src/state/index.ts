@@ -1,5 +1,16 @@
 export { GENESIS_HASH } from "./audit-chain.js";
 export { AbortedError, LockedError, LockLostError, StateStoreError } from "./errors.js";
+export {
+  API_KEY_ROLES,
+  type ApiKey,
+  type ApiKeyInput,
+  type ApiKeyRole,
+  type ApiKeyState,
+  type ApiKeyStore,
+  apiKeyId,
+  type CreatedApiKey,
+  hashApiKey,
+} from "./keys.js";
 export { looksSecret, REDACTED, redactSecrets, redactText } from "./redact.js";
 export { type OpenStateStoreOptions, openStateStore } from "./store.js";
 export type * from "./types.js";

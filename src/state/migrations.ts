@@ -84,9 +84,29 @@ const initial: Migration = {
   },
 };
 
+/** API keys for `codeploy serve` (state/keys.ts): only the sha256 of each key is kept. */
+const apiKeys: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema
+      .createTable("api_keys")
+      .ifNotExists()
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("name", "text", (c) => c.notNull())
+      .addColumn("role", "text", (c) => c.notNull())
+      .addColumn("environments_json", "text", (c) => c.notNull())
+      .addColumn("hash", "text", (c) => c.notNull().unique())
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .addColumn("created_by", "text", (c) => c.notNull())
+      .addColumn("expires_at", "text")
+      .addColumn("revoked_at", "text")
+      .execute();
+  },
+};
+
 /** Ordered by name; append only. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0001_initial": initial,
+  "0002_api_keys": apiKeys,
 };
 
 /**

@@ -18,6 +18,7 @@ import { processExists, type StoreContext } from "./context.js";
 import * as deployments from "./deployments.js";
 import * as events from "./events.js";
 import { groupCommit } from "./group-commit.js";
+import { createApiKeyStore } from "./keys.js";
 import * as locks from "./locks.js";
 import { migrateToLatest } from "./migrations.js";
 import * as revisions from "./revisions.js";
@@ -97,6 +98,7 @@ function createStore(ctx: StoreContext): StateStore {
     appendAudit: (input) => audit.appendAudit(ctx, input),
     listAudit: (options) => audit.listAudit(ctx, options),
     verifyAudit: () => audit.verifyAudit(ctx),
+    apiKeys: createApiKeyStore(ctx),
     close: () => ctx.backend.close(),
   };
 }

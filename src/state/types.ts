@@ -3,6 +3,7 @@
  * (runs of apply / rollback / destroy), their step events, locks with a lease,
  * and a hash-chained audit log. One interface, two backends (SQLite, Postgres).
  */
+import type { ApiKeyStore } from "./keys.js";
 
 export type DeploymentAction = "apply" | "rollback" | "destroy";
 export type DeploymentOutcome = "succeeded" | "failed" | "cancelled" | "rolled-back";
@@ -210,6 +211,9 @@ export interface StateStore {
   appendAudit(input: AuditInput): Promise<AuditRecord>;
   listAudit(options?: AuditListOptions): Promise<AuditRecord[]>;
   verifyAudit(): Promise<AuditVerification>;
+
+  /** API keys of the server (hashes only). */
+  readonly apiKeys: ApiKeyStore;
 
   close(): Promise<void>;
 }

@@ -1,0 +1,266 @@
+/**
+ * The API's contract beyond RBAC: validation answers with field paths, no
+ * stack traces in 500s, security headers, CORS off unless configured, body
+ * limits, OpenAPI 3.1 from the zod schemas, docs, metrics, readiness, policy
+ * refusals, locks, request-chosen providers, and API keys kept as hashes.
+ */
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashApiKey } from "../state/keys.js";
+import type { StateStore } from "../state/types.js";
+import { type Harness, keyFor, serverConfig, startHarness } from "./__fixtures__/harness.js";
+import type { ServerLogger } from "./logger.js";
+
+let h: Harness;
+let admin: string;
+let deployer: string;
+
+const web = { name: "web", image: "nginx:1.27", port: 80, replicas: 2, healthCheck: { path: "/" } };
+type ErrorJson = {
+  error: { code: string; message: string; hint?: string; details?: { issues?: unknown[] } };
+};
+
+beforeAll(async () => {
+  h = await startHarness({
+    delayMs: 150,
+    config: serverConfig({ bodyLimitBytes: 4096, requestProviders: ["null"], cors: { origins: [] } }),
+  });
+  admin = await keyFor(h.store, "root", "admin");
+  deployer = await keyFor(h.store, "ci", "deployer");
+});
+afterAll(() => h.close());
+
+describe("validation", () => {
+  it("answers 400 with every problem's path in the body", async () => {
+    const res = await h.request("/v1/plan", {
+      method: "POST",
+      token: deployer,
+      json: { spec: { name: "Bad Name", services: [web, { name: "x", replicas: -1 }] }, colour: "red" },
+    });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as ErrorJson;
+    expect(body.error.code).toBe("VALIDATION");
+    expect(body.error.details?.issues).toEqual(
+      expect.arrayContaining([
+        { path: "spec.name", message: expect.stringMatching(/kebab-case/) },
+        { path: "spec.services[1].replicas", message: "must be >= 0" },
+        { path: "", message: 'unknown field "colour"' },
+      ]),
+    );
+  });
+
+  it("checks references with the same paths, and wants exactly one of spec or text", async () => {
+    const bad = { name: "a", services: [{ ...web, dependsOn: ["nope"] }] };
+    const res = await h.request("/v1/plan", { method: "POST", token: deployer, json: { spec: bad } });
+    expect(((await res.json()) as ErrorJson).error.details?.issues).toEqual([
+      { path: "spec.services[0].dependsOn[0]", message: expect.stringMatching(/"nope" is not/) },
+    ]);
+    const both = await h.request("/v1/plan", {
+      method: "POST",
+      token: deployer,
+      json: { spec: bad, text: "x" },
+    });
+    expect(((await both.json()) as ErrorJson).error.details?.issues).toEqual([
+      { path: "spec", message: "give exactly one of spec or text" },
+    ]);
+  });
+
+  it("answers malformed JSON, a too large body and an unknown route in the error shape", async () => {
+    const malformed = await h.request("/v1/plan", {
+      method: "POST",
+      token: deployer,
+      headers: { "content-type": "application/json" },
+      body: "{",
+    });
+    expect(malformed.status).toBe(400);
+    expect(((await malformed.json()) as ErrorJson).error.code).toBe("BAD_REQUEST");
+    const big = await h.request("/v1/plan", {
+      method: "POST",
+      token: deployer,
+      json: { text: "x".repeat(5000) },
+    });
+    expect(big.status).toBe(413);
+    expect(((await big.json()) as ErrorJson).error.code).toBe("PAYLOAD_TOO_LARGE");
+    const missing = await h.request("/v1/nothing", { token: deployer });
+    expect(missing.status).toBe(404);
+    expect(((await missing.json()) as ErrorJson).error.code).toBe("NOT_FOUND");
+  });
+});
+
+describe("failures", () => {
+  it("answers 500 without a stack trace or the internal message, and logs them", async () => {
+    const logged: unknown[] = [];
+    const logger: ServerLogger = { log: (_level, message, fields) => logged.push({ message, ...fields }) };
+    const broken: StateStore = {
+      ...h.store,
+      getDeployment: async () => {
+        throw new Error("boom: secret internals at /srv/db");
+      },
+    };
+    const other = await startHarness({ store: broken, logger });
+    const token = await keyFor(h.store, "reader", "viewer");
+    const res = await other.request("/v1/deployments/x", { token });
+    const text = await res.text();
+    expect(res.status).toBe(500);
+    expect(JSON.parse(text).error.code).toBe("INTERNAL");
+    expect(text).not.toMatch(/boom|secret internals|\/srv\/db|at .*\.ts:\d+/);
+    expect(logged).toEqual([
+      expect.objectContaining({ error: expect.objectContaining({ message: expect.stringMatching(/boom/) }) }),
+    ]);
+    expect((await other.request("/readyz")).status).toBe(503);
+  });
+
+  it("refuses a plan with policy errors (422, findings) unless acceptRisk", async () => {
+    const spec = {
+      name: "risky",
+      services: [{ name: "db", image: "postgres:16", port: 5432, public: true }],
+    };
+    const refused = await h.request("/v1/deployments", { method: "POST", token: deployer, json: { spec } });
+    expect(refused.status).toBe(422);
+    const body = (await refused.json()) as {
+      error: { code: string; details: { findings: { id: string }[] } };
+    };
+    expect(body.error.code).toBe("POLICY");
+    expect(body.error.details.findings.map((f) => f.id)).toContain("CODE-SEC-002");
+    const audit = await h.store.listAudit({ newestFirst: true, limit: 1 });
+    expect(audit[0]).toMatchObject({ actor: "ci", command: "api:deploy", outcome: "refused" });
+    const forced = await h.request("/v1/deployments", {
+      method: "POST",
+      token: deployer,
+      json: { spec, acceptRisk: true },
+    });
+    expect(forced.status).toBe(202);
+    await h.api.runs.idle();
+  });
+
+  it("answers 409 while another deployment holds the lock, and lets a listed provider be chosen", async () => {
+    const spec = { name: "locked", environment: "staging", services: [web] };
+    const first = await h.request("/v1/deployments", { method: "POST", token: deployer, json: { spec } });
+    expect(first.status).toBe(202);
+    const second = await h.request("/v1/deployments", { method: "POST", token: deployer, json: { spec } });
+    expect(second.status).toBe(409);
+    expect(((await second.json()) as ErrorJson).error.code).toBe("LOCKED");
+    await h.api.runs.idle();
+    const chosen = await h.request("/v1/deployments", {
+      method: "POST",
+      token: deployer,
+      json: { spec, provider: "null" },
+    });
+    expect(chosen.status).toBe(202);
+    const refused = await h.request("/v1/deployments", {
+      method: "POST",
+      token: deployer,
+      json: { spec, provider: "docker" },
+    });
+    expect(refused.status).toBe(422);
+    expect(((await refused.json()) as ErrorJson).error.code).toBe("PROVIDER_NOT_ALLOWED");
+    await h.api.runs.idle();
+  });
+});
+
+describe("headers", () => {
+  it("sets security headers and no CORS headers unless configured", async () => {
+    const res = await h.request("/healthz", { headers: { origin: "https://evil.example" } });
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(res.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+    expect(res.headers.get("content-security-policy")).toContain("default-src 'none'");
+    expect(res.headers.get("strict-transport-security")).toMatch(/max-age=/);
+    expect(res.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(res.headers.get("x-request-id")).toBeTruthy();
+    expect(res.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
+  it("answers CORS for configured origins only", async () => {
+    const cors = await startHarness({ config: serverConfig({ cors: { origins: ["https://ui.example"] } }) });
+    try {
+      const preflight = (origin: string) =>
+        cors.request("/v1/apps", {
+          method: "OPTIONS",
+          headers: { origin, "access-control-request-method": "GET" },
+        });
+      expect((await preflight("https://ui.example")).headers.get("access-control-allow-origin")).toBe(
+        "https://ui.example",
+      );
+      expect((await preflight("https://evil.example")).headers.get("access-control-allow-origin")).toBeNull();
+    } finally {
+      await cors.close();
+    }
+  });
+});
+
+describe("documents", () => {
+  it("serves OpenAPI 3.1 generated from the zod schemas, with the DeploymentSpec, and a docs page", async () => {
+    const doc = (await (await h.request("/openapi.json")).json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, unknown>>;
+      components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+    };
+    expect(doc.openapi).toBe("3.1.0");
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        "/v1/interpret",
+        "/v1/plan",
+        "/v1/deployments",
+        "/v1/deployments/{id}/events",
+        "/v1/apps/{app}/environments/{env}/rollback",
+        "/v1/keys/{keyId}",
+        "/v1/audit/verify",
+      ]),
+    );
+    expect(Object.keys(doc.components.schemas.DeploymentSpec?.properties ?? {})).toEqual(
+      expect.arrayContaining(["name", "environment", "services", "databases", "budget"]),
+    );
+    const page = await (await h.request("/docs")).text();
+    expect(page).toMatch(/^<!DOCTYPE html>/);
+    expect(page).toContain("/v1/deployments/{id}/events");
+  });
+
+  it("exports Prometheus metrics by route pattern, deployments and steps by outcome", async () => {
+    await h.request("/v1/deployments/unknown-id", { token: admin });
+    const text = await (await h.request("/metrics")).text();
+    expect(text).toContain(
+      'codeploy_http_requests_total{method="GET",route="/v1/deployments/:id",status="404"}',
+    );
+    expect(text).toMatch(/codeploy_http_request_duration_seconds_bucket\{le="0.005",method="POST"/);
+    expect(text).toMatch(/codeploy_deployments_total\{action="apply",outcome="succeeded"\} [1-9]/);
+    expect(text).toMatch(/codeploy_steps_total\{outcome="succeeded"\} [1-9]/);
+    expect(text).toContain("codeploy_deployment_queue_depth 0");
+    expect(text).toContain("# TYPE codeploy_llm_tokens_total counter");
+    expect(text).not.toContain("unknown-id");
+  });
+
+  it("is ready while the store answers", async () => {
+    expect(await (await h.request("/readyz")).json()).toEqual({ status: "ok" });
+  });
+});
+
+describe("API keys over the API", () => {
+  it("shows a new key once, stores only its hash, and refuses it as soon as it is revoked", async () => {
+    const res = await h.request("/v1/keys", {
+      method: "POST",
+      token: admin,
+      json: { name: "robot", role: "viewer", environments: ["staging"] },
+    });
+    expect(res.status).toBe(201);
+    const { key, apiKey } = (await res.json()) as { key: string; apiKey: { id: string; state: string } };
+    expect(apiKey.state).toBe("active");
+    const db = new Database(join(h.home, "state.db"), { readonly: true });
+    const row = db.prepare("select * from api_keys where id = ?").get(apiKey.id) as Record<string, unknown>;
+    db.close();
+    expect(row.hash).toBe(hashApiKey(key));
+    expect(JSON.stringify(row)).not.toContain(key.split("_")[2]);
+    const listed = await (await h.request("/v1/keys", { token: admin })).text();
+    expect(listed).toContain("robot");
+    expect(listed).not.toContain(key.split("_")[2]);
+    expect((await h.request("/v1/apps", { token: key })).status).toBe(200);
+    expect((await h.request(`/v1/keys/${apiKey.id}`, { method: "DELETE", token: admin })).status).toBe(200);
+    expect((await h.request("/v1/apps", { token: key })).status).toBe(401);
+    const audit = await h.store.listAudit({ newestFirst: true, limit: 2 });
+    expect(audit.map((r) => [r.actor, r.command])).toEqual([
+      ["root", "api:keys.revoke"],
+      ["root", "api:keys.create"],
+    ]);
+    expect(JSON.stringify(audit)).not.toContain(key.split("_")[2]);
+  });
+});

@@ -1,0 +1,234 @@
+/**
+ * The HTTP API as a Hono app, without a socket: `createApp(options).app.request()`
+ * in tests, `startServer` (server.ts) for a listening process. Middleware
+ * order: request id and metrics outermost (so 401 and 429 are counted),
+ * security headers, CORS when configured, body limit, then rate limits and
+ * authentication for /v1, audit records for mutating calls, the routes.
+ */
+import { getConnInfo } from "@hono/node-server/conninfo";
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { HTTPException } from "hono/http-exception";
+import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
+import type { ZodError } from "zod";
+import { configSchema, type ServerConfig } from "../core/config.js";
+import type { DeployOptions } from "../engine/deploy.js";
+import type { RenderOptions } from "../render/types.js";
+import type { StateStore } from "../state/types.js";
+import { createAuthenticator } from "./auth/authenticate.js";
+import { createJwtVerifier } from "./auth/jwt.js";
+import type { AppEnv, PolicySettings, ProviderResolver, ServerDeps } from "./context.js";
+import { errorAnswer, HttpError, type HttpStatus } from "./errors.js";
+import { jsonLogger, type ServerLogger } from "./logger.js";
+import { createServerMetrics, type ServerMetrics } from "./metrics.js";
+import { audited, clientIpResolver, guard, requestMetrics } from "./middleware.js";
+import { providerResolver } from "./providers.js";
+import { memoryRateLimiter, type RateLimiter } from "./rate-limit.js";
+import { registerAdminRoutes } from "./routes/admin.js";
+import { registerAppRoutes } from "./routes/apps.js";
+import { registerDeploymentRoutes } from "./routes/deployments.js";
+import { registerIntentRoutes } from "./routes/intent.js";
+import { registerSystemRoutes } from "./routes/system.js";
+import { publishingStore, Runs, type ShutdownReport } from "./runs.js";
+import { requestInvalid } from "./spec-input.js";
+
+export interface AppOptions {
+  readonly store: StateStore;
+  /** The `server` section of codeploy.yaml. @default every default of that section */
+  readonly config?: ServerConfig;
+  /** Render settings (the installation's secret seed). */
+  readonly renderOptions?: RenderOptions;
+  readonly policy?: PolicySettings;
+  /** @default the spec's target; requests may choose among config.requestProviders */
+  readonly providers?: ProviderResolver;
+  /** HS256 secret for JWTs (CODEPLOY_JWT_SECRET). */
+  readonly jwtSecret?: string;
+  /** @default in-process token buckets from config.rateLimit */
+  readonly rateLimiter?: RateLimiter;
+  readonly logger?: ServerLogger;
+  /** The socket's peer address. @default from @hono/node-server, "unknown" without a socket */
+  readonly peerAddress?: (c: Context<AppEnv>) => string | undefined;
+  readonly metrics?: ServerMetrics;
+  readonly deployOptions?: Pick<DeployOptions, "parallelism" | "stepTimeoutMs" | "leaseMs">;
+  /** How long a verified API key is trusted without a store read. @default 5000 */
+  readonly keyCacheMs?: number;
+  /** Poll interval for event streams of deployments running in another process. @default 500 */
+  readonly pollMs?: number;
+}
+
+export interface CodeployApp {
+  readonly app: OpenAPIHono<AppEnv>;
+  readonly runs: Runs;
+  readonly metrics: ServerMetrics;
+  /** Refuses new deployments, waits up to `graceMs` for running ones, cancels the rest, ends event streams. */
+  shutdown(graceMs: number): Promise<ShutdownReport>;
+  /** Releases the rate limiter (Redis connection). */
+  close(): Promise<void>;
+}
+
+const defaultPeer = (c: Context<AppEnv>): string | undefined => {
+  try {
+    return getConnInfo(c).remote.address;
+  } catch {
+    return undefined; // no socket (app.request in tests)
+  }
+};
+
+export function createApp(options: AppOptions): CodeployApp {
+  const config = options.config ?? configSchema.parse({}).server;
+  const logger = options.logger ?? jsonLogger();
+  const metrics = options.metrics ?? createServerMetrics();
+  const closing = new AbortController();
+  const runs = new Runs({
+    onEngineEvent: (e) => metrics.observeEngineEvent(e),
+    onFinished: (d) => metrics.deploymentFinished(d.action, d.outcome ?? "unknown"),
+    onDepth: (n) => metrics.setQueueDepth(n),
+    onError: (message, error) => logger.log("error", message, { error }),
+  });
+  const jwt = createJwtVerifier({
+    ...config.jwt,
+    ...(options.jwtSecret !== undefined ? { secret: options.jwtSecret } : {}),
+  });
+  const deps: ServerDeps = {
+    store: publishingStore(options.store, runs),
+    runs,
+    auth: createAuthenticator({
+      keys: options.store.apiKeys,
+      ...(jwt ? { jwt } : {}),
+      ...(options.keyCacheMs !== undefined ? { cacheMs: options.keyCacheMs } : {}),
+    }),
+    metrics,
+    logger,
+    policy: options.policy ?? {},
+    renderOptions: options.renderOptions ?? {},
+    providers: options.providers ?? providerResolver({ requestable: config.requestProviders }),
+    deployOptions: options.deployOptions ?? {},
+    closing: closing.signal,
+    pollMs: options.pollMs ?? 500,
+  };
+  const limiter = options.rateLimiter ?? memoryRateLimiter(config.rateLimit);
+  const app = buildApp(deps, config, limiter, options.peerAddress ?? defaultPeer);
+  return {
+    app,
+    runs,
+    metrics,
+    async shutdown(graceMs) {
+      const report = await runs.shutdown(graceMs);
+      closing.abort();
+      return report;
+    },
+    close: () => limiter.close(),
+  };
+}
+
+function buildApp(
+  deps: ServerDeps,
+  config: ServerConfig,
+  limiter: RateLimiter,
+  peer: (c: Context<AppEnv>) => string | undefined,
+): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: async (result, c) => {
+      if (!result.success)
+        throw requestInvalid(result.error as ZodError, await inputOf(c, result.target), result.target);
+    },
+  });
+  useMiddleware(app, deps, config, limiter, peer);
+  registerSystemRoutes(app, deps);
+  registerIntentRoutes(app, deps);
+  registerDeploymentRoutes(app, deps);
+  registerAppRoutes(app, deps);
+  registerAdminRoutes(app, deps);
+  app.notFound((c) =>
+    c.json(
+      { error: { code: "NOT_FOUND", message: `no route ${c.req.method} ${c.req.path}`, hint: "see /docs" } },
+      404,
+    ),
+  );
+  app.onError((error, c) => {
+    const answer = errorAnswer(fromHono(error), c.get("requestId"));
+    if (answer.unexpected) {
+      deps.logger.log("error", `${c.req.method} ${c.req.path} failed`, {
+        requestId: c.get("requestId"),
+        error,
+      });
+    }
+    return c.json(answer.body, answer.status, answer.headers);
+  });
+  return app;
+}
+
+function useMiddleware(
+  app: OpenAPIHono<AppEnv>,
+  deps: ServerDeps,
+  config: ServerConfig,
+  limiter: RateLimiter,
+  peer: (c: Context<AppEnv>) => string | undefined,
+): void {
+  app.use("*", requestId());
+  app.use("*", requestMetrics(deps.metrics));
+  app.use(
+    "*",
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'none'"],
+        styleSrc: ["'unsafe-inline'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+      },
+    }),
+  );
+  if (config.cors.origins.length > 0) {
+    app.use(
+      "*",
+      cors({
+        origin: [...config.cors.origins],
+        allowHeaders: ["Authorization", "Content-Type", "Last-Event-ID"],
+        allowMethods: ["GET", "POST", "DELETE"],
+        maxAge: 600,
+      }),
+    );
+  }
+  app.use(
+    "/v1/*",
+    bodyLimit({ maxSize: config.bodyLimitBytes, onError: () => tooLarge(config.bodyLimitBytes) }),
+  );
+  app.use("/v1/*", guard({ auth: deps.auth, limiter, clientIp: clientIpResolver(config.trustProxy, peer) }));
+  app.on("POST", "/v1/deployments", audited(deps, "deploy"));
+  app.on("POST", "/v1/apps/:app/environments/:env/rollback", audited(deps, "rollback"));
+  app.on("DELETE", "/v1/apps/:app/environments/:env", audited(deps, "destroy"));
+  app.on("POST", "/v1/keys", audited(deps, "keys.create"));
+  app.on("DELETE", "/v1/keys/:keyId", audited(deps, "keys.revoke"));
+}
+
+function tooLarge(limit: number): never {
+  throw new HttpError(413, "PAYLOAD_TOO_LARGE", `the request body is larger than ${limit} bytes`, {
+    hint: "send a smaller spec, or raise server.bodyLimitBytes",
+  });
+}
+
+const HONO_STATUSES: readonly HttpStatus[] = [400, 401, 403, 404, 409, 413, 422, 429, 503];
+
+/** Hono's own HTTPExceptions (malformed JSON...) get the same error shape. */
+function fromHono(error: unknown): unknown {
+  if (!(error instanceof HTTPException)) return error;
+  const status = HONO_STATUSES.find((s) => s === error.status) ?? 400;
+  return new HttpError(
+    status,
+    status === 400 ? "BAD_REQUEST" : `HTTP_${status}`,
+    error.message || "bad request",
+    {
+      hint: "send a JSON body with Content-Type: application/json",
+    },
+  );
+}
+
+async function inputOf(c: Context<AppEnv>, target: string): Promise<unknown> {
+  if (target === "json") return c.req.json().catch(() => undefined);
+  if (target === "param") return c.req.param();
+  if (target === "query") return c.req.query();
+  return undefined;
+}

@@ -1,0 +1,196 @@
+/**
+ * A small typed client of the API, for the CLI's `--server URL` mode and for
+ * tests. Error answers become CodeErrors with the server's code, message and
+ * hint, so the CLI prints and maps them like local failures.
+ */
+import type { z } from "zod";
+import { CodeError } from "../core/errors.js";
+import type { StepEvent } from "../state/types.js";
+import type {
+  acceptedSchema,
+  apiKeySchema,
+  appsResult,
+  auditVerifyResult,
+  deployBody,
+  deploymentSchema,
+  environmentResult,
+  historyResult,
+  interpretBody,
+  interpretResult,
+  keyBody,
+  keyCreated,
+  keysResult,
+  planBody,
+  planResult,
+} from "./schemas.js";
+
+export type Accepted = z.output<typeof acceptedSchema>;
+export type DeploymentView = z.output<typeof deploymentSchema>;
+export type PlanView = z.output<typeof planResult>;
+
+export interface ApiClientOptions {
+  /** `http://127.0.0.1:8080` */
+  readonly baseUrl: string;
+  readonly token?: string;
+  /** @default globalThis.fetch */
+  readonly fetch?: typeof fetch;
+}
+
+/** What an event stream yields: step events in order, then the end with the final record. */
+export type StreamItem =
+  | { readonly kind: "event"; readonly event: StepEvent }
+  | { readonly kind: "end"; readonly deployment: DeploymentView };
+
+/** Specs travel as read from a file: the server validates them and answers with paths. */
+type Loose<T> = Omit<T, "spec" | "base"> & { spec?: unknown; base?: unknown };
+
+export interface ApiClient {
+  interpret(body: Loose<z.input<typeof interpretBody>>): Promise<z.output<typeof interpretResult>>;
+  plan(body: Loose<z.input<typeof planBody>>): Promise<PlanView>;
+  deploy(body: Loose<z.input<typeof deployBody>>): Promise<Accepted>;
+  deployment(id: string): Promise<DeploymentView>;
+  events(id: string, options?: { after?: number; signal?: AbortSignal }): AsyncGenerator<StreamItem>;
+  apps(): Promise<z.output<typeof appsResult>>;
+  environment(app: string, env: string): Promise<z.output<typeof environmentResult>>;
+  history(app: string, env: string): Promise<z.output<typeof historyResult>>;
+  rollback(app: string, env: string, revision?: number): Promise<Accepted>;
+  destroy(app: string, env: string): Promise<Accepted>;
+  verifyAudit(): Promise<z.output<typeof auditVerifyResult>>;
+  createKey(body: z.input<typeof keyBody>): Promise<z.output<typeof keyCreated>>;
+  listKeys(): Promise<z.output<typeof keysResult>>;
+  revokeKey(id: string): Promise<z.output<typeof apiKeySchema>>;
+}
+
+export function createApiClient(options: ApiClientOptions): ApiClient {
+  const base = options.baseUrl.replace(/\/+$/, "");
+  const doFetch = options.fetch ?? globalThis.fetch;
+  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await send(doFetch, base, options.token, method, path, body);
+    return (await res.json()) as T;
+  };
+  const env = (app: string, e: string) =>
+    `/v1/apps/${encodeURIComponent(app)}/environments/${encodeURIComponent(e)}`;
+  return {
+    interpret: (body) => call("POST", "/v1/interpret", body),
+    plan: (body) => call("POST", "/v1/plan", body),
+    deploy: (body) => call("POST", "/v1/deployments", body),
+    deployment: (id) => call("GET", `/v1/deployments/${encodeURIComponent(id)}`),
+    events: (id, opts = {}) => streamEvents(doFetch, base, options.token, id, opts),
+    apps: () => call("GET", "/v1/apps"),
+    environment: (app, e) => call("GET", env(app, e)),
+    history: (app, e) => call("GET", `${env(app, e)}/history`),
+    rollback: (app, e, revision) =>
+      call("POST", `${env(app, e)}/rollback`, revision === undefined ? {} : { revision }),
+    destroy: (app, e) => call("DELETE", env(app, e)),
+    verifyAudit: () => call("GET", "/v1/audit/verify"),
+    createKey: (body) => call("POST", "/v1/keys", body),
+    listKeys: () => call("GET", "/v1/keys"),
+    revokeKey: (id) => call("DELETE", `/v1/keys/${encodeURIComponent(id)}`),
+  };
+}
+
+async function send(
+  doFetch: typeof fetch,
+  base: string,
+  token: string | undefined,
+  method: string,
+  path: string,
+  body?: unknown,
+  extra: Record<string, string> = {},
+  signal?: AbortSignal,
+): Promise<Response> {
+  const headers: Record<string, string> = { accept: "application/json", ...extra };
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers["content-type"] = "application/json";
+  let res: Response;
+  try {
+    res = await doFetch(`${base}${path}`, {
+      method,
+      headers,
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      ...(signal ? { signal } : {}),
+    });
+  } catch (cause) {
+    throw new CodeError("SERVER_UNREACHABLE", `cannot reach the codeploy server at ${base}`, {
+      cause,
+      hint: "check --server (or CODEPLOY_SERVER) and that `codeploy serve` runs there",
+    });
+  }
+  if (res.ok) return res;
+  throw await answerError(res);
+}
+
+async function answerError(res: Response): Promise<CodeError> {
+  const text = await res.text();
+  try {
+    const parsed = JSON.parse(text) as {
+      error?: { code?: string; message?: string; hint?: string; details?: unknown };
+    };
+    const e = parsed.error;
+    if (e?.code && e.message) {
+      return new CodeError(e.code, e.message, {
+        ...(e.hint ? { hint: e.hint } : {}),
+        details: { status: res.status, ...(e.details !== undefined ? { details: e.details } : {}) },
+      });
+    }
+  } catch {
+    // not our error shape: fall through
+  }
+  return new CodeError("SERVER_ERROR", `the server answered ${res.status}: ${text.slice(0, 200)}`);
+}
+
+/** Reads `text/event-stream`: blank-line separated blocks of `field: value` lines. */
+export async function* parseEventStream(
+  body: ReadableStream<Uint8Array>,
+): AsyncGenerator<{ event: string; data: string; id?: string }> {
+  const decoder = new TextDecoder();
+  let buffer = "";
+  for await (const chunk of body) {
+    buffer += decoder.decode(chunk, { stream: true }).replace(/\r\n?/g, "\n");
+    for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const message = parseBlock(block);
+      if (message) yield message;
+    }
+  }
+}
+
+function parseBlock(block: string): { event: string; data: string; id?: string } | undefined {
+  let event = "message";
+  let id: string | undefined;
+  const data: string[] = [];
+  for (const line of block.split("\n")) {
+    if (line === "" || line.startsWith(":")) continue;
+    const colon = line.indexOf(":");
+    const field = colon < 0 ? line : line.slice(0, colon);
+    const value = colon < 0 ? "" : line.slice(colon + 1).replace(/^ /, "");
+    if (field === "event") event = value;
+    else if (field === "data") data.push(value);
+    else if (field === "id") id = value;
+  }
+  return data.length === 0
+    ? undefined
+    : { event, data: data.join("\n"), ...(id !== undefined ? { id } : {}) };
+}
+
+async function* streamEvents(
+  doFetch: typeof fetch,
+  base: string,
+  token: string | undefined,
+  id: string,
+  options: { after?: number; signal?: AbortSignal },
+): AsyncGenerator<StreamItem> {
+  const headers: Record<string, string> = { accept: "text/event-stream" };
+  if (options.after !== undefined) headers["last-event-id"] = String(options.after);
+  const path = `/v1/deployments/${encodeURIComponent(id)}/events`;
+  const res = await send(doFetch, base, token, "GET", path, undefined, headers, options.signal);
+  if (!res.body) return;
+  for await (const message of parseEventStream(res.body)) {
+    if (message.event === "end") {
+      yield { kind: "end", deployment: JSON.parse(message.data) as DeploymentView };
+      return;
+    }
+    yield { kind: "event", event: JSON.parse(message.data) as StepEvent };
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * What every route shares: the store (publishing committed events to the
+ * runs), the running deployments, auth, metrics, policy and the provider
+ * resolver; plus the Hono environment with the authenticated principal.
+ */
+import type { Context } from "hono";
+import type { DeployOptions } from "../engine/deploy.js";
+import type { Provider } from "../engine/provider.js";
+import type { PolicyRule, Severity } from "../policy/index.js";
+import type { RenderOptions } from "../render/types.js";
+import type { DeploymentSpec } from "../spec/schema.js";
+import type { StateStore } from "../state/types.js";
+import type { Authenticator } from "./auth/authenticate.js";
+import type { Principal } from "./auth/rbac.js";
+import type { ServerLogger } from "./logger.js";
+import type { ServerMetrics } from "./metrics.js";
+import type { Runs } from "./runs.js";
+
+/** What an audited call records besides actor and outcome; set by the handler. */
+export interface AuditNote {
+  readonly target?: string;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+export interface AppEnv {
+  Variables: {
+    principal: Principal;
+    requestId: string;
+    audit: AuditNote;
+  };
+}
+
+export type AppContext = Context<AppEnv>;
+
+/** The provider a deployment runs with: the spec's target, or `requested` when the server allows it. */
+export type ProviderResolver = (spec: DeploymentSpec, requested?: string) => Provider;
+
+export interface PolicySettings {
+  readonly rules?: readonly PolicyRule[];
+  readonly disabledRules?: readonly string[];
+  readonly severityOverrides?: Readonly<Record<string, Severity>>;
+}
+
+export interface ServerDeps {
+  readonly store: StateStore;
+  readonly runs: Runs;
+  readonly auth: Authenticator;
+  readonly metrics: ServerMetrics;
+  readonly logger: ServerLogger;
+  readonly policy: PolicySettings;
+  readonly renderOptions: RenderOptions;
+  readonly providers: ProviderResolver;
+  readonly deployOptions: Pick<DeployOptions, "parallelism" | "stepTimeoutMs" | "leaseMs">;
+  /** Aborted when the server starts shutting down: event streams end. */
+  readonly closing: AbortSignal;
+  /** How often an event stream polls the store for a deployment that runs in another process. @default 500 */
+  readonly pollMs: number;
+}
+
+/** Records what an audited call is about, before anything can refuse it. */
+export function noteAudit(c: AppContext, target: string, details?: Record<string, unknown>): void {
+  c.set("audit", { target, ...(details ? { details } : {}) });
+}

@@ -1,0 +1,91 @@
+/**
+ * The request pipeline around the routes: metrics by route pattern, the
+ * per-IP and per-principal token buckets, authentication, and the audit
+ * record of every mutating call (written after the answer is known, with
+ * the actor and whether it was done, refused or failed).
+ */
+import type { Context, MiddlewareHandler } from "hono";
+import { routePath } from "hono/route";
+import type { Authenticator } from "./auth/authenticate.js";
+import type { AppEnv, ServerDeps } from "./context.js";
+import { HttpError } from "./errors.js";
+import type { ServerMetrics } from "./metrics.js";
+import type { RateDecision, RateLimiter } from "./rate-limit.js";
+
+export function requestMetrics(metrics: ServerMetrics): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const started = performance.now();
+    await next();
+    const route = c.res.status === 404 && isCatchAll(routePath(c, -1)) ? "unmatched" : routePath(c, -1);
+    metrics.observeRequest(c.req.method, route, c.res.status, (performance.now() - started) / 1000);
+  };
+}
+
+function isCatchAll(path: string): boolean {
+  return path === "*" || path === "/*" || path.endsWith("/*");
+}
+
+export interface GuardOptions {
+  readonly auth: Authenticator;
+  readonly limiter: RateLimiter;
+  readonly clientIp: (c: Context<AppEnv>) => string;
+}
+
+/** IP bucket first (so floods of bad tokens are limited too), then the token, then the principal's bucket. */
+export function guard(options: GuardOptions): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    limitOrThrow(await options.limiter.take(`ip:${options.clientIp(c)}`));
+    const principal = await options.auth.authenticate(c.req.header("authorization"));
+    limitOrThrow(await options.limiter.take(principal.id));
+    c.set("principal", principal);
+    await next();
+  };
+}
+
+function limitOrThrow(decision: RateDecision): void {
+  if (decision.allowed) return;
+  const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
+  throw new HttpError(429, "RATE_LIMITED", "too many requests", {
+    hint: `retry after ${seconds} s`,
+    headers: { "Retry-After": String(seconds) },
+  });
+}
+
+/** Writes the audit record of a mutating call once its answer is known. */
+export function audited(
+  deps: Pick<ServerDeps, "store" | "logger">,
+  command: string,
+): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    await next();
+    const principal = c.get("principal");
+    if (principal === undefined) return;
+    const status = c.res.status;
+    const note = c.get("audit") ?? {};
+    try {
+      await deps.store.appendAudit({
+        actor: principal.actor,
+        command: `api:${command}`,
+        ...(note.target !== undefined ? { target: note.target } : {}),
+        outcome: status < 400 ? "ok" : status < 500 ? "refused" : "failed",
+        details: { status, requestId: c.get("requestId"), via: principal.kind, ...note.details },
+      });
+    } catch (error) {
+      deps.logger.log("error", `could not write the audit record of ${command}`, { error });
+    }
+  };
+}
+
+/** The client's address: the socket's peer, or the first X-Forwarded-For hop behind a trusted proxy. */
+export function clientIpResolver(
+  trustProxy: boolean,
+  peer: (c: Context<AppEnv>) => string | undefined,
+): (c: Context<AppEnv>) => string {
+  return (c) => {
+    if (trustProxy) {
+      const forwarded = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
+      if (forwarded) return forwarded;
+    }
+    return peer(c) ?? "unknown";
+  };
+}

@@ -1,0 +1,156 @@
+/**
+ * Token buckets under concurrent load: in-process through the app, and
+ * shared through a real Redis server (started here) by two listening servers,
+ * which together let exactly `burst` requests through, then answer 429 with
+ * Retry-After. Buckets are keyed by principal id and IP, never by the token.
+ */
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startRedis } from "../../test/helpers/redis.js";
+import { type Harness, keyFor, serverConfig, startHarness } from "./__fixtures__/harness.js";
+import { silentLogger } from "./logger.js";
+import { providerResolver } from "./providers.js";
+import { connectRedis, memoryRateLimiter, redisRateLimiter } from "./rate-limit.js";
+import { type RunningServer, startServer } from "./server.js";
+
+const LIMITS = { requestsPerMinute: 60, burst: 5 };
+
+describe("memory token bucket", () => {
+  it("allows the burst, then one request per refill interval, with the wait until the next token", async () => {
+    let t = 0;
+    const limiter = memoryRateLimiter({ requestsPerMinute: 60, burst: 3 }, () => t);
+    const taken = [];
+    for (let i = 0; i < 4; i++) taken.push(await limiter.take("k"));
+    expect(taken.map((d) => d.allowed)).toEqual([true, true, true, false]);
+    expect(taken[3]?.retryAfterMs).toBe(1000);
+    t = 500;
+    expect((await limiter.take("k")).retryAfterMs).toBe(500);
+    t = 1000;
+    expect((await limiter.take("k")).allowed).toBe(true);
+    expect((await limiter.take("other")).allowed).toBe(true);
+  });
+});
+
+describe("connectRedis", () => {
+  it("refuses to start when REDIS_URL does not answer, without printing its password", async () => {
+    const failure = connectRedis("redis://user:hunter2@127.0.0.1:9/0");
+    await expect(failure).rejects.toMatchObject({ code: "CONFIG" });
+    await expect(failure).rejects.not.toThrow(/hunter2/);
+  });
+});
+
+describe("rate limits in-process, through the app", () => {
+  let h: Harness;
+  let tokens: string[];
+  beforeAll(async () => {
+    h = await startHarness({ config: serverConfig({ rateLimit: LIMITS, trustProxy: true }) });
+    tokens = await Promise.all([0, 1, 2, 3].map((i) => keyFor(h.store, `rl-${i}`, "viewer")));
+  });
+  afterAll(() => h.close());
+
+  const fire = (pairs: readonly { token: string; ip: string }[]) =>
+    Promise.all(
+      pairs.map(({ token, ip }) => h.request("/v1/apps", { token, headers: { "x-forwarded-for": ip } })),
+    );
+
+  it("limits one token across many IPs to the burst", async () => {
+    const answers = await fire(
+      Array.from({ length: 20 }, (_, i) => ({ token: tokens[0] ?? "", ip: `10.0.0.${i}` })),
+    );
+    expect(answers.filter((r) => r.status === 200)).toHaveLength(LIMITS.burst);
+    const refused = answers.filter((r) => r.status === 429);
+    expect(refused).toHaveLength(20 - LIMITS.burst);
+    for (const r of refused) expect(Number(r.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    const first = (await refused[0]?.json()) as { error?: { code: string } } | undefined;
+    expect(first?.error?.code).toBe("RATE_LIMITED");
+  });
+
+  it("limits one IP across many tokens to the burst", async () => {
+    const pairs = Array.from({ length: 15 }, (_, i) => ({
+      token: tokens[1 + (i % 3)] ?? "",
+      ip: "192.0.2.7",
+    }));
+    const answers = await fire(pairs);
+    expect(answers.filter((r) => r.status === 200)).toHaveLength(LIMITS.burst);
+  });
+
+  it("limits unauthenticated floods by IP before looking at the token", async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        h.request("/v1/apps", { token: "cdp_bad", headers: { "x-forwarded-for": "198.51.100.1" } }),
+      ),
+    );
+    expect(answers.filter((r) => r.status === 401)).toHaveLength(LIMITS.burst);
+    expect(answers.filter((r) => r.status === 429)).toHaveLength(10 - LIMITS.burst);
+  });
+});
+
+const redis = await startRedis();
+afterAll(async () => {
+  await redis?.stop();
+});
+
+describe.skipIf(redis === undefined)("rate limits shared through a real Redis", () => {
+  const servers: RunningServer[] = [];
+  let h: Harness;
+  let token = "";
+  beforeAll(async () => {
+    h = await startHarness();
+    token = await keyFor(h.store, "shared", "viewer");
+    for (let i = 0; i < 2; i++) {
+      const client = await connectRedis(redis?.url ?? "");
+      servers.push(
+        await startServer({
+          store: h.store,
+          port: 0,
+          logger: silentLogger,
+          providers: providerResolver({ forced: "null" }),
+          config: serverConfig({ rateLimit: { requestsPerMinute: 60, burst: 10 } }),
+          rateLimiter: redisRateLimiter({ requestsPerMinute: 60, burst: 10 }, { redis: client }),
+        }),
+      );
+    }
+  });
+  afterAll(async () => {
+    for (const s of servers) await s.close(0);
+    await h.close();
+  });
+
+  it("lets exactly the burst through two servers together, then 429 with Retry-After", async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        fetch(`${servers[i % 2]?.url}/v1/apps`, { headers: { authorization: `Bearer ${token}` } }),
+      ),
+    );
+    const ok = answers.filter((r) => r.status === 200);
+    const limited = answers.filter((r) => r.status === 429);
+    expect(ok).toHaveLength(10);
+    expect(limited).toHaveLength(30);
+    for (const r of limited) expect(Number(r.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    await Promise.all(answers.map((r) => r.body?.cancel()));
+  });
+
+  it("keys buckets by principal id and IP, never by the token", async () => {
+    const client = new Redis(redis?.url ?? "");
+    try {
+      const names = await client.keys("codeploy:rl:*");
+      expect(names.some((n) => n.startsWith("codeploy:rl:key:"))).toBe(true);
+      expect(names.some((n) => n.startsWith("codeploy:rl:ip:"))).toBe(true);
+      const secret = token.split("_")[2] ?? "";
+      for (const n of names) expect(n).not.toContain(secret);
+    } finally {
+      client.disconnect();
+    }
+  });
+
+  it("falls back to in-process buckets while Redis does not answer", async () => {
+    const client = await connectRedis(redis?.url ?? "");
+    const errors: unknown[] = [];
+    const limiter = redisRateLimiter(LIMITS, { redis: client, onError: (e) => errors.push(e) });
+    client.disconnect();
+    const decisions = await Promise.all(Array.from({ length: 7 }, () => limiter.take("fallback")));
+    expect(decisions.filter((d) => d.allowed)).toHaveLength(LIMITS.burst);
+    expect(errors.length).toBeGreaterThan(0);
+    await limiter.close();
+  });
+});

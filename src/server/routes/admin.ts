@@ -1,0 +1,99 @@
+/** GET /v1/audit/verify (any role) and the API keys (unrestricted admins only). */
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { authorize } from "../auth/rbac.js";
+import { type AppEnv, noteAudit, type ServerDeps } from "../context.js";
+import { apiKeySchema, auditVerifyResult, keyBody, keyCreated, keyIdParam, keysResult } from "../schemas.js";
+import { errorResponse, errorResponses, json, jsonBody, secured } from "./common.js";
+
+const tags = ["admin"];
+const DAY_MS = 86_400_000;
+
+const verifyRoute = createRoute({
+  method: "get",
+  path: "/v1/audit/verify",
+  tags,
+  summary: "Check the hash chain of the audit log",
+  security: secured,
+  responses: { 200: json(auditVerifyResult, "ok, or the first broken record"), ...errorResponses },
+});
+
+const createKeyRoute = createRoute({
+  method: "post",
+  path: "/v1/keys",
+  tags,
+  summary: "Create an API key; the key is in this answer only",
+  security: secured,
+  request: { body: jsonBody(keyBody) },
+  responses: {
+    201: json(keyCreated, "the key (shown once) and its record"),
+    409: errorResponse("an active key has this name"),
+    ...errorResponses,
+  },
+});
+
+const listKeysRoute = createRoute({
+  method: "get",
+  path: "/v1/keys",
+  tags,
+  summary: "Every API key (never the key itself)",
+  security: secured,
+  responses: { 200: json(keysResult, "keys, newest first"), ...errorResponses },
+});
+
+const revokeKeyRoute = createRoute({
+  method: "delete",
+  path: "/v1/keys/{keyId}",
+  tags,
+  summary: "Revoke an API key",
+  security: secured,
+  request: { params: keyIdParam },
+  responses: {
+    200: json(apiKeySchema, "the revoked key"),
+    404: errorResponse("no such key"),
+    ...errorResponses,
+  },
+});
+
+export function registerAdminRoutes(app: OpenAPIHono<AppEnv>, deps: ServerDeps): void {
+  app.openapi(verifyRoute, async (c) => {
+    authorize(c.get("principal"), "read");
+    return c.json(await deps.store.verifyAudit(), 200);
+  });
+
+  app.openapi(createKeyRoute, async (c) => {
+    const principal = c.get("principal");
+    const body = c.req.valid("json");
+    noteAudit(c, `key:${body.name}`, { role: body.role, environments: body.environments ?? [] });
+    authorize(principal, "keys");
+    const { apiKey, token } = await deps.store.apiKeys.create({
+      name: body.name,
+      role: body.role,
+      environments: body.environments ?? [],
+      ...(body.expiresInDays !== undefined
+        ? { expiresAt: new Date(Date.now() + body.expiresInDays * DAY_MS) }
+        : {}),
+      createdBy: principal.actor,
+    });
+    noteAudit(c, `key:${apiKey.name}`, {
+      keyId: apiKey.id,
+      role: apiKey.role,
+      environments: apiKey.environments,
+    });
+    return c.json({ key: token, apiKey }, 201);
+  });
+
+  app.openapi(listKeysRoute, async (c) => {
+    authorize(c.get("principal"), "keys");
+    return c.json({ keys: await deps.store.apiKeys.list() }, 200);
+  });
+
+  app.openapi(revokeKeyRoute, async (c) => {
+    const { keyId } = c.req.valid("param");
+    noteAudit(c, `key:${keyId}`);
+    authorize(c.get("principal"), "keys");
+    const revoked = await deps.store.apiKeys.revoke(keyId);
+    deps.auth.forget(keyId);
+    noteAudit(c, `key:${revoked.name}`, { keyId });
+    return c.json(revoked, 200);
+  });
+}

@@ -1,0 +1,73 @@
+/** POST /v1/interpret and POST /v1/plan: words -> spec, spec -> reviewed plan. No side effects. */
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { currentSpec } from "../../engine/deploy.js";
+import { interpretRules } from "../../intent/index.js";
+import { planToJson, type ReviewedPlan, reviewPlan } from "../../review/index.js";
+import type { DeploymentSpec } from "../../spec/schema.js";
+import { authorize } from "../auth/rbac.js";
+import type { AppEnv, ServerDeps } from "../context.js";
+import { interpretBody, interpretResult, planBody, planResult } from "../schemas.js";
+import { specFromBody, validateAt } from "../spec-input.js";
+import { errorResponses, json, jsonBody, secured } from "./common.js";
+
+const interpretRoute = createRoute({
+  method: "post",
+  path: "/v1/interpret",
+  tags: ["plan"],
+  summary: "Turn a request in words into a DeploymentSpec (offline rules interpreter)",
+  security: secured,
+  request: { body: jsonBody(interpretBody) },
+  responses: {
+    200: json(interpretResult, "the action, spec, assumptions and open questions"),
+    ...errorResponses,
+  },
+});
+
+const planRoute = createRoute({
+  method: "post",
+  path: "/v1/plan",
+  tags: ["plan"],
+  summary: "Plan a spec (or words): steps, cost estimate and policy findings against what runs now",
+  security: secured,
+  request: { body: jsonBody(planBody) },
+  responses: { 200: json(planResult, "the reviewed plan"), ...errorResponses },
+});
+
+/** Reviews `spec` against what runs now, with the server's policy settings. */
+export async function review(deps: ServerDeps, spec: DeploymentSpec): Promise<ReviewedPlan> {
+  const current = await currentSpec(deps.store, spec.name, spec.environment);
+  return reviewPlan(spec, {
+    ...(current ? { current } : {}),
+    ...deps.policy,
+    render: deps.renderOptions,
+  });
+}
+
+export function registerIntentRoutes(app: OpenAPIHono<AppEnv>, deps: ServerDeps): void {
+  app.openapi(interpretRoute, (c) => {
+    const principal = c.get("principal");
+    authorize(principal, "interpret");
+    const body = c.req.valid("json");
+    const base = body.base === undefined ? undefined : validateAt(body.base, "base");
+    const result = interpretRules(body.text, base ? { base } : {});
+    authorize(principal, "interpret", result.spec.environment);
+    return c.json(result, 200);
+  });
+
+  app.openapi(planRoute, async (c) => {
+    const principal = c.get("principal");
+    authorize(principal, "plan");
+    const resolved = specFromBody(c.req.valid("json"));
+    authorize(principal, "plan", resolved.spec.environment);
+    const reviewed = await review(deps, resolved.spec);
+    const words =
+      resolved.request !== undefined
+        ? {
+            request: resolved.request,
+            assumptions: [...resolved.assumptions],
+            questions: [...resolved.questions],
+          }
+        : {};
+    return c.json({ ...planToJson(reviewed), ...words }, 200);
+  });
+}

@@ -1,0 +1,238 @@
+/**
+ * Request and response shapes of the API, as zod schemas: the same objects
+ * validate requests and generate /openapi.json. The DeploymentSpec is the
+ * project's own input schema (spec/schema.ts), not a copy.
+ */
+import { z } from "@hono/zod-openapi";
+import { ACTIONS, deploymentSpecInput, TARGETS } from "../spec/schema.js";
+import { API_KEY_ROLES } from "../state/keys.js";
+
+// zod's own metadata, not .openapi(): the spec schema may be built before @hono/zod-openapi extends zod.
+export const specSchema = deploymentSpecInput.meta({ id: "DeploymentSpec" });
+
+export const errorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: "FORBIDDEN" }),
+      message: z.string(),
+      hint: z.string().optional(),
+      details: z.unknown().optional(),
+    }),
+  })
+  .openapi("Error");
+
+const words = z.string().trim().min(1, "must not be empty").max(10_000);
+
+export const interpretBody = z
+  .strictObject({
+    text: words.openapi({ example: "deploy the shop with postgres 16 to staging" }),
+    base: specSchema.optional(),
+  })
+  .openapi("InterpretRequest");
+
+export const interpretResult = z
+  .object({
+    action: z.enum(ACTIONS),
+    spec: specSchema,
+    assumptions: z.array(z.string()),
+    questions: z.array(z.string()),
+    interpreter: z.string(),
+  })
+  .openapi("InterpretResult");
+
+const specOrText = {
+  spec: specSchema.optional(),
+  text: words.optional(),
+  target: z.enum(TARGETS).optional(),
+  acceptRisk: z.boolean().optional().openapi({ description: "go on although policy reports errors" }),
+};
+
+const oneOfSpecText = (b: { spec?: unknown; text?: string | undefined }) =>
+  (b.spec === undefined) !== (b.text === undefined);
+const oneOfMessage = { message: "give exactly one of spec or text", path: ["spec"] };
+
+export const planBody = z.strictObject(specOrText).refine(oneOfSpecText, oneOfMessage).openapi("PlanRequest");
+
+export const deployBody = z
+  .strictObject({
+    ...specOrText,
+    onFailure: z.enum(["rollback", "stop"]).optional(),
+    provider: z.string().min(1).optional().openapi({
+      description: "only providers listed in server.requestProviders are accepted",
+    }),
+  })
+  .refine(oneOfSpecText, oneOfMessage)
+  .openapi("DeployRequest");
+
+const step = z.object({
+  id: z.string(),
+  kind: z.string(),
+  action: z.enum(["create", "update", "delete", "noop"]),
+  dependsOn: z.array(z.string()),
+  description: z.string(),
+});
+
+const finding = z.object({
+  id: z.string(),
+  severity: z.enum(["error", "warning", "info"]),
+  message: z.string(),
+  path: z.string(),
+  hint: z.string(),
+});
+
+export const planResult = z
+  .object({
+    app: z.string(),
+    environment: z.string(),
+    target: z.enum(TARGETS),
+    approved: z.boolean(),
+    steps: z.array(step),
+    levels: z.array(z.array(z.string()).readonly()).readonly(),
+    cost: z.object({
+      monthlyUsd: z.number(),
+      currency: z.string(),
+      items: z.array(z.object({ component: z.string(), description: z.string(), monthlyUsd: z.number() })),
+      assumptions: z.array(z.string()),
+    }),
+    findings: z.array(finding).readonly(),
+    artifacts: z.array(z.string()),
+    request: z.string().optional(),
+    assumptions: z.array(z.string()).optional(),
+    questions: z.array(z.string()).optional(),
+  })
+  .openapi("PlanResult");
+
+const outcome = z.enum(["succeeded", "failed", "cancelled", "rolled-back"]);
+
+export const deploymentSchema = z
+  .object({
+    id: z.string(),
+    app: z.string(),
+    environment: z.string(),
+    number: z.number().int(),
+    revision: z.number().int(),
+    action: z.enum(["apply", "rollback", "destroy"]),
+    actor: z.string(),
+    startedAt: z.string(),
+    finishedAt: z.string().optional(),
+    outcome: outcome.optional(),
+    error: z.string().optional(),
+    state: z.union([z.enum(["running", "interrupted"]), outcome]),
+    eventCount: z.number().int(),
+  })
+  .openapi("Deployment");
+
+export const acceptedSchema = z
+  .object({
+    id: z.string(),
+    app: z.string(),
+    environment: z.string(),
+    action: z.enum(["apply", "rollback", "destroy"]),
+    revision: z.number().int(),
+    links: z.object({ self: z.string(), events: z.string() }),
+  })
+  .openapi("Accepted");
+
+const lockSchema = z.object({
+  actor: z.string(),
+  acquiredAt: z.string(),
+  expiresAt: z.string(),
+  expired: z.boolean(),
+  deploymentId: z.string().optional(),
+});
+
+export const appsResult = z
+  .object({
+    apps: z.array(
+      z.object({
+        app: z.string(),
+        environments: z.array(
+          z.object({
+            environment: z.string(),
+            currentRevision: z.number().int().optional(),
+            state: z.string().optional(),
+          }),
+        ),
+      }),
+    ),
+  })
+  .openapi("Apps");
+
+export const environmentResult = z
+  .object({
+    app: z.string(),
+    environment: z.string(),
+    currentRevision: z.number().int().optional(),
+    latestRevision: z.number().int().optional(),
+    lastDeployment: deploymentSchema.optional(),
+    lock: lockSchema.optional(),
+    endpoints: z.array(z.string()),
+    outputs: z.record(z.string(), z.record(z.string(), z.string())),
+  })
+  .openapi("EnvironmentStatus");
+
+export const historyResult = z
+  .object({
+    deployments: z.array(deploymentSchema),
+    revisions: z.array(
+      z.object({
+        number: z.number().int(),
+        actor: z.string(),
+        createdAt: z.string(),
+        request: z.string().optional(),
+        interpreter: z.string().optional(),
+      }),
+    ),
+  })
+  .openapi("History");
+
+export const rollbackBody = z
+  .strictObject({ revision: z.number().int().min(1).optional() })
+  .openapi("RollbackRequest");
+
+export const auditVerifyResult = z
+  .object({
+    ok: z.boolean(),
+    count: z.number().int(),
+    brokenAt: z.number().int().optional(),
+    reason: z.string().optional(),
+  })
+  .openapi("AuditVerification");
+
+const environmentName = z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, "must be kebab-case");
+
+export const keyBody = z
+  .strictObject({
+    name: z.string().min(1).max(64),
+    role: z.enum(API_KEY_ROLES),
+    environments: z.array(environmentName).max(100).optional(),
+    expiresInDays: z.number().int().min(1).max(3650).optional(),
+  })
+  .openapi("CreateKeyRequest");
+
+export const apiKeySchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    role: z.enum(API_KEY_ROLES),
+    environments: z.array(z.string()).readonly(),
+    createdAt: z.string(),
+    createdBy: z.string(),
+    expiresAt: z.string().optional(),
+    revokedAt: z.string().optional(),
+    state: z.enum(["active", "expired", "revoked"]),
+  })
+  .openapi("ApiKey");
+
+export const keyCreated = z
+  .object({
+    key: z.string().openapi({ description: "shown once; only its hash is stored" }),
+    apiKey: apiKeySchema,
+  })
+  .openapi("CreatedKey");
+
+export const keysResult = z.object({ keys: z.array(apiKeySchema) }).openapi("ApiKeys");
+
+export const idParam = z.object({ id: z.string().min(1).max(128) });
+export const envParams = z.object({ app: z.string().min(1).max(63), env: z.string().min(1).max(63) });
+export const keyIdParam = z.object({ keyId: z.string().min(1).max(64) });

@@ -1,0 +1,75 @@
+/**
+ * `{spec}` or `{text}` in a request body -> a validated DeploymentSpec. Spec
+ * problems come back with paths from the body's root (`spec.services[1].replicas`),
+ * the same as the request validator's.
+ */
+import type { z } from "zod";
+import { SpecValidationError, UsageError } from "../core/errors.js";
+import { interpretRules } from "../intent/index.js";
+import type { DeploymentSpec, Target } from "../spec/schema.js";
+import { issuesOf, validateSpec } from "../spec/validate.js";
+import { HttpError } from "./errors.js";
+
+export interface SpecFromBody {
+  readonly spec: DeploymentSpec;
+  readonly request?: string;
+  readonly interpreter?: string;
+  readonly assumptions: readonly string[];
+  readonly questions: readonly string[];
+}
+
+export interface SpecBody {
+  readonly spec?: unknown;
+  readonly text?: string;
+  readonly target?: Target;
+}
+
+export function specFromBody(body: SpecBody): SpecFromBody {
+  if (body.text !== undefined) {
+    const result = interpretRules(body.text);
+    if (result.action !== "deploy" && result.action !== "scale") {
+      throw new UsageError(`the request asks to ${result.action}, not to deploy`, {
+        hint: "use POST /v1/apps/{app}/environments/{env}/rollback, DELETE /v1/apps/{app}/environments/{env} or GET the status instead",
+      });
+    }
+    const spec = body.target ? validateAt({ ...result.spec, target: body.target }) : result.spec;
+    return {
+      spec,
+      request: body.text,
+      interpreter: result.interpreter,
+      assumptions: result.assumptions,
+      questions: result.questions,
+    };
+  }
+  const raw = body.target ? { ...asObject(body.spec), target: body.target } : body.spec;
+  return { spec: validateAt(raw), assumptions: [], questions: [] };
+}
+
+function asObject(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === "object" ? { ...value } : {};
+}
+
+/** validateSpec with the issue paths prefixed by `spec`. */
+export function validateAt(value: unknown, prefix = "spec"): DeploymentSpec {
+  try {
+    return validateSpec(value);
+  } catch (error) {
+    if (!(error instanceof SpecValidationError)) throw error;
+    throw new SpecValidationError(
+      error.issues.map((i) => ({ path: i.path ? `${prefix}.${i.path}` : prefix, message: i.message })),
+    );
+  }
+}
+
+/** The validator hook's error: every problem with its path in the body, query or path parameters. */
+export function requestInvalid(error: z.ZodError, input: unknown, target: string): HttpError {
+  const issues = issuesOf(error, input).map((i) => ({
+    path: target === "json" ? i.path : `${target}.${i.path}`,
+    message: i.message,
+  }));
+  const lines = issues.map((i) => `${i.path || "(body)"}: ${i.message}`);
+  return new HttpError(400, "VALIDATION", `the request is invalid:\n  ${lines.join("\n  ")}`, {
+    hint: "fix the fields listed; GET /openapi.json describes every request",
+    details: { issues },
+  });
+}
