@@ -51,6 +51,7 @@ export async function deployDeps(
   const seed = await secretSeed(io);
   const settings: ProviderSettings = {
     ...(config.providers.null ? { null: config.providers.null } : {}),
+    docker: dockerProviderOptions(config.providers.docker, io.env, { purgeData: flags.purgeData ?? false }),
     terraform: {
       home: homeOf(io, config),
       env: io.env,

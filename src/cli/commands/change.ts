@@ -44,7 +44,6 @@ type Runner = (deps: DeployDeps, options: DeployOptions, actor: string) => Promi
 /** Confirm, then run the change with live progress and Ctrl-C handling, and report it. */
 async function runChange(
   io: CliIo,
-  app: string,
   flags: ChangeFlags,
   verb: "rollback" | "destroy",
   prepare: (store: StateStore) => Promise<{ what: string; typeToConfirm?: string }>,
@@ -97,7 +96,6 @@ export async function rollbackCommand(
   const to = flags.to !== undefined ? ` to revision ${flags.to}` : " to the previous revision";
   return runChange(
     io,
-    app,
     flags,
     "rollback",
     async () => ({
@@ -122,7 +120,6 @@ export async function rollbackCommand(
 export async function destroyCommand(io: CliIo, app: string, flags: ChangeFlags): Promise<number> {
   return runChange(
     io,
-    app,
     flags,
     "destroy",
     async (store) => {
