@@ -130,6 +130,12 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
 
   program
     .command("apply")
+    .option(
+      "--kubeconfig <file>",
+      "kubeconfig for the kubernetes provider (default: $KUBECONFIG, ~/.kube/config)",
+    )
+    .option("--context <name>", "kubeconfig context to use")
+    .option("--namespace <ns>", "namespace to deploy into (default: <app>-<env>)")
     .description("show the plan, ask for confirmation, then deploy (rolls back on failure)")
     .argument("<input...>", "a spec file, or a request in words")
     .addOption(TARGET_OPTION())
@@ -184,6 +190,12 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
 
   program
     .command("rollback")
+    .option(
+      "--kubeconfig <file>",
+      "kubeconfig for the kubernetes provider (default: $KUBECONFIG, ~/.kube/config)",
+    )
+    .option("--context <name>", "kubeconfig context to use")
+    .option("--namespace <ns>", "namespace to deploy into (default: <app>-<env>)")
     .description("restore an earlier revision (default: the one before what runs now)")
     .argument("<app>", "the app")
     .requiredOption("-e, --env <env>", "the environment")
@@ -216,6 +228,12 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
 
   program
     .command("destroy")
+    .option(
+      "--kubeconfig <file>",
+      "kubeconfig for the kubernetes provider (default: $KUBECONFIG, ~/.kube/config)",
+    )
+    .option("--context <name>", "kubeconfig context to use")
+    .option("--namespace <ns>", "namespace to deploy into (default: <app>-<env>)")
     .description("remove everything an app runs in an environment (asks you to type the app name)")
     .argument("<app>", "the app")
     .requiredOption("-e, --env <env>", "the environment")

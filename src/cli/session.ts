@@ -5,6 +5,7 @@ import type { CodeployConfig } from "../core/config.js";
 import type { DeployDeps } from "../engine/deploy.js";
 import { dockerProviderOptions } from "../providers/docker/settings.js";
 import { type ProviderName, type ProviderSettings, providerForSpec } from "../providers/index.js";
+import type { KubernetesProviderOptions } from "../providers/kubernetes/index.js";
 import { parseTerraformSettings } from "../providers/terraform/settings.js";
 import { hashArtifacts, render } from "../render/index.js";
 import type { DeploymentSpec } from "../spec/schema.js";
@@ -39,6 +40,9 @@ export interface DeployFlags {
   readonly provider?: ProviderName;
   /** destroy: remove data volumes too (docker). */
   readonly purgeData?: boolean;
+  readonly kubeconfig?: string;
+  readonly context?: string;
+  readonly namespace?: string;
 }
 
 export async function deployDeps(
@@ -51,6 +55,7 @@ export async function deployDeps(
   const seed = await secretSeed(io);
   const settings: ProviderSettings = {
     ...(config.providers.null ? { null: config.providers.null } : {}),
+    kubernetes: kubernetesOptions(io, config, flags),
     docker: dockerProviderOptions(config.providers.docker, io.env, { purgeData: flags.purgeData ?? false }),
     terraform: {
       home: homeOf(io, config),
@@ -70,4 +75,18 @@ export async function deployDeps(
 function retarget(spec: DeploymentSpec, provider: ProviderName | undefined): DeploymentSpec {
   if (provider === undefined || provider === "null" || provider === spec.target) return spec;
   return { ...spec, target: provider };
+}
+
+function kubernetesOptions(io: CliIo, config: CodeployConfig, flags: DeployFlags): KubernetesProviderOptions {
+  const k = config.providers.kubernetes ?? {};
+  // Without one, the client's own search applies: KUBECONFIG, ~/.kube/config, in-cluster.
+  const kubeconfigPath = flags.kubeconfig ?? k.kubeconfig;
+  const context = flags.context ?? k.context;
+  const namespace = flags.namespace ?? k.namespace;
+  return {
+    ...(kubeconfigPath ? { kubeconfigPath: resolve(io.cwd, kubeconfigPath) } : {}),
+    ...(context ? { context } : {}),
+    ...(namespace ? { namespace } : {}),
+    ...(k.rolloutTimeoutSeconds ? { rolloutTimeoutMs: k.rolloutTimeoutSeconds * 1000 } : {}),
+  };
 }

@@ -87,6 +87,15 @@ export const configSchema = z.strictObject({
         .optional(),
       /** Docker provider settings (host, publishHost, timeouts), checked by providers/docker/settings.ts. */
       docker: z.unknown().optional(),
+      /** Kubernetes provider: kubeconfig path, context, namespace override, rollout deadline. */
+      kubernetes: z
+        .strictObject({
+          kubeconfig: z.string().min(1).optional(),
+          context: z.string().min(1).optional(),
+          namespace: z.string().min(1).optional(),
+          rolloutTimeoutSeconds: z.number().int().min(1).optional(),
+        })
+        .optional(),
       /** Terraform provider settings (binary, backend, ...), checked by providers/terraform/settings.ts. */
       terraform: z.unknown().optional(),
     })

@@ -13,6 +13,7 @@ describe("provider registry", () => {
   it("creates providers, and refuses one that lacks its settings with a hint", () => {
     expect(createProvider("null").name).toBe("null");
     expect(createProvider("docker").name).toBe("docker");
+    expect(createProvider("kubernetes").name).toBe("kubernetes");
     expect(() => createProvider("terraform")).toThrow(/not available/);
   });
 });

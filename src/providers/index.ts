@@ -6,6 +6,7 @@ import { CodeError } from "../core/errors.js";
 import type { Provider } from "../engine/provider.js";
 import type { DeploymentSpec } from "../spec/schema.js";
 import { createDockerProvider, type DockerProviderOptions } from "./docker/index.js";
+import { createKubernetesProvider, type KubernetesProviderOptions } from "./kubernetes/index.js";
 import { createNullProvider, type NullProviderOptions } from "./null/index.js";
 import { createTerraformProvider, type TerraformProviderOptions } from "./terraform/provider.js";
 
@@ -15,6 +16,7 @@ export type ProviderName = (typeof PROVIDER_NAMES)[number];
 export interface ProviderSettings {
   readonly null?: NullProviderOptions;
   readonly docker?: DockerProviderOptions;
+  readonly kubernetes?: KubernetesProviderOptions;
   /** Needed for the terraform provider: where its work folders live and the environment it runs with. */
   readonly terraform?: TerraformProviderOptions;
 }
@@ -34,6 +36,8 @@ export function createProvider(name: ProviderName, settings: ProviderSettings = 
       return createNullProvider(settings.null);
     case "docker":
       return createDockerProvider(settings.docker ?? {});
+    case "kubernetes":
+      return createKubernetesProvider(settings.kubernetes ?? {});
     case "terraform":
       if (!settings.terraform) throw new ProviderUnavailableError(name);
       return createTerraformProvider(settings.terraform);

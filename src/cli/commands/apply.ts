@@ -22,6 +22,9 @@ export interface ApplyFlags {
   readonly parallelism?: number;
   readonly stepTimeout?: number;
   readonly provider?: ProviderName;
+  readonly kubeconfig?: string;
+  readonly context?: string;
+  readonly namespace?: string;
   readonly config?: string;
 }
 
@@ -64,10 +67,7 @@ export async function applyCommand(io: CliIo, input: string, flags: ApplyFlags):
       io.stderr("cancelled: nothing was changed\n");
       return EXIT_REFUSED;
     }
-    const deps = await deployDeps(io, store, config, {
-      ...(flags.provider ? { provider: flags.provider } : {}),
-      ...("purgeData" in flags && flags.purgeData ? { purgeData: true } : {}),
-    });
+    const deps = await deployDeps(io, store, config, flags);
     const progress = createProgress(io, flags.json ? "json" : io.isTty ? "tty" : "plain", review.plan.steps);
     const outcome = await withInterrupts(io, (signal) =>
       deploy(

@@ -24,6 +24,9 @@ export interface ChangeFlags {
   readonly json?: boolean;
   readonly wait?: boolean;
   readonly provider?: ProviderName;
+  readonly kubeconfig?: string;
+  readonly context?: string;
+  readonly namespace?: string;
   readonly config?: string;
   readonly purgeData?: boolean;
 }
@@ -62,10 +65,7 @@ async function runChange(
       io.stderr("cancelled: nothing was changed\n");
       return EXIT_REFUSED;
     }
-    const deps = await deployDeps(io, store, config, {
-      ...(flags.provider ? { provider: flags.provider } : {}),
-      ...("purgeData" in flags && flags.purgeData ? { purgeData: true } : {}),
-    });
+    const deps = await deployDeps(io, store, config, flags);
     let progress: Progress | undefined;
     const mode = flags.json ? "json" : io.isTty ? "tty" : "plain";
     const out = await withInterrupts(io, (signal) =>

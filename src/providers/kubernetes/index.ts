@@ -1,0 +1,99 @@
+/**
+ * The Kubernetes provider: the rendered manifests, step by step, into a
+ * cluster through the official client (@kubernetes/client-node, imported on
+ * first use). Server-side apply as field manager `codeploy` with force: CODE
+ * owns the fields it renders, and a field someone changed by hand (kubectl
+ * edit, scale) must not make every later deploy fail with a conflict; the
+ * reviewed plan is what runs. Waits for rollouts up to a deadline, prunes what
+ * a new revision no longer has, and the engine's rollback re-applies the
+ * previous revision's manifests through the same calls.
+ *
+ * Kubeconfig: `kubeconfigPath`, else KUBECONFIG, else ~/.kube/config, else
+ * in-cluster; `context` picks one of its contexts. One namespace per app and
+ * environment (`<app>-<env>`, as rendered) unless `namespace` overrides it.
+ */
+import type { KubeConfig } from "@kubernetes/client-node";
+import type { ObserveContext, Provider, StepContext } from "../../engine/provider.js";
+import type { PlanStep } from "../../plan/build.js";
+import { applyStep, renderedObjects, type StepEnv } from "./apply.js";
+import { FIELD_MANAGER, type KubeClient } from "./client.js";
+import { destroyStep } from "./destroy.js";
+import { type ConnectOptions, connect } from "./kubeconfig.js";
+import { describeObject, namespaceOf, objectsForStep } from "./objects.js";
+import { observeApp } from "./observe.js";
+import { WAITED_KINDS } from "./rollout.js";
+
+export { FIELD_MANAGER } from "./client.js";
+
+export interface KubernetesProviderOptions extends ConnectOptions {
+  /** A kubeconfig file (or a KUBECONFIG-style list). @default KUBECONFIG, else ~/.kube/config, else in-cluster */
+  readonly kubeconfigPath?: string;
+  /** @default the kubeconfig's current-context */
+  readonly context?: string;
+  /** Puts every object of the app in this namespace. @default `<app>-<environment>` as rendered */
+  readonly namespace?: string;
+  /** How long a step waits for its workloads; keep it below the engine's step timeout. @default 240_000 */
+  readonly rolloutTimeoutMs?: number;
+  /** @default 2_000 */
+  readonly pollIntervalMs?: number;
+  /** A loaded kubeconfig, for tests and embedding. */
+  readonly kubeConfig?: KubeConfig;
+  /** @default Date.now */
+  readonly clock?: () => number;
+}
+
+/** What a step will do, in words, without calling the cluster. */
+function describeStep(step: PlanStep, ctx: StepContext, namespace: string | undefined): string[] {
+  const objects = renderedObjects(ctx, namespace);
+  if (step.action === "delete") {
+    const ns = namespaceOf(objects, namespace);
+    return step.kind === "network"
+      ? [`delete Namespace ${ns} when codeploy created it, else the app's objects in it`]
+      : [
+          `delete the objects labelled ${step.component ?? step.kind} in ${ns} (a missing object counts as deleted)`,
+        ];
+  }
+  const selected = objectsForStep(step, ctx.spec, objects);
+  const lines = selected.objects.map(
+    (o) => `server-side apply ${describeObject(o)} (field manager ${FIELD_MANAGER})`,
+  );
+  for (const o of selected.objects.filter((x) => WAITED_KINDS.has(x.kind)))
+    lines.push(`wait until ${describeObject(o)} is ${o.kind === "Job" ? "complete" : "ready"}`);
+  if (step.kind === "network" && namespace)
+    lines.push(
+      `in namespace ${namespace}, if codeploy did not create it: narrow policies that select every pod to this app's pods`,
+    );
+  if (selected.pruneKinds.length > 0)
+    lines.push(
+      `prune ${selected.pruneKinds.map((k) => k.kind).join("/")} of ${selected.components.join(", ")} that the spec no longer has`,
+    );
+  return lines;
+}
+
+export function createKubernetesProvider(options: KubernetesProviderOptions = {}): Provider {
+  let client: Promise<KubeClient> | undefined;
+  const clientOf = (): Promise<KubeClient> => {
+    client ??= connect(options);
+    return client;
+  };
+  const env = async (): Promise<StepEnv> => ({
+    client: await clientOf(),
+    ...(options.namespace ? { namespace: options.namespace } : {}),
+    rolloutTimeoutMs: options.rolloutTimeoutMs ?? 240_000,
+    pollIntervalMs: options.pollIntervalMs ?? 2_000,
+    now: options.clock ?? Date.now,
+  });
+  return {
+    name: "kubernetes",
+    async preflight(signal) {
+      await (await clientOf()).version(signal);
+    },
+    plan: async (step, ctx) => describeStep(step, ctx, options.namespace),
+    apply: async (step, ctx) => applyStep(step, ctx, await env()),
+    destroy: async (step, ctx) => destroyStep(step, ctx, await env()),
+    async observe(ctx: ObserveContext) {
+      const namespace = options.namespace ?? `${ctx.app}-${ctx.environment}`;
+      return observeApp(await clientOf(), namespace, ctx);
+    },
+  };
+}
