@@ -1,9 +1,7 @@
 /**
  * Property phrases -> components. A property belongs to the component the
- * words tie it to: the noun it stands before ("a private backend"), else the
- * nearest mention before it in the same clause, then after it, then the
- * same in the sentence, and last a sensible default (the main web service,
- * the only database).
+ * words tie it to (see nearest.ts), and last to a sensible default (the main
+ * web service, the only database).
  */
 import type { Ctx } from "./context.js";
 import {
@@ -16,6 +14,7 @@ import {
 } from "./entities.js";
 import type { Mention, Prop, PropValue } from "./mention-types.js";
 import { uniqueName } from "./names.js";
+import { nearest } from "./nearest.js";
 
 type Want = "services" | "databases" | "svc+buckets" | "svc+db" | "any";
 
@@ -53,27 +52,6 @@ function accepts(want: Want, e: Entity): boolean {
     case "any":
       return true;
   }
-}
-
-export function nearest(ctx: Ctx, p: Prop, cands: readonly Mention[]): Mention | undefined {
-  if (p.target && cands.includes(p.target)) return p.target;
-  if (p.adjective) {
-    const next = cands
-      .filter((m) => m.start >= p.end && m.start - p.end <= 3 && ctx.sameClause(m.start, p.start))
-      .sort((a, b) => a.start - b.start)[0];
-    if (next) return next;
-  }
-  for (const same of [ctx.sameClause.bind(ctx), ctx.sameSentence.bind(ctx)]) {
-    const before = cands
-      .filter((m) => m.end <= p.start && same(m.start, p.start))
-      .sort((a, b) => b.end - a.end)[0];
-    if (before) return before;
-    const after = cands
-      .filter((m) => m.start >= p.end && same(m.start, p.start))
-      .sort((a, b) => a.start - b.start)[0];
-    if (after) return after;
-  }
-  return undefined;
 }
 
 export interface AttachOptions {

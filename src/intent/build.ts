@@ -11,6 +11,7 @@ import type { Ctx } from "./context.js";
 import { resolveData } from "./data-entities.js";
 import { type Entities, type Entity, fromBase, resolveServices, type SvcEntity } from "./entities.js";
 import type { DataMention, Mention, ServiceMention } from "./mention-types.js";
+import { kebab } from "./names.js";
 import { regionFor } from "./places.js";
 import type { Reading } from "./read.js";
 import { gluedRun } from "./tokenizer.js";
@@ -62,7 +63,17 @@ export function build(r: Reading, base?: DeploymentSpec): Built {
       "what should be deployed? name an app, an image or a service (for example: deploy nginx with postgres)",
     );
   }
-  return { action: cue === "scale" && scaleOnly(r) ? "scale" : "deploy", input };
+  const scaling = cue === "scale" || (cue === "deploy" && countVerb(r));
+  return { action: scaling && scaleOnly(r) ? "scale" : "deploy", input };
+}
+
+const COUNT_VERBS = new Set(["bump", "increase", "decrease", "reduce", "raise", "lower", "set", "change"]);
+
+/** "bump the api to 3 instances": a verb that changes a count, with a count (not "set up nginx"). */
+function countVerb(r: Reading): boolean {
+  const { ctx, action } = r;
+  if (!COUNT_VERBS.has(ctx.w(action.start)) || ctx.w(action.start + 1) === "up") return false;
+  return r.props.some((p) => p.value.kind === "replicas");
 }
 
 function liveServices(e: Entities): SvcEntity[] {
@@ -186,8 +197,10 @@ function minimal(r: Reading, base: DeploymentSpec | undefined, destroying = fals
     return input;
   }
   const environment = environmentOf(r, destroying);
-  const name = r.appName?.name ?? "app";
-  if (!r.appName) r.ctx.assume("no app name given: using app");
+  // "roll back the payments service": the one named service names the deployment.
+  const named = [...new Set(r.mentions.flatMap((m) => (m.type === "service" && m.name ? [m.name] : [])))];
+  const name = r.appName?.name ?? ((named.length === 1 && kebab(named[0] ?? "")) || "app");
+  if (!r.appName) r.ctx.assume(`no app name given: using ${name}`);
   const platform = r.platform.target || r.platform.cloud ? platformOf(r) : {};
   return { name, environment, ...platform };
 }

@@ -66,6 +66,11 @@ function exposure(ctx: Ctx, s: SvcEntity, out: ServiceInput, kind: string): void
     ctx.ask(`${s.name} is private but was given the domain ${out.domain}: should it be public?`);
     delete out.domain;
   }
+  // A domain given now means https, even where the base served plain http.
+  if (out.domain && s.domain !== undefined && s.tls === undefined && out.tls === false) {
+    out.tls = true;
+    ctx.assume(`${s.name}: TLS on for ${out.domain}`);
+  }
 }
 
 function schedule(ctx: Ctx, s: SvcEntity, out: ServiceInput, kind: string): void {

@@ -17,6 +17,8 @@ export class Ctx {
   readonly questions: string[] = [];
   private readonly used: Uint8Array;
   private readonly starts: readonly number[];
+  /** Each parenthetical group's [first, after-last] token index. */
+  private readonly groups = new Map<number, { start: number; end: number }>();
 
   constructor(tokens: readonly Token[]) {
     this.tokens = tokens;
@@ -25,13 +27,24 @@ export class Ctx {
     const clause: number[] = [];
     let s = 0;
     let c = 0;
+    tokens.forEach((t, i) => {
+      if (t.paren === undefined) return;
+      const g = this.groups.get(t.paren);
+      if (g) g.end = i + 1;
+      else this.groups.set(t.paren, { start: i, end: i + 1 });
+    });
     for (const t of tokens) {
       if (t.kind === "punct" && SENTENCE_ENDS.has(t.text)) {
         sentence.push(s++);
         clause.push(c++);
         continue;
       }
-      if ((t.kind === "punct" && CLAUSE_ENDS.has(t.text)) || (t.kind === "word" && CLAUSE_WORDS.has(t.w)))
+      // Inside "( ... )" a comma lists the attributes of one thing: "postgres (HA, 100GB)".
+      const listed = t.paren !== undefined;
+      if (
+        (t.kind === "punct" && CLAUSE_ENDS.has(t.text) && !listed) ||
+        (t.kind === "word" && CLAUSE_WORDS.has(t.w))
+      )
         c++;
       sentence.push(s);
       clause.push(c);
@@ -76,6 +89,12 @@ export class Ctx {
   }
 
   readonly skipUsed = (i: number): boolean => this.used[i] === 1;
+
+  /** The parenthetical group around token i ("postgres (HA, 100GB)"), if any. */
+  parenSpan(i: number): { readonly start: number; readonly end: number } | undefined {
+    const g = this.tokens[i]?.paren;
+    return g === undefined ? undefined : this.groups.get(g);
+  }
 
   /** Index of the first token of i's sentence. */
   sentenceStart(i: number): number {

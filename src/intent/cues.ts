@@ -110,13 +110,17 @@ export function negatedBefore(tokens: readonly Token[], i: number): boolean {
   );
 }
 
+const OFF = new Set(["off", "disabled"]);
+const OFF_LEADS = new Set(["is", "switched", "turned", "set", "left", "kept", "stays", "stay", "be"]);
+
 export function negatedAfter(tokens: readonly Token[], end: number): boolean {
   const a = tokens[end]?.w ?? "";
   const b = tokens[end + 1]?.w ?? "";
+  const c = tokens[end + 2]?.w ?? "";
   return (
-    a === "off" ||
-    a === "disabled" ||
-    (a === "is" && (b === "off" || b === "disabled")) ||
+    OFF.has(a) ||
+    (OFF_LEADS.has(a) && OFF.has(b)) ||
+    (a === "should" && b === "be" && OFF.has(c)) ||
     (a === "not" && b === "needed")
   );
 }

@@ -99,12 +99,13 @@ export function resolveData(
   amending: boolean,
 ): void {
   const swaps = amending ? engineSwaps(ctx, mentions) : new Map<DataMention, DataMention>();
+  const direct = amending ? impliedSwaps(ctx, e, mentions, swaps) : new Map<DataMention, DataEntity>();
   // Engines first, so that "RDS" or "the database" find the postgres named elsewhere.
   const ordered = [...mentions].sort(
     (a, b) => Number(a.engine === undefined) - Number(b.engine === undefined),
   );
   for (const m of ordered) {
-    if (swaps.has(m)) continue;
+    if (swaps.has(m) || direct.has(m)) continue;
     if (m.unsupported && !m.engine) {
       const fallback = m.group === "buckets" ? "a bucket" : DEFAULT_ENGINES[m.group];
       ctx.ask(
@@ -123,8 +124,8 @@ export function resolveData(
     if (first) e.byMention.set(m, first);
     for (const extra of targets.slice(1)) if (!extra.mentions.includes(m)) extra.mentions.push(m);
   }
-  for (const [to, from] of swaps) {
-    const target = e.byMention.get(from);
+  const pairs = [...swaps].map(([to, from]) => [to, e.byMention.get(from)] as const);
+  for (const [to, target] of [...pairs, ...direct]) {
     if (target === undefined || target.group === "services" || target.group !== to.group || !to.engine)
       continue;
     const d = target;
@@ -164,6 +165,28 @@ function engineSwaps(ctx: Ctx, mentions: readonly DataMention[]): Map<DataMentio
   }
   return swaps;
 }
+
+/** "switch to postgres", "migrate to mariadb 11": the one existing database (cache, queue) gets the new engine. */
+function impliedSwaps(
+  ctx: Ctx,
+  e: Entities,
+  mentions: readonly DataMention[],
+  swaps: ReadonlyMap<DataMention, DataMention>,
+): Map<DataMention, DataEntity> {
+  const direct = new Map<DataMention, DataEntity>();
+  const taken = new Set(swaps.values());
+  for (const m of mentions) {
+    if (swaps.has(m) || taken.has(m) || !m.engine || m.fresh) continue;
+    const to = ctx.prevWord(m.start);
+    if (ctx.w(to) !== "to" || !SWAP_VERBS.has(ctx.w(ctx.prevWord(to, SWAP_OBJECTS)))) continue;
+    const existing = e.data.filter((d) => !d.removed && d.base && d.group === m.group);
+    const only = existing[0];
+    if (existing.length === 1 && only && only.engine !== m.engine) direct.set(m, only);
+  }
+  return direct;
+}
+
+const SWAP_OBJECTS = new Set(["the", "it", "over", "everything", "all", "a", "an", "our", "my"]);
 
 /** "redis:7 as a cache": a generic noun after "as" is the thing just named, not a new one. */
 function alias(

@@ -7,6 +7,7 @@ import type { Bucket, Cache, Database, DeploymentSpec, Queue, Service } from "..
 import type { Ctx } from "./context.js";
 import { parseImage } from "./images.js";
 import type { Mention, ServiceMention, ServiceRole } from "./mention-types.js";
+import { mergeApps, mergeImages, mergeParens } from "./merges.js";
 import { kebab, uniqueName } from "./names.js";
 import { type DataEngine, type DataGroup, ROLE_NAMES } from "./vocab.js";
 
@@ -152,75 +153,14 @@ function addService(e: Entities, m: ServiceMention, amending: boolean): SvcEntit
   return entity;
 }
 
-const IMAGE_LEADS = new Set(["image", "using", "use", "from", "runs", "running", "run", "with", "on"]);
-const IMAGE_FILLERS = new Set(["the", "a", "an", "docker", "container", "public", "official", "image", "of"]);
-
-/** "a service called checkout using image acme/checkout:3": the image belongs to the service named before it. */
-function mergeImages(ctx: Ctx, mentions: readonly ServiceMention[]): Map<ServiceMention, ServiceMention> {
-  const merged = new Map<ServiceMention, ServiceMention>();
-  for (const m of mentions) {
-    if (m.role !== "image") continue;
-    let lead = m.start - 1;
-    while (lead >= 0 && IMAGE_FILLERS.has(ctx.w(lead)) && ctx.w(lead) !== "image") lead--;
-    let host: ServiceMention | undefined;
-    if (IMAGE_LEADS.has(ctx.w(lead))) {
-      host = mentions
-        .filter(
-          (o) => o.role !== "image" && o.end <= m.start && ctx.sameSentence(o.start, m.start) && !o.image,
-        )
-        .pop();
-    }
-    if (!host && (ctx.w(m.end) === "for" || ctx.w(m.end) === "as")) {
-      host = mentions.find((o) => o.role !== "image" && o.start > m.end && o.start <= m.end + 3 && !o.image);
-    }
-    if (host) {
-      host.image = m.image;
-      merged.set(m, host);
-    }
-  }
-  return merged;
-}
-
-const APP_LEADS = new Set(["using", "running", "powered", "based", "built", "via", "on"]);
-const WEB_SERVERS = new Set(["nginx", "httpd", "caddy", "traefik", "haproxy", "tomcat"]);
-
-/** "a reverse proxy with nginx", "a blog using ghost": the app is what that service runs. */
-function mergeApps(
-  ctx: Ctx,
-  mentions: readonly ServiceMention[],
-  merged: Map<ServiceMention, ServiceMention>,
-): void {
-  for (const m of mentions) {
-    if (!m.app || m.role !== "app" || merged.has(m)) continue;
-    let lead = m.start - 1;
-    while (lead >= 0 && ["the", "a", "an", "by", "on"].includes(ctx.w(lead)) && lead > m.start - 3) lead--;
-    const word = ctx.w(lead);
-    const web = WEB_SERVERS.has(m.app);
-    if (!APP_LEADS.has(word) && !(word === "with" && web)) continue;
-    const host = mentions
-      .filter(
-        (o) =>
-          o !== m &&
-          !o.app &&
-          !o.image &&
-          o.end <= lead &&
-          o.end >= lead - 1 &&
-          ctx.sameClause(o.start, m.start),
-      )
-      .pop();
-    if (!host || (word === "with" && !["proxy", "web", "app"].includes(host.role))) continue;
-    host.app = m.app;
-    merged.set(m, host);
-  }
-}
-
 export function resolveServices(
   ctx: Ctx,
   e: Entities,
   mentions: readonly ServiceMention[],
   amending: boolean,
 ): void {
-  const merged = mergeImages(ctx, mentions);
+  const merged = mergeParens(ctx, mentions);
+  mergeImages(ctx, mentions, merged);
   mergeApps(ctx, mentions, merged);
   for (const m of mentions) {
     if (m.weak || merged.has(m)) continue;

@@ -6,10 +6,11 @@
  * queue" a queue).
  */
 import { ARTICLES, type Ctx } from "./context.js";
+import { BACKUP_CUES, HA_CUES } from "./cues.js";
 import { readDataMention, readNameList } from "./data-mentions.js";
 import { imageMention } from "./images.js";
 import type { Mention, ServiceMention, ServiceRole } from "./mention-types.js";
-import { isNameWord, readName, STOPWORDS } from "./names.js";
+import { isNameWord, readCalled, STOPWORDS } from "./names.js";
 import { nounAt } from "./nouns.js";
 import { readNumber } from "./numbers.js";
 import { type PhraseHit, words } from "./phrases.js";
@@ -93,7 +94,8 @@ function service(
 /** A service noun at [start, end); `from` is where its modifiers begin. */
 function serviceNoun(ctx: Ctx, start: number, end: number, role: Role, from: number): ServiceMention {
   // "a job consumer", "a cron worker": two service nouns in a row are one service, named by the last.
-  const head = role === "weak" ? undefined : nounAt(ctx, end);
+  const listed = ["/", "+", "&"].includes(ctx.t(end)?.glue ?? "");
+  const head = role === "weak" || listed ? undefined : nounAt(ctx, end);
   if (head?.kind === "service" && head.hit.value !== "weak" && head.hit.value !== "proxy") {
     return serviceNoun(ctx, head.hit.start, head.hit.end, head.hit.value, from);
   }
@@ -244,6 +246,9 @@ function decorate(ctx: Ctx, m: Mention): void {
     if (!NOUN_ADJECTIVES.has(w) && !FRAMEWORKS.at(ctx.tokens, j) && !ADD_VERBS.has(w)) break;
     j--;
   }
+  // "add postgres read replicas", "add redis HA": a setting of the one there is, not a new one.
+  if (m.type === "data" && (HA_CUES.at(ctx.tokens, m.end) || BACKUP_CUES.at(ctx.tokens, m.end)))
+    m.fresh = false;
   if (m.type === "service" && (m.count ?? 0) > 1 && nameList(ctx, m)) return;
   const named = readCalled(ctx, m.end);
   if (named) {
@@ -277,18 +282,6 @@ function readNumberEndingAt(ctx: Ctx, j: number): { value: number } | undefined 
     if (n && n.end === j + 1 && !ctx.isUsed(start)) return n;
   }
   return undefined;
-}
-
-/** "called checkout", "named search", "with the name media". */
-export function readCalled(ctx: Ctx, j: number): { name: string; end: number } | undefined {
-  let k = j;
-  if (ctx.w(k) === "that" && ctx.w(k + 1) === "is") k += 2;
-  if (ctx.w(k) === "with" && ctx.w(k + 1) === "the" && ctx.w(k + 2) === "name") k += 3;
-  else if (ctx.w(k) === "with" && ctx.w(k + 1) === "name") k += 2;
-  else if (["called", "named", "name", "aka"].includes(ctx.w(k))) k += 1;
-  else return undefined;
-  if (ctx.w(k) === ":" || ctx.w(k) === "as") k++;
-  return readName(ctx, k);
 }
 
 /** "a backup job", "the cleanup task": a content word before a job noun says what it does. */

@@ -7,6 +7,7 @@ import { APP_PHRASES } from "./apps.js";
 import type { Ctx } from "./context.js";
 import {
   BACKUP_CUES,
+  DEPLOY_VERBS,
   ENV_STRONG,
   ENV_WEAK,
   EXPOSURE,
@@ -40,12 +41,18 @@ export const STOPWORDS = words(`
   port domain image health check endpoint path env variable variables secret secrets
 `);
 
+/** Verbs that lead a request ("scale api to 5", "redeploy worker"): never a name. */
+const VERBS = words(`
+  scale rescale resize redeploy restart reboot stop migrate promote rollback revert undeploy teardown
+  destroy delete remove drop scrap reduce raise lower double halve triple grow shrink boost
+`);
+
 let known: Set<string> | undefined;
 
 /** Every word that the grammar gives a meaning of its own. */
 function knownWords(): Set<string> {
   if (known) return known;
-  known = new Set<string>(STOPWORDS);
+  known = new Set<string>([...STOPWORDS, ...VERBS, ...DEPLOY_VERBS]);
   for (const t of [SERVICE_NOUNS, FRAMEWORKS, DATA_NOUNS, APP_PHRASES, ENV_STRONG, ENV_WEAK, TARGET_CUES]) {
     for (const w of t.vocabulary()) known.add(w);
   }
@@ -110,4 +117,16 @@ export function uniqueName(base: string, taken: ReadonlySet<string>): string {
     const candidate = `${base.slice(0, 60)}-${n}`;
     if (!taken.has(candidate)) return candidate;
   }
+}
+
+/** "called checkout", "named search", "with the name media". */
+export function readCalled(ctx: Ctx, j: number): { name: string; end: number } | undefined {
+  let k = j;
+  if (ctx.w(k) === "that" && ctx.w(k + 1) === "is") k += 2;
+  if (ctx.w(k) === "with" && ctx.w(k + 1) === "the" && ctx.w(k + 2) === "name") k += 3;
+  else if (ctx.w(k) === "with" && ctx.w(k + 1) === "name") k += 2;
+  else if (["called", "named", "name", "aka"].includes(ctx.w(k))) k += 1;
+  else return undefined;
+  if (ctx.w(k) === ":" || ctx.w(k) === "as") k++;
+  return readName(ctx, k);
 }

@@ -13,7 +13,6 @@ const AUTOSCALE = table<true>({
   "autoscale|auto scale|auto scaling|auto scaled|horizontal pod autoscaler|hpa|scale automatically|automatically scale|scales automatically|automatic scaling|elastic scaling|scale elastically": true,
 });
 const BETWEEN_NOUNS = words("replica instance copy pod container node");
-const REPLICA_ADJECTIVES = words("more total identical running parallel separate extra additional of");
 
 interface Bounds {
   min?: number;
@@ -23,7 +22,7 @@ interface Bounds {
   start: number;
 }
 
-const num = (ctx: Ctx, i: number) => {
+export const num = (ctx: Ctx, i: number) => {
   if (ctx.isUsed(i)) return undefined;
   const n = readNumber(ctx.tokens, i);
   return n && Number.isInteger(n.value) && n.value >= 0 && n.value <= 10_000 ? n : undefined;
@@ -149,6 +148,8 @@ function implicitAutoscale(ctx: Ctx): Prop[] {
     const nounAfter = BETWEEN_NOUNS.has(ctx.w(r.end - 1));
     const isRange = r.min !== undefined && r.max !== r.min;
     if (!(scaleBefore && isRange) && !(nounAfter && (isRange || ctx.w(r.start) === "up"))) continue;
+    // "scale the worker up to 4 replicas": an order for a count, not a ceiling.
+    if (!isRange && orderedScale(ctx, r.start)) continue;
     const target = readTarget(ctx, r.end, Math.min(ctx.length, r.end + 6));
     ctx.use(r.start, r.end);
     if (target) ctx.use(target.index, target.index + 1);
@@ -159,140 +160,14 @@ function implicitAutoscale(ctx: Ctx): Prop[] {
 }
 
 const SCALE_OBJECTS = words("the it them up out");
-const SCALE_VERBS = words("scale scaled scaling resize set change bump increase decrease reduce raise lower");
+const ORDER_LEADS = words("please pls kindly just now then and , so ok okay can could you we");
 
-/** Replica counts. `serviceSpan(i)` tells where a service mention starting at i ends, to read "3 api replicas". */
-export function findReplicas(ctx: Ctx, serviceEndAt: (i: number) => number | undefined): Prop[] {
-  const props: Prop[] = [];
-  for (let i = 0; i < ctx.length; i++) {
-    if (ctx.isUsed(i)) continue;
-    const p =
-      countBeforeNoun(ctx, i, serviceEndAt) ??
-      nounThenCount(ctx, i) ??
-      scaleTo(ctx, i) ??
-      particleTo(ctx, i) ??
-      times(ctx, i) ??
-      multiply(ctx, i);
-    if (p) {
-      props.push(p);
-      i = p.end - 1;
-    }
+/** An imperative "scale" earlier in the clause ("scale the api up to 4"), not "scaling up to 8" nor "let it scale". */
+function orderedScale(ctx: Ctx, before: number): boolean {
+  for (let k = before - 1; k >= Math.max(0, before - 6) && ctx.sameClause(k, before); k--) {
+    if (ctx.w(k) !== "scale") continue;
+    const s = ctx.sentenceStart(k);
+    return ctx.nextWord(s, ORDER_LEADS) >= k || ORDER_LEADS.has(ctx.w(k - 1));
   }
-  return props;
-}
-
-/** "3 replicas", "ten copies", "a single instance", "2 more replicas", "3 api replicas". */
-function countBeforeNoun(
-  ctx: Ctx,
-  i: number,
-  serviceEndAt: (i: number) => number | undefined,
-): Prop | undefined {
-  const n = num(ctx, i);
-  if (!n) return undefined;
-  let j = n.end;
-  let relative = false;
-  for (let steps = 0; steps < 3; steps++) {
-    if (REPLICA_ADJECTIVES.has(ctx.w(j)) && !ctx.isUsed(j)) {
-      if (["more", "additional", "extra"].includes(ctx.w(j))) relative = true;
-      j++;
-      continue;
-    }
-    const svcEnd = serviceEndAt(j);
-    if (svcEnd !== undefined && REPLICA_NOUNS.has(ctx.w(svcEnd))) j = svcEnd;
-    break;
-  }
-  // "2 of each", "3 of them"
-  if (ctx.w(j - 1) === "of" && ["each", "them", "both"].includes(ctx.w(j))) {
-    ctx.use(i, j + 1);
-    return { start: i, end: j + 1, value: { kind: "replicas", value: n.value, each: true } };
-  }
-  if (!REPLICA_NOUNS.has(ctx.w(j)) || ctx.isUsed(j)) return undefined;
-  const each = ctx.w(j + 1) === "each" || ctx.w(j + 1) === "apiece";
-  const end = each ? j + 2 : j + 1;
-  ctx.use(i, end);
-  const extra = { ...(relative ? { relative: "add" as const } : {}), ...(each ? { each } : {}) };
-  return { start: i, end, value: { kind: "replicas", value: n.value, ...extra } };
-}
-
-/** "replicas: 3", "replica count of 4", "replicas to 5", "instances = 2". */
-function nounThenCount(ctx: Ctx, i: number): Prop | undefined {
-  if (!REPLICA_NOUNS.has(ctx.w(i))) return undefined;
-  let j = i + 1;
-  while (
-    [":", "=", "count", "of", "to", "set", "is", "should", "be", "number"].includes(ctx.w(j)) &&
-    j < i + 5
-  )
-    j++;
-  if (j === i + 1 && ctx.t(j)?.kind !== "number") return undefined;
-  const n = num(ctx, j);
-  if (!n || REPLICA_NOUNS.has(ctx.w(n.end))) return undefined;
-  ctx.use(i, n.end);
-  return { start: i, end: n.end, value: { kind: "replicas", value: n.value } };
-}
-
-/** "scale the web to 6", "scale up to 4", "set it to 3". */
-function scaleTo(ctx: Ctx, i: number): Prop | undefined {
-  if (!SCALE_VERBS.has(ctx.w(i))) return undefined;
-  let all = false;
-  for (let j = i + 1; j < Math.min(ctx.length, i + 7); j++) {
-    if (!ctx.sameClause(i, j)) return undefined;
-    if (ALL_WORDS.has(ctx.w(j))) all = true;
-    if (ctx.w(j) !== "to" || ctx.isUsed(j)) continue;
-    const n = num(ctx, j + 1);
-    if (!n) continue;
-    const after = ctx.t(n.end);
-    if (after && (after.kind === "size" || ["gb", "cpu", "core", "percent", "%"].includes(after.w)))
-      return undefined;
-    const isScale = ctx.w(i).startsWith("scal");
-    if (!isScale && !REPLICA_NOUNS.has(ctx.w(n.end)) && !REPLICA_NOUNS.has(ctx.w(j - 1))) return undefined;
-    const end = REPLICA_NOUNS.has(ctx.w(n.end)) ? n.end + 1 : n.end;
-    ctx.use(j, end);
-    return { start: j, end, value: { kind: "replicas", value: n.value, ...(all ? { all } : {}) } };
-  }
-  return undefined;
-}
-
-const ALL_WORDS = words("everything all every");
-
-/** "x3" right after a service. */
-function times(ctx: Ctx, i: number): Prop | undefined {
-  const t = ctx.t(i + 1);
-  if (ctx.w(i) === "x" && t?.kind === "number" && t.glue === "" && t.num !== undefined) {
-    ctx.use(i, i + 2);
-    return { start: i, end: i + 2, value: { kind: "replicas", value: t.num } };
-  }
-  return undefined;
-}
-
-/** "... and the worker down to 0": "up/down to N" after a scale verb earlier in the sentence. */
-function particleTo(ctx: Ctx, i: number): Prop | undefined {
-  if ((ctx.w(i) !== "up" && ctx.w(i) !== "down") || ctx.w(i + 1) !== "to") return undefined;
-  const n = num(ctx, i + 2);
-  if (!n) return undefined;
-  let scaled = REPLICA_NOUNS.has(ctx.w(n.end));
-  for (let k = ctx.sentenceStart(i); k < i && !scaled; k++) scaled = ctx.w(k).startsWith("scal");
-  if (!scaled) return undefined;
-  const end = REPLICA_NOUNS.has(ctx.w(n.end)) ? n.end + 1 : n.end;
-  ctx.use(i, end);
-  return { start: i, end, value: { kind: "replicas", value: n.value } };
-}
-
-const FACTORS: ReadonlyMap<string, number> = new Map([
-  ["double", 2],
-  ["triple", 3],
-  ["halve", 0.5],
-]);
-
-/** "double the web replicas", "triple the workers": relative to the current count. */
-function multiply(ctx: Ctx, i: number): Prop | undefined {
-  const factor = FACTORS.get(ctx.w(i));
-  if (factor === undefined) return undefined;
-  for (let k = i + 1; k < Math.min(ctx.length, i + 5) && ctx.sameClause(i, k); k++) {
-    if (REPLICA_NOUNS.has(ctx.w(k)) || ["capacity", "size", "scale"].includes(ctx.w(k))) {
-      ctx.use(i);
-      ctx.use(k);
-      return { start: i, end: i + 1, value: { kind: "replicas", value: factor, relative: "times" } };
-    }
-  }
-  return undefined;
+  return false;
 }

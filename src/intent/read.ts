@@ -20,7 +20,8 @@ import {
   findSizes,
   findVersions,
 } from "./props.js";
-import { findAutoscale, findReplicas } from "./props-scale.js";
+import { findReplicas } from "./props-replicas.js";
+import { findAutoscale } from "./props-scale.js";
 import {
   type AppNameReading,
   type BudgetReading,
@@ -65,7 +66,8 @@ export function read(text: string): Reading {
   props.push(...findVersions(ctx), ...findPorts(ctx));
   const cpu = findCpu(ctx);
   props.push(...cpu, ...findSizes(ctx, cpu), ...findHealth(ctx), ...findFlagProps(ctx, isNounAt));
-  props.push(...findReplicas(ctx, serviceEndAt));
+  const serviceEnds = new Set(mentions.flatMap((m) => (m.type === "service" ? [m.end] : [])));
+  props.push(...findReplicas(ctx, serviceEndAt, (i) => serviceEnds.has(i)));
   const monitoring = findMonitoring(ctx);
   const platform = readPlatform(ctx, codes, mentions);
   const appName = findAppName(ctx, mentions);

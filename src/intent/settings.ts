@@ -32,7 +32,8 @@ export function findEnvironment(ctx: Ctx): EnvReading | undefined {
     const hit = strong ?? weak;
     if (hit) {
       const after = ctx.w(hit.end);
-      const context = ENV_PREPS.has(prep) || ENV_NOUNS.has(after) || (ctx.w(i) === "live" && prep === "go");
+      const context =
+        ENV_PREPS.has(prep) || ENV_NOUNS.has(after) || (ctx.w(i) === "live" && goesLive(ctx, i));
       if (strong || context) {
         found.push({ name: hit.value, start: i, prep });
         ctx.use(i, ENV_NOUNS.has(after) ? hit.end + 1 : hit.end);
@@ -48,6 +49,19 @@ export function findEnvironment(ctx: Ctx): EnvReading | undefined {
     }
   }
   return pickEnvironment(found);
+}
+
+const LIVE_VERBS = words("go goes going went get gets getting got put push take bring make");
+const LIVE_ENDS = words("on in at by asap now today soon with for and please pls , . ! ;");
+
+/** "go live", "get the payments service live on AWS" (not "a live chat"). */
+function goesLive(ctx: Ctx, i: number): boolean {
+  const prev = ctx.w(i - 1);
+  if (["go", "goes", "going", "went"].includes(prev)) return true;
+  if (ctx.t(i + 1) !== undefined && !LIVE_ENDS.has(ctx.w(i + 1))) return false;
+  for (let k = i - 1; k >= Math.max(0, i - 7) && ctx.sameClause(k, i); k--)
+    if (LIVE_VERBS.has(ctx.w(k))) return true;
+  return false;
 }
 
 /** "the demo environment", "an environment called sandbox", "env: perf". */

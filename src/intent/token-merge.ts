@@ -4,8 +4,16 @@ import { AMPM, DOLLAR_WORDS, PERCENT_WORDS, SIZE_UNITS } from "./token-words.js"
 
 /** number + unit word -> size/time/percent/money; "$ 200" and "usd 200" -> money. */
 export function merge(ds: Draft[]): Draft[] {
-  const out: Draft[] = [];
-  for (let i = 0; i < ds.length; i++) {
+  const merged: Draft[] = [];
+  let i = 0;
+  // Pushed before `i` moves on: a merged token stays in the parenthetical group of its first part.
+  const out = {
+    push(t: Draft): void {
+      const paren = ds[i]?.paren;
+      merged.push(paren === undefined || t.paren !== undefined ? t : { ...t, paren });
+    },
+  };
+  for (; i < ds.length; i++) {
     const d = ds[i] as Draft;
     const next = ds[i + 1];
     if (d.kind === "number" && next?.kind === "word") {
@@ -50,5 +58,5 @@ export function merge(ds: Draft[]): Draft[] {
     }
     out.push(d);
   }
-  return out;
+  return merged;
 }

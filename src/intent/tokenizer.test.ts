@@ -106,4 +106,19 @@ describe("tokenize", () => {
       "punct:.",
     ]);
   });
+
+  it("marks the words of a parenthetical with its group, including merged sizes and inner commas", () => {
+    const t = tokenize("postgres 15 (HA, 100 GB) and api [3 replicas]");
+    const group = (text: string) => t.find((x) => x.text === text)?.paren;
+    expect(group("15")).toBeUndefined();
+    expect(group("HA")).toBe(1);
+    expect(group(",")).toBe(1);
+    expect(t.find((x) => x.kind === "size")).toMatchObject({ num: 100, paren: 1 });
+    expect(group("and")).toBeUndefined();
+    expect(group("replicas")).toBe(2);
+  });
+
+  it("reads a bar between fields as a clause break", () => {
+    expect(kinds("stg | web 2x")).toEqual(["word:staging", "punct:,", "word:web", "number:2", "word:x"]);
+  });
 });

@@ -209,13 +209,15 @@ function wordPart(part: string): Draft[] {
 /** Splits the text into chunks, peels punctuation, classifies, then merges number + unit pairs. */
 export function tokenize(text: string): Token[] {
   const drafts: Draft[] = [];
+  const parens = { depth: 0, group: 0 };
   for (const match of text.matchAll(CHUNK)) {
     const chunk = match[0];
     if (chunk === "\n") {
+      parens.depth = 0;
       drafts.push(tok("punct", "."));
       continue;
     }
-    if (chunk === "-" || chunk === "–" || chunk === "—" || chunk === "--") {
+    if (chunk === "-" || chunk === "–" || chunk === "—" || chunk === "--" || chunk === "|") {
       // A dash between words separates clauses like a comma.
       drafts.push(tok("punct", ","));
       continue;
@@ -228,25 +230,39 @@ export function tokenize(text: string): Token[] {
       // Five cron fields in a row ("*/15 * * * *") stay one token when they form a valid expression.
       const expr = chunk.replace(/["'`]/g, "").trim().split(/\s+/).join(" ");
       if (expr.includes("*") && isValidCron(expr)) drafts.push(tok("cron", expr, { value: expr }));
-      else for (const part of chunk.split(/\s+/)) if (part) peel(part, drafts);
+      else for (const part of chunk.split(/\s+/)) if (part) peel(part, drafts, parens);
       continue;
     }
-    peel(chunk, drafts);
+    peel(chunk, drafts, parens);
   }
   return merge(drafts).map((d) => ({ ...d, w: d.w ?? canonical(d) }));
 }
 
-function peel(chunk: string, out: Draft[]): void {
+interface Parens {
+  depth: number;
+  group: number;
+}
+
+function peel(chunk: string, out: Draft[], parens: Parens): void {
   const lead = LEAD.exec(chunk)?.[0] ?? "";
   let rest = chunk.slice(lead.length);
   // A leading ":" belongs to a port (":3000"), a trailing "." to a sentence.
   let trail = TRAIL.exec(rest)?.[0] ?? "";
   if (trail && /^:\d+$/.test(rest)) trail = "";
   rest = rest.slice(0, rest.length - trail.length);
-  if (rest) out.push(...classify(rest));
+  if (lead.includes("(") || lead.includes("[")) {
+    if (parens.depth === 0) parens.group++;
+    parens.depth++;
+  }
+  if (rest) {
+    const drafts = classify(rest);
+    out.push(...(parens.depth > 0 ? drafts.map((d) => ({ ...d, paren: parens.group })) : drafts));
+  }
   for (const ch of trail) {
+    if ((ch === ")" || ch === "]") && parens.depth > 0) parens.depth--;
     if (ch === "," || ch === ";" || ch === "." || ch === "!" || ch === "?" || ch === ":" || ch === "…") {
-      out.push(tok("punct", ch === "…" ? "." : ch));
+      const punct = tok("punct", ch === "…" ? "." : ch);
+      out.push(parens.depth > 0 ? { ...punct, paren: parens.group } : punct);
     }
   }
 }
