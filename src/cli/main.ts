@@ -25,6 +25,22 @@ function packageVersion(): string {
 const TARGET_OPTION = () =>
   new Option("-t, --target <target>", "deployment target").choices(["docker", "kubernetes", "terraform"]);
 
+/** A command that changes what runs: confirmation, JSON events, lock waiting, provider choice. */
+function deployCommand(program: Command, name: string): Command {
+  return program
+    .command(name)
+    .option("-y, --yes", "do not ask for confirmation (needed without a terminal)")
+    .option("--json", "print one engine event per line as JSON")
+    .option("--wait", "wait for another change of the same app and environment to finish instead of failing")
+    .addOption(PROVIDER_OPTION())
+    .option(
+      "--kubeconfig <file>",
+      "kubeconfig for the kubernetes provider (default: $KUBECONFIG, ~/.kube/config)",
+    )
+    .option("--context <name>", "kubeconfig context to use")
+    .option("--namespace <ns>", "namespace to deploy into (default: <app>-<env>)");
+}
+
 const PROVIDER_OPTION = () =>
   new Option("--provider <name>", "provider to deploy with (default: the spec's target)").choices([
     "null",
@@ -128,29 +144,18 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       return n;
     });
 
-  program
-    .command("apply")
-    .option(
-      "--kubeconfig <file>",
-      "kubeconfig for the kubernetes provider (default: $KUBECONFIG, ~/.kube/config)",
-    )
-    .option("--context <name>", "kubeconfig context to use")
-    .option("--namespace <ns>", "namespace to deploy into (default: <app>-<env>)")
+  deployCommand(program, "apply")
     .description("show the plan, ask for confirmation, then deploy (rolls back on failure)")
     .argument("<input...>", "a spec file, or a request in words")
     .addOption(TARGET_OPTION())
-    .option("-y, --yes", "do not ask for confirmation (needed without a terminal)")
-    .option("--json", "print one engine event per line as JSON")
     .option("--accept-risk", "apply even when policy reports errors")
     .addOption(
       new Option("--on-failure <mode>", "what to do when a step fails")
         .choices(["rollback", "stop"])
         .default("rollback"),
     )
-    .option("--wait", "wait for another apply of the same app and environment to finish instead of failing")
     .addOption(intOption("-p, --parallelism <n>", "steps run at once (default 8)"))
     .addOption(intOption("--step-timeout <seconds>", "deadline of each step attempt (default 300)"))
-    .addOption(PROVIDER_OPTION())
     .action(async (input: string[], opts: Record<string, unknown>) => {
       const remote = await remoteOf();
       if (remote)
@@ -188,22 +193,11 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       setExit(await historyCommand(io, app, { ...opts, config: configOf() }));
     });
 
-  program
-    .command("rollback")
-    .option(
-      "--kubeconfig <file>",
-      "kubeconfig for the kubernetes provider (default: $KUBECONFIG, ~/.kube/config)",
-    )
-    .option("--context <name>", "kubeconfig context to use")
-    .option("--namespace <ns>", "namespace to deploy into (default: <app>-<env>)")
+  deployCommand(program, "rollback")
     .description("restore an earlier revision (default: the one before what runs now)")
     .argument("<app>", "the app")
     .requiredOption("-e, --env <env>", "the environment")
     .addOption(intOption("--to <revision>", "revision number to restore (see `codeploy history`)"))
-    .option("-y, --yes", "do not ask for confirmation")
-    .option("--json", "print one engine event per line as JSON")
-    .option("--wait", "wait for a running apply to finish")
-    .addOption(PROVIDER_OPTION())
     .action(
       async (
         app: string,
@@ -226,22 +220,11 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       },
     );
 
-  program
-    .command("destroy")
-    .option(
-      "--kubeconfig <file>",
-      "kubeconfig for the kubernetes provider (default: $KUBECONFIG, ~/.kube/config)",
-    )
-    .option("--context <name>", "kubeconfig context to use")
-    .option("--namespace <ns>", "namespace to deploy into (default: <app>-<env>)")
+  deployCommand(program, "destroy")
     .description("remove everything an app runs in an environment (asks you to type the app name)")
     .argument("<app>", "the app")
     .requiredOption("-e, --env <env>", "the environment")
-    .option("-y, --yes", "do not ask for confirmation")
-    .option("--json", "print one engine event per line as JSON")
-    .option("--wait", "wait for a running apply to finish")
     .option("--purge-data", "also remove the data volumes (docker); they are kept by default")
-    .addOption(PROVIDER_OPTION())
     .action(
       async (
         app: string,
