@@ -8,6 +8,7 @@ import type { ProviderName } from "../providers/index.js";
 import { registerLogsCommands } from "./commands/logs.js";
 import { registerServeCommands } from "./commands/serve.js";
 import { registerTerraformCommands } from "./commands/terraform-register.js";
+import { registerVideoCommands } from "./commands/video.js";
 import { EXIT_OK, EXIT_USAGE, exitCodeOf, formatError } from "./exit.js";
 import { type CliIo, processIo } from "./io.js";
 
@@ -279,6 +280,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   registerTerraformCommands(program, io, setExit, configOf);
   registerLogsCommands(program, io, setExit);
   registerServeCommands(program, io, setExit, configOf);
+  registerVideoCommands(program, io, setExit, configOf);
 
   return program;
 }

@@ -60,6 +60,74 @@ const serverSchema = z.strictObject({
   requestProviders: z.array(z.string().min(1)).default([]),
 });
 
+/** One model behind one API; the key is read from the environment variable named by apiKeyEnv, never from this file. */
+const llmModelSchema = z.strictObject({
+  provider: z.enum(["anthropic", "openai", "openai-compatible", "gemini", "ollama"]),
+  model: z.string().min(1),
+  /** API root; required for openai-compatible servers. @default the provider's public endpoint */
+  baseUrl: z.url().optional(),
+  /** Environment variable holding the API key. @default ANTHROPIC_API_KEY, OPENAI_API_KEY, GEMINI_API_KEY by provider */
+  apiKeyEnv: z.string().min(1).optional(),
+  /** USD per million tokens; overrides the shipped price table. */
+  price: z
+    .strictObject({
+      inputPerMTok: z.number().min(0),
+      outputPerMTok: z.number().min(0),
+      cachedInputPerMTok: z.number().min(0).optional(),
+    })
+    .optional(),
+});
+
+/** The project's LLM client: the default model (the LLM interpreter) and retry settings. */
+const llmSchema = z.strictObject({
+  default: llmModelSchema.optional(),
+  /** Retries of 408/429/5xx answers. @default 2 */
+  maxRetries: z.number().int().min(0).max(10).default(2),
+});
+
+/** The Circle of Experts: members asked in parallel, the chairs who write the synthesis, limits. */
+const expertsSchema = z.strictObject({
+  members: z.array(llmModelSchema.extend({ name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i) })).default([]),
+  /** Synthesis order: the next one takes over if one fails. @default [] (a deterministic summary) */
+  chair: z.array(z.string().min(1)).default([]),
+  /** @default 30 */
+  deadlineSeconds: z.number().positive().max(3600).default(30),
+  /** Most a consultation may cost, checked before each stage. @default none */
+  budgetUsd: z.number().min(0).optional(),
+  /** Output limit of each answer. @default 800 */
+  maxOutputTokens: z.number().int().min(16).default(800),
+});
+
+/** `codeploy video`: transcription engine, chunking, keyframes (checked here, used by src/video/). */
+const videoSchema = z.strictObject({
+  /** auto: captions, else the endpoint below, else pocketsphinx. @default "auto" */
+  engine: z.enum(["auto", "captions", "openai", "pocketsphinx"]).default("auto"),
+  /** ISO 639-1 language of the videos. @default "en" */
+  language: z.string().min(2).default("en"),
+  /** An OpenAI-compatible /v1/audio/transcriptions server (OpenAI, whisper.cpp, faster-whisper-server). */
+  transcription: z
+    .strictObject({
+      baseUrl: z.url(),
+      /** @default "whisper-1" */
+      model: z.string().min(1).default("whisper-1"),
+      /** Environment variable holding the API key (never the key itself in this file). */
+      apiKeyEnv: z.string().min(1).optional(),
+    })
+    .optional(),
+  /** Audio chunk length for speech engines. @default 60 */
+  chunkSeconds: z.number().int().min(5).default(60),
+  /** Overlap between chunks, so words at a cut are heard whole. @default 5 */
+  overlapSeconds: z.number().min(0).max(30).default(5),
+  /** Scene-change score that starts a keyframe. @default 0.1 */
+  sceneThreshold: z.number().gt(0).lt(1).default(0.1),
+  /** @default 2 */
+  minKeyframes: z.number().int().min(0).default(2),
+  /** @default 40 */
+  maxKeyframes: z.number().int().min(1).default(40),
+});
+
+export type VideoConfig = z.output<typeof videoSchema>;
+
 export const configSchema = z.strictObject({
   /** Folder for the embedded state store and the secret seed. @default ~/.codeploy */
   home: z.string().min(1).optional(),
@@ -101,7 +169,13 @@ export const configSchema = z.strictObject({
     })
     .default({}),
   server: serverSchema.default(() => serverSchema.parse({})),
+  video: videoSchema.default(() => videoSchema.parse({})),
+  llm: llmSchema.default(() => llmSchema.parse({})),
+  experts: expertsSchema.default(() => expertsSchema.parse({})),
 });
+
+export type LlmModelConfig = z.output<typeof llmModelSchema>;
+export type ExpertsConfig = z.output<typeof expertsSchema>;
 
 export type ServerConfig = z.output<typeof serverSchema>;
 
