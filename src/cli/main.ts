@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import type { ProviderName } from "../providers/index.js";
+import { registerExpertsCommands } from "./commands/experts.js";
 import { registerLogsCommands } from "./commands/logs.js";
 import { registerServeCommands } from "./commands/serve.js";
 import { registerTerraformCommands } from "./commands/terraform-register.js";
@@ -129,6 +130,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .addOption(TARGET_OPTION())
     .option("--json", "print {steps, cost, findings} as JSON")
     .option("--accept-risk", "exit 0 even when policy reports errors (the findings are still shown)")
+    .option("--advise", "also ask the Circle of Experts (codeploy.yaml experts) to review the plan")
     .action(async (input: string[], opts: { target?: string; json?: boolean; acceptRisk?: boolean }) => {
       const remote = await remoteOf();
       if (remote)
@@ -281,6 +283,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   registerLogsCommands(program, io, setExit);
   registerServeCommands(program, io, setExit, configOf);
   registerVideoCommands(program, io, setExit, configOf);
+  registerExpertsCommands(program, io, setExit, configOf);
 
   return program;
 }

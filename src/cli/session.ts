@@ -53,7 +53,23 @@ export async function deployDeps(
 ): Promise<DeployDeps> {
   const providerName = flags.provider;
   const seed = await secretSeed(io);
-  const settings: ProviderSettings = {
+  const settings = providerSettings(io, config, flags);
+  return {
+    store,
+    providerFor: (spec) => providerForSpec(spec, providerName, settings),
+    // A provider named on the command line deploys its own kind of artifacts.
+    render: (spec) => render(retarget(spec, providerName), { secretSeed: seed }),
+    hashArtifacts,
+  };
+}
+
+/** Settings of every provider from codeploy.yaml, the environment and the command's flags. */
+export function providerSettings(
+  io: CliIo,
+  config: CodeployConfig,
+  flags: DeployFlags = {},
+): ProviderSettings {
+  return {
     ...(config.providers.null ? { null: config.providers.null } : {}),
     kubernetes: kubernetesOptions(io, config, flags),
     docker: dockerProviderOptions(config.providers.docker, io.env, { purgeData: flags.purgeData ?? false }),
@@ -62,13 +78,6 @@ export async function deployDeps(
       env: io.env,
       settings: parseTerraformSettings(config.providers.terraform),
     },
-  };
-  return {
-    store,
-    providerFor: (spec) => providerForSpec(spec, providerName, settings),
-    // A provider named on the command line deploys its own kind of artifacts.
-    render: (spec) => render(retarget(spec, providerName), { secretSeed: seed }),
-    hashArtifacts,
   };
 }
 

@@ -30,6 +30,7 @@ import { memoryRateLimiter, type RateLimiter } from "./rate-limit.js";
 import { registerAdminRoutes } from "./routes/admin.js";
 import { registerAppRoutes } from "./routes/apps.js";
 import { registerDeploymentRoutes } from "./routes/deployments.js";
+import { type ExpertsRouteOptions, registerExpertsRoutes } from "./routes/experts.js";
 import { registerIntentRoutes } from "./routes/intent.js";
 import { registerSystemRoutes } from "./routes/system.js";
 import { publishingStore, Runs, type ShutdownReport } from "./runs.js";
@@ -49,6 +50,8 @@ export interface AppOptions {
   /** @default in-process token buckets from config.rateLimit */
   readonly rateLimiter?: RateLimiter;
   readonly logger?: ServerLogger;
+  /** The Circle of Experts behind POST /v1/experts/ask; absent: the route is not served. */
+  readonly experts?: ExpertsRouteOptions;
   /** The socket's peer address. @default from @hono/node-server, "unknown" without a socket */
   readonly peerAddress?: (c: Context<AppEnv>) => string | undefined;
   readonly metrics?: ServerMetrics;
@@ -111,6 +114,7 @@ export function createApp(options: AppOptions): CodeployApp {
   };
   const limiter = options.rateLimiter ?? memoryRateLimiter(config.rateLimit);
   const app = buildApp(deps, config, limiter, options.peerAddress ?? defaultPeer);
+  if (options.experts) registerExpertsRoutes(app, deps, options.experts);
   return {
     app,
     runs,

@@ -1,4 +1,5 @@
 export { GENESIS_HASH } from "./audit-chain.js";
+export type { ConsultationStore, StoredConsultation } from "./consultations.js";
 export { AbortedError, LockedError, LockLostError, StateStoreError } from "./errors.js";
 export {
   API_KEY_ROLES,

@@ -103,10 +103,39 @@ const apiKeys: Migration = {
   },
 };
 
+/** The Circle of Experts: every consultation (the whole record as JSON) and the exact-match LLM response cache. */
+const consultations: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema
+      .createTable("consultations")
+      .ifNotExists()
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .addColumn("question", "text", (c) => c.notNull())
+      .addColumn("total_usd", "double precision", (c) => c.notNull())
+      .addColumn("record_json", "text", (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex("consultations_created_idx")
+      .ifNotExists()
+      .on("consultations")
+      .column("created_at")
+      .execute();
+    await db.schema
+      .createTable("llm_cache")
+      .ifNotExists()
+      .addColumn("key", "text", (c) => c.primaryKey())
+      .addColumn("value_json", "text", (c) => c.notNull())
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .execute();
+  },
+};
+
 /** Ordered by name; append only. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0001_initial": initial,
   "0002_api_keys": apiKeys,
+  "0003_consultations": consultations,
 };
 
 /**

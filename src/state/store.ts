@@ -14,6 +14,7 @@ import {
   type PostgresOptions,
   type SqliteOptions,
 } from "./backend.js";
+import { createConsultationStore } from "./consultations.js";
 import { processExists, type StoreContext } from "./context.js";
 import * as deployments from "./deployments.js";
 import * as events from "./events.js";
@@ -99,6 +100,7 @@ function createStore(ctx: StoreContext): StateStore {
     listAudit: (options) => audit.listAudit(ctx, options),
     verifyAudit: () => audit.verifyAudit(ctx),
     apiKeys: createApiKeyStore(ctx),
+    consultations: createConsultationStore(ctx),
     close: () => ctx.backend.close(),
   };
 }

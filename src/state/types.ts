@@ -3,6 +3,8 @@
  * (runs of apply / rollback / destroy), their step events, locks with a lease,
  * and a hash-chained audit log. One interface, two backends (SQLite, Postgres).
  */
+
+import type { ConsultationStore } from "./consultations.js";
 import type { ApiKeyStore } from "./keys.js";
 
 export type DeploymentAction = "apply" | "rollback" | "destroy";
@@ -214,6 +216,9 @@ export interface StateStore {
 
   /** API keys of the server (hashes only). */
   readonly apiKeys: ApiKeyStore;
+
+  /** Circle of Experts consultations and the LLM response cache. */
+  readonly consultations: ConsultationStore;
 
   close(): Promise<void>;
 }

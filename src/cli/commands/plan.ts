@@ -9,6 +9,7 @@ export interface PlanFlags {
   readonly target?: string;
   readonly json?: boolean;
   readonly acceptRisk?: boolean;
+  readonly advise?: boolean;
   readonly config?: string;
 }
 
@@ -20,9 +21,12 @@ export async function planCommand(io: CliIo, input: string, flags: PlanFlags): P
     render: { secretSeed: await secretSeed(io) },
   });
   const refused = !review.approved && !flags.acceptRisk;
+  const advise = flags.advise ? (await import("./experts-run.js")).adviseFromCli : undefined;
   if (flags.json) {
+    const advice = advise ? await advise(io, config, review, true) : undefined;
     printJson(io, {
       ...planToJson(review),
+      ...(advice !== undefined ? { advice } : {}),
       ...(resolved.request
         ? { request: resolved.request, assumptions: resolved.assumptions, questions: resolved.questions }
         : {}),
@@ -31,6 +35,7 @@ export async function planCommand(io: CliIo, input: string, flags: PlanFlags): P
   }
   for (const a of resolved.assumptions) io.stderr(`assumed: ${a}\n`);
   io.stdout(formatPlan(review));
+  if (advise) await advise(io, config, review, false);
   const errors = review.findings.filter((f) => f.severity === "error").length;
   if (errors === 0) io.stdout("\nResult: the plan passes policy.\n");
   else if (flags.acceptRisk) io.stdout(`\nResult: ${errors} policy error(s) accepted with --accept-risk.\n`);

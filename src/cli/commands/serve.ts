@@ -74,14 +74,21 @@ export async function serveCommand(
 
 /** The server on the CLI's store and configuration; secrets and URLs from the environment. */
 async function start(io: CliIo, flags: ServeFlags, config: CodeployConfig, store: StateStore) {
-  const [{ policySettings }, { secretSeed }, { jsonLogger }, { providerResolver }, { startServer }] =
-    await Promise.all([
-      import("../settings.js"),
-      import("../secret-seed.js"),
-      import("../../server/logger.js"),
-      import("../../server/providers.js"),
-      import("../../server/server.js"),
-    ]);
+  const [
+    { policySettings },
+    { secretSeed },
+    { jsonLogger },
+    { providerResolver },
+    { startServer },
+    { providerSettings },
+  ] = await Promise.all([
+    import("../settings.js"),
+    import("../secret-seed.js"),
+    import("../../server/logger.js"),
+    import("../../server/providers.js"),
+    import("../../server/server.js"),
+    import("../session.js"),
+  ]);
   const logger = jsonLogger(io.stderr);
   const jwksUrl = io.env.CODEPLOY_JWT_JWKS_URL ?? config.server.jwt.jwksUrl;
   return startServer({
@@ -95,8 +102,9 @@ async function start(io: CliIo, flags: ServeFlags, config: CodeployConfig, store
     providers: providerResolver({
       ...(flags.provider ? { forced: flags.provider } : {}),
       requestable: config.server.requestProviders,
-      settings: config.providers.null ? { null: config.providers.null } : {},
+      settings: providerSettings(io, config),
     }),
+    experts: { config: config.experts, env: io.env, clientOptions: { maxRetries: config.llm.maxRetries } },
     rateLimiter: await rateLimiter(io, config.server, logger),
     ...(io.env.CODEPLOY_JWT_SECRET ? { jwtSecret: io.env.CODEPLOY_JWT_SECRET } : {}),
   });

@@ -1,0 +1,69 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { configSchema } from "../../core/config.js";
+import { type FakeLlmServer, startFakeLlmServer } from "../../llm/__fixtures__/fake-llm-server.js";
+import { openStateStore } from "../../state/index.js";
+import type { StateStore } from "../../state/types.js";
+import type { AppEnv } from "../context.js";
+import { errorAnswer } from "../errors.js";
+import { registerExpertsRoutes } from "./experts.js";
+
+let fake: FakeLlmServer;
+let store: StateStore;
+beforeAll(async () => {
+  fake = await startFakeLlmServer(() => ({ object: { answer: "Use Postgres.", points: ["Use Postgres"] } }));
+  store = await openStateStore({ home: mkdtempSync(join(tmpdir(), "codeploy-route-")) });
+});
+afterAll(async () => {
+  await fake.close();
+  await store.close();
+});
+
+function appFor(role: "viewer" | "deployer") {
+  const app = new OpenAPIHono<AppEnv>();
+  app.use(async (c, next) => {
+    c.set("principal", { id: "key:t", actor: "t", kind: "api-key", role, environments: undefined });
+    await next();
+  });
+  app.onError((error, c) => {
+    const answer = errorAnswer(error);
+    return c.json(answer.body, answer.status);
+  });
+  const config = configSchema.parse({
+    experts: { members: [{ name: "local", provider: "ollama", model: "llama3.1", baseUrl: fake.baseUrl }] },
+  }).experts;
+  registerExpertsRoutes(app, { store, closing: new AbortController().signal }, { config, env: {} });
+  return app;
+}
+
+const ask = (role: "viewer" | "deployer", body: unknown) =>
+  appFor(role).request("/v1/experts/ask", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+
+describe("POST /v1/experts/ask (fake Ollama server)", () => {
+  it("answers with the consultation and records it", async () => {
+    const res = await ask("deployer", { question: "Which database?" });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as {
+      answers: { status: string; costUsd: number }[];
+      consensus: { method: string };
+    };
+    expect(body.answers[0]?.status).toBe("ok");
+    expect(body.answers[0]?.costUsd).toBe(0);
+    expect(body.consensus.method).toBe("deterministic");
+    expect((await store.consultations.list()).map((c) => c.question)).toContain("Which database?");
+  });
+
+  it("refuses a viewer and an unknown expert", async () => {
+    expect((await ask("viewer", { question: "q" })).status).toBe(403);
+    const unknown = await ask("deployer", { question: "q", experts: ["nobody"] });
+    expect(unknown.status).toBe(400);
+    expect(JSON.stringify(await unknown.json())).toContain("unknown expert: nobody");
+  });
+});
