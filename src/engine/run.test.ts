@@ -21,6 +21,23 @@ const artifacts: RenderResult = { target: "docker", files: [] };
 const plan = buildPlan(spec);
 const fast = { initialDelayMs: 1, maxDelayMs: 2 };
 
+/** A provider whose apply runs `fn`; destroy and observe do nothing. */
+function providerApplying(name: string, fn: (step: PlanStep) => Promise<void>): Provider {
+  return {
+    name,
+    async apply(step) {
+      await fn(step);
+      return {};
+    },
+    async destroy() {
+      return {};
+    },
+    async observe() {
+      return [];
+    },
+  };
+}
+
 function record() {
   const events: EngineEvent[] = [];
   return { events, onEvent: (e: EngineEvent) => events.push(e) };
@@ -63,22 +80,12 @@ describe("runPlan", () => {
     }));
     let running = 0;
     let peak = 0;
-    const provider: Provider = {
-      name: "probe",
-      async apply() {
-        running++;
-        peak = Math.max(peak, running);
-        await new Promise((r) => setTimeout(r, 3));
-        running--;
-        return {};
-      },
-      async destroy() {
-        return {};
-      },
-      async observe() {
-        return [];
-      },
-    };
+    const provider = providerApplying("probe", async () => {
+      running++;
+      peak = Math.max(peak, running);
+      await new Promise((r) => setTimeout(r, 3));
+      running--;
+    });
     const result = await runPlan(steps, { provider, spec, artifacts, revision: 1, parallelism: 5 });
     expect(result.outcome).toBe("succeeded");
     expect(peak).toBe(5);
@@ -86,20 +93,10 @@ describe("runPlan", () => {
 
   it("retries retryable failures with backoff, then succeeds", async () => {
     let calls = 0;
-    const provider: Provider = {
-      name: "flaky",
-      async apply(step) {
-        if (step.id === "database:postgres" && ++calls < 3)
-          throw new ProviderError("FLAKY", "try again", { retryable: true });
-        return {};
-      },
-      async destroy() {
-        return {};
-      },
-      async observe() {
-        return [];
-      },
-    };
+    const provider = providerApplying("flaky", async (step) => {
+      if (step.id === "database:postgres" && ++calls < 3)
+        throw new ProviderError("FLAKY", "try again", { retryable: true });
+    });
     const { events, onEvent } = record();
     const result = await runPlan(plan.steps, {
       provider,
