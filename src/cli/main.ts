@@ -75,22 +75,28 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
 
   program
     .command("interpret")
-    .description("turn a request in words into a deployment spec (offline rules interpreter)")
+    .description(
+      "turn a request in words into a deployment spec (rules interpreter; a model too when configured)",
+    )
     .argument("<text...>", 'the request, such as "deploy the shop with postgres 16 to staging"')
     .option("-b, --base <file>", "current spec (YAML or JSON) that the words amend")
     .option("--json", "print the result as JSON (action, spec, assumptions, questions, interpreter)")
+    .option(
+      "--llm [member]",
+      "ask a model (an experts member by name; default: interpret.llm or llm.default), checked against the words; the rules answer if it fails",
+    )
     .addHelpText(
       "after",
-      '\nExamples:\n  codeploy interpret "deploy nginx with 3 replicas in production"\n  codeploy interpret "add a redis cache" --base shop.yaml --json',
+      '\nExamples:\n  codeploy interpret "deploy nginx with 3 replicas in production"\n  codeploy interpret "add a redis cache" --base shop.yaml --json\n  codeploy interpret "a shop with a search engine" --llm claude',
     )
-    .action(async (words: string[], opts: { base?: string; json?: boolean }) => {
+    .action(async (words: string[], opts: { base?: string; json?: boolean; llm?: string | boolean }) => {
       const remote = await remoteOf();
       if (remote)
         return setExit(
           await (await remoteCommands()).remoteInterpretCommand(io, remote, words.join(" "), opts),
         );
       const { interpretCommand } = await import("./commands/interpret.js");
-      setExit(await interpretCommand(io, words.join(" "), opts));
+      setExit(await interpretCommand(io, words.join(" "), { ...opts, config: configOf() }));
     });
 
   program

@@ -98,6 +98,18 @@ const expertsSchema = z.strictObject({
   maxOutputTokens: z.number().int().min(16).default(800),
 });
 
+/** `codeploy interpret`: which interpreter answers and how long a model may take. */
+const interpretSchema = z.strictObject({
+  /** rules: never ask a model; hybrid: ask only when the rules leave questions; llm: always ask. @default hybrid when a model is configured, else rules */
+  mode: z.enum(["rules", "hybrid", "llm"]).optional(),
+  /** The model: an experts member's name, or a model of its own. @default llm.default */
+  llm: z.union([z.string().min(1), llmModelSchema]).optional(),
+  /** Rounds in which the model gets its schema errors back. @default 2 */
+  maxRepairs: z.number().int().min(0).max(5).default(2),
+  /** Deadline of all calls of one request; past it the rules answer. @default 20 */
+  deadlineSeconds: z.number().positive().max(600).default(20),
+});
+
 /** `codeploy video`: transcription engine, chunking, keyframes (checked here, used by src/video/). */
 const videoSchema = z.strictObject({
   /** auto: captions, else the endpoint below, else pocketsphinx. @default "auto" */
@@ -172,10 +184,12 @@ export const configSchema = z.strictObject({
   video: videoSchema.default(() => videoSchema.parse({})),
   llm: llmSchema.default(() => llmSchema.parse({})),
   experts: expertsSchema.default(() => expertsSchema.parse({})),
+  interpret: interpretSchema.default(() => interpretSchema.parse({})),
 });
 
 export type LlmModelConfig = z.output<typeof llmModelSchema>;
 export type ExpertsConfig = z.output<typeof expertsSchema>;
+export type InterpretConfig = z.output<typeof interpretSchema>;
 
 export type ServerConfig = z.output<typeof serverSchema>;
 

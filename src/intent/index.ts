@@ -3,6 +3,7 @@ export {
   type Interpreter,
   type InterpretOptions,
   type InterpretResult,
+  type InterpretUsage,
   withFallback,
 } from "./interpreter.js";
 export { interpretRules, RULES_INTERPRETER, rulesInterpreter } from "./rules-interpreter.js";

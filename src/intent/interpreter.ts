@@ -5,6 +5,18 @@
  */
 import type { Action, DeploymentSpec } from "../spec/schema.js";
 
+/** Tokens and cost of the model calls behind one answer (absent when no model was asked). */
+export interface InterpretUsage {
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  /** Absent when the model is not in the price table. */
+  readonly costUsd?: number;
+  /** "<provider>/<model>". */
+  readonly model: string;
+  /** Calls made: 1 + repair rounds. */
+  readonly calls: number;
+}
+
 export interface InterpretResult {
   readonly action: Action;
   /** Always passes deploymentSpecSchema. */
@@ -15,6 +27,8 @@ export interface InterpretResult {
   readonly questions: string[];
   /** "rules", or "llm:<provider>/<model>". */
   readonly interpreter: string;
+  /** Set when a model was asked, even when its answer was not used. */
+  readonly usage?: InterpretUsage;
 }
 
 export interface InterpretOptions {

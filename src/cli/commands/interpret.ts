@@ -1,7 +1,9 @@
 import { resolve } from "node:path";
 import { stringify } from "yaml";
+import { loadConfig } from "../../core/config.js";
 import { UsageError } from "../../core/errors.js";
-import { interpretRules } from "../../intent/index.js";
+import { type InterpretOptions, type InterpretResult, interpretRules } from "../../intent/index.js";
+import { interpretModeOf } from "../../intent/llm/mode.js";
 import { parseSpecText } from "../../spec/validate.js";
 import { EXIT_OK } from "../exit.js";
 import { type CliIo, printJson, readTextFile } from "../io.js";
@@ -9,6 +11,27 @@ import { type CliIo, printJson, readTextFile } from "../io.js";
 export interface InterpretFlags {
   readonly base?: string;
   readonly json?: boolean;
+  /** `--llm` (true) or `--llm <member>`: ask a model (see src/intent/llm). */
+  readonly llm?: string | boolean;
+  /** --config of the program. */
+  readonly config?: string;
+}
+
+/** The rules alone unless a model is asked for or configured; only then is the LLM client imported. */
+async function interpretWith(
+  io: CliIo,
+  text: string,
+  flags: InterpretFlags,
+  options: InterpretOptions,
+): Promise<InterpretResult> {
+  const config = await loadConfig({
+    ...(flags.config ? { file: flags.config } : {}),
+    env: io.env,
+    cwd: io.cwd,
+  });
+  if (interpretModeOf(config, io.env, flags) === "rules") return interpretRules(text, options);
+  const { interpreterFromConfig } = await import("../../intent/llm/from-config.js");
+  return interpreterFromConfig(config, io.env, flags).interpret(text, options);
 }
 
 export async function interpretCommand(io: CliIo, text: string, flags: InterpretFlags): Promise<number> {
@@ -20,7 +43,7 @@ export async function interpretCommand(io: CliIo, text: string, flags: Interpret
   const base = flags.base
     ? parseSpecText(await readTextFile(resolve(io.cwd, flags.base), flags.base), flags.base)
     : undefined;
-  const result = interpretRules(text, base ? { base } : {});
+  const result = await interpretWith(io, text, flags, base ? { base } : {});
   if (flags.json) {
     printJson(io, result);
     return EXIT_OK;
@@ -29,6 +52,14 @@ export async function interpretCommand(io: CliIo, text: string, flags: Interpret
     `# action: ${result.action} (interpreter: ${result.interpreter})`,
     stringify(result.spec).trimEnd(),
   ];
+  if (result.usage) {
+    const u = result.usage;
+    const cost = u.costUsd === undefined ? "unpriced" : `$${u.costUsd.toFixed(6)}`;
+    lines.push(
+      "",
+      `# model ${u.model}: ${u.calls} call(s), ${u.inputTokens} in / ${u.outputTokens} out tokens, ${cost}`,
+    );
+  }
   if (result.assumptions.length > 0) {
     lines.push("", "Assumptions:", ...result.assumptions.map((a) => `  - ${a}`));
   }
