@@ -5,6 +5,7 @@
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { NotFoundError } from "../core/errors.js";
+import type { InterpretUsage } from "../intent/index.js";
 import type { DeploymentSpec, Target } from "../spec/schema.js";
 import { parseSpecText, validateSpec } from "../spec/validate.js";
 import type { CliIo } from "./io.js";
@@ -17,12 +18,20 @@ export interface ResolvedInput {
   readonly interpreter?: string;
   readonly assumptions: readonly string[];
   readonly questions: readonly string[];
+  /** Tokens and cost when a model interpreted the words. */
+  readonly usage?: InterpretUsage;
   readonly source: string;
 }
 
 const SPEC_FILE = /\.(ya?ml|json)$/i;
 
-export async function resolveSpecInput(io: CliIo, input: string, target?: string): Promise<ResolvedInput> {
+export async function resolveSpecInput(
+  io: CliIo,
+  input: string,
+  target?: string,
+  /** --config, for the interpreter settings. */
+  config?: string,
+): Promise<ResolvedInput> {
   const path = resolve(io.cwd, input);
   const isFile = existsSync(path) && statSync(path).isFile();
   let resolved: ResolvedInput;
@@ -34,14 +43,15 @@ export async function resolveSpecInput(io: CliIo, input: string, target?: string
       hint: "check the path, or quote a request in words",
     });
   } else {
-    const { interpretRules } = await import("../intent/index.js");
-    const result = interpretRules(input);
+    const { interpretWords } = await import("./interpret-words.js");
+    const result = await interpretWords(io, input, config === undefined ? {} : { config });
     resolved = {
       spec: result.spec,
       request: input,
       interpreter: result.interpreter,
       assumptions: result.assumptions,
       questions: result.questions,
+      ...(result.usage ? { usage: result.usage } : {}),
       source: "words",
     };
   }

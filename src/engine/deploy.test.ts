@@ -68,6 +68,19 @@ describe("deploy", () => {
     expect((await store.listAudit()).at(-1)).toMatchObject({ actor: "ana", command: "apply", outcome: "ok" });
   });
 
+  it("records the interpreter's token usage and cost with the revision", async () => {
+    const usage = { model: "ollama/llama3.1", calls: 2, inputTokens: 1200, outputTokens: 340, costUsd: 0 };
+    const out = await deploy(
+      { spec: v1, actor: "ana", interpreter: "llm:ollama/llama3.1", interpretUsage: usage },
+      deps(),
+      fast,
+    );
+    expect(out.revision.interpretUsage).toEqual(usage);
+    expect((await store.getRevision({ app: "shop", environment: "staging" }, 1))?.interpretUsage).toEqual(
+      usage,
+    );
+  });
+
   it("applies only the difference to what runs", async () => {
     await deploy({ spec: v1, actor: "ana" }, deps(), fast);
     const d = deps();

@@ -10,7 +10,7 @@ import { buildDestroyPlan, buildPlan, type Plan } from "../plan/build.js";
 import type { RenderResult } from "../render/types.js";
 import type { DeploymentSpec } from "../spec/schema.js";
 import { REDACTED } from "../state/index.js";
-import type { Deployment, Revision, StateStore } from "../state/types.js";
+import type { Deployment, InterpretUsageRecord, Revision, StateStore } from "../state/types.js";
 import type { EngineEvent } from "./events.js";
 import type { Provider } from "./provider.js";
 import { EventRecorder } from "./recorder.js";
@@ -24,6 +24,8 @@ export interface DeployRequest {
   /** The words the spec came from, when it did. */
   readonly request?: string;
   readonly interpreter?: string;
+  /** Tokens and cost of the model calls that produced the spec, recorded with the revision. */
+  readonly interpretUsage?: InterpretUsageRecord;
   /** @default "rollback" */
   readonly onFailure?: OnFailure;
   /** Wait for a held lock instead of failing fast. @default false */
@@ -135,6 +137,7 @@ export async function deploy(
         spec,
         ...(request.request !== undefined ? { request: request.request } : {}),
         ...(request.interpreter !== undefined ? { interpreter: request.interpreter } : {}),
+        ...(request.interpretUsage !== undefined ? { interpretUsage: request.interpretUsage } : {}),
         artifactHashes: deps.hashArtifacts(artifacts),
         actor: request.actor,
       });

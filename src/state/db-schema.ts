@@ -10,6 +10,7 @@ export interface RevisionsTable {
   spec_json: string;
   request: string | null;
   interpreter: string | null;
+  interpret_usage_json: string | null;
   artifact_hashes_json: string;
   actor: string;
   created_at: string;

@@ -104,6 +104,13 @@ const apiKeys: Migration = {
 };
 
 /** The Circle of Experts: every consultation (the whole record as JSON) and the exact-match LLM response cache. */
+/** Token usage and cost of the model calls that produced a revision's spec (LLM interpreter). */
+const revisionInterpretUsage: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema.alterTable("revisions").addColumn("interpret_usage_json", "text").execute();
+  },
+};
+
 const consultations: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
     await db.schema
@@ -136,6 +143,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0001_initial": initial,
   "0002_api_keys": apiKeys,
   "0003_consultations": consultations,
+  "0004_revision_interpret_usage": revisionInterpretUsage,
 };
 
 /**

@@ -21,6 +21,15 @@ export interface EnvironmentKey {
   readonly environment: string;
 }
 
+export interface InterpretUsageRecord {
+  readonly model: string;
+  readonly calls: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  /** Absent when the model is unpriced. */
+  readonly costUsd?: number;
+}
+
 export interface RevisionInput extends EnvironmentKey {
   /** The user's spec; env values with secret-looking names are stored as "[redacted]". */
   readonly spec: unknown;
@@ -28,6 +37,8 @@ export interface RevisionInput extends EnvironmentKey {
   readonly request?: string;
   /** `rules` or `llm:<provider>/<model>`. */
   readonly interpreter?: string;
+  /** Tokens and cost of the model calls that produced the spec, when a model did. */
+  readonly interpretUsage?: InterpretUsageRecord;
   /** Rendered artifact path -> sha256. */
   readonly artifactHashes?: Readonly<Record<string, string>>;
   readonly actor: string;
@@ -39,6 +50,7 @@ export interface Revision extends EnvironmentKey {
   readonly spec: unknown;
   readonly request: string | undefined;
   readonly interpreter: string | undefined;
+  readonly interpretUsage: InterpretUsageRecord | undefined;
   readonly artifactHashes: Readonly<Record<string, string>>;
   readonly actor: string;
   /** ISO 8601, UTC. */

@@ -30,7 +30,7 @@ export interface ApplyFlags {
 
 export async function applyCommand(io: CliIo, input: string, flags: ApplyFlags): Promise<number> {
   const config = await loadCliConfig(io, flags.config);
-  const resolved = await resolveSpecInput(io, input, flags.target);
+  const resolved = await resolveSpecInput(io, input, flags.target, flags.config);
   const spec = resolved.spec;
   const store = await openStore(io, config);
   try {
@@ -76,6 +76,7 @@ export async function applyCommand(io: CliIo, input: string, flags: ApplyFlags):
           actor,
           ...(resolved.request ? { request: resolved.request } : {}),
           ...(resolved.interpreter ? { interpreter: resolved.interpreter } : {}),
+          ...(resolved.usage ? { interpretUsage: resolved.usage } : {}),
           onFailure: flags.onFailure ?? "rollback",
           ...(flags.wait ? { waitForLock: true } : {}),
         },

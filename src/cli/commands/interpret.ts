@@ -1,11 +1,9 @@
 import { resolve } from "node:path";
 import { stringify } from "yaml";
-import { loadConfig } from "../../core/config.js";
 import { UsageError } from "../../core/errors.js";
-import { type InterpretOptions, type InterpretResult, interpretRules } from "../../intent/index.js";
-import { interpretModeOf } from "../../intent/llm/mode.js";
 import { parseSpecText } from "../../spec/validate.js";
 import { EXIT_OK } from "../exit.js";
+import { interpretWords } from "../interpret-words.js";
 import { type CliIo, printJson, readTextFile } from "../io.js";
 
 export interface InterpretFlags {
@@ -17,23 +15,6 @@ export interface InterpretFlags {
   readonly config?: string;
 }
 
-/** The rules alone unless a model is asked for or configured; only then is the LLM client imported. */
-async function interpretWith(
-  io: CliIo,
-  text: string,
-  flags: InterpretFlags,
-  options: InterpretOptions,
-): Promise<InterpretResult> {
-  const config = await loadConfig({
-    ...(flags.config ? { file: flags.config } : {}),
-    env: io.env,
-    cwd: io.cwd,
-  });
-  if (interpretModeOf(config, io.env, flags) === "rules") return interpretRules(text, options);
-  const { interpreterFromConfig } = await import("../../intent/llm/from-config.js");
-  return interpreterFromConfig(config, io.env, flags).interpret(text, options);
-}
-
 export async function interpretCommand(io: CliIo, text: string, flags: InterpretFlags): Promise<number> {
   if (text.trim() === "") {
     throw new UsageError("nothing to interpret: the text is empty", {
@@ -43,7 +24,7 @@ export async function interpretCommand(io: CliIo, text: string, flags: Interpret
   const base = flags.base
     ? parseSpecText(await readTextFile(resolve(io.cwd, flags.base), flags.base), flags.base)
     : undefined;
-  const result = await interpretWith(io, text, flags, base ? { base } : {});
+  const result = await interpretWords(io, text, flags, base ? { base } : {});
   if (flags.json) {
     printJson(io, result);
     return EXIT_OK;

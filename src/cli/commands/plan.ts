@@ -15,7 +15,7 @@ export interface PlanFlags {
 
 export async function planCommand(io: CliIo, input: string, flags: PlanFlags): Promise<number> {
   const config = await loadCliConfig(io, flags.config);
-  const resolved = await resolveSpecInput(io, input, flags.target);
+  const resolved = await resolveSpecInput(io, input, flags.target, flags.config);
   const review = reviewPlan(resolved.spec, {
     ...(await policySettings(config)),
     render: { secretSeed: await secretSeed(io) },
