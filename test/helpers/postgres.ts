@@ -34,7 +34,8 @@ export interface StartPostgresOptions {
 export async function startPostgres(options: StartPostgresOptions = {}): Promise<PostgresServer | undefined> {
   const binDir = options.binDir === undefined ? findBinDir() : [options.binDir].find(hasBinaries);
   if (binDir === undefined) {
-    const reason = "Postgres binaries (initdb, postgres) not found; set PG_BIN_DIR";
+    const where = options.binDir ?? "PG_BIN_DIR, /usr/lib/postgresql/<version>/bin, PATH";
+    const reason = `Postgres binaries (initdb, postgres) not found in ${where}; set PG_BIN_DIR`;
     if (process.env.CI) throw new Error(`${reason} (CI is set, so a missing server fails the tests)`);
     console.warn(`skipping Postgres tests: ${reason}`);
     return undefined;
