@@ -3,6 +3,8 @@
  * Run, Container Apps), or for kubernetes a control plane plus enough nodes
  * to hold every requested replica with headroom.
  */
+
+import { fargateShape } from "../spec/cloud-sizes.js";
 import { hourly, hourlyItem, nameList, type PricingContext, price, unitItem } from "./context.js";
 import { formatUsd, toCents } from "./money.js";
 import { CONTROL_PLANE, NODES, type NodeType, SERVERLESS, type ServerlessSkus } from "./sizes.js";
@@ -12,16 +14,6 @@ import type { Workload } from "./workloads.js";
 /** Share of a node's cpu and memory that pods may request: the rest is system reserve and headroom. */
 export const NODE_USABLE_SHARE = 0.7;
 
-/** Fargate task sizes: cpu in millicores, memory range and step in MiB. */
-const FARGATE = [
-  { cpu: 250, min: 512, max: 2048, step: 512 },
-  { cpu: 500, min: 1024, max: 4096, step: 1024 },
-  { cpu: 1000, min: 2048, max: 8192, step: 1024 },
-  { cpu: 2000, min: 4096, max: 16384, step: 1024 },
-  { cpu: 4000, min: 8192, max: 30720, step: 1024 },
-  { cpu: 8000, min: 16384, max: 61440, step: 4096 },
-  { cpu: 16000, min: 32768, max: 122880, step: 8192 },
-] as const;
 /** Cloud Run cpu counts and their memory floor in MiB. */
 const CLOUD_RUN = [
   { cpu: 1000, min: 512 },
@@ -38,9 +30,7 @@ export interface Shape {
 /** Rounds a container up to a size the product sells (as the terraform renderers do). */
 export function shapeFor(kind: ServerlessSkus["shape"], requested: Shape): Shape {
   if (kind === "fargate") {
-    const size = FARGATE.find((s) => s.cpu >= requested.millicores && s.max >= requested.mib) ?? FARGATE[6];
-    const mib = Math.max(size.min, Math.ceil(requested.mib / size.step) * size.step);
-    return { millicores: size.cpu, mib: Math.min(mib, size.max) };
+    return fargateShape(requested);
   }
   if (kind === "cloud-run") {
     const size = CLOUD_RUN.find((s) => s.cpu >= requested.millicores) ?? CLOUD_RUN[3];

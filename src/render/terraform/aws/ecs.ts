@@ -5,6 +5,8 @@
  * for cron services, target-tracking autoscaling, and Service Connect so
  * that services reach each other by name.
  */
+
+import { fargateCpuUnits, fargateShape } from "../../../spec/cloud-sizes.js";
 import type { Queue, Service } from "../../../spec/schema.js";
 import {
   cpuCores,
@@ -21,29 +23,16 @@ import { block, call, expr, type HclValue, type TopBlock } from "../hcl.js";
 import { publicServices, renderAwsLoadBalancer, securedServices } from "./alb.js";
 import type { AwsContext } from "./context.js";
 
-/** Fargate sizes: CPU units, memory range and step in MiB. */
-const FARGATE = [
-  { cpu: 256, min: 512, max: 2048, step: 512 },
-  { cpu: 512, min: 1024, max: 4096, step: 1024 },
-  { cpu: 1024, min: 2048, max: 8192, step: 1024 },
-  { cpu: 2048, min: 4096, max: 16384, step: 1024 },
-  { cpu: 4096, min: 8192, max: 30720, step: 1024 },
-  { cpu: 8192, min: 16384, max: 61440, step: 4096 },
-  { cpu: 16384, min: 32768, max: 122880, step: 8192 },
-] as const;
-
 /** The smallest Fargate size that holds the requested CPU and memory. */
 export function fargateSize(
   cpu: string | undefined,
   memory: string | undefined,
 ): { cpu: number; memory: number } {
-  const wantCpu = Math.ceil((cpuCores(cpu) ?? 0.25) * 1024);
-  const wantMemory = memoryMiB(memory) ?? 0;
-  const size = FARGATE.find((s) => s.cpu >= wantCpu && s.max >= wantMemory) ?? FARGATE[FARGATE.length - 1];
-  if (!size) throw new Error("unreachable: the Fargate table is empty");
-  let mib = Math.max(size.min, Math.ceil(wantMemory / size.step) * size.step);
-  if (size.cpu === 256 && mib === 1536) mib = 2048; // 0.25 vCPU takes 512, 1024 or 2048 only
-  return { cpu: size.cpu, memory: Math.min(mib, size.max) };
+  const shape = fargateShape({
+    millicores: Math.ceil((cpuCores(cpu) ?? 0.25) * 1000),
+    mib: memoryMiB(memory) ?? 0,
+  });
+  return { cpu: fargateCpuUnits(shape.millicores), memory: shape.mib };
 }
 
 /** A 5-field cron as an EventBridge expression: a year field, "?" in one day field, days of week 1-7 from Sunday. */
