@@ -21,12 +21,16 @@ export interface ProviderSettings {
   readonly terraform?: TerraformProviderOptions;
 }
 
-/** Not available in this build (yet), or unknown: a typed error with what to do instead. */
+/** A provider created without the settings it needs: a typed error with what to do instead. */
 export class ProviderUnavailableError extends CodeError {
   constructor(name: string) {
-    super("PROVIDER_UNAVAILABLE", `the ${name} provider is not available in this version of codeploy`, {
-      hint: "use `--provider null` to rehearse the deployment without side effects, or `codeploy render` to get the artifacts",
-    });
+    super(
+      "PROVIDER_UNAVAILABLE",
+      `the ${name} provider is not available: it was created without its settings`,
+      {
+        hint: "the CLI and the server pass every provider's settings; when embedding CODE, pass ProviderSettings to createProvider (or use `--provider null` to rehearse)",
+      },
+    );
   }
 }
 
