@@ -20,6 +20,7 @@ import type {
   LlmClient,
   LlmProviderKind,
   ModelRef,
+  Usage,
 } from "./types.js";
 
 export type LlmClientOptions = Pick<
@@ -28,6 +29,8 @@ export type LlmClientOptions = Pick<
 > & {
   /** @default Date.now */
   readonly now?: () => number;
+  /** Called with every answered call's usage, also when its object then fails the schema (the tokens were spent). */
+  readonly onUsage?: (ref: Omit<ModelRef, "apiKey">, usage: Usage) => void;
 };
 
 const PROTOCOLS: Record<LlmProviderKind, Protocol> = {
@@ -71,6 +74,7 @@ export function createLlmClient(ref: ModelRef, options: LlmClientOptions = {}): 
       ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
     });
     const answer: WireAnswer = protocol.parse(response.body);
+    options.onUsage?.(shown, answer.usage);
     return {
       text: answer.text,
       usage: answer.usage,

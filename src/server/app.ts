@@ -16,6 +16,8 @@ import { secureHeaders } from "hono/secure-headers";
 import type { ZodError } from "zod";
 import { configSchema, type ServerConfig } from "../core/config.js";
 import type { DeployOptions } from "../engine/deploy.js";
+import type { Interpreter } from "../intent/interpreter.js";
+import { rulesInterpreter } from "../intent/rules-interpreter.js";
 import type { RenderOptions } from "../render/types.js";
 import type { StateStore } from "../state/types.js";
 import { createAuthenticator } from "./auth/authenticate.js";
@@ -45,6 +47,8 @@ export interface AppOptions {
   readonly policy?: PolicySettings;
   /** @default the spec's target; requests may choose among config.requestProviders */
   readonly providers?: ProviderResolver;
+  /** Words -> spec. @default the offline rules interpreter */
+  readonly interpreter?: Interpreter;
   /** HS256 secret for JWTs (CODEPLOY_JWT_SECRET). */
   readonly jwtSecret?: string;
   /** @default in-process token buckets from config.rateLimit */
@@ -108,6 +112,7 @@ export function createApp(options: AppOptions): CodeployApp {
     policy: options.policy ?? {},
     renderOptions: options.renderOptions ?? {},
     providers: options.providers ?? providerResolver({ requestable: config.requestProviders }),
+    interpreter: options.interpreter ?? rulesInterpreter,
     deployOptions: options.deployOptions ?? {},
     closing: closing.signal,
     pollMs: options.pollMs ?? 500,

@@ -6,6 +6,7 @@
 import type { Context } from "hono";
 import type { DeployOptions } from "../engine/deploy.js";
 import type { Provider } from "../engine/provider.js";
+import type { Interpreter } from "../intent/interpreter.js";
 import type { PolicyRule, Severity } from "../policy/index.js";
 import type { RenderOptions } from "../render/types.js";
 import type { DeploymentSpec } from "../spec/schema.js";
@@ -50,6 +51,8 @@ export interface ServerDeps {
   readonly policy: PolicySettings;
   readonly renderOptions: RenderOptions;
   readonly providers: ProviderResolver;
+  /** Words -> spec for /v1/interpret, /v1/plan and /v1/deployments: the rules, or the configured model. */
+  readonly interpreter: Interpreter;
   readonly deployOptions: Pick<DeployOptions, "parallelism" | "stepTimeoutMs" | "leaseMs">;
   /** Aborted when the server starts shutting down: event streams end. */
   readonly closing: AbortSignal;

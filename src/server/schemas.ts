@@ -30,13 +30,27 @@ export const interpretBody = z
   })
   .openapi("InterpretRequest");
 
+export const interpretUsageSchema = z
+  .object({
+    model: z.string().openapi({ example: "anthropic/claude-sonnet-4-5" }),
+    calls: z.number().int().openapi({ description: "1 + repair rounds" }),
+    inputTokens: z.number().int(),
+    outputTokens: z.number().int(),
+    costUsd: z
+      .number()
+      .optional()
+      .openapi({ description: "absent when the model is not in the price table" }),
+  })
+  .openapi("InterpretUsage");
+
 export const interpretResult = z
   .object({
     action: z.enum(ACTIONS),
     spec: specSchema,
     assumptions: z.array(z.string()),
     questions: z.array(z.string()),
-    interpreter: z.string(),
+    interpreter: z.string().openapi({ description: '"rules", or "llm:<provider>/<model>"' }),
+    usage: interpretUsageSchema.optional().openapi({ description: "set when a model was asked" }),
   })
   .openapi("InterpretResult");
 
@@ -97,6 +111,8 @@ export const planResult = z
     findings: z.array(finding).readonly(),
     artifacts: z.array(z.string()),
     request: z.string().optional(),
+    interpreter: z.string().optional(),
+    usage: interpretUsageSchema.optional(),
     assumptions: z.array(z.string()).optional(),
     questions: z.array(z.string()).optional(),
   })
@@ -181,6 +197,7 @@ export const historyResult = z
         createdAt: z.string(),
         request: z.string().optional(),
         interpreter: z.string().optional(),
+        interpretUsage: interpretUsageSchema.optional(),
       }),
     ),
   })

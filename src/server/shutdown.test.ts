@@ -126,17 +126,23 @@ describe("codeploy serve process", () => {
       const home = join(work, "home");
       await writeFile(
         join(work, "codeploy.yaml"),
-        'providers:\n  "null": { delayMs: 200 }\nserver:\n  shutdownGraceSeconds: 30\n',
+        'providers:\n  "null": { delayMs: 200 }\nserver:\n  shutdownGraceSeconds: 30\ninterpret:\n  mode: hybrid\n',
       );
       const store = await openStateStore({ home });
       const token = await keyFor(store, "ops", "deployer");
       await store.close();
-      const serve = startServe(work, { ...process.env, CODEPLOY_HOME: home, REDIS_URL: "" });
+      const serve = startServe(work, {
+        ...process.env,
+        CODEPLOY_HOME: home,
+        REDIS_URL: "",
+        CODEPLOY_INTERPRET: "",
+      });
       const client = createApiClient({ baseUrl: await serve.url, token });
       const { id } = await client.deploy({ spec: spec("proc"), acceptRisk: true });
       serve.child.kill("SIGTERM");
       expect(await serve.exited).toBe(0);
       expect(serve.output()).toMatch(/stopped: 1 deployment\(s\) finished, 0 cancelled/);
+      expect(serve.output()).toMatch(/read by: rules \(no model asked: no model configured/);
       const after = await openStateStore({ home });
       try {
         expect(await after.getDeployment(id)).toMatchObject({ outcome: "succeeded", actor: "ops" });

@@ -1,19 +1,23 @@
 /**
- * `{spec}` or `{text}` in a request body -> a validated DeploymentSpec. Spec
- * problems come back with paths from the body's root (`spec.services[1].replicas`),
- * the same as the request validator's.
+ * `{spec}` or `{text}` in a request body -> a validated DeploymentSpec. Words
+ * go through the server's interpreter (the rules, or the model codeploy.yaml
+ * configures), whose tokens and cost are counted in /metrics. Spec problems
+ * come back with paths from the body's root (`spec.services[1].replicas`), the
+ * same as the request validator's.
  */
 import type { z } from "zod";
 import { SpecValidationError, UsageError } from "../core/errors.js";
-import { interpretRules } from "../intent/index.js";
+import type { InterpretOptions, InterpretResult, InterpretUsage } from "../intent/interpreter.js";
 import type { DeploymentSpec, Target } from "../spec/schema.js";
 import { issuesOf, validateSpec } from "../spec/validate.js";
+import type { ServerDeps } from "./context.js";
 import { HttpError } from "./errors.js";
 
 export interface SpecFromBody {
   readonly spec: DeploymentSpec;
   readonly request?: string;
   readonly interpreter?: string;
+  readonly usage?: InterpretUsage;
   readonly assumptions: readonly string[];
   readonly questions: readonly string[];
 }
@@ -24,9 +28,32 @@ export interface SpecBody {
   readonly target?: Target;
 }
 
-export function specFromBody(body: SpecBody): SpecFromBody {
+type InterpretDeps = Pick<ServerDeps, "interpreter" | "metrics">;
+
+/** Interprets `text` with the server's interpreter and counts the model's usage. */
+export async function interpretText(
+  deps: InterpretDeps,
+  text: string,
+  options: InterpretOptions = {},
+): Promise<InterpretResult> {
+  const result = await deps.interpreter.interpret(text, options);
+  if (result.usage) {
+    const { model, inputTokens, outputTokens, costUsd } = result.usage;
+    const slash = model.indexOf("/");
+    deps.metrics.observeLlmUsage({
+      provider: slash > 0 ? model.slice(0, slash) : model,
+      model: slash > 0 ? model.slice(slash + 1) : model,
+      inputTokens,
+      outputTokens,
+      costUsd: costUsd ?? 0,
+    });
+  }
+  return result;
+}
+
+export async function specFromBody(deps: InterpretDeps, body: SpecBody): Promise<SpecFromBody> {
   if (body.text !== undefined) {
-    const result = interpretRules(body.text);
+    const result = await interpretText(deps, body.text);
     if (result.action !== "deploy" && result.action !== "scale") {
       throw new UsageError(`the request asks to ${result.action}, not to deploy`, {
         hint: "use POST /v1/apps/{app}/environments/{env}/rollback, DELETE /v1/apps/{app}/environments/{env} or GET the status instead",
@@ -37,6 +64,7 @@ export function specFromBody(body: SpecBody): SpecFromBody {
       spec,
       request: body.text,
       interpreter: result.interpreter,
+      ...(result.usage ? { usage: result.usage } : {}),
       assumptions: result.assumptions,
       questions: result.questions,
     };

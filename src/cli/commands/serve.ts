@@ -52,8 +52,10 @@ export async function serveCommand(
   const store = await openStore(io, config);
   let server: RunningServer | undefined;
   try {
-    server = await start(io, flags, config, store);
+    const started = await start(io, flags, config, store);
+    server = started.server;
     io.stdout(`codeploy serve: listening on ${server.url} (API docs at ${server.url}/docs)\n`);
+    io.stdout(`requests in words are read by: ${started.interpreter}\n`);
     await hints(io, server, store, config.server, flags);
     const name = await stopSignal(() => {
       io.stderr("second signal: exiting now; running deployments will show as interrupted\n");
@@ -81,6 +83,7 @@ async function start(io: CliIo, flags: ServeFlags, config: CodeployConfig, store
     { providerResolver },
     { startServer },
     { providerSettings },
+    { interpreterFromConfig },
   ] = await Promise.all([
     import("../settings.js"),
     import("../secret-seed.js"),
@@ -88,10 +91,12 @@ async function start(io: CliIo, flags: ServeFlags, config: CodeployConfig, store
     import("../../server/providers.js"),
     import("../../server/server.js"),
     import("../session.js"),
+    import("../../intent/llm/index.js"),
   ]);
   const logger = jsonLogger(io.stderr);
+  const interpreter = interpreterFromConfig(config, io.env, {}, { maxRetries: config.llm.maxRetries });
   const jwksUrl = io.env.CODEPLOY_JWT_JWKS_URL ?? config.server.jwt.jwksUrl;
-  return startServer({
+  const server = await startServer({
     store,
     config: { ...config.server, jwt: { ...config.server.jwt, ...(jwksUrl ? { jwksUrl } : {}) } },
     port: flags.port ?? 8080,
@@ -104,10 +109,12 @@ async function start(io: CliIo, flags: ServeFlags, config: CodeployConfig, store
       requestable: config.server.requestProviders,
       settings: providerSettings(io, config),
     }),
+    interpreter,
     experts: { config: config.experts, env: io.env, clientOptions: { maxRetries: config.llm.maxRetries } },
     rateLimiter: await rateLimiter(io, config.server, logger),
     ...(io.env.CODEPLOY_JWT_SECRET ? { jwtSecret: io.env.CODEPLOY_JWT_SECRET } : {}),
   });
+  return { server, interpreter: interpreter.name };
 }
 
 async function rateLimiter(io: CliIo, config: ServerConfig, logger: ServerLogger): Promise<RateLimiter> {

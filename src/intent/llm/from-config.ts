@@ -36,7 +36,7 @@ export function modelOf(config: Config, flags: ModeFlags): LlmModelConfig | unde
 /** Answers with the rules, saying why no model was asked. */
 export function rulesBecause(reason: string): Interpreter {
   return {
-    name: rulesInterpreter.name,
+    name: `${rulesInterpreter.name} (no model asked: ${reason})`,
     async interpret(text, options) {
       const result = await rulesInterpreter.interpret(text, options);
       return {

@@ -136,7 +136,7 @@ export function registerDeploymentRoutes(app: OpenAPIHono<AppEnv>, deps: ServerD
     const principal = c.get("principal");
     authorize(principal, "deploy");
     const body = c.req.valid("json");
-    const resolved = specFromBody(body);
+    const resolved = await specFromBody(deps, body);
     const { spec } = resolved;
     noteAudit(c, `${spec.name}/${spec.environment}`);
     authorize(principal, "deploy", spec.environment);
@@ -155,6 +155,7 @@ export function registerDeploymentRoutes(app: OpenAPIHono<AppEnv>, deps: ServerD
           actor: principal.actor,
           ...(resolved.request !== undefined ? { request: resolved.request } : {}),
           ...(resolved.interpreter !== undefined ? { interpreter: resolved.interpreter } : {}),
+          ...(resolved.usage ? { interpretUsage: resolved.usage } : {}),
           onFailure: body.onFailure ?? "rollback",
         },
         runDeps(deps, () => provider),

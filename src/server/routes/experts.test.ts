@@ -9,18 +9,24 @@ import { openStateStore } from "../../state/index.js";
 import type { StateStore } from "../../state/types.js";
 import type { AppEnv } from "../context.js";
 import { errorAnswer } from "../errors.js";
+import { createServerMetrics } from "../metrics.js";
 import { registerExpertsRoutes } from "./experts.js";
 
 let fake: FakeLlmServer;
 let store: StateStore;
 beforeAll(async () => {
-  fake = await startFakeLlmServer(() => ({ object: { answer: "Use Postgres.", points: ["Use Postgres"] } }));
+  fake = await startFakeLlmServer(() => ({
+    object: { answer: "Use Postgres.", points: ["Use Postgres"] },
+    usage: { input: 1200, output: 300 },
+  }));
   store = await openStateStore({ home: mkdtempSync(join(tmpdir(), "codeploy-route-")) });
 });
 afterAll(async () => {
   await fake.close();
   await store.close();
 });
+
+const metrics = createServerMetrics({ defaultMetrics: false });
 
 function appFor(role: "viewer" | "deployer") {
   const app = new OpenAPIHono<AppEnv>();
@@ -33,9 +39,19 @@ function appFor(role: "viewer" | "deployer") {
     return c.json(answer.body, answer.status);
   });
   const config = configSchema.parse({
-    experts: { members: [{ name: "local", provider: "ollama", model: "llama3.1", baseUrl: fake.baseUrl }] },
+    experts: {
+      members: [
+        {
+          name: "local",
+          provider: "ollama",
+          model: "llama3.1",
+          baseUrl: fake.baseUrl,
+          price: { inputPerMTok: 1, outputPerMTok: 2 },
+        },
+      ],
+    },
   }).experts;
-  registerExpertsRoutes(app, { store, closing: new AbortController().signal }, { config, env: {} });
+  registerExpertsRoutes(app, { store, metrics, closing: new AbortController().signal }, { config, env: {} });
   return app;
 }
 
@@ -55,9 +71,23 @@ describe("POST /v1/experts/ask (fake Ollama server)", () => {
       consensus: { method: string };
     };
     expect(body.answers[0]?.status).toBe("ok");
-    expect(body.answers[0]?.costUsd).toBe(0);
+    expect(body.answers[0]?.costUsd).toBeCloseTo(0.0018, 10);
     expect(body.consensus.method).toBe("deterministic");
     expect((await store.consultations.list()).map((c) => c.question)).toContain("Which database?");
+  });
+
+  it("counts the calls' tokens and cost in /metrics", async () => {
+    const before = await metrics.registry.getSingleMetricAsString("codeploy_llm_tokens_total");
+    const res = await ask("deployer", { question: "Which cache?", cache: false });
+    expect(res.status).toBe(200);
+    const tokens = await metrics.registry.getSingleMetricAsString("codeploy_llm_tokens_total");
+    const cost = await metrics.registry.getSingleMetricAsString("codeploy_llm_cost_usd_total");
+    const value = (text: string, labels: string) =>
+      Number(text.match(new RegExp(`\\{${labels}\\} ([0-9.e-]+)`))?.[1] ?? 0);
+    const input = 'provider="ollama",model="llama3.1",kind="input"';
+    expect(value(tokens, input) - value(before, input)).toBe(1200);
+    expect(value(tokens, 'provider="ollama",model="llama3.1",kind="output"')).toBeGreaterThanOrEqual(300);
+    expect(value(cost, 'provider="ollama",model="llama3.1"')).toBeGreaterThan(0);
   });
 
   it("refuses a viewer and an unknown expert", async () => {

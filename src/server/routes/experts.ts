@@ -8,8 +8,8 @@ import type { ExpertsConfig } from "../../core/config.js";
 import { askCircle } from "../../experts/circle.js";
 import { selectMembers } from "../../experts/members.js";
 import { storeCache } from "../../experts/stores.js";
-import type { Consultation } from "../../experts/types.js";
-import type { LlmClientOptions } from "../../llm/index.js";
+import type { Consultation, ExpertMember } from "../../experts/types.js";
+import { costOf, type LlmClientOptions } from "../../llm/index.js";
 import { authorize } from "../auth/rbac.js";
 import type { AppEnv, ServerDeps } from "../context.js";
 import { errorResponses, json, jsonBody, secured } from "./common.js";
@@ -91,13 +91,27 @@ function toJson(c: Consultation) {
 
 export function registerExpertsRoutes(
   app: OpenAPIHono<AppEnv>,
-  deps: Pick<ServerDeps, "store" | "closing">,
+  deps: Pick<ServerDeps, "store" | "closing" | "metrics">,
   options: ExpertsRouteOptions,
 ): void {
   app.openapi(askRoute, async (c) => {
     authorize(c.get("principal"), "interpret");
     const body = c.req.valid("json");
-    const members = selectMembers(options.config, options.env, body.experts, options.clientOptions);
+    // Every call (answers, review, chair) is counted in /metrics at the member's price.
+    let members: ExpertMember[] = [];
+    members = selectMembers(options.config, options.env, body.experts, {
+      ...options.clientOptions,
+      onUsage: (ref, usage) => {
+        const member = members.find((m) => m.client.ref === ref);
+        deps.metrics.observeLlmUsage({
+          provider: ref.provider,
+          model: ref.model,
+          inputTokens: usage.inputTokens,
+          outputTokens: usage.outputTokens,
+          costUsd: costOf(usage, member?.price) ?? 0,
+        });
+      },
+    });
     const budgetUsd = body.budgetUsd ?? options.config.budgetUsd;
     const consultation = await askCircle(body.question, {
       members,

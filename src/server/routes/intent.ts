@@ -1,20 +1,20 @@
 /** POST /v1/interpret and POST /v1/plan: words -> spec, spec -> reviewed plan. No side effects. */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { currentSpec } from "../../engine/deploy.js";
-import { interpretRules } from "../../intent/index.js";
 import { planToJson, type ReviewedPlan, reviewPlan } from "../../review/index.js";
 import type { DeploymentSpec } from "../../spec/schema.js";
 import { authorize } from "../auth/rbac.js";
 import type { AppEnv, ServerDeps } from "../context.js";
 import { interpretBody, interpretResult, planBody, planResult } from "../schemas.js";
-import { specFromBody, validateAt } from "../spec-input.js";
+import { interpretText, specFromBody, validateAt } from "../spec-input.js";
 import { errorResponses, json, jsonBody, secured } from "./common.js";
 
 const interpretRoute = createRoute({
   method: "post",
   path: "/v1/interpret",
   tags: ["plan"],
-  summary: "Turn a request in words into a DeploymentSpec (offline rules interpreter)",
+  summary:
+    "Turn a request in words into a DeploymentSpec (the offline rules, or the model interpret.mode configures)",
   security: secured,
   request: { body: jsonBody(interpretBody) },
   responses: {
@@ -44,12 +44,12 @@ export async function review(deps: ServerDeps, spec: DeploymentSpec): Promise<Re
 }
 
 export function registerIntentRoutes(app: OpenAPIHono<AppEnv>, deps: ServerDeps): void {
-  app.openapi(interpretRoute, (c) => {
+  app.openapi(interpretRoute, async (c) => {
     const principal = c.get("principal");
     authorize(principal, "interpret");
     const body = c.req.valid("json");
     const base = body.base === undefined ? undefined : validateAt(body.base, "base");
-    const result = interpretRules(body.text, base ? { base } : {});
+    const result = await interpretText(deps, body.text, base ? { base } : {});
     authorize(principal, "interpret", result.spec.environment);
     return c.json(result, 200);
   });
@@ -57,13 +57,15 @@ export function registerIntentRoutes(app: OpenAPIHono<AppEnv>, deps: ServerDeps)
   app.openapi(planRoute, async (c) => {
     const principal = c.get("principal");
     authorize(principal, "plan");
-    const resolved = specFromBody(c.req.valid("json"));
+    const resolved = await specFromBody(deps, c.req.valid("json"));
     authorize(principal, "plan", resolved.spec.environment);
     const reviewed = await review(deps, resolved.spec);
     const words =
       resolved.request !== undefined
         ? {
             request: resolved.request,
+            ...(resolved.interpreter !== undefined ? { interpreter: resolved.interpreter } : {}),
+            ...(resolved.usage ? { usage: resolved.usage } : {}),
             assumptions: [...resolved.assumptions],
             questions: [...resolved.questions],
           }
