@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashApiKey } from "../state/keys.js";
 import type { StateStore } from "../state/types.js";
 import { type Harness, keyFor, serverConfig, startHarness } from "./__fixtures__/harness.js";
-import type { ServerLogger } from "./logger.js";
+import { type ServerLogger, silentLogger } from "./logger.js";
+import { startServer } from "./server.js";
 
 let h: Harness;
 let admin: string;
@@ -169,6 +170,36 @@ describe("headers", () => {
     expect(res.headers.get("referrer-policy")).toBe("no-referrer");
     expect(res.headers.get("x-request-id")).toBeTruthy();
     expect(res.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
+  it("a listening server sends the same security headers, once, on every kind of answer", async () => {
+    const expected = await h.request("/healthz");
+    const names = [
+      "content-security-policy",
+      "strict-transport-security",
+      "x-content-type-options",
+      "x-frame-options",
+      "referrer-policy",
+      "cross-origin-opener-policy",
+    ];
+    for (const name of names) expect(expected.headers.get(name), name).toBeTruthy();
+    const server = await startServer({ store: h.store, port: 0, logger: silentLogger });
+    try {
+      for (const [path, status] of [
+        ["/healthz", 200],
+        ["/v1/apps", 401],
+        ["/nowhere", 404],
+        ["/docs", 200],
+      ] as const) {
+        const res = await fetch(`${server.url}${path}`);
+        expect(res.status).toBe(status);
+        for (const name of names)
+          expect(res.headers.get(name), `${path} ${name}`).toBe(expected.headers.get(name));
+        await res.arrayBuffer();
+      }
+    } finally {
+      await server.close(0);
+    }
   });
 
   it("answers CORS for configured origins only", async () => {
