@@ -75,6 +75,14 @@ const serviceSchema = z.strictObject({
   resources: resourcesSchema.optional(),
   autoscale: autoscaleSchema.optional(),
   healthCheck: z.strictObject({ path: z.string().startsWith("/", "must start with /") }).optional(),
+  runAsRoot: z.boolean().optional().meta({
+    description:
+      "Kubernetes: let the image start as root (baseline Pod Security instead of restricted). Absent: true for official images known to start as root (nginx, wordpress...), else false",
+  }),
+  readOnlyRootFilesystem: z.boolean().optional().meta({
+    description:
+      "Kubernetes: mount the container's root filesystem read-only (/tmp stays writable). Absent: true, except for well-known images that write into their own directories",
+  }),
   schedule: z
     .string()
     .refine(isValidCron, 'must be a 5-field cron expression such as "0 2 * * *"')

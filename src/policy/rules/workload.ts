@@ -32,7 +32,7 @@ function* rootContainers(result: RenderResult, w: KubeWorkload): Iterable<RuleFi
     yield {
       path: kubePath(result, w.object, [...c.at, "securityContext"]),
       message: `container "${c.name}" of ${kubeLabel(w.object)} ${why}`,
-      hint: "set securityContext.runAsNonRoot: true and a non-zero runAsUser (use an image built for a non-root user)",
+      hint: "use an image built for a non-root user and set runAsRoot: false on the service (codeploy then renders runAsNonRoot: true)",
     };
   }
 }

@@ -10,7 +10,7 @@ import { CodeError } from "../../core/errors.js";
 import { validateSpec } from "../../spec/validate.js";
 import type { KubeObject } from "../types.js";
 import { podOf } from "./__fixtures__/objects.js";
-import { allEnginesSpec, minimalSpec, richSpec } from "./__fixtures__/specs.js";
+import { allEnginesSpec, knownAppsSpec, minimalSpec, richSpec } from "./__fixtures__/specs.js";
 import { APPLY_ORDER, renderKubernetes } from "./index.js";
 
 /** The official schema of each kind we render (kubernetes-models: generated from the Kubernetes OpenAPI). */
@@ -34,7 +34,12 @@ function validateObject(o: KubeObject): void {
   new Model(structuredClone(o) as never).validate();
 }
 
-const specs = { rich: richSpec, minimal: minimalSpec, "all engines": allEnginesSpec };
+const specs = {
+  rich: richSpec,
+  minimal: minimalSpec,
+  "all engines": allEnginesSpec,
+  "known apps": knownAppsSpec,
+};
 
 describe.each(Object.entries(specs))("renderKubernetes: %s spec", (_, make) => {
   const result = renderKubernetes(make());

@@ -10,6 +10,7 @@ import { DEV_SECRET_SEED, seededCredentials } from "../credentials.js";
 import { dataComponents, objectStoreName } from "../data-services.js";
 import type { KubeObject, RenderOptions, RenderResult } from "../types.js";
 import { bucketJob, dataObjects } from "./data-services.js";
+import { containerRuntime } from "./image-runtime.js";
 import { ingress } from "./ingress.js";
 import { checkNames, type KubeContext } from "./labels.js";
 import { networkPolicies } from "./network.js";
@@ -25,6 +26,27 @@ export interface KubernetesRenderOptions extends RenderOptions {
   readonly clusterIssuer?: string;
 }
 
+/**
+ * Restricted unless a service may start as root: then the namespace enforces baseline (which such pods
+ * meet) and still warns and audits against restricted, so the exception stays visible.
+ */
+function podSecurityLabels(ctx: KubeContext): Record<string, string> {
+  const root = ctx.spec.services.some((s) => containerRuntime(s).root);
+  return root
+    ? {
+        "pod-security.kubernetes.io/enforce": "baseline",
+        "pod-security.kubernetes.io/enforce-version": "latest",
+        "pod-security.kubernetes.io/warn": "restricted",
+        "pod-security.kubernetes.io/warn-version": "latest",
+        "pod-security.kubernetes.io/audit": "restricted",
+        "pod-security.kubernetes.io/audit-version": "latest",
+      }
+    : {
+        "pod-security.kubernetes.io/enforce": "restricted",
+        "pod-security.kubernetes.io/enforce-version": "latest",
+      };
+}
+
 function namespace(ctx: KubeContext): KubeObject {
   return {
     apiVersion: "v1",
@@ -35,8 +57,7 @@ function namespace(ctx: KubeContext): KubeObject {
         "app.kubernetes.io/part-of": ctx.spec.name,
         "app.kubernetes.io/managed-by": "codeploy",
         "codeploy.dev/environment": ctx.spec.environment,
-        "pod-security.kubernetes.io/enforce": "restricted",
-        "pod-security.kubernetes.io/enforce-version": "latest",
+        ...podSecurityLabels(ctx),
       },
     },
   } satisfies INamespace;

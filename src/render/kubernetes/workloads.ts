@@ -12,6 +12,7 @@ import type { IContainer, IEnvVar, IPodSpec, IProbe, IService } from "kubernetes
 import type { Service } from "../../spec/schema.js";
 import { type ConnectionValue, connectionVars, DEFAULT_APP_RESOURCES as DEFAULTS } from "../data-services.js";
 import type { KubeObject } from "../types.js";
+import { containerRuntime } from "./image-runtime.js";
 import { CONNECTION_URL_KEY, type KubeContext, labels, meta, secretName, selectorLabels } from "./labels.js";
 
 /** Pod-level settings every pod of ours shares: no API token, no service-link env vars, seccomp. */
@@ -31,6 +32,20 @@ export function restrictedContainer(readOnlyRootFilesystem = true): IContainer["
     readOnlyRootFilesystem,
     runAsNonRoot: true,
     capabilities: { drop: ["ALL"] },
+  };
+}
+
+/**
+ * For images that start as root: the baseline profile's default capabilities that such images use
+ * (bind :80, chown their data, drop to their own user), nothing else; still no privilege escalation.
+ */
+const ROOT_CAPABILITIES = ["CHOWN", "DAC_OVERRIDE", "FOWNER", "KILL", "NET_BIND_SERVICE", "SETGID", "SETUID"];
+
+function rootContainer(readOnlyRootFilesystem: boolean): IContainer["securityContext"] {
+  return {
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem,
+    capabilities: { drop: ["ALL"], add: [...ROOT_CAPABILITIES] },
   };
 }
 
@@ -105,6 +120,8 @@ export function placeholderImage(ctx: KubeContext, s: Service): string {
 
 function annotations(ctx: KubeContext, s: Service): Record<string, string> {
   const out: Record<string, string> = {};
+  const runtime = containerRuntime(s);
+  if (runtime.reason) out["codeploy.dev/security-context"] = runtime.reason;
   const missing = [s.resources?.cpu ? "" : "cpu", s.resources?.memory ? "" : "memory"].filter(Boolean);
   if (missing.length > 0) {
     out["codeploy.dev/default-resources"] =
@@ -117,6 +134,7 @@ function annotations(ctx: KubeContext, s: Service): Record<string, string> {
 }
 
 function podSpec(ctx: KubeContext, s: Service): IPodSpec {
+  const runtime = containerRuntime(s);
   const container: IContainer = {
     name: s.name,
     image: s.image ?? placeholderImage(ctx, s),
@@ -126,12 +144,15 @@ function podSpec(ctx: KubeContext, s: Service): IPodSpec {
     env: appEnv(ctx, s),
     resources: resources(s),
     ...(s.kind === "cron" ? {} : probes(s)),
-    securityContext: restrictedContainer(),
-    // The root filesystem is read-only: /tmp is the one writable place.
+    securityContext: runtime.root
+      ? rootContainer(runtime.readOnlyRootFilesystem)
+      : restrictedContainer(runtime.readOnlyRootFilesystem),
+    // With a read-only root filesystem /tmp is the one writable place.
     volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
   };
+  const seccompProfile = { type: "RuntimeDefault" as const };
   return {
-    ...podBase({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } }),
+    ...podBase(runtime.root ? { seccompProfile } : { runAsNonRoot: true, seccompProfile }),
     ...(s.kind === "cron" ? { restartPolicy: "OnFailure" } : {}),
     containers: [container],
     volumes: [{ name: "tmp", emptyDir: {} }],

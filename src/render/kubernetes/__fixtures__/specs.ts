@@ -85,3 +85,23 @@ export function allEnginesSpec(): DeploymentSpec {
     buckets: [{ name: "media" }, { name: "public-assets", public: true }],
   });
 }
+
+/** Official images with their own runtime needs: one starts as root, one writes its own directories. */
+export function knownAppsSpec(): DeploymentSpec {
+  return validateSpec({
+    name: "site",
+    environment: "production",
+    target: "kubernetes",
+    services: [
+      {
+        name: "wordpress",
+        image: "wordpress:6.6",
+        port: 80,
+        domain: "blog.example.com",
+        dependsOn: ["mysql"],
+      },
+      { name: "grafana", image: "grafana/grafana:11.2.0", port: 3000 },
+    ],
+    databases: [{ name: "mysql", engine: "mysql", version: "8.0" }],
+  });
+}
