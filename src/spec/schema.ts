@@ -83,6 +83,10 @@ const serviceSchema = z.strictObject({
     description:
       "Kubernetes: mount the container's root filesystem read-only (/tmp stays writable). Absent: true, except for well-known images that write into their own directories",
   }),
+  internetEgress: z.boolean().optional().meta({
+    description:
+      "Kubernetes: allow connections to public internet addresses (third-party APIs). Absent: false, the service reaches only its dependencies and DNS; private ranges and the cloud metadata address stay closed either way",
+  }),
   schedule: z
     .string()
     .refine(isValidCron, 'must be a 5-field cron expression such as "0 2 * * *"')

@@ -108,6 +108,28 @@ describe("network policies", () => {
     ]);
     expect(at(find(rich, "NetworkPolicy", "allow-worker"), "spec", "ingress")).toBeUndefined();
   });
+
+  it("opens public internet addresses only to services with internetEgress, never private ranges", () => {
+    const spec = richSpec();
+    const open = renderKubernetes({
+      ...spec,
+      services: spec.services.map((s) => (s.name === "worker" ? { ...s, internetEgress: true } : s)),
+    });
+    const egress = at(find(open, "NetworkPolicy", "allow-worker"), "spec", "egress") as {
+      to: { ipBlock?: { cidr: string; except: string[] } }[];
+    }[];
+    const blocks = egress.flatMap((r) => r.to.flatMap((t) => (t.ipBlock ? [t.ipBlock] : [])));
+    expect(blocks.map((b) => b.cidr)).toEqual(["0.0.0.0/0", "::/0"]);
+    expect(blocks[0]?.except).toEqual(
+      expect.arrayContaining(["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16"]),
+    );
+    // Its dependencies stay reachable; the web service, without the flag, gets no ipBlock.
+    expect(egress.some((r) => r.to.some((t) => "podSelector" in t))).toBe(true);
+    expect(JSON.stringify(at(find(open, "NetworkPolicy", "allow-web"), "spec", "egress"))).not.toContain(
+      "ipBlock",
+    );
+    expect(JSON.stringify(at(find(rich, "NetworkPolicy", "allow-worker"), "spec"))).not.toContain("ipBlock");
+  });
 });
 
 describe("credentials", () => {

@@ -2,7 +2,8 @@
  * NetworkPolicies: deny everything in the namespace, allow DNS, then per
  * component allow exactly the declared dependencies (ingress on the target,
  * egress on the client) and, for public services, ingress from the ingress
- * controller (any namespace) on their port.
+ * controller (any namespace) on their port. Services with internetEgress may
+ * also reach public addresses, never private ranges or the metadata endpoint.
  */
 import type {
   INetworkPolicy,
@@ -77,8 +78,30 @@ function ingressRules(
   return rules;
 }
 
-function egressRules(ctx: KubeContext, source: Endpoint, all: readonly Link[], ends: Map<string, Endpoint>) {
-  const rules: INetworkPolicyEgressRule[] = [];
+/**
+ * Public addresses only: cluster, VPC and link-local ranges (169.254.169.254 hands out cloud credentials)
+ * stay closed, so opening the internet does not open the cluster.
+ */
+const INTERNET: INetworkPolicyEgressRule = {
+  to: [
+    {
+      ipBlock: {
+        cidr: "0.0.0.0/0",
+        except: ["10.0.0.0/8", "100.64.0.0/10", "169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16"],
+      },
+    },
+    { ipBlock: { cidr: "::/0", except: ["fc00::/7", "fe80::/10"] } },
+  ],
+};
+
+function egressRules(
+  ctx: KubeContext,
+  source: Endpoint,
+  all: readonly Link[],
+  ends: Map<string, Endpoint>,
+  service: Service | undefined,
+) {
+  const rules: INetworkPolicyEgressRule[] = service?.internetEgress ? [structuredClone(INTERNET)] : [];
   for (const l of all.filter((x) => x.from === source.name)) {
     const target = ends.get(l.to);
     if (!target) continue;
@@ -117,7 +140,7 @@ export function networkPolicies(ctx: KubeContext): KubeObject[] {
   for (const end of ends.values()) {
     const service = ctx.spec.services.find((s) => s.name === end.name);
     const ingress = ingressRules(ctx, end, all, service);
-    const egress = egressRules(ctx, end, all, ends);
+    const egress = egressRules(ctx, end, all, ends, service);
     if (ingress.length === 0 && egress.length === 0) continue;
     out.push(
       policy(ctx, `allow-${end.name}`, end.name, end.role, {
