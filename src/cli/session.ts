@@ -9,6 +9,7 @@ import type { KubernetesProviderOptions } from "../providers/kubernetes/index.js
 import { parseTerraformSettings } from "../providers/terraform/settings.js";
 import { hashArtifacts, render } from "../render/index.js";
 import type { DeploymentSpec } from "../spec/schema.js";
+import { requireSecrets, resolveSecrets } from "../spec/secret-refs.js";
 import { openStateStore } from "../state/index.js";
 import type { StateStore } from "../state/types.js";
 import type { CliIo } from "./io.js";
@@ -58,8 +59,15 @@ export async function deployDeps(
     store,
     providerFor: (spec) => providerForSpec(spec, providerName, settings),
     // A provider named on the command line deploys its own kind of artifacts.
-    render: (spec) => render(retarget(spec, providerName), { secretSeed: seed }),
+    render: (spec) =>
+      render(retarget(spec, providerName), {
+        secretSeed: seed,
+        secrets: resolveSecrets(spec, io.env).values,
+      }),
     hashArtifacts,
+    checkRunnable: (spec) => {
+      requireSecrets(spec, io.env);
+    },
   };
 }
 

@@ -38,6 +38,11 @@ export interface DeployDeps {
   readonly providerFor: (spec: DeploymentSpec) => Provider;
   readonly render: (spec: DeploymentSpec) => RenderResult;
   readonly hashArtifacts: (artifacts: RenderResult) => Record<string, string>;
+  /**
+   * Refuses a spec that cannot run from here (secret references without a value) before anything is
+   * locked or recorded. Destroy skips it: removing needs no secrets.
+   */
+  readonly checkRunnable?: (spec: DeploymentSpec) => void;
 }
 
 export interface DeployOptions
@@ -124,6 +129,7 @@ export async function deploy(
 ): Promise<DeployOutcome> {
   const { store } = deps;
   const spec = request.spec;
+  deps.checkRunnable?.(spec);
   return withLock(
     store,
     request,
@@ -269,6 +275,7 @@ export async function rollbackTo(
 ): Promise<DeployOutcome> {
   const key = { app: request.app, environment: request.environment };
   const revision = await pickRollbackRevision(deps.store, key, request.toRevision);
+  deps.checkRunnable?.(revision.spec as DeploymentSpec);
   return runRevision(revision, "rollback", request, deps, options);
 }
 

@@ -6,6 +6,7 @@
  */
 import { type ChangeAction, type ComponentGroup, diffSpecs, type SpecDiff } from "../spec/diff.js";
 import type { DeploymentSpec, Service, Target } from "../spec/schema.js";
+import { secretNamesOf } from "../spec/secret-refs.js";
 import { topologicalLevels } from "./graph.js";
 
 export type StepKind =
@@ -120,13 +121,20 @@ export function buildPlan(desired: DeploymentSpec, current?: DeploymentSpec): Pl
         : kind === "bucket"
           ? ["network"]
           : base;
+    // Secret values live outside the spec: a service that reads some is applied again, and the provider
+    // leaves it alone when nothing it runs with changed.
+    const rereads =
+      change.action === "noop" && service !== undefined && secretNamesOf({ services: [service] }).length > 0;
+    const action: ChangeAction = rereads ? "update" : change.action;
     steps.push({
       id,
       kind,
-      action: change.action,
+      action,
       component: change.name,
       dependsOn: deps,
-      description: describe(change.action, `${kind} ${change.name}`, change.fields),
+      description: rereads
+        ? `update ${kind} ${change.name} (re-reads its secrets)`
+        : describe(change.action, `${kind} ${change.name}`, change.fields),
       ...(change.fields.length > 0 ? { fields: change.fields } : {}),
     });
     if (kind === "service" && ingressWanted(service)) {

@@ -28,9 +28,15 @@ export function render(spec: DeploymentSpec, options: RenderOptions = {}): Rende
   return RENDERERS[spec.target](spec, options);
 }
 
+/** What a sensitive file is recorded as: a plain hash of a short secret in a known layout gives it away. */
+export const SENSITIVE_ARTIFACT = "sensitive";
+
 /** sha256 of every file, by path: recorded with each revision to show what exactly was deployed. */
 export function hashArtifacts(result: RenderResult): Record<string, string> {
   return Object.fromEntries(
-    result.files.map((f) => [f.path, createHash("sha256").update(f.content).digest("hex")]),
+    result.files.map((f) => [
+      f.path,
+      f.sensitive ? SENSITIVE_ARTIFACT : createHash("sha256").update(f.content).digest("hex"),
+    ]),
   );
 }

@@ -9,6 +9,8 @@ export interface ArtifactFile {
   /** Relative path with forward slashes, such as `kubernetes/web-deployment.yaml`. */
   readonly path: string;
   readonly content: string;
+  /** Holds secret values (passwords, secret references): never hashed into stored state, written owner-only. */
+  readonly sensitive?: boolean;
 }
 
 /** A Kubernetes object as plain data (apiVersion, kind, metadata, spec...). */
@@ -65,6 +67,12 @@ export interface CredentialSource {
 export interface RenderOptions {
   /** @default derived from `secretSeed` */
   readonly credentials?: CredentialSource;
+  /**
+   * Values of the spec's `secret:NAME` env references, by NAME (see spec/secret-refs.ts). Absent names
+   * render as references that fail loudly at start (compose `${VAR:?}`, a Secret without the key, a
+   * Terraform variable without a default), never as empty values.
+   */
+  readonly secrets?: Readonly<Record<string, string>>;
   /** Seed for the default credential source; the CLI keeps one per installation. @default "codeploy-dev-seed" (placeholder, insecure) */
   readonly secretSeed?: string;
 }

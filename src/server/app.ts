@@ -47,6 +47,8 @@ export interface AppOptions {
   readonly policy?: PolicySettings;
   /** @default the spec's target; requests may choose among config.requestProviders */
   readonly providers?: ProviderResolver;
+  /** Where `secret:NAME` references are read (`CODEPLOY_SECRET_<NAME>`). @default {} (none set) */
+  readonly secretEnv?: Readonly<Record<string, string | undefined>>;
   /** Words -> spec. @default the offline rules interpreter */
   readonly interpreter?: Interpreter;
   /** HS256 secret for JWTs (CODEPLOY_JWT_SECRET). */
@@ -113,6 +115,7 @@ export function createApp(options: AppOptions): CodeployApp {
     renderOptions: options.renderOptions ?? {},
     providers: options.providers ?? providerResolver({ requestable: config.requestProviders }),
     interpreter: options.interpreter ?? rulesInterpreter,
+    secretEnv: options.secretEnv ?? {},
     deployOptions: options.deployOptions ?? {},
     closing: closing.signal,
     pollMs: options.pollMs ?? 500,

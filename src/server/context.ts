@@ -51,6 +51,8 @@ export interface ServerDeps {
   readonly policy: PolicySettings;
   readonly renderOptions: RenderOptions;
   readonly providers: ProviderResolver;
+  /** Where `secret:NAME` references are read (CODEPLOY_SECRET_<NAME>): the server's environment. */
+  readonly secretEnv: Readonly<Record<string, string | undefined>>;
   /** Words -> spec for /v1/interpret, /v1/plan and /v1/deployments: the rules, or the configured model. */
   readonly interpreter: Interpreter;
   readonly deployOptions: Pick<DeployOptions, "parallelism" | "stepTimeoutMs" | "leaseMs">;

@@ -1,4 +1,5 @@
 export * from "./json-schema.js";
 export * from "./regions.js";
 export * from "./schema.js";
+export * from "./secret-refs.js";
 export * from "./validate.js";

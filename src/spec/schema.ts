@@ -8,6 +8,7 @@
 import { CronExpressionParser } from "cron-parser";
 import { z } from "zod";
 import { findRegion } from "./regions.js";
+import { isMalformedSecretRef } from "./secret-refs.js";
 
 const KEBAB = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const kebab = () =>
@@ -71,7 +72,11 @@ const serviceSchema = z.strictObject({
   tls: z.boolean().optional(),
   env: z
     .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.]*$/, "must be a variable name"), z.string())
-    .default({}),
+    .default({})
+    .meta({
+      description:
+        "Environment variables. A value secret:NAME is a reference: the deployment reads it from CODEPLOY_SECRET_NAME in the deploying process's environment and never stores it",
+    }),
   resources: resourcesSchema.optional(),
   autoscale: autoscaleSchema.optional(),
   healthCheck: z.strictObject({ path: z.string().startsWith("/", "must start with /") }).optional(),
@@ -189,6 +194,14 @@ function checkReferences(spec: ReturnType<typeof applyDefaults>, ctx: Ctx): void
         });
       }
     });
+    for (const [name, value] of Object.entries(s.env)) {
+      if (isMalformedSecretRef(value))
+        ctx.addIssue({
+          code: "custom",
+          path: ["services", i, "env", name],
+          message: `"${value}" is not a secret reference: write secret:NAME (letters, digits, _ . and -)`,
+        });
+    }
     if (s.kind === "cron" && s.schedule === undefined) {
       ctx.addIssue({
         code: "custom",

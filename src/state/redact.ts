@@ -6,6 +6,8 @@
  * side: a rollback re-reads secrets from the credential source, not from here.
  */
 
+import { secretRefName } from "../spec/secret-refs.js";
+
 export const REDACTED = "[redacted]";
 
 /** Whole words that mark a secret (matched after splitting snake, kebab and camel case). */
@@ -35,7 +37,9 @@ export function maskUrlPasswords(text: string): string {
  * {...}`) every string and number is. Booleans are kept: they are no secrets.
  */
 export function redactSecrets(value: unknown, inSecret = false): unknown {
-  if (typeof value === "string") return inSecret ? REDACTED : maskUrlPasswords(value);
+  // A `secret:NAME` reference is no secret: keeping it lets a rollback resolve the value again.
+  if (typeof value === "string")
+    return inSecret && secretRefName(value) === undefined ? REDACTED : maskUrlPasswords(value);
   if (typeof value === "number" || typeof value === "bigint") return inSecret ? REDACTED : value;
   if (Array.isArray(value)) return value.map((v) => redactSecrets(v, inSecret));
   if (value === null || typeof value !== "object") return value;

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { render } from "../../render/index.js";
+import { resolveSecrets, secretEnvVar } from "../../spec/secret-refs.js";
 import { EXIT_OK } from "../exit.js";
 import { resolveSpecInput } from "../input.js";
 import { type CliIo, printJson } from "../io.js";
@@ -14,7 +15,8 @@ export interface RenderFlags {
 
 export async function renderCommand(io: CliIo, input: string, flags: RenderFlags): Promise<number> {
   const { spec, assumptions } = await resolveSpecInput(io, input, flags.target);
-  const result = render(spec, { secretSeed: await secretSeed(io) });
+  const secrets = resolveSecrets(spec, io.env);
+  const result = render(spec, { secretSeed: await secretSeed(io), secrets: secrets.values });
   const out = resolve(io.cwd, flags.out);
   for (const file of result.files) {
     const path = join(out, file.path);
@@ -27,6 +29,10 @@ export async function renderCommand(io: CliIo, input: string, flags: RenderFlags
     return EXIT_OK;
   }
   for (const a of assumptions) io.stderr(`assumed: ${a}\n`);
+  for (const name of secrets.missing)
+    io.stderr(
+      `note: secret ${name} is not set (${secretEnvVar(name)}): the files refer to it without a value\n`,
+    );
   io.stdout(`wrote ${result.files.length} ${result.target} file(s) to ${out}:\n`);
   for (const f of result.files) io.stdout(`  ${f.path}\n`);
   return EXIT_OK;

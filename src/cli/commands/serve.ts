@@ -110,6 +110,7 @@ async function start(io: CliIo, flags: ServeFlags, config: CodeployConfig, store
       settings: providerSettings(io, config),
     }),
     interpreter,
+    secretEnv: io.env,
     experts: { config: config.experts, env: io.env, clientOptions: { maxRetries: config.llm.maxRetries } },
     rateLimiter: await rateLimiter(io, config.server, logger),
     ...(io.env.CODEPLOY_JWT_SECRET ? { jwtSecret: io.env.CODEPLOY_JWT_SECRET } : {}),

@@ -16,7 +16,10 @@ export function parseEnvFile(text: string): Map<string, string> {
     if (line === "" || line.startsWith("#")) continue;
     const eq = line.indexOf("=");
     if (eq <= 0) continue;
-    vars.set(line.slice(0, eq).trim(), line.slice(eq + 1));
+    const value = line.slice(eq + 1);
+    // 'single-quoted': taken literally, as compose does (the renderer quotes secret values this way).
+    const quoted = value.length >= 2 && value.startsWith("'") && value.endsWith("'");
+    vars.set(line.slice(0, eq).trim(), quoted ? value.slice(1, -1) : value);
   }
   return vars;
 }

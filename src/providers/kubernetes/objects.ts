@@ -7,7 +7,7 @@
  * secrets              -> every Secret
  * database|cache|queue -> its Secret, headless Service, StatefulSet, NetworkPolicy
  * bucket               -> the object store's objects (MinIO StatefulSet, Service, Secret, bucket Job)
- * service              -> Deployment or CronJob, Service, HPA, PDB, NetworkPolicy
+ * service              -> its Secret (secret references), Deployment or CronJob, Service, HPA, PDB, NetworkPolicy
  * ingress              -> its Ingress
  * monitoring           -> ServiceMonitor / PrometheusRule when rendered (none today)
  *
@@ -55,6 +55,7 @@ const KINDS = {
 } as const satisfies Record<string, KindRef>;
 
 export const SERVICE_KINDS: readonly KindRef[] = [
+  KINDS.Secret, // the values of its secret:NAME references
   KINDS.Deployment,
   KINDS.CronJob,
   KINDS.Service,

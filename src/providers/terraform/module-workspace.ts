@@ -136,7 +136,7 @@ export class ModuleWorkspace {
 
 /**
  * Makes `dir` hold exactly `files` among Terraform sources (*.tf, *.tf.json,
- * *.tfvars): stale ones from an earlier render are removed, so a component
+ * *.tfvars, *.tfvars.json): stale ones from an earlier render are removed, so a component
  * dropped from the spec is dropped from the module too.
  */
 export async function syncModuleFiles(
@@ -146,7 +146,11 @@ export async function syncModuleFiles(
   await mkdir(dir, { recursive: true });
   const wanted = new Set(files.map((f) => f.path));
   for (const entry of await readdir(dir, { withFileTypes: true })) {
-    if (entry.isFile() && /\.(tf|tf\.json|tfvars)$/.test(entry.name) && !wanted.has(entry.name)) {
+    if (
+      entry.isFile() &&
+      /\.(tf|tf\.json|tfvars|tfvars\.json)$/.test(entry.name) &&
+      !wanted.has(entry.name)
+    ) {
       await rm(join(dir, entry.name), { force: true });
     }
   }
@@ -154,5 +158,7 @@ export async function syncModuleFiles(
     const path = join(dir, ...f.path.split("/"));
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, f.content);
+    // Variable files may hold secret values: readable by the owner only.
+    if (/\.tfvars(\.json)?$/.test(f.path)) await chmod(path, 0o600);
   }
 }

@@ -4,12 +4,13 @@
  * `cloud: local` specs), a temporary SQLite store, and every event asserted
  * from the store.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type DeployDeps, deploy, destroyEnvironment } from "../../engine/deploy.js";
 import { hashArtifacts, render } from "../../render/index.js";
 import type { DeploymentSpec } from "../../spec/schema.js";
+import { requireSecrets, resolveSecrets } from "../../spec/secret-refs.js";
 import { validateSpec } from "../../spec/validate.js";
 import { openStateStore } from "../../state/index.js";
 import type { StateStore, StepEvent } from "../../state/types.js";
@@ -179,6 +180,44 @@ describe.skipIf(!terraformBinary)("terraform provider with the real terraform CL
       code: "TF_NOT_FOUND",
     });
   });
+
+  it("passes a secret reference's value to terraform without it reaching the state store or the .tf files", async () => {
+    const value = "s3cr3t-value-for-the-test";
+    const env = { CODEPLOY_SECRET_DB_URL: value };
+    const spec = validateSpec({
+      ...v1,
+      services: [{ ...v1.services[0], env: { DATABASE_URL: "secret:db_url" } }],
+    });
+    const withSecrets: DeployDeps = {
+      ...deps(),
+      render: (s) => render(s, { secrets: resolveSecrets(s, env).values }),
+      checkRunnable: (s) => {
+        requireSecrets(s, env);
+      },
+    };
+    const out = await deploy({ spec, actor: "ana" }, withSecrets, fast);
+    expect(out.deployment.outcome).toBe("succeeded");
+    const workspace = join(home, "terraform/shop-staging/module");
+    const vars = join(workspace, "secrets.auto.tfvars.json");
+    expect(JSON.parse(readFileSync(vars, "utf8"))).toEqual({ secret_db_url: value });
+    expect(statSync(vars).mode & 0o777).toBe(0o600);
+    for (const f of readdirSync(workspace).filter((n) => n.endsWith(".tf")))
+      expect(readFileSync(join(workspace, f), "utf8"), f).not.toContain(value);
+    const events = JSON.stringify(await store.listEvents(out.deployment.id));
+    expect(events).not.toContain(value);
+    expect((await store.getRevision({ app: "shop", environment: "staging" }, 1))?.spec).toMatchObject({
+      services: [{ env: { DATABASE_URL: "secret:db_url" } }],
+    });
+    expect(await planAgain(home, "shop", "staging")).toBe(false);
+
+    // Without the value nothing is locked or recorded, and the answer says what to set.
+    const missing: DeployDeps = { ...withSecrets, checkRunnable: (s) => void requireSecrets(s, {}) };
+    await expect(deploy({ spec, actor: "ana" }, missing, fast)).rejects.toMatchObject({
+      code: "SECRET_MISSING",
+      hint: expect.stringContaining("CODEPLOY_SECRET_DB_URL"),
+    });
+    expect((await store.status({ app: "shop", environment: "staging" }))[0]?.currentRevision).toBe(1);
+  }, 90_000);
 
   it("refuses a spec that does not render a Terraform module", async () => {
     const docker = validateSpec({ ...v1, target: "docker", cloud: "local" });

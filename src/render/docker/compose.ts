@@ -4,6 +4,7 @@
  * come from the spec keep the spec's order (or are sorted).
  */
 import type { DeploymentSpec, Service } from "../../spec/schema.js";
+import { secretEnvVar, secretRefName } from "../../spec/secret-refs.js";
 import {
   type ConnectionValue,
   connectionVars,
@@ -122,11 +123,18 @@ function notes(s: Service, ctx: AppContext): string[] {
   return out;
 }
 
+/** A literal (dollars escaped), or for `secret:NAME` the `.env` variable that holds its value. */
+function appEnvValue(value: string): string {
+  const secret = secretRefName(value);
+  if (secret === undefined) return escapeDollars(value);
+  return `\${${secretEnvVar(secret)}:?secret ${secret} is not set: export ${secretEnvVar(secret)} and render again}`;
+}
+
 function appService(ctx: AppContext, s: Service): ComposeService {
   const out: ComposeService = s.image ? { image: s.image } : { build: { context: `./${s.name}` } };
   if (s.kind === "cron") out.profiles = ["cron"];
   out.restart = s.kind === "cron" ? "no" : "unless-stopped";
-  const env = new Map(Object.entries(s.env).map(([k, v]) => [k, escapeDollars(v)] as const));
+  const env = new Map(Object.entries(s.env).map(([k, v]) => [k, appEnvValue(v)] as const));
   for (const v of connectionVars(ctx.spec, s)) env.set(v.name, connectionValue(ctx, v.value));
   if (env.size > 0) out.environment = sortedRecord(env);
   const published = ctx.ports.get(s.name);

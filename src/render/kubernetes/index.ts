@@ -4,6 +4,7 @@
  * Security Standard, which the Namespace enforces. Pure: the same spec and
  * options give the same bytes.
  */
+import { createHmac } from "node:crypto";
 import type { INamespace } from "kubernetes-models/v1";
 import type { DeploymentSpec } from "../../spec/schema.js";
 import { DEV_SECRET_SEED, seededCredentials } from "../credentials.js";
@@ -74,6 +75,12 @@ export function renderKubernetes(spec: DeploymentSpec, options: KubernetesRender
     credentials:
       options.credentials ??
       seededCredentials(options.secretSeed ?? DEV_SECRET_SEED, `${spec.name}/${spec.environment}`),
+    secrets: options.secrets ?? {},
+    digest: (text) =>
+      createHmac("sha256", options.secretSeed ?? DEV_SECRET_SEED)
+        .update(text)
+        .digest("hex")
+        .slice(0, 16),
     store: spec.buckets.length > 0 ? objectStoreName(spec) : undefined,
     ingressClassName: options.ingressClassName,
     clusterIssuer: options.clusterIssuer ?? "letsencrypt",

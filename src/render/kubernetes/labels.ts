@@ -28,6 +28,10 @@ export interface KubeContext {
   readonly store: string | undefined;
   readonly ingressClassName: string | undefined;
   readonly clusterIssuer: string;
+  /** Values of the spec's `secret:NAME` references that are set. */
+  readonly secrets: Readonly<Record<string, string>>;
+  /** A keyed digest (never the plain hash of a secret, which a short value would give away). */
+  readonly digest: (text: string) => string;
 }
 
 export interface ObjectMeta {

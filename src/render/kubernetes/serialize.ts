@@ -64,6 +64,7 @@ export function kubernetesFiles(ordered: readonly KubeObject[], source: string):
   const files: ArtifactFile[] = ordered.map((o) => ({
     path: `kubernetes/${fileName(o)}`,
     content: toYaml(o, commentFor(o, source)),
+    ...(o.kind === "Secret" ? { sensitive: true } : {}),
   }));
   const kustomization = {
     apiVersion: "kustomize.config.k8s.io/v1beta1",

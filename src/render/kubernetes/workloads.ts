@@ -8,8 +8,9 @@ import type { IDeployment } from "kubernetes-models/apps/v1";
 import type { IHorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
 import type { ICronJob } from "kubernetes-models/batch/v1";
 import type { IPodDisruptionBudget } from "kubernetes-models/policy/v1";
-import type { IContainer, IEnvVar, IPodSpec, IProbe, IService } from "kubernetes-models/v1";
+import type { IContainer, IEnvVar, IPodSpec, IProbe, ISecret, IService } from "kubernetes-models/v1";
 import type { Service } from "../../spec/schema.js";
+import { secretNamesOf, secretRefName } from "../../spec/secret-refs.js";
 import { type ConnectionValue, connectionVars, DEFAULT_APP_RESOURCES as DEFAULTS } from "../data-services.js";
 import type { KubeObject } from "../types.js";
 import { containerRuntime } from "./image-runtime.js";
@@ -71,8 +72,39 @@ function connectionEnv(ctx: KubeContext, name: string, value: ConnectionValue): 
   }
 }
 
+/** The Secret holding the values of a service's `secret:NAME` references (owned by its step). */
+export function serviceSecretName(s: Service): string {
+  return `${s.name}-secrets`;
+}
+
+/** NAME -> value of the references a service makes that are set; names without a value are left out. */
+function serviceSecrets(ctx: KubeContext, s: Service): [string, string][] {
+  return secretNamesOf({ services: [s] }).flatMap((name) => {
+    const value = ctx.secrets[name];
+    return value === undefined ? [] : [[name, value] as [string, string]];
+  });
+}
+
+function secretObject(ctx: KubeContext, s: Service): KubeObject | undefined {
+  if (secretNamesOf({ services: [s] }).length === 0) return undefined;
+  return {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: meta(ctx, serviceSecretName(s), s.name, s.kind),
+    type: "Opaque",
+    data: Object.fromEntries(
+      serviceSecrets(ctx, s).map(([k, v]) => [k, Buffer.from(v, "utf8").toString("base64")]),
+    ),
+  } satisfies ISecret;
+}
+
 export function appEnv(ctx: KubeContext, s: Service): IEnvVar[] {
-  const env: IEnvVar[] = Object.entries(s.env).map(([name, value]) => ({ name, value }));
+  const env: IEnvVar[] = Object.entries(s.env).map(([name, value]) => {
+    const secret = secretRefName(value);
+    return secret === undefined
+      ? { name, value }
+      : { name, valueFrom: secretRef(serviceSecretName(s), secret) };
+  });
   for (const v of connectionVars(ctx.spec, s)) env.push(connectionEnv(ctx, v.name, v.value));
   return byName(env);
 }
@@ -120,6 +152,9 @@ export function placeholderImage(ctx: KubeContext, s: Service): string {
 
 function annotations(ctx: KubeContext, s: Service): Record<string, string> {
   const out: Record<string, string> = {};
+  const secrets = serviceSecrets(ctx, s);
+  // Env from a Secret is read when a pod starts: a new value must roll the pods, so the template changes with it.
+  if (secrets.length > 0) out["codeploy.dev/secrets"] = ctx.digest(JSON.stringify(secrets));
   const runtime = containerRuntime(s);
   if (runtime.reason) out["codeploy.dev/security-context"] = runtime.reason;
   const missing = [s.resources?.cpu ? "" : "cpu", s.resources?.memory ? "" : "memory"].filter(Boolean);
@@ -249,8 +284,10 @@ function disruptionBudget(ctx: KubeContext, s: Service): KubeObject {
 
 /** Every object of one app service. */
 export function appObjects(ctx: KubeContext, s: Service): KubeObject[] {
-  if (s.kind === "cron") return [cronJob(ctx, s)];
-  const out = [deployment(ctx, s)];
+  const secret = secretObject(ctx, s);
+  const out = secret ? [secret] : [];
+  if (s.kind === "cron") return [...out, cronJob(ctx, s)];
+  out.push(deployment(ctx, s));
   if (s.port !== undefined) out.push(service(ctx, s, s.port));
   if (s.autoscale) out.push(autoscaler(ctx, s, s.autoscale));
   if ((s.autoscale?.min ?? s.replicas) >= 2) out.push(disruptionBudget(ctx, s));

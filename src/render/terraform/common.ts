@@ -3,6 +3,7 @@
  * providers, common variables, quantities and engine version defaults.
  */
 import type { DeploymentSpec, Service } from "../../spec/schema.js";
+import { secretEnvVar, secretNamesOf, secretRefName } from "../../spec/secret-refs.js";
 import { block, call, expr, type HclBody, type HclExpr, type HclValue, type TopBlock } from "./hcl.js";
 
 export type CloudName = "aws" | "gcp" | "azure";
@@ -259,12 +260,34 @@ export function webPort(service: Service): number {
   return service.port ?? 8080;
 }
 
+/** The sensitive variable a `secret:NAME` reference becomes: `secret_stripe_key`. */
+export function secretVariable(name: string): string {
+  return `secret_${name.toLowerCase().replace(/[^a-z0-9_]/g, "_")}`;
+}
+
+/** A literal, or for `secret:NAME` its sensitive variable (the value never enters the module's files). */
+export function envValue(value: string): HclValue {
+  const secret = secretRefName(value);
+  return secret === undefined ? value : expr(`var.${secretVariable(secret)}`);
+}
+
+/** One sensitive variable per secret the spec refers to, without a default: terraform refuses to run without it. */
+export function secretVariables(spec: DeploymentSpec): TopBlock[] {
+  return secretNamesOf(spec).map((name) =>
+    variableBlock(secretVariable(name), {
+      type: "string",
+      description: `Secret ${name}: codeploy passes it from ${secretEnvVar(name)} (secrets.auto.tfvars.json)`,
+      sensitive: true,
+    }),
+  );
+}
+
 /** A service's environment: the spec's own variables, then how to reach what it depends on (the spec wins). */
 export function serviceEnv(
   service: Service,
   connections: ReadonlyMap<string, Readonly<Record<string, HclValue>>>,
 ): [string, HclValue][] {
-  const env: [string, HclValue][] = Object.entries(service.env);
+  const env: [string, HclValue][] = Object.entries(service.env).map(([k, v]) => [k, envValue(v)]);
   const taken = new Set(Object.keys(service.env));
   for (const dep of service.dependsOn) {
     for (const [key, value] of Object.entries(connections.get(dep) ?? {})) {

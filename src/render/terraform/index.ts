@@ -5,6 +5,7 @@
  * come from hashicorp/random or the cloud's own secret store).
  */
 import type { DeploymentSpec } from "../../spec/schema.js";
+import { secretNamesOf } from "../../spec/secret-refs.js";
 import type { ArtifactFile, RenderOptions, RenderResult } from "../types.js";
 import { renderAws } from "./aws/index.js";
 import { renderAzure } from "./azure/index.js";
@@ -13,6 +14,8 @@ import {
   localsBlock,
   type ModuleBuilder,
   type ModuleFile,
+  secretVariable,
+  secretVariables,
   versionsBlock,
 } from "./common.js";
 import { renderGcp } from "./gcp/index.js";
@@ -20,6 +23,9 @@ import { printFile, type TopBlock } from "./hcl.js";
 import { renderLocal } from "./local.js";
 
 export { HclError } from "./hcl.js";
+
+/** Where the values of secret references go: terraform loads `*.auto.tfvars.json` without being told. */
+export const SECRET_VALUES_FILE = "secrets.auto.tfvars.json";
 
 const CONCERNS: readonly ModuleFile[] = [
   "network",
@@ -54,10 +60,28 @@ function header(spec: DeploymentSpec): string[] {
 /**
  * Renders the module: `terraform/versions.tf`, `providers.tf`, `variables.tf`,
  * one file per concern (`network.tf`, `databases.tf`, ...), `outputs.tf`.
- * `options` is accepted for symmetry with the other targets: terraform needs
- * no credentials, since passwords are generated at apply time.
+ * Generated passwords come from hashicorp/random at apply time; the values of
+ * `secret:NAME` references (options.secrets) go to `secrets.auto.tfvars.json`,
+ * never into a .tf file.
  */
-export function renderTerraform(spec: DeploymentSpec, _options: RenderOptions = {}): RenderResult {
+/** The values of the secret references that are set, as a file terraform loads by itself; none: no file. */
+function secretValuesFile(
+  spec: DeploymentSpec,
+  values: Readonly<Record<string, string>>,
+): ArtifactFile | undefined {
+  const entries = secretNamesOf(spec).flatMap((name) => {
+    const value = values[name];
+    return value === undefined ? [] : [[secretVariable(name), value] as const];
+  });
+  if (entries.length === 0) return undefined;
+  return {
+    path: `terraform/${SECRET_VALUES_FILE}`,
+    content: `${JSON.stringify(Object.fromEntries(entries), null, 2)}\n`,
+    sensitive: true,
+  };
+}
+
+export function renderTerraform(spec: DeploymentSpec, options: RenderOptions = {}): RenderResult {
   const m = moduleOf(spec);
   const usesRandom = [...m.files.values()].some((blocks) =>
     blocks.some((b) => b.labels[0]?.startsWith("random_")),
@@ -67,7 +91,15 @@ export function renderTerraform(spec: DeploymentSpec, _options: RenderOptions = 
   const files: [string, TopBlock[]][] = [
     ["versions.tf", [versionsBlock([...m.providers])]],
     ["providers.tf", m.providerBlocks],
-    ["variables.tf", [...commonVariables(spec, spec.cloud, regionVar), ...m.variables, localsBlock()]],
+    [
+      "variables.tf",
+      [
+        ...commonVariables(spec, spec.cloud, regionVar),
+        ...m.variables,
+        ...secretVariables(spec),
+        localsBlock(),
+      ],
+    ],
     ...CONCERNS.map((concern): [string, TopBlock[]] => [`${concern}.tf`, m.files.get(concern) ?? []]),
     ["outputs.tf", m.outputs],
   ];
@@ -78,5 +110,9 @@ export function renderTerraform(spec: DeploymentSpec, _options: RenderOptions = 
   const blocks = artifacts.flatMap(
     (file) => present.find(([name]) => `terraform/${name}` === file.path)?.[1] ?? [],
   );
-  return { target: "terraform", files: artifacts, terraform: blocks };
+  const secrets = secretValuesFile(spec, options.secrets ?? {});
+  const withSecrets = secrets
+    ? [...artifacts, secrets].sort((a, b) => (a.path < b.path ? -1 : 1))
+    : artifacts;
+  return { target: "terraform", files: withSecrets, terraform: blocks };
 }

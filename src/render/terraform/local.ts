@@ -7,7 +7,9 @@
  * rest), and `depends_on` follows the spec's dependsOn.
  */
 import type { DeploymentSpec, Service } from "../../spec/schema.js";
+import { secretNamesOf } from "../../spec/secret-refs.js";
 import {
+  envValue,
   ident,
   imageVariables,
   ModuleBuilder,
@@ -27,6 +29,7 @@ function component(
   input: Settings,
   triggers: Settings | undefined,
   dependsOn: readonly string[] = [],
+  sensitive = false,
 ): void {
   const id = ident(name);
   const block: TopBlock = resource("terraform_data", id, {
@@ -40,6 +43,7 @@ function component(
     id,
     expr(`terraform_data.${id}.output`),
     `Settings of ${file.replace(/s$/, "")} ${name} as applied`,
+    sensitive,
   );
 }
 
@@ -53,7 +57,7 @@ function serviceInput(s: Service): Settings {
     public: s.public,
     domain: s.domain,
     tls: s.tls,
-    env: { ...s.env },
+    env: Object.fromEntries(Object.entries(s.env).map(([k, v]) => [k, envValue(v)])),
     resources: s.resources ? { cpu: s.resources.cpu, memory: s.resources.memory } : undefined,
     autoscale: s.autoscale
       ? { min: s.autoscale.min, max: s.autoscale.max, target_cpu_percent: s.autoscale.targetCpuPercent }
@@ -103,7 +107,9 @@ export function renderLocal(spec: DeploymentSpec): ModuleBuilder {
   }
   for (const s of spec.services) {
     const image = expr(`var.${ident(s.name)}_image`);
-    component(m, "services", s.name, serviceInput(s), { image }, s.dependsOn);
+    // Terraform refuses an output that shows a sensitive variable unless the output is sensitive too.
+    const secret = secretNamesOf({ services: [s] }).length > 0;
+    component(m, "services", s.name, serviceInput(s), { image }, s.dependsOn, secret);
   }
   return m;
 }

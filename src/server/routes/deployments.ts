@@ -5,6 +5,7 @@ import { type DeployDeps, deploy } from "../../engine/deploy.js";
 import type { Provider } from "../../engine/provider.js";
 import { hashArtifacts, render } from "../../render/index.js";
 import type { DeploymentSpec } from "../../spec/schema.js";
+import { requireSecrets, resolveSecrets } from "../../spec/secret-refs.js";
 import type { Deployment } from "../../state/types.js";
 import { authorize } from "../auth/rbac.js";
 import { type AppContext, type AppEnv, noteAudit, type ServerDeps } from "../context.js";
@@ -70,8 +71,12 @@ export function runDeps(deps: ServerDeps, providerFor: (spec: DeploymentSpec) =>
   return {
     store: deps.store,
     providerFor,
-    render: (spec) => render(spec, deps.renderOptions),
+    render: (spec) =>
+      render(spec, { ...deps.renderOptions, secrets: resolveSecrets(spec, deps.secretEnv).values }),
     hashArtifacts,
+    checkRunnable: (spec) => {
+      requireSecrets(spec, deps.secretEnv);
+    },
   };
 }
 
