@@ -4,6 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { UsageError } from "../core/errors.js";
 import type { ProviderName } from "../providers/index.js";
 import { registerExpertsCommands } from "./commands/experts.js";
 import { registerLogsCommands } from "./commands/logs.js";
@@ -262,6 +263,9 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .argument("<app>", "the app")
     .requiredOption("-e, --env <env>", "the environment")
     .action(async (app: string, opts: { env: string }) => {
+      const remote = await remoteOf();
+      if (remote)
+        return setExit(await (await remoteCommands()).remoteUnlockCommand(io, remote, app, opts.env));
       const { unlockCommand } = await import("./commands/state.js");
       setExit(await unlockCommand(io, app, { ...opts, config: configOf() }));
     });
@@ -272,6 +276,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .description("check the hash chain; exits 1 when a record was changed or removed")
     .option("--json", "print as JSON")
     .action(async (opts: { json?: boolean }) => {
+      const remote = await remoteOf();
+      if (remote) return setExit(await (await remoteCommands()).remoteAuditVerifyCommand(io, remote, opts));
       const { auditVerifyCommand } = await import("./commands/state.js");
       setExit(await auditVerifyCommand(io, { ...opts, config: configOf() }));
     });
@@ -281,17 +287,38 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .addOption(intOption("-n, --limit <n>", "how many (default 50)"))
     .option("--json", "print as JSON")
     .action(async (opts: { json?: boolean; limit?: number }) => {
+      const remote = await remoteOf();
+      if (remote) return setExit(await (await remoteCommands()).remoteAuditListCommand(io, remote, opts));
       const { auditListCommand } = await import("./commands/state.js");
       setExit(await auditListCommand(io, { ...opts, config: configOf() }));
     });
 
+  // These read or change what runs on this machine: through a server they would act on the wrong one.
+  program.hook("preAction", async (_program, action) => {
+    const top = topCommand(action);
+    if (!LOCAL_ONLY.has(top.name()) || (await remoteOf()) === undefined) return;
+    throw new UsageError(`codeploy ${top.name()} runs on this machine only, not through a server`, {
+      hint: "drop --server (or unset CODEPLOY_SERVER) to run it here",
+    });
+  });
+
   registerTerraformCommands(program, io, setExit, configOf);
   registerLogsCommands(program, io, setExit);
-  registerServeCommands(program, io, setExit, configOf);
+  registerServeCommands(program, io, setExit, configOf, remoteOf);
   registerVideoCommands(program, io, setExit, configOf);
   registerExpertsCommands(program, io, setExit, configOf);
 
   return program;
+}
+
+/** Commands with no server counterpart that act on this machine's state, engine or workspaces. */
+const LOCAL_ONLY: ReadonlySet<string> = new Set(["terraform", "logs"]);
+
+/** The command under the program that `action` belongs to (`terraform` for `terraform plan`). */
+function topCommand(action: Command): Command {
+  let command = action;
+  while (command.parent?.parent) command = command.parent;
+  return command;
 }
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */

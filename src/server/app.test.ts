@@ -142,6 +142,18 @@ describe("failures", () => {
     const second = await h.request("/v1/deployments", { method: "POST", token: deployer, json: { spec } });
     expect(second.status).toBe(409);
     expect(((await second.json()) as ErrorJson).error.code).toBe("LOCKED");
+    // The holder runs in this server and renews its lease: unlock refuses rather than let two overlap.
+    const { id } = (await first.json()) as { id: string };
+    const unlock = await h.request("/v1/apps/locked/environments/staging/lock", {
+      method: "DELETE",
+      token: admin,
+    });
+    expect(unlock.status).toBe(409);
+    expect(((await unlock.json()) as ErrorJson).error).toMatchObject({
+      code: "LOCKED",
+      details: { deploymentId: id },
+    });
+    expect((await h.store.getLock({ app: "locked", environment: "staging" }))?.deploymentId).toBe(id);
     await h.api.runs.idle();
     const chosen = await h.request("/v1/deployments", {
       method: "POST",
@@ -236,9 +248,21 @@ describe("documents", () => {
         "/v1/deployments/{id}/events",
         "/v1/apps/{app}/environments/{env}/rollback",
         "/v1/keys/{keyId}",
+        "/v1/keys/{keyId}/expire",
+        "/v1/audit",
         "/v1/audit/verify",
+        "/v1/apps/{app}/environments/{env}/lock",
       ]),
     );
+    // Every route the app answers is documented, with its method.
+    const served = h.api.app.routes
+      .filter((r) => r.path.startsWith("/v1/") && !r.path.includes("*") && r.method !== "ALL")
+      .map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, "{$1}")}`);
+    const documented = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    );
+    expect(served.length).toBeGreaterThan(15);
+    for (const route of new Set(served)) expect(documented, route).toContain(route);
     expect(Object.keys(doc.components.schemas.DeploymentSpec?.properties ?? {})).toEqual(
       expect.arrayContaining(["name", "environment", "services", "databases", "budget"]),
     );

@@ -216,7 +216,9 @@ function useMiddleware(
   app.on("POST", "/v1/apps/:app/environments/:env/rollback", audited(deps, "rollback"));
   app.on("DELETE", "/v1/apps/:app/environments/:env", audited(deps, "destroy"));
   app.on("POST", "/v1/keys", audited(deps, "keys.create"));
+  app.on("DELETE", "/v1/apps/:app/environments/:env/lock", audited(deps, "unlock"));
   app.on("DELETE", "/v1/keys/:keyId", audited(deps, "keys.revoke"));
+  app.on("POST", "/v1/keys/:keyId/expire", audited(deps, "keys.expire"));
 }
 
 function tooLarge(limit: number): never {

@@ -10,6 +10,7 @@ import type {
   acceptedSchema,
   apiKeySchema,
   appsResult,
+  auditListResult,
   auditVerifyResult,
   deployBody,
   deploymentSchema,
@@ -22,6 +23,7 @@ import type {
   keysResult,
   planBody,
   planResult,
+  unlockResult,
 } from "./schemas.js";
 
 export type Accepted = z.output<typeof acceptedSchema>;
@@ -55,10 +57,14 @@ export interface ApiClient {
   history(app: string, env: string): Promise<z.output<typeof historyResult>>;
   rollback(app: string, env: string, revision?: number): Promise<Accepted>;
   destroy(app: string, env: string): Promise<Accepted>;
+  unlock(app: string, env: string): Promise<z.output<typeof unlockResult>>;
   verifyAudit(): Promise<z.output<typeof auditVerifyResult>>;
+  listAudit(options?: { limit?: number }): Promise<z.output<typeof auditListResult>>;
   createKey(body: z.input<typeof keyBody>): Promise<z.output<typeof keyCreated>>;
   listKeys(): Promise<z.output<typeof keysResult>>;
   revokeKey(id: string): Promise<z.output<typeof apiKeySchema>>;
+  /** `at`: ISO 8601; default now. */
+  expireKey(id: string, at?: string): Promise<z.output<typeof apiKeySchema>>;
 }
 
 export function createApiClient(options: ApiClientOptions): ApiClient {
@@ -82,10 +88,15 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     rollback: (app, e, revision) =>
       call("POST", `${env(app, e)}/rollback`, revision === undefined ? {} : { revision }),
     destroy: (app, e) => call("DELETE", env(app, e)),
+    unlock: (app, e) => call("DELETE", `${env(app, e)}/lock`),
     verifyAudit: () => call("GET", "/v1/audit/verify"),
+    listAudit: (opts = {}) =>
+      call("GET", `/v1/audit${opts.limit !== undefined ? `?limit=${opts.limit}` : ""}`),
     createKey: (body) => call("POST", "/v1/keys", body),
     listKeys: () => call("GET", "/v1/keys"),
     revokeKey: (id) => call("DELETE", `/v1/keys/${encodeURIComponent(id)}`),
+    expireKey: (id, at) =>
+      call("POST", `/v1/keys/${encodeURIComponent(id)}/expire`, at === undefined ? {} : { at }),
   };
 }
 

@@ -18,7 +18,9 @@ interface Expect {
   readonly read: readonly Env[];
   /** Where interpret, plan, deploy and rollback are allowed. */
   readonly change: readonly Env[];
+  /** Where destroy and unlock are allowed. */
   readonly destroy: readonly Env[];
+  /** API keys and the audit records: the whole installation. */
   readonly keys: boolean;
 }
 
@@ -76,6 +78,8 @@ interface Endpoint {
     env: Env,
     deploymentId: string,
   ) => Promise<Response>;
+  /** What the call did (or, when forbidden, did not do) beyond deployments. */
+  readonly effect?: (h: Harness, app: string, env: Env, allowed: boolean, body: string) => Promise<void>;
 }
 
 const spec = (app: string, env: Env) => ({
@@ -203,6 +207,51 @@ const ENDPOINTS: readonly Endpoint[] = [
       });
       return h.request(`/v1/keys/${apiKey.id}`, { method: "DELETE", token });
     },
+    effect: async (h, app, _env, allowed) => {
+      const victim = (await h.store.apiKeys.list()).find((k) => k.name === `victim-${app}`);
+      expect(victim?.state).toBe(allowed ? "revoked" : "active");
+    },
+  },
+  {
+    name: "POST /v1/keys/{id}/expire",
+    kind: "keys",
+    ok: 200,
+    seeded: false,
+    call: async (h, token, app) => {
+      const { apiKey } = await h.store.apiKeys.create({ name: `exp-${app}`, role: "viewer", createdBy: "t" });
+      return h.request(`/v1/keys/${apiKey.id}/expire`, { method: "POST", token, json: {} });
+    },
+    effect: async (h, app, _env, allowed) => {
+      const key = (await h.store.apiKeys.list()).find((k) => k.name === `exp-${app}`);
+      expect(key?.state).toBe(allowed ? "expired" : "active");
+    },
+  },
+  {
+    name: "GET /v1/audit",
+    kind: "keys",
+    ok: 200,
+    seeded: false,
+    call: (h, token) => h.request("/v1/audit?limit=5", { token }),
+    effect: async (_h, _app, _env, allowed, body) => {
+      if (allowed) expect(JSON.parse(body).records).toHaveLength(5);
+    },
+  },
+  {
+    name: "DELETE .../lock",
+    kind: "destroy",
+    ok: 200,
+    seeded: false,
+    call: async (h, token, app, env) => {
+      // A holder on another host that stopped renewing: what `unlock` is for.
+      await h.store.acquireLock({ app, environment: env }, { actor: "dead", host: "elsewhere", pid: 1 });
+      return h.request(`/v1/apps/${app}/environments/${env}/lock`, { method: "DELETE", token });
+    },
+    effect: async (h, app, env, allowed, body) => {
+      const lock = await h.store.getLock({ app, environment: env });
+      expect(lock === undefined).toBe(allowed);
+      if (allowed) expect(JSON.parse(body)).toMatchObject({ freed: true, lock: { actor: "dead" } });
+      else await h.store.forceUnlock({ app, environment: env });
+    },
   },
 ];
 
@@ -240,6 +289,7 @@ describe.each(Object.keys(TABLE))("RBAC %s", (principal) => {
       expect({ env, status: res.status }).toEqual({ env, status: want ? ep.ok : 403 });
       await h.api.runs.idle();
       const after = await h.store.listDeployments({ app });
+      await ep.effect?.(h, app, env, want, body);
       if (want) {
         if (ep.ok === 202) expect(after[0]?.actor).toBe(principal);
         if (ep.name === "GET /v1/apps") expectVisible(body, app, env, e);

@@ -216,6 +216,38 @@ export const auditVerifyResult = z
   })
   .openapi("AuditVerification");
 
+export const auditListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).optional().openapi({ description: "default 50" }),
+  /** Only records after this position in the chain (for paging forward). */
+  after: z.coerce.number().int().min(0).optional(),
+});
+
+export const auditRecordSchema = z
+  .object({
+    seq: z.number().int(),
+    at: z.string(),
+    actor: z.string(),
+    command: z.string(),
+    target: z.string().optional(),
+    outcome: z.enum(["ok", "refused", "failed"]),
+    details: z.unknown(),
+    prevHash: z.string(),
+    hash: z.string(),
+  })
+  .openapi("AuditRecord");
+
+export const auditListResult = z.object({ records: z.array(auditRecordSchema) }).openapi("AuditRecords");
+
+export const expireKeyBody = z
+  .strictObject({
+    at: z.iso.datetime({ offset: true }).optional().openapi({ description: "default: now" }),
+  })
+  .openapi("ExpireKeyRequest");
+
+export const unlockResult = z
+  .object({ freed: z.boolean(), lock: lockSchema.optional() })
+  .openapi("UnlockResult");
+
 const environmentName = z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, "must be kebab-case");
 
 export const keyBody = z

@@ -1,14 +1,15 @@
 /**
- * `codeploy keys create|list|revoke|expire`: API keys of the server, managed
- * on the local store like the other state commands. `create` prints the key
- * once; only its sha256 is stored. Each change writes an audit record.
+ * `codeploy keys create|list|revoke|expire`: API keys of the server. Locally
+ * they are managed on the store like the other state commands (each change
+ * audited here); with `--server` the server does it and audits it, under the
+ * token's name. `create` prints the key once; only its sha256 is stored.
  */
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { UsageError } from "../../core/errors.js";
 import type { ApiKey, ApiKeyRole } from "../../state/keys.js";
-import type { StateStore } from "../../state/types.js";
 import { EXIT_OK } from "../exit.js";
 import { type CliIo, printJson } from "../io.js";
+import type { RemoteTarget } from "./remote.js";
 
 interface Common {
   readonly json?: boolean;
@@ -22,36 +23,110 @@ export interface CreateKeyFlags extends Common {
   readonly expiresInDays?: number;
 }
 
+/** A key as both the store and the API describe it. */
+type KeyView = Omit<ApiKey, "expiresAt" | "revokedAt"> & {
+  readonly expiresAt?: string | undefined;
+  readonly revokedAt?: string | undefined;
+};
+
+interface KeyRequest {
+  readonly name: string;
+  readonly role: ApiKeyRole;
+  readonly environments: readonly string[];
+  readonly expiresInDays?: number;
+}
+
+/** Where keys are managed: the local store, or a server. */
+interface KeyAdmin {
+  create(request: KeyRequest): Promise<{ readonly apiKey: KeyView; readonly token: string }>;
+  list(): Promise<readonly KeyView[]>;
+  revoke(id: string): Promise<KeyView>;
+  expire(id: string, at: Date | undefined): Promise<KeyView>;
+}
+
+/** The server named by --server (or CODEPLOY_SERVER); undefined: the local store. */
+export type KeyAdminSource = () => Promise<RemoteTarget | undefined>;
+
 const DAY_MS = 86_400_000;
 
-async function withStore<T>(io: CliIo, flags: Common, fn: (store: StateStore, actor: string) => Promise<T>) {
+async function withKeyAdmin<T>(
+  io: CliIo,
+  flags: Common,
+  remoteOf: KeyAdminSource,
+  fn: (admin: KeyAdmin) => Promise<T>,
+): Promise<T> {
+  const remote = await remoteOf();
+  if (remote) {
+    const client = await (await import("./remote.js")).clientFor(remote);
+    return fn({
+      async create(r) {
+        const { key, apiKey } = await client.createKey({
+          name: r.name,
+          role: r.role,
+          environments: [...r.environments],
+          ...(r.expiresInDays !== undefined ? { expiresInDays: r.expiresInDays } : {}),
+        });
+        return { apiKey, token: key };
+      },
+      list: async () => (await client.listKeys()).keys,
+      revoke: (id) => client.revokeKey(id),
+      expire: (id, at) => client.expireKey(id, at?.toISOString()),
+    });
+  }
   const [{ loadCliConfig }, { openStore, actorOf }] = await Promise.all([
     import("../settings.js"),
     import("../session.js"),
   ]);
   const store = await openStore(io, await loadCliConfig(io, flags.config));
+  const actor = actorOf(io);
+  const audit = (command: string, key: KeyView, details: Record<string, unknown>) =>
+    store.appendAudit({ actor, command, target: `key:${key.name}`, outcome: "ok", details });
   try {
-    return await fn(store, actorOf(io));
+    return await fn({
+      async create(r) {
+        const created = await store.apiKeys.create({
+          name: r.name,
+          role: r.role,
+          environments: r.environments,
+          ...(r.expiresInDays ? { expiresAt: new Date(Date.now() + r.expiresInDays * DAY_MS) } : {}),
+          createdBy: actor,
+        });
+        const { apiKey } = created;
+        await audit("keys.create", apiKey, {
+          keyId: apiKey.id,
+          role: apiKey.role,
+          environments: apiKey.environments,
+        });
+        return created;
+      },
+      list: () => store.apiKeys.list(),
+      async revoke(id) {
+        const key = await store.apiKeys.revoke(id);
+        await audit("keys.revoke", key, { keyId: key.id });
+        return key;
+      },
+      async expire(id, at) {
+        const key = await store.apiKeys.expire(id, at);
+        await audit("keys.expire", key, { keyId: key.id, expiresAt: key.expiresAt });
+        return key;
+      },
+    });
   } finally {
     await store.close();
   }
 }
 
-export async function keysCreateCommand(io: CliIo, flags: CreateKeyFlags): Promise<number> {
-  return withStore(io, flags, async (store, actor) => {
-    const { apiKey, token } = await store.apiKeys.create({
+export async function keysCreateCommand(
+  io: CliIo,
+  flags: CreateKeyFlags,
+  remoteOf: KeyAdminSource = async () => undefined,
+): Promise<number> {
+  return withKeyAdmin(io, flags, remoteOf, async (admin) => {
+    const { apiKey, token } = await admin.create({
       name: flags.name,
       role: flags.role,
       environments: flags.env ?? [],
-      ...(flags.expiresInDays ? { expiresAt: new Date(Date.now() + flags.expiresInDays * DAY_MS) } : {}),
-      createdBy: actor,
-    });
-    await store.appendAudit({
-      actor,
-      command: "keys.create",
-      target: `key:${apiKey.name}`,
-      outcome: "ok",
-      details: { keyId: apiKey.id, role: apiKey.role, environments: apiKey.environments },
+      ...(flags.expiresInDays !== undefined ? { expiresInDays: flags.expiresInDays } : {}),
     });
     if (flags.json) printJson(io, { key: token, apiKey });
     else {
@@ -65,13 +140,17 @@ export async function keysCreateCommand(io: CliIo, flags: CreateKeyFlags): Promi
   });
 }
 
-function scope(key: ApiKey): string {
+function scope(key: KeyView): string {
   return key.environments.length === 0 ? "all environments" : `environments: ${key.environments.join(", ")}`;
 }
 
-export async function keysListCommand(io: CliIo, flags: Common): Promise<number> {
-  return withStore(io, flags, async (store) => {
-    const keys = await store.apiKeys.list();
+export async function keysListCommand(
+  io: CliIo,
+  flags: Common,
+  remoteOf: KeyAdminSource = async () => undefined,
+): Promise<number> {
+  return withKeyAdmin(io, flags, remoteOf, async (admin) => {
+    const keys = await admin.list();
     if (flags.json) {
       printJson(io, { keys });
       return EXIT_OK;
@@ -92,6 +171,7 @@ export async function keysChangeCommand(
   id: string,
   change: "revoke" | "expire",
   flags: Common & { at?: string },
+  remoteOf: KeyAdminSource = async () => undefined,
 ): Promise<number> {
   const at = flags.at === undefined ? undefined : new Date(flags.at);
   if (at !== undefined && Number.isNaN(at.getTime())) {
@@ -99,15 +179,8 @@ export async function keysChangeCommand(
       hint: "use ISO 8601, such as 2026-12-31T23:59:00Z",
     });
   }
-  return withStore(io, flags, async (store, actor) => {
-    const key = change === "revoke" ? await store.apiKeys.revoke(id) : await store.apiKeys.expire(id, at);
-    await store.appendAudit({
-      actor,
-      command: `keys.${change}`,
-      target: `key:${key.name}`,
-      outcome: "ok",
-      details: { keyId: key.id, ...(key.expiresAt ? { expiresAt: key.expiresAt } : {}) },
-    });
+  return withKeyAdmin(io, flags, remoteOf, async (admin) => {
+    const key = change === "revoke" ? await admin.revoke(id) : await admin.expire(id, at);
     if (flags.json) printJson(io, key);
     else
       io.stdout(
@@ -128,6 +201,7 @@ export function registerKeysCommands(
   io: CliIo,
   setExit: (code: number) => void,
   configOf: () => string | undefined,
+  remoteOf: KeyAdminSource = async () => undefined,
 ): void {
   const withConfig = <T extends object>(opts: T) => {
     const config = configOf();
@@ -148,19 +222,19 @@ export function registerKeysCommands(
     .option("-e, --env <env...>", "environments it may act on (default: all; production changes need admin)")
     .addOption(new Option("--expires-in-days <days>", "expire after this many days").argParser(days))
     .option("--json", "print {key, apiKey} as JSON")
-    .action(async (opts: CreateKeyFlags) => setExit(await keysCreateCommand(io, withConfig(opts))));
+    .action(async (opts: CreateKeyFlags) => setExit(await keysCreateCommand(io, withConfig(opts), remoteOf)));
   keys
     .command("list")
     .description("every key with its role, environments and state (never the key itself)")
     .option("--json", "print as JSON")
-    .action(async (opts: Common) => setExit(await keysListCommand(io, withConfig(opts))));
+    .action(async (opts: Common) => setExit(await keysListCommand(io, withConfig(opts), remoteOf)));
   keys
     .command("revoke")
     .description("revoke a key at once")
     .argument("<id>", "the key id (see `codeploy keys list`)")
     .option("--json", "print as JSON")
     .action(async (id: string, opts: Common) =>
-      setExit(await keysChangeCommand(io, id, "revoke", withConfig(opts))),
+      setExit(await keysChangeCommand(io, id, "revoke", withConfig(opts), remoteOf)),
     );
   keys
     .command("expire")
@@ -169,6 +243,6 @@ export function registerKeysCommands(
     .option("--at <time>", "ISO 8601 time of expiry")
     .option("--json", "print as JSON")
     .action(async (id: string, opts: Common & { at?: string }) =>
-      setExit(await keysChangeCommand(io, id, "expire", withConfig(opts))),
+      setExit(await keysChangeCommand(io, id, "expire", withConfig(opts), remoteOf)),
     );
 }

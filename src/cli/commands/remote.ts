@@ -40,7 +40,7 @@ export function remoteTarget(
   return { url, ...(token ? { token } : {}) };
 }
 
-async function clientFor(target: RemoteTarget): Promise<ApiClient> {
+export async function clientFor(target: RemoteTarget): Promise<ApiClient> {
   const { createApiClient } = await import("../../server/client.js");
   return createApiClient({ baseUrl: target.url, ...(target.token ? { token: target.token } : {}) });
 }
@@ -252,4 +252,25 @@ export async function remoteChangeCommand(
       ? await client.rollback(app, flags.env, flags.to)
       : await client.destroy(app, flags.env);
   return follow(io, client, accepted.id, flags.json === true);
+}
+
+export async function remoteUnlockCommand(io: CliIo, target: RemoteTarget, app: string, env: string) {
+  const { freed, lock } = await (await clientFor(target)).unlock(app, env);
+  const { printUnlock } = await import("./state.js");
+  return printUnlock(io, `${app}/${env}`, freed, lock);
+}
+
+export async function remoteAuditVerifyCommand(io: CliIo, target: RemoteTarget, flags: { json?: boolean }) {
+  const { printAuditVerification } = await import("./state.js");
+  return printAuditVerification(io, await (await clientFor(target)).verifyAudit(), flags);
+}
+
+export async function remoteAuditListCommand(
+  io: CliIo,
+  target: RemoteTarget,
+  flags: { json?: boolean; limit?: number },
+) {
+  const { records } = await (await clientFor(target)).listAudit({ limit: flags.limit ?? 50 });
+  const { printAuditRecords } = await import("./state.js");
+  return printAuditRecords(io, records, flags);
 }

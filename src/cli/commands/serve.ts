@@ -15,7 +15,7 @@ import type { RunningServer } from "../../server/server.js";
 import type { StateStore } from "../../state/types.js";
 import { EXIT_OK } from "../exit.js";
 import type { CliIo } from "../io.js";
-import { registerKeysCommands } from "./keys.js";
+import { type KeyAdminSource, registerKeysCommands } from "./keys.js";
 
 export interface ServeFlags {
   readonly port?: number;
@@ -166,6 +166,7 @@ export function registerServeCommands(
   io: CliIo,
   setExit: (code: number) => void,
   configOf: () => string | undefined,
+  remoteOf?: KeyAdminSource,
 ): void {
   program
     .command("serve")
@@ -184,5 +185,5 @@ export function registerServeCommands(
       const config = configOf();
       setExit(await serveCommand(io, { ...opts, ...(config ? { config } : {}) }));
     });
-  registerKeysCommands(program, io, setExit, configOf);
+  registerKeysCommands(program, io, setExit, configOf, remoteOf);
 }

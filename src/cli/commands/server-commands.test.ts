@@ -1,8 +1,9 @@
 /**
  * `codeploy keys ...` on a real store (the key printed once, only its hash
  * kept), and the CLI's `--server` mode against a real listening server:
- * plan, apply with live events, status, history, rollback, and a refusal
- * that comes back as the server's typed error.
+ * plan, apply with live events, status, history, rollback, keys, audit and
+ * unlock through the server, a refusal that comes back as the server's typed
+ * error, and commands that act on this machine refused with a server named.
  */
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -15,6 +16,7 @@ import { type RunningServer, startServer } from "../../server/server.js";
 import { hashApiKey } from "../../state/keys.js";
 import { openStateStore } from "../../state/store.js";
 import type { StateStore } from "../../state/types.js";
+import { main } from "../main.js";
 import { captureIo } from "../test-io.js";
 import {
   remoteApplyCommand,
@@ -170,5 +172,100 @@ describe("the CLI with --server", () => {
     await expect(remotePlanCommand(io(), { url: server.url }, "x.yaml", {})).rejects.toMatchObject({
       code: "UNAUTHENTICATED",
     });
+  });
+});
+
+describe("the whole CLI with --server: keys, audit and unlock act on the server's store", () => {
+  let store: StateStore;
+  let server: RunningServer;
+  let admin: string;
+  let deployer: string;
+  const localHome = () => join(work, "local-home");
+  beforeAll(async () => {
+    store = await openStateStore({ home: join(work, "admin-server-home") });
+    admin = (await store.apiKeys.create({ name: "root", role: "admin", createdBy: "t" })).token;
+    deployer = (await store.apiKeys.create({ name: "ci", role: "deployer", createdBy: "t" })).token;
+    server = await startServer({ store, port: 0, logger: silentLogger, providers: providerResolver({}) });
+  });
+  afterAll(async () => {
+    await server.close(5000);
+    await store.close();
+  });
+
+  const cli = async (argv: string[], token = admin) => {
+    const io = captureIo({ cwd: work, env: { CODEPLOY_HOME: localHome(), CODEPLOY_SERVER: server.url } });
+    const code = await main([...argv, "--token", token], io);
+    return { code, out: io.out(), err: io.err() };
+  };
+
+  it("creates, lists, expires and revokes keys on the server, audited under the token's name", async () => {
+    const created = await cli(["keys", "create", "-n", "bot", "-r", "viewer", "-e", "dev", "--json"]);
+    expect(created.code).toBe(0);
+    const { key, apiKey } = JSON.parse(created.out) as { key: string; apiKey: { id: string } };
+    expect((await store.apiKeys.verify(key))?.name).toBe("bot");
+    expect((await cli(["keys", "list"])).out).toMatch(/bot\s+viewer\s+active\s+environments: dev/);
+    expect((await cli(["keys", "expire", apiKey.id])).out).toMatch(/"bot": expired/);
+    expect(await store.apiKeys.verify(key)).toBeUndefined();
+    expect((await cli(["keys", "revoke", apiKey.id])).out).toMatch(/"bot": revoked/);
+    const refused = await cli(["keys", "list"], deployer);
+    expect(refused).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/deployer may not manage API keys/),
+    });
+    const records = await store.listAudit();
+    expect(records.filter((r) => r.command.startsWith("api:keys.")).map((r) => [r.actor, r.command])).toEqual(
+      [
+        ["root", "api:keys.create"],
+        ["root", "api:keys.expire"],
+        ["root", "api:keys.revoke"],
+      ],
+    );
+    // Nothing went to a store on this machine.
+    const local = await openStateStore({ home: localHome() });
+    try {
+      expect(await local.apiKeys.list()).toEqual([]);
+    } finally {
+      await local.close();
+    }
+  });
+
+  it("lists and verifies the server's audit log", async () => {
+    const listed = await cli(["audit", "list", "-n", "2", "--json"]);
+    const { records } = JSON.parse(listed.out) as { records: { command: string; actor: string }[] };
+    expect(records.map((r) => r.command)).toEqual(["api:keys.revoke", "api:keys.expire"]);
+    expect((await cli(["audit", "verify"], deployer)).out).toMatch(/audit log intact: \d+ record/);
+    expect((await cli(["audit", "list"], deployer)).err).toMatch(/may not read the audit log/);
+  });
+
+  it("frees a lock whose holder died, and says so when there was none", async () => {
+    await store.acquireLock(
+      { app: "shop", environment: "dev" },
+      { actor: "gone", host: "elsewhere", pid: 1 },
+    );
+    const freed = await cli(["unlock", "shop", "--env", "dev"]);
+    expect(freed).toMatchObject({
+      code: 0,
+      out: expect.stringMatching(/unlocked shop\/dev \(was held by gone/),
+    });
+    expect(await store.getLock({ app: "shop", environment: "dev" })).toBeUndefined();
+    expect((await cli(["unlock", "shop", "--env", "dev"])).out).toMatch(/shop\/dev was not locked/);
+    expect((await store.listAudit({ newestFirst: true, limit: 1 }))[0]).toMatchObject({
+      actor: "root",
+      command: "api:unlock",
+      target: "shop/dev",
+    });
+  });
+
+  it("refuses commands that act on this machine (usage error) instead of running them here", async () => {
+    for (const argv of [
+      ["logs", "shop", "--env", "dev"],
+      ["terraform", "plan", work],
+    ]) {
+      const r = await cli(argv);
+      expect(r, argv.join(" ")).toMatchObject({
+        code: 2,
+        err: expect.stringMatching(/runs on this machine only/),
+      });
+    }
   });
 });

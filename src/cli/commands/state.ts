@@ -1,6 +1,6 @@
 /** Read-only views of the store: status, history, audit. */
 import type { DeploymentSpec } from "../../spec/schema.js";
-import type { EnvironmentStatus, StateStore } from "../../state/types.js";
+import type { AuditRecord, EnvironmentStatus, LockInfo, StateStore } from "../../state/types.js";
 import { EXIT_OK, EXIT_REFUSED } from "../exit.js";
 import { type CliIo, printJson } from "../io.js";
 import { actorOf, openStore } from "../session.js";
@@ -106,28 +106,46 @@ export async function historyCommand(
 }
 
 export async function auditVerifyCommand(io: CliIo, flags: Common): Promise<number> {
-  return withStore(io, flags, async (store) => {
-    const result = await store.verifyAudit();
-    if (flags.json) printJson(io, result);
-    else if (result.ok) io.stdout(`audit log intact: ${result.count} record(s), hash chain verified\n`);
-    else io.stderr(`audit log TAMPERED: record ${result.brokenAt} of ${result.count}: ${result.reason}\n`);
-    return result.ok ? EXIT_OK : EXIT_REFUSED;
-  });
+  return withStore(io, flags, async (store) => printAuditVerification(io, await store.verifyAudit(), flags));
+}
+
+/** Prints a verification (here or from a server); exit 1 when the chain is broken. */
+export function printAuditVerification(
+  io: CliIo,
+  result: { ok: boolean; count: number; brokenAt?: number | undefined; reason?: string | undefined },
+  flags: { json?: boolean },
+): number {
+  if (flags.json) printJson(io, result);
+  else if (result.ok) io.stdout(`audit log intact: ${result.count} record(s), hash chain verified\n`);
+  else io.stderr(`audit log TAMPERED: record ${result.brokenAt} of ${result.count}: ${result.reason}\n`);
+  return result.ok ? EXIT_OK : EXIT_REFUSED;
 }
 
 export async function auditListCommand(io: CliIo, flags: Common & { limit?: number }): Promise<number> {
-  return withStore(io, flags, async (store) => {
-    const records = await store.listAudit({ newestFirst: true, limit: flags.limit ?? 50 });
-    if (flags.json) {
-      printJson(io, { records });
-      return EXIT_OK;
-    }
-    for (const r of records)
-      io.stdout(
-        `${r.at}  #${r.seq}  ${r.actor}  ${r.command}${r.target ? ` ${r.target}` : ""}  ${r.outcome}\n`,
-      );
+  return withStore(io, flags, async (store) =>
+    printAuditRecords(io, await store.listAudit({ newestFirst: true, limit: flags.limit ?? 50 }), flags),
+  );
+}
+
+type AuditLine = Pick<AuditRecord, "at" | "seq" | "actor" | "command" | "outcome"> & {
+  readonly target?: string | undefined;
+};
+
+export function printAuditRecords(
+  io: CliIo,
+  records: readonly AuditLine[],
+  flags: { json?: boolean },
+): number {
+  if (flags.json) {
+    printJson(io, { records });
     return EXIT_OK;
-  });
+  }
+  if (records.length === 0) io.stdout("no audit records yet\n");
+  for (const r of records)
+    io.stdout(
+      `${r.at}  #${r.seq}  ${r.actor}  ${r.command}${r.target ? ` ${r.target}` : ""}  ${r.outcome}\n`,
+    );
+  return EXIT_OK;
 }
 
 export async function unlockCommand(
@@ -146,13 +164,22 @@ export async function unlockCommand(
       outcome: "ok",
       details: { freed, holder: lock?.actor },
     });
-    io.stdout(
-      freed
-        ? `unlocked ${app}/${flags.env} (was held by ${lock?.actor ?? "unknown"} since ${lock?.acquiredAt ?? "?"})\n`
-        : `${app}/${flags.env} was not locked\n`,
-    );
-    return EXIT_OK;
+    return printUnlock(io, `${app}/${flags.env}`, freed, lock);
   });
+}
+
+export function printUnlock(
+  io: CliIo,
+  where: string,
+  freed: boolean,
+  lock: Pick<LockInfo, "actor" | "acquiredAt"> | undefined,
+): number {
+  io.stdout(
+    freed
+      ? `unlocked ${where} (was held by ${lock?.actor ?? "unknown"} since ${lock?.acquiredAt ?? "?"})\n`
+      : `${where} was not locked\n`,
+  );
+  return EXIT_OK;
 }
 
 interface Live {

@@ -6,14 +6,27 @@
  * - viewer: reads (apps, environments, deployments, events, history, audit verify).
  * - deployer: also interprets, plans, applies and rolls back, in its environments
  *   and never in production (production changes need an admin).
- * - admin: everything, including production, destroy and API keys. An admin key
- *   limited to some environments cannot manage keys (it could mint wider ones).
+ * - admin: everything, including production, destroy, freeing locks, API keys and
+ *   reading the audit log. An admin key limited to some environments can neither
+ *   manage keys (it could mint wider ones) nor read the whole audit log.
  */
 import type { ApiKeyRole } from "../../state/keys.js";
 import { forbidden } from "../errors.js";
 
 export type Role = ApiKeyRole;
-export type Permission = "read" | "interpret" | "plan" | "deploy" | "rollback" | "destroy" | "keys";
+export type Permission =
+  | "read"
+  | "interpret"
+  | "plan"
+  | "deploy"
+  | "rollback"
+  | "destroy"
+  | "unlock"
+  | "keys"
+  | "audit";
+
+/** Permissions over the whole installation: refused to a principal limited to some environments. */
+const INSTALLATION_WIDE: ReadonlySet<Permission> = new Set<Permission>(["keys", "audit"]);
 
 export const PRODUCTION = "production";
 
@@ -31,7 +44,17 @@ export interface Principal {
 const GRANTS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
   viewer: new Set<Permission>(["read"]),
   deployer: new Set<Permission>(["read", "interpret", "plan", "deploy", "rollback"]),
-  admin: new Set<Permission>(["read", "interpret", "plan", "deploy", "rollback", "destroy", "keys"]),
+  admin: new Set<Permission>([
+    "read",
+    "interpret",
+    "plan",
+    "deploy",
+    "rollback",
+    "destroy",
+    "unlock",
+    "keys",
+    "audit",
+  ]),
 };
 
 const VERB: Readonly<Record<Permission, string>> = {
@@ -41,7 +64,9 @@ const VERB: Readonly<Record<Permission, string>> = {
   deploy: "deploy",
   rollback: "roll back",
   destroy: "destroy environments",
+  unlock: "free locks",
   keys: "manage API keys",
+  audit: "read the audit log",
 };
 
 /** Whether the principal may see an environment at all (for filtering lists). */
@@ -54,8 +79,8 @@ export function authorize(principal: Principal, permission: Permission, environm
   if (!GRANTS[principal.role].has(permission)) {
     throw forbidden(`a ${principal.role} may not ${VERB[permission]}`);
   }
-  if (permission === "keys" && principal.environments !== undefined) {
-    throw forbidden("an admin limited to some environments may not manage API keys");
+  if (INSTALLATION_WIDE.has(permission) && principal.environments !== undefined) {
+    throw forbidden(`an admin limited to some environments may not ${VERB[permission]}`);
   }
   if (environment === undefined) return;
   if (!mayAccess(principal, environment)) {

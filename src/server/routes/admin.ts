@@ -1,8 +1,18 @@
-/** GET /v1/audit/verify (any role) and the API keys (unrestricted admins only). */
+/** GET /v1/audit/verify (any role); the audit records and the API keys (unrestricted admins only). */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { authorize } from "../auth/rbac.js";
 import { type AppEnv, noteAudit, type ServerDeps } from "../context.js";
-import { apiKeySchema, auditVerifyResult, keyBody, keyCreated, keyIdParam, keysResult } from "../schemas.js";
+import {
+  apiKeySchema,
+  auditListQuery,
+  auditListResult,
+  auditVerifyResult,
+  expireKeyBody,
+  keyBody,
+  keyCreated,
+  keyIdParam,
+  keysResult,
+} from "../schemas.js";
 import { errorResponse, errorResponses, json, jsonBody, secured } from "./common.js";
 
 const tags = ["admin"];
@@ -15,6 +25,16 @@ const verifyRoute = createRoute({
   summary: "Check the hash chain of the audit log",
   security: secured,
   responses: { 200: json(auditVerifyResult, "ok, or the first broken record"), ...errorResponses },
+});
+
+const auditListRoute = createRoute({
+  method: "get",
+  path: "/v1/audit",
+  tags,
+  summary: "The newest audit records, newest first (unrestricted admins)",
+  security: secured,
+  request: { query: auditListQuery },
+  responses: { 200: json(auditListResult, "records, newest first"), ...errorResponses },
 });
 
 const createKeyRoute = createRoute({
@@ -54,10 +74,35 @@ const revokeKeyRoute = createRoute({
   },
 });
 
+const expireKeyRoute = createRoute({
+  method: "post",
+  path: "/v1/keys/{keyId}/expire",
+  tags,
+  summary: "Set an API key's expiry (default: now)",
+  security: secured,
+  request: { params: keyIdParam, body: jsonBody(expireKeyBody) },
+  responses: {
+    200: json(apiKeySchema, "the key with its new expiry"),
+    404: errorResponse("no such key"),
+    ...errorResponses,
+  },
+});
+
 export function registerAdminRoutes(app: OpenAPIHono<AppEnv>, deps: ServerDeps): void {
   app.openapi(verifyRoute, async (c) => {
     authorize(c.get("principal"), "read");
     return c.json(await deps.store.verifyAudit(), 200);
+  });
+
+  app.openapi(auditListRoute, async (c) => {
+    authorize(c.get("principal"), "audit");
+    const { limit, after } = c.req.valid("query");
+    const records = await deps.store.listAudit({
+      newestFirst: after === undefined,
+      limit: limit ?? 50,
+      ...(after !== undefined ? { afterSeq: after } : {}),
+    });
+    return c.json({ records }, 200);
   });
 
   app.openapi(createKeyRoute, async (c) => {
@@ -95,5 +140,16 @@ export function registerAdminRoutes(app: OpenAPIHono<AppEnv>, deps: ServerDeps):
     deps.auth.forget(keyId);
     noteAudit(c, `key:${revoked.name}`, { keyId });
     return c.json(revoked, 200);
+  });
+
+  app.openapi(expireKeyRoute, async (c) => {
+    const { keyId } = c.req.valid("param");
+    const { at } = c.req.valid("json");
+    noteAudit(c, `key:${keyId}`);
+    authorize(c.get("principal"), "keys");
+    const expired = await deps.store.apiKeys.expire(keyId, at === undefined ? undefined : new Date(at));
+    deps.auth.forget(keyId);
+    noteAudit(c, `key:${expired.name}`, { keyId, expiresAt: expired.expiresAt });
+    return c.json(expired, 200);
   });
 }

@@ -1,4 +1,4 @@
-/** Apps and environments: list, status with endpoints, history, rollback (202), destroy (202). */
+/** Apps and environments: list, status with endpoints, history, rollback (202), destroy (202), unlock. */
 import { createRoute, type OpenAPIHono, type z } from "@hono/zod-openapi";
 import { destroyEnvironment, rollbackTo } from "../../engine/deploy.js";
 import type { Deployment, EnvironmentStatus, StateStore } from "../../state/types.js";
@@ -12,6 +12,7 @@ import {
   envParams,
   historyResult,
   rollbackBody,
+  unlockResult,
 } from "../schemas.js";
 import { requestInvalid } from "../spec-input.js";
 import { errorResponse, errorResponses, json, jsonBody, secured } from "./common.js";
@@ -77,6 +78,20 @@ const destroyRoute = createRoute({
   security: secured,
   request: { params: envParams },
   responses: { 202: json(acceptedSchema, "recorded and running"), ...changeErrors },
+});
+
+const unlockRoute = createRoute({
+  method: "delete",
+  path: `${ENV_PATH}/lock`,
+  tags,
+  summary: "Free the apply lock of an environment whose holder died (admin)",
+  security: secured,
+  request: { params: envParams },
+  responses: {
+    200: json(unlockResult, "freed, or was not locked"),
+    409: errorResponse("held by a deployment that runs in this server"),
+    ...errorResponses,
+  },
 });
 
 async function optionalBody<T extends z.ZodType>(c: AppContext, schema: T): Promise<z.output<T>> {
@@ -205,5 +220,28 @@ function registerChangeRoutes(app: OpenAPIHono<AppEnv>, deps: ServerDeps): void 
       ),
     );
     return accepted(c, deployment);
+  });
+
+  app.openapi(unlockRoute, async (c) => {
+    const { app: name, env } = c.req.valid("param");
+    noteAudit(c, `${name}/${env}`);
+    authorize(c.get("principal"), "unlock", env);
+    const key = { app: name, environment: env };
+    const lock = await deps.store.getLock(key);
+    // A holder that runs here is alive and renews its lease: freeing it would let two deployments overlap.
+    if (lock?.deploymentId !== undefined && deps.runs.isRunning(lock.deploymentId)) {
+      throw new HttpError(
+        409,
+        "LOCKED",
+        `${name}/${env} is held by deployment ${lock.deploymentId}, which runs`,
+        {
+          hint: "wait for it to end; it frees the lock itself",
+          details: { deploymentId: lock.deploymentId },
+        },
+      );
+    }
+    const freed = await deps.store.forceUnlock(key);
+    noteAudit(c, `${name}/${env}`, { freed, ...(lock ? { holder: lock.actor } : {}) });
+    return c.json({ freed, ...(lock ? { lock } : {}) }, 200);
   });
 }
