@@ -2,12 +2,19 @@
  * Token buckets under concurrent load: in-process through the app, and
  * shared through a real Redis server (started here) by two listening servers,
  * which together let exactly `burst` requests through, then answer 429 with
- * Retry-After. Buckets are keyed by principal id and IP, never by the token.
+ * Retry-After; two real `codeploy serve` processes configured only by
+ * codeploy.yaml and REDIS_URL enforce one limit. Buckets are keyed by
+ * principal id and IP, never by the token.
  */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRedis } from "../../test/helpers/redis.js";
+import { openStateStore } from "../state/store.js";
 import { type Harness, keyFor, serverConfig, startHarness } from "./__fixtures__/harness.js";
+import { killServeProcesses, startServe } from "./__fixtures__/serve-process.js";
 import { silentLogger } from "./logger.js";
 import { providerResolver } from "./providers.js";
 import { connectRedis, memoryRateLimiter, redisRateLimiter } from "./rate-limit.js";
@@ -153,4 +160,45 @@ describe.skipIf(redis === undefined)("rate limits shared through a real Redis", 
     expect(errors.length).toBeGreaterThan(0);
     await limiter.close();
   });
+});
+
+describe.skipIf(redis === undefined)("two codeploy serve processes with REDIS_URL", () => {
+  afterAll(killServeProcesses);
+
+  it("enforce server.rateLimit from codeploy.yaml as one limit under concurrent load", async () => {
+    const own = await startRedis(); // its own server: the buckets above must not count here
+    const work = await mkdtemp(join(tmpdir(), "codeploy-rl-procs-"));
+    try {
+      const home = join(work, "home");
+      await writeFile(
+        join(work, "codeploy.yaml"),
+        "server:\n  rateLimit: { requestsPerMinute: 6, burst: 12 }\n",
+      );
+      const store = await openStateStore({ home });
+      const token = await keyFor(store, "load", "viewer");
+      await store.close();
+      const env = { ...process.env, CODEPLOY_HOME: home, REDIS_URL: own?.url ?? "" };
+      const servers = [startServe(work, env), startServe(work, env)];
+      const urls = await Promise.all(servers.map((s) => s.url));
+      expect(new Set(urls).size).toBe(2);
+      const answers = await Promise.all(
+        Array.from({ length: 60 }, (_, i) =>
+          fetch(`${urls[i % 2]}/v1/apps`, { headers: { authorization: `Bearer ${token}` } }),
+        ),
+      );
+      const statuses = answers.map((r) => r.status);
+      // 6 a minute refills one token every 10 s: within this burst of requests only the 12 pass.
+      expect(statuses.filter((st) => st === 200)).toHaveLength(12);
+      expect(statuses.filter((st) => st === 429)).toHaveLength(48);
+      const limited = answers.find((r) => r.status === 429);
+      expect(Number(limited?.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+      expect(await limited?.json()).toMatchObject({ error: { code: "RATE_LIMITED" } });
+      await Promise.all(answers.filter((r) => r !== limited).map((r) => r.body?.cancel()));
+      for (const s of servers) s.child.kill("SIGTERM");
+      expect(await Promise.all(servers.map((s) => s.exited))).toEqual([0, 0]);
+    } finally {
+      await own?.stop();
+      await rm(work, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -4,14 +4,13 @@
  * such when it runs out; and the real `codeploy serve` process does the same
  * on SIGTERM, then exits 0.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { openStateStore } from "../state/store.js";
 import { type Harness, keyFor, startHarness } from "./__fixtures__/harness.js";
+import { killServeProcesses, startServe } from "./__fixtures__/serve-process.js";
 import { createApiClient } from "./client.js";
 import { silentLogger } from "./logger.js";
 import { providerResolver } from "./providers.js";
@@ -72,52 +71,7 @@ describe("graceful shutdown in-process", () => {
   });
 });
 
-const root = resolve(import.meta.dirname, "../..");
-const children: ChildProcess[] = [];
-afterAll(() => {
-  for (const c of children) c.kill("SIGKILL");
-});
-
-function startServe(cwd: string, env: NodeJS.ProcessEnv) {
-  const child = spawn(
-    process.execPath,
-    [
-      "--import",
-      pathToFileURL(join(root, "node_modules/tsx/dist/loader.mjs")).href,
-      join(root, "src/server/__fixtures__/serve-entry.ts"),
-      "serve",
-      "--port",
-      "0",
-      "--provider",
-      "null",
-    ],
-    { cwd, env, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  children.push(child);
-  let out = "";
-  let err = "";
-  child.stdout?.on("data", (c: Buffer) => {
-    out += c.toString();
-  });
-  child.stderr?.on("data", (c: Buffer) => {
-    err += c.toString();
-  });
-  const url = new Promise<string>((resolveUrl, reject) => {
-    const timer = setInterval(() => {
-      const m = /listening on (http:\/\/\S+) /.exec(out);
-      if (m?.[1]) {
-        clearInterval(timer);
-        resolveUrl(m[1]);
-      }
-    }, 50);
-    child.once("exit", (code) => {
-      clearInterval(timer);
-      reject(new Error(`serve exited ${code}:\n${out}\n${err}`));
-    });
-  });
-  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
-  return { child, url, exited, output: () => `${out}${err}` };
-}
+afterAll(killServeProcesses);
 
 describe("codeploy serve process", () => {
   it("on SIGTERM lets the running deployment finish, records it, and exits 0", async () => {
