@@ -52,6 +52,8 @@ const serverSchema = z.strictObject({
       environmentsClaim: "environments",
       clockToleranceSeconds: 30,
     }),
+  /** One JSON line per request on stderr (probes and scrapes that succeed are left out). @default true */
+  accessLog: z.boolean().default(true),
   /** Take the client IP from X-Forwarded-For (only behind a proxy you run). @default false */
   trustProxy: z.boolean().default(false),
   /** How long SIGTERM waits for running deployments before cancelling them. @default 30 */

@@ -1,7 +1,8 @@
 /**
  * The HTTP API as a Hono app, without a socket: `createApp(options).app.request()`
  * in tests, `startServer` (server.ts) for a listening process. Middleware
- * order: request id and metrics outermost (so 401 and 429 are counted),
+ * order: request id, access log and metrics outermost (so 401 and 429 are
+ * logged and counted),
  * security headers, CORS when configured, body limit, then rate limits and
  * authentication for /v1, audit records for mutating calls, the routes.
  */
@@ -26,7 +27,7 @@ import type { AppEnv, PolicySettings, ProviderResolver, ServerDeps } from "./con
 import { errorAnswer, HttpError, type HttpStatus } from "./errors.js";
 import { jsonLogger, type ServerLogger } from "./logger.js";
 import { createServerMetrics, type ServerMetrics } from "./metrics.js";
-import { audited, clientIpResolver, guard, requestMetrics } from "./middleware.js";
+import { accessLog, audited, clientIpResolver, guard, requestMetrics } from "./middleware.js";
 import { providerResolver } from "./providers.js";
 import { memoryRateLimiter, type RateLimiter } from "./rate-limit.js";
 import { registerAdminRoutes } from "./routes/admin.js";
@@ -180,7 +181,9 @@ function useMiddleware(
   limiter: RateLimiter,
   peer: (c: Context<AppEnv>) => string | undefined,
 ): void {
+  const clientIp = clientIpResolver(config.trustProxy, peer);
   app.use("*", requestId());
+  if (config.accessLog) app.use("*", accessLog(deps.logger, clientIp));
   app.use("*", requestMetrics(deps.metrics));
   app.use(
     "*",
@@ -211,7 +214,7 @@ function useMiddleware(
     "/v1/*",
     bodyLimit({ maxSize: config.bodyLimitBytes, onError: () => tooLarge(config.bodyLimitBytes) }),
   );
-  app.use("/v1/*", guard({ auth: deps.auth, limiter, clientIp: clientIpResolver(config.trustProxy, peer) }));
+  app.use("/v1/*", guard({ auth: deps.auth, limiter, clientIp }));
   app.on("POST", "/v1/deployments", audited(deps, "deploy"));
   app.on("POST", "/v1/apps/:app/environments/:env/rollback", audited(deps, "rollback"));
   app.on("DELETE", "/v1/apps/:app/environments/:env", audited(deps, "destroy"));

@@ -9,6 +9,7 @@ import { routePath } from "hono/route";
 import type { Authenticator } from "./auth/authenticate.js";
 import type { AppEnv, ServerDeps } from "./context.js";
 import { HttpError } from "./errors.js";
+import type { ServerLogger } from "./logger.js";
 import type { ServerMetrics } from "./metrics.js";
 import type { RateDecision, RateLimiter } from "./rate-limit.js";
 
@@ -18,6 +19,32 @@ export function requestMetrics(metrics: ServerMetrics): MiddlewareHandler<AppEnv
     await next();
     const route = c.res.status === 404 && isCatchAll(routePath(c, -1)) ? "unmatched" : routePath(c, -1);
     metrics.observeRequest(c.req.method, route, c.res.status, (performance.now() - started) / 1000);
+  };
+}
+
+/** Probes and scrapes: frequent and uninteresting while they succeed. */
+const QUIET_PATHS: ReadonlySet<string> = new Set(["/healthz", "/readyz", "/metrics"]);
+
+/** The access log: one line per request with who asked, what for, the answer and how long it took. */
+export function accessLog(
+  logger: ServerLogger,
+  clientIp: (c: Context<AppEnv>) => string,
+): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const started = performance.now();
+    await next();
+    const status = c.res.status;
+    if (status < 400 && QUIET_PATHS.has(c.req.path)) return;
+    const principal = c.get("principal");
+    logger.log(status >= 500 ? "error" : "info", `${c.req.method} ${c.req.path} ${status}`, {
+      requestId: c.get("requestId"),
+      method: c.req.method,
+      path: c.req.path,
+      status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+      ip: clientIp(c),
+      ...(principal ? { actor: principal.actor } : {}),
+    });
   };
 }
 
