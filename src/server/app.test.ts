@@ -108,6 +108,7 @@ describe("failures", () => {
     expect(text).not.toMatch(/boom|secret internals|\/srv\/db|at .*\.ts:\d+/);
     expect(logged).toEqual([
       expect.objectContaining({ error: expect.objectContaining({ message: expect.stringMatching(/boom/) }) }),
+      expect.objectContaining({ message: "GET /v1/deployments/x 500", status: 500, actor: "reader" }),
     ]);
     expect((await other.request("/readyz")).status).toBe(503);
   });
