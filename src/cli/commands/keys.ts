@@ -6,7 +6,9 @@
  */
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { UsageError } from "../../core/errors.js";
+import type { ApiClient } from "../../server/client.js";
 import type { ApiKey, ApiKeyRole } from "../../state/keys.js";
+import type { StateStore } from "../../state/types.js";
 import { EXIT_OK } from "../exit.js";
 import { type CliIo, printJson } from "../io.js";
 import type { RemoteTarget } from "./remote.js";
@@ -56,64 +58,70 @@ async function withKeyAdmin<T>(
   fn: (admin: KeyAdmin) => Promise<T>,
 ): Promise<T> {
   const remote = await remoteOf();
-  if (remote) {
-    const client = await (await import("./remote.js")).clientFor(remote);
-    return fn({
-      async create(r) {
-        const { key, apiKey } = await client.createKey({
-          name: r.name,
-          role: r.role,
-          environments: [...r.environments],
-          ...(r.expiresInDays !== undefined ? { expiresInDays: r.expiresInDays } : {}),
-        });
-        return { apiKey, token: key };
-      },
-      list: async () => (await client.listKeys()).keys,
-      revoke: (id) => client.revokeKey(id),
-      expire: (id, at) => client.expireKey(id, at?.toISOString()),
-    });
-  }
+  if (remote) return fn(serverKeyAdmin(await (await import("./remote.js")).clientFor(remote)));
   const [{ loadCliConfig }, { openStore, actorOf }] = await Promise.all([
     import("../settings.js"),
     import("../session.js"),
   ]);
   const store = await openStore(io, await loadCliConfig(io, flags.config));
-  const actor = actorOf(io);
-  const audit = (command: string, key: KeyView, details: Record<string, unknown>) =>
-    store.appendAudit({ actor, command, target: `key:${key.name}`, outcome: "ok", details });
   try {
-    return await fn({
-      async create(r) {
-        const created = await store.apiKeys.create({
-          name: r.name,
-          role: r.role,
-          environments: r.environments,
-          ...(r.expiresInDays ? { expiresAt: new Date(Date.now() + r.expiresInDays * DAY_MS) } : {}),
-          createdBy: actor,
-        });
-        const { apiKey } = created;
-        await audit("keys.create", apiKey, {
-          keyId: apiKey.id,
-          role: apiKey.role,
-          environments: apiKey.environments,
-        });
-        return created;
-      },
-      list: () => store.apiKeys.list(),
-      async revoke(id) {
-        const key = await store.apiKeys.revoke(id);
-        await audit("keys.revoke", key, { keyId: key.id });
-        return key;
-      },
-      async expire(id, at) {
-        const key = await store.apiKeys.expire(id, at);
-        await audit("keys.expire", key, { keyId: key.id, expiresAt: key.expiresAt });
-        return key;
-      },
-    });
+    return await fn(storeKeyAdmin(store, actorOf(io)));
   } finally {
     await store.close();
   }
+}
+
+/** The server manages and audits the keys, under the token's name. */
+function serverKeyAdmin(client: ApiClient): KeyAdmin {
+  return {
+    async create(r) {
+      const { key, apiKey } = await client.createKey({
+        name: r.name,
+        role: r.role,
+        environments: [...r.environments],
+        ...(r.expiresInDays !== undefined ? { expiresInDays: r.expiresInDays } : {}),
+      });
+      return { apiKey, token: key };
+    },
+    list: async () => (await client.listKeys()).keys,
+    revoke: (id) => client.revokeKey(id),
+    expire: (id, at) => client.expireKey(id, at?.toISOString()),
+  };
+}
+
+/** Keys on this machine's store; each change is audited here under the local actor. */
+function storeKeyAdmin(store: StateStore, actor: string): KeyAdmin {
+  const audit = (command: string, key: KeyView, details: Record<string, unknown>) =>
+    store.appendAudit({ actor, command, target: `key:${key.name}`, outcome: "ok", details });
+  return {
+    async create(r) {
+      const created = await store.apiKeys.create({
+        name: r.name,
+        role: r.role,
+        environments: r.environments,
+        ...(r.expiresInDays ? { expiresAt: new Date(Date.now() + r.expiresInDays * DAY_MS) } : {}),
+        createdBy: actor,
+      });
+      const { apiKey } = created;
+      await audit("keys.create", apiKey, {
+        keyId: apiKey.id,
+        role: apiKey.role,
+        environments: apiKey.environments,
+      });
+      return created;
+    },
+    list: () => store.apiKeys.list(),
+    async revoke(id) {
+      const key = await store.apiKeys.revoke(id);
+      await audit("keys.revoke", key, { keyId: key.id });
+      return key;
+    },
+    async expire(id, at) {
+      const key = await store.apiKeys.expire(id, at);
+      await audit("keys.expire", key, { keyId: key.id, expiresAt: key.expiresAt });
+      return key;
+    },
+  };
 }
 
 export async function keysCreateCommand(
