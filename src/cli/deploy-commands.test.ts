@@ -9,8 +9,13 @@ import { captureIo } from "./test-io.js";
 
 const work = mkdtempSync(join(tmpdir(), "codeploy-cli-deploy-"));
 const home = join(work, "home");
-const run = async (argv: string[], options: { isTty?: boolean } = {}) => {
-  const io = captureIo({ cwd: work, env: { CODEPLOY_HOME: home, CODEPLOY_ACTOR: "tester" }, ...options });
+const run = async (argv: string[], options: { isTty?: boolean; env?: Record<string, string> } = {}) => {
+  const { env = {}, ...rest } = options;
+  const io = captureIo({
+    cwd: work,
+    env: { CODEPLOY_HOME: home, CODEPLOY_ACTOR: "tester", ...env },
+    ...rest,
+  });
   const code = await main(argv, io);
   return { code, out: io.out(), err: io.err() };
 };
@@ -86,6 +91,33 @@ describe("apply, status, history, rollback, destroy (null provider)", () => {
     const audit = await run(["audit", "list", "--json"]);
     const records = (JSON.parse(audit.out) as { records: { command: string; outcome: string }[] }).records;
     expect(records[0]).toMatchObject({ command: "apply", outcome: "refused" });
+  });
+
+  it("refuses a spec whose secrets are not set before asking for confirmation, naming what to set", async () => {
+    const spec = {
+      ...base,
+      name: "paid",
+      services: [{ ...base.services[0], env: { STRIPE_KEY: "secret:stripe" } }],
+    };
+    writeFileSync(join(work, "paid.yaml"), stringify(spec));
+    const r = await run(["apply", "paid.yaml", "--provider", "null"]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/refers to a secret that is not set: stripe/);
+    expect(r.err).toContain("CODEPLOY_SECRET_STRIPE");
+    expect(r.err).not.toContain("--yes");
+    const set = await run(["apply", "paid.yaml", "--yes", "--provider", "null"], {
+      env: { CODEPLOY_SECRET_STRIPE: "sk_live_x" },
+    });
+    expect(set.code).toBe(0);
+    const audit = await run(["audit", "list", "--json"]);
+    const records = (
+      JSON.parse(audit.out) as { records: { target: string; outcome: string; details: unknown }[] }
+    ).records;
+    expect(records.filter((x) => x.target === "paid/staging").map((x) => x.outcome)).toEqual([
+      "ok",
+      "refused",
+    ]);
+    expect(audit.out).not.toContain("sk_live_x");
   });
 
   it("shows status and history", async () => {

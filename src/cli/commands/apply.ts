@@ -2,6 +2,7 @@ import type { OnFailure } from "../../engine/deploy.js";
 import { currentSpec, deploy } from "../../engine/deploy.js";
 import type { ProviderName } from "../../providers/index.js";
 import { planToJson, reviewPlan } from "../../review/index.js";
+import { resolveSecrets, SecretMissingError } from "../../spec/secret-refs.js";
 import { confirm } from "../confirm.js";
 import { EXIT_OK, EXIT_REFUSED } from "../exit.js";
 import { resolveSpecInput } from "../input.js";
@@ -56,6 +57,18 @@ export async function applyCommand(io: CliIo, input: string, flags: ApplyFlags):
     if (review.plan.steps.every((s) => s.action === "noop")) {
       if (!flags.json) io.stdout("\nNothing to change: what runs already matches the spec.\n");
       return EXIT_OK;
+    }
+    // Before asking: a confirmation that ends in "secret not set" wastes the reader's time.
+    const secrets = resolveSecrets(spec, io.env);
+    if (secrets.missing.length > 0) {
+      await store.appendAudit({
+        actor,
+        command: "apply",
+        target: `${spec.name}/${spec.environment}`,
+        outcome: "refused",
+        details: { reason: "secrets", missing: secrets.missing },
+      });
+      throw new SecretMissingError(spec.name, spec.environment, secrets.missing);
     }
     const production = spec.environment === "production";
     const ok = await confirm(io, {
