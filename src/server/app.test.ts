@@ -136,6 +136,22 @@ describe("failures", () => {
     await h.api.runs.idle();
   });
 
+  it("answers 422 SECRET_MISSING for a spec whose secrets the server does not hold, recording nothing", async () => {
+    const spec = {
+      name: "paid",
+      environment: "staging",
+      services: [{ ...web, env: { KEY: "secret:stripe" } }],
+    };
+    const res = await h.request("/v1/deployments", { method: "POST", token: deployer, json: { spec } });
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as ErrorJson).error).toMatchObject({
+      code: "SECRET_MISSING",
+      hint: expect.stringContaining("CODEPLOY_SECRET_STRIPE"),
+    });
+    expect(await h.store.listDeployments({ app: "paid" })).toEqual([]);
+    expect(await h.store.getLock({ app: "paid", environment: "staging" })).toBeUndefined();
+  });
+
   it("answers 409 while another deployment holds the lock, and lets a listed provider be chosen", async () => {
     const spec = { name: "locked", environment: "staging", services: [web] };
     const first = await h.request("/v1/deployments", { method: "POST", token: deployer, json: { spec } });
