@@ -5,7 +5,7 @@
 // Each server runs in its own child process so autocannon does not share its event loop.
 // Runs against dist/ (`npm run build`). Usage: node scripts/bench-server.mjs [--rate 2000] [--seconds 10]
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createWriteStream, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -31,9 +31,10 @@ async function serve(kind) {
   });
   const { openStateStore } = await import(join(dist, "state/index.js"));
   const { startServer } = await import(join(dist, "server/server.js"));
-  const { silentLogger } = await import(join(dist, "server/logger.js"));
+  const { jsonLogger, silentLogger } = await import(join(dist, "server/logger.js"));
   const { providerResolver } = await import(join(dist, "server/providers.js"));
   const { configSchema } = await import(join(dist, "core/config.js"));
+  const devNull = createWriteStream("/dev/null");
   const store = await openStateStore({ home });
   const { token } = await store.apiKeys.create({ name: "bench", role: "admin", createdBy: "bench" });
   const config = configSchema.parse({ server: { rateLimit: { requestsPerMinute: 1e9, burst: 1e9 } } }).server;
@@ -41,7 +42,8 @@ async function serve(kind) {
     store,
     port: 0,
     config,
-    logger: silentLogger,
+    // "api-log": the default access log, serialised and written (to /dev/null, not the terminal).
+    logger: kind === "api-log" ? jsonLogger((line) => devNull.write(line)) : silentLogger,
     providers: providerResolver({ forced: "null" }),
   });
   const spec = { name: "bench", environment: "staging", services: [{ name: "web", image: "nginx:1.27" }] };
@@ -53,7 +55,7 @@ async function serve(kind) {
   const { id } = await res.json();
   await api.api.runs.idle();
   const path = `/v1/deployments/${id}`;
-  if (kind === "api") {
+  if (kind !== "bare") {
     console.log(JSON.stringify({ url: api.url, path, token }));
     return;
   }
@@ -112,7 +114,7 @@ async function main() {
   const line = (name, value, target) =>
     console.log(`${name.padEnd(44)} ${value.padStart(14)}   ${target ? `target ${target}` : ""}`);
   const results = {};
-  for (const kind of ["api", "bare"]) {
+  for (const kind of ["api", "api-log", "bare"]) {
     const target = await startChild(kind);
     try {
       await load(target, { seconds: 2 }); // warm up (JIT, SQLite page cache, key cache)
@@ -125,15 +127,22 @@ async function main() {
     }
   }
   const { api, bare } = results;
+  const logged = results["api-log"];
   // autocannon records whole milliseconds: 0 means under 1 ms.
   const ms = (v) => (v < 1 ? "< 1 ms" : `${v} ms`);
   line(`server GET deployment @${rate}/s p50`, ms(api.fixed.p50));
   line(`server GET deployment @${rate}/s p99`, ms(api.fixed.p99), "< 10 ms");
   line(`server GET deployment @${rate}/s achieved`, `${Math.round(api.fixed.rps)} req/s`, `${rate} req/s`);
+  line(
+    `  with the access log @${rate}/s p50 / p99`,
+    `${ms(logged.fixed.p50)} / ${ms(logged.fixed.p99)}`,
+    "< 10 ms",
+  );
   line("bare node:http same bytes p50 / p99", `${ms(bare.fixed.p50)} / ${ms(bare.fixed.p99)}`);
   line("server max throughput", `${Math.round(api.max.rps)} req/s`);
+  line("  with the access log", `${Math.round(logged.max.rps)} req/s`);
   line("bare node:http max throughput", `${Math.round(bare.max.rps)} req/s`);
   line("throughput ratio server / bare", `${(api.max.rps / bare.max.rps).toFixed(2)}`);
-  if (api.fixed.bad + api.max.bad > 0)
-    line("server non-2xx, errors or timeouts", String(api.fixed.bad + api.max.bad), "0");
+  const bad = [api, logged].reduce((n, r) => n + r.fixed.bad + r.max.bad, 0);
+  if (bad > 0) line("server non-2xx, errors or timeouts", String(bad), "0");
 }
