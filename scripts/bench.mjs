@@ -28,7 +28,7 @@ const line = (name, value, target) =>
 
 async function benchInterpret() {
   const { interpretRules } = await import(join(root, "dist/intent/index.js"));
-  const corpus = join(root, "../shared/intent-bench/dev.jsonl");
+  const corpus = join(root, "test/fixtures/intent-bench/dev.jsonl");
   const texts = existsSync(corpus)
     ? readFileSync(corpus, "utf8")
         .split("\n")

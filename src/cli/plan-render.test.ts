@@ -6,7 +6,7 @@ import { stringify } from "yaml";
 import { main } from "./main.js";
 import { captureIo } from "./test-io.js";
 
-const examples = resolve(import.meta.dirname, "../../../shared/examples");
+const examples = resolve(import.meta.dirname, "../../test/fixtures/examples");
 const work = mkdtempSync(join(tmpdir(), "codeploy-cli-plan-"));
 const run = async (...argv: string[]) => {
   const io = captureIo({ cwd: work, env: { CODEPLOY_HOME: join(work, "home") } });
@@ -20,7 +20,7 @@ interface PlanJson {
   findings: { id: string; severity: string; path: string; message: string; hint: string }[];
 }
 
-describe.skipIf(!existsSync(examples))("codeploy plan on the shared examples", () => {
+describe("codeploy plan on the shared examples", () => {
   it("plans rich-prod.yaml clean, within $50..$5,000 a month", async () => {
     const r = await run("plan", join(examples, "rich-prod.yaml"), "--json");
     expect(r.code).toBe(0);
