@@ -2,16 +2,15 @@
  * The one place where errors become exit codes and messages:
  * 0 ok, 1 refused (invalid spec, policy failure, failed deployment), 2 usage error.
  */
+import { errorMapping } from "../core/error-codes.js";
 import { CodeError } from "../core/errors.js";
 
 export const EXIT_OK = 0;
 export const EXIT_REFUSED = 1;
 export const EXIT_USAGE = 2;
 
-const USAGE_CODES = new Set(["USAGE", "NOT_FOUND", "CONFIG"]);
-
 export function exitCodeOf(error: unknown): number {
-  if (error instanceof CodeError) return USAGE_CODES.has(error.code) ? EXIT_USAGE : EXIT_REFUSED;
+  if (error instanceof CodeError) return errorMapping(error.code).exit;
   return EXIT_REFUSED;
 }
 

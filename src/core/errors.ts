@@ -3,24 +3,55 @@
  * (for programs), a `message` (for people) and a `hint` (what to do next).
  * The CLI maps them to exit codes in one place (cli/exit.ts), the server to HTTP.
  */
+import type { ErrorCode } from "./error-codes.js";
+
+export type { ErrorCode } from "./error-codes.js";
+
 export interface CodeErrorOptions {
   readonly hint?: string;
   readonly cause?: unknown;
   readonly details?: unknown;
+  /** Whether trying the same call again may succeed. @default false */
+  readonly retryable?: boolean;
 }
 
 export class CodeError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly hint: string | undefined;
   readonly details: unknown;
+  /** Whether trying the same call again may succeed (a dropped connection, 429, 5xx). */
+  readonly retryable: boolean;
 
-  constructor(code: string, message: string, options: CodeErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, options: CodeErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
     this.hint = options.hint;
     this.details = options.details;
+    this.retryable = options.retryable ?? false;
   }
+}
+
+/** Upstream HTTP answers worth another attempt: 408, 429 and every 5xx. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500;
+}
+
+/**
+ * An upstream HTTP failure (a model API, the Kubernetes API server, a
+ * transcription endpoint) as one error whose retryability follows the status.
+ */
+export function upstreamHttpError(
+  code: ErrorCode,
+  status: number,
+  message: string,
+  options: Omit<CodeErrorOptions, "retryable"> = {},
+): CodeError {
+  return new CodeError(code, message, { ...options, retryable: isRetryableStatus(status) });
+}
+
+export function isRetryable(error: unknown): boolean {
+  return error instanceof CodeError && error.retryable;
 }
 
 /** Wrong use of the command line or the API: a missing argument, an unknown flag, empty text. */

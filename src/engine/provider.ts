@@ -4,7 +4,7 @@
  * registry in providers/index.ts is wired once, in cli/ and server/.
  * Every method must be idempotent: applying a step twice converges.
  */
-import { CodeError, type CodeErrorOptions } from "../core/errors.js";
+import { CodeError } from "../core/errors.js";
 import type { PlanStep } from "../plan/build.js";
 import type { RenderResult } from "../render/types.js";
 import type { DeploymentSpec } from "../spec/schema.js";
@@ -59,15 +59,6 @@ export interface Provider {
 }
 
 /** A provider call that failed; `retryable` says whether trying again may help. */
-export class ProviderError extends CodeError {
-  readonly retryable: boolean;
+export class ProviderError extends CodeError {}
 
-  constructor(code: string, message: string, options: CodeErrorOptions & { retryable?: boolean } = {}) {
-    super(code, message, options);
-    this.retryable = options.retryable ?? false;
-  }
-}
-
-export function isRetryable(error: unknown): boolean {
-  return error instanceof ProviderError && error.retryable;
-}
+export { isRetryable } from "../core/errors.js";

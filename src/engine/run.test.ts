@@ -95,7 +95,7 @@ describe("runPlan", () => {
     let calls = 0;
     const provider = providerApplying("flaky", async (step) => {
       if (step.id === "database:postgres" && ++calls < 3)
-        throw new ProviderError("FLAKY", "try again", { retryable: true });
+        throw new ProviderError("KUBE_SERVER_ERROR", "try again", { retryable: true });
     });
     const { events, onEvent } = record();
     const result = await runPlan(plan.steps, {

@@ -1,5 +1,5 @@
 /** LLM failures: one class, with the HTTP status and whether a retry may help. */
-import { CodeError, type CodeErrorOptions } from "../core/errors.js";
+import { CodeError, type CodeErrorOptions, type ErrorCode, isRetryableStatus } from "../core/errors.js";
 
 export type LlmErrorKind = "http" | "timeout" | "aborted" | "network" | "invalid-response" | "config";
 
@@ -8,23 +8,31 @@ export interface LlmErrorOptions extends CodeErrorOptions {
   readonly retryAfterMs?: number;
 }
 
+const LLM_CODES = {
+  http: "LLM_HTTP",
+  timeout: "LLM_TIMEOUT",
+  aborted: "LLM_ABORTED",
+  network: "LLM_NETWORK",
+  "invalid-response": "LLM_INVALID_RESPONSE",
+  config: "LLM_CONFIG",
+} as const satisfies Record<LlmErrorKind, ErrorCode>;
+
 export class LlmError extends CodeError {
   readonly kind: LlmErrorKind;
   readonly status: number | undefined;
   readonly retryAfterMs: number | undefined;
 
   constructor(kind: LlmErrorKind, message: string, options: LlmErrorOptions = {}) {
-    super(`LLM_${kind.toUpperCase().replace("-", "_")}`, message, options);
+    super(LLM_CODES[kind], message, {
+      ...options,
+      // Only 408, 429 and 5xx are worth another attempt (and network drops).
+      retryable:
+        kind === "network" ||
+        (kind === "http" && options.status !== undefined && isRetryableStatus(options.status)),
+    });
     this.kind = kind;
     this.status = options.status;
     this.retryAfterMs = options.retryAfterMs;
-  }
-
-  /** Only 408, 429 and 5xx are worth another attempt (and network drops). */
-  get retryable(): boolean {
-    if (this.kind === "network") return true;
-    if (this.kind !== "http" || this.status === undefined) return false;
-    return this.status === 408 || this.status === 429 || this.status >= 500;
   }
 }
 

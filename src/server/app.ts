@@ -16,6 +16,7 @@ import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import type { ZodError } from "zod";
 import { configSchema, type ServerConfig } from "../core/config.js";
+import type { ErrorCode } from "../core/errors.js";
 import type { DeployOptions } from "../engine/deploy.js";
 import type { Interpreter } from "../intent/interpreter.js";
 import { rulesInterpreter } from "../intent/rules-interpreter.js";
@@ -230,20 +231,25 @@ function tooLarge(limit: number): never {
   });
 }
 
-const HONO_STATUSES: readonly HttpStatus[] = [400, 401, 403, 404, 409, 413, 422, 429, 503];
+/** What Hono's own HTTPExceptions become; anything else is a 400 BAD_REQUEST. */
+const HONO_CODES: ReadonlyMap<number, readonly [HttpStatus, ErrorCode]> = new Map([
+  [401, [401, "UNAUTHENTICATED"]],
+  [403, [403, "FORBIDDEN"]],
+  [404, [404, "NOT_FOUND"]],
+  [405, [405, "METHOD_NOT_ALLOWED"]],
+  [413, [413, "PAYLOAD_TOO_LARGE"]],
+  [422, [422, "VALIDATION"]],
+  [429, [429, "RATE_LIMITED"]],
+  [503, [503, "SHUTTING_DOWN"]],
+]);
 
 /** Hono's own HTTPExceptions (malformed JSON...) get the same error shape. */
 function fromHono(error: unknown): unknown {
   if (!(error instanceof HTTPException)) return error;
-  const status = HONO_STATUSES.find((s) => s === error.status) ?? 400;
-  return new HttpError(
-    status,
-    status === 400 ? "BAD_REQUEST" : `HTTP_${status}`,
-    error.message || "bad request",
-    {
-      hint: "send a JSON body with Content-Type: application/json",
-    },
-  );
+  const [status, code] = HONO_CODES.get(error.status) ?? [400, "BAD_REQUEST"];
+  return new HttpError(status, code, error.message || "bad request", {
+    hint: "send a JSON body with Content-Type: application/json",
+  });
 }
 
 async function inputOf(c: Context<AppEnv>, target: string): Promise<unknown> {

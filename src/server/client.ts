@@ -4,6 +4,7 @@
  * hint, so the CLI prints and maps them like local failures.
  */
 import type { z } from "zod";
+import { isErrorCode } from "../core/error-codes.js";
 import { CodeError } from "../core/errors.js";
 import type { StepEvent } from "../state/types.js";
 import type {
@@ -139,7 +140,7 @@ async function answerError(res: Response): Promise<CodeError> {
     };
     const e = parsed.error;
     if (e?.code && e.message) {
-      return new CodeError(e.code, e.message, {
+      return new CodeError(isErrorCode(e.code) ? e.code : "SERVER_ERROR", e.message, {
         ...(e.hint ? { hint: e.hint } : {}),
         details: { status: res.status, ...(e.details !== undefined ? { details: e.details } : {}) },
       });

@@ -4,9 +4,10 @@
  * not a CodeError is a 500 with a fixed message: stack traces and internal
  * messages stay in the server's log.
  */
-import { CodeError, type CodeErrorOptions, SpecValidationError } from "../core/errors.js";
+import { errorMapping, type HttpStatus } from "../core/error-codes.js";
+import { CodeError, type CodeErrorOptions, type ErrorCode, SpecValidationError } from "../core/errors.js";
 
-export type HttpStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 500 | 503;
+export type { HttpStatus } from "../core/error-codes.js";
 
 /** An error raised by the HTTP layer itself (auth, limits, validation), with its status. */
 export class HttpError extends CodeError {
@@ -15,7 +16,7 @@ export class HttpError extends CodeError {
 
   constructor(
     status: HttpStatus,
-    code: string,
+    code: ErrorCode,
     message: string,
     options: CodeErrorOptions & { headers?: Record<string, string> } = {},
   ) {
@@ -42,30 +43,6 @@ export function notFound(message: string): HttpError {
   return new HttpError(404, "NOT_FOUND", message);
 }
 
-const STATUS_BY_CODE: Readonly<Record<string, HttpStatus>> = {
-  USAGE: 400,
-  PARSE: 400,
-  SPEC_INVALID: 400,
-  VALIDATION: 400,
-  CONFIG: 400,
-  KEY_INVALID: 400,
-  NOT_FOUND: 404,
-  NOT_DEPLOYED: 404,
-  NO_SUCH_REVISION: 404,
-  EXPERTS_BUDGET: 422,
-  LOCKED: 409,
-  KEY_EXISTS: 409,
-  REVISION_REDACTED: 409,
-  DEPLOYMENT_FINISHED: 409,
-  POLICY: 422,
-  PROVIDER_UNAVAILABLE: 422,
-  PROVIDER_NOT_ALLOWED: 422,
-  PLAN_CYCLE: 422,
-  SECRET_MISSING: 422,
-  STATE_STORE: 503,
-  SHUTTING_DOWN: 503,
-};
-
 export interface ErrorBody {
   readonly error: {
     readonly code: string;
@@ -85,7 +62,7 @@ export interface ErrorAnswer {
 
 export function errorAnswer(error: unknown, requestId?: string): ErrorAnswer {
   if (error instanceof CodeError) {
-    const status = error instanceof HttpError ? error.status : (STATUS_BY_CODE[error.code] ?? 400);
+    const status = error instanceof HttpError ? error.status : errorMapping(error.code).http;
     const body: ErrorBody = {
       error: {
         code: error.code,

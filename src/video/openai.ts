@@ -3,7 +3,7 @@
  * whisper.cpp server, faster-whisper-server), one request per audio chunk.
  */
 import { readFile } from "node:fs/promises";
-import { CodeError } from "../core/errors.js";
+import { CodeError, upstreamHttpError } from "../core/errors.js";
 import type { ChunkRecogniser, TimedWord } from "./speech.js";
 
 export interface TranscriptionEndpoint {
@@ -67,13 +67,15 @@ export function openAiRecogniser(e: TranscriptionEndpoint, chunkSeconds: number)
     } catch (cause) {
       throw new CodeError("VIDEO_TRANSCRIPTION", `cannot reach the transcription endpoint ${url}`, {
         cause,
+        retryable: true,
         hint: "check video.transcription.baseUrl in codeploy.yaml and that the server runs",
       });
     }
     if (!res.ok) {
       // The body may echo the request; only the status goes into the message (no key, no audio).
-      throw new CodeError(
+      throw upstreamHttpError(
         "VIDEO_TRANSCRIPTION",
+        res.status,
         `the transcription endpoint ${url} answered HTTP ${res.status}`,
         {
           hint:

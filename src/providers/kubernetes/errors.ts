@@ -6,6 +6,7 @@
  * a numeric `code` and a `body`; node-fetch errors a `type`), so this file
  * does not import the client library.
  */
+import { type ErrorCode, isRetryableStatus } from "../../core/errors.js";
 import { ProviderError } from "../../engine/provider.js";
 
 export type Verb = "apply" | "read" | "list" | "delete" | "connect";
@@ -124,7 +125,7 @@ function fromStatus(code: number, status: ParsedStatus, c: ErrorContext): Provid
   const said = clean(status.message ?? `HTTP ${code}`);
   const causes = status.causes.map((x) => ({ ...x, ...(x.message ? { message: clean(x.message) } : {}) }));
   const details = { httpStatus: code, reason: status.reason, causes };
-  const make = (name: string, message: string, hint: string, retryable = false) =>
+  const make = (name: ErrorCode, message: string, hint: string, retryable = isRetryableStatus(code)) =>
     new ProviderError(name, clean(message), { retryable, hint: clean(hint), details });
   const where = c.namespace ? ` in namespace ${c.namespace}` : "";
   switch (code) {
@@ -185,7 +186,7 @@ function invalid(
   status: ParsedStatus,
   said: string,
   c: ErrorContext,
-  make: (name: string, message: string, hint: string) => ProviderError,
+  make: (name: ErrorCode, message: string, hint: string) => ProviderError,
 ): ProviderError {
   const fields = status.causes
     .map((x) => [x.field, x.message].filter(Boolean).join(": "))
