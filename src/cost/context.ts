@@ -3,6 +3,7 @@
  * hours in a month, the size tier, and the list of assumptions being written.
  * Item builders turn a sku and a count into a CostItem rounded to cents.
  */
+import { isProduction } from "../spec/environment.js";
 import type { CloudName, DeploymentSpec } from "../spec/index.js";
 import { FALLBACK_REGIONS, findPrice, indexCatalog } from "./catalog.js";
 import { CatalogError } from "./errors.js";
@@ -26,7 +27,7 @@ export interface PricingContext {
 }
 
 export function tierOf(environment: string): Tier {
-  return environment === "production" ? "large" : "small";
+  return isProduction({ environment }) ? "large" : "small";
 }
 
 export function createContext(
@@ -53,7 +54,7 @@ export function createContext(
     cloud,
     region,
     hours,
-    production: spec.environment === "production",
+    production: isProduction(spec),
     tier: tierOf(spec.environment),
     catalog,
     assumptions,

@@ -1,11 +1,9 @@
 /** Small helpers shared by the rules: environment checks, spec paths, and safe access to plain data. */
+
+import { isProduction } from "../spec/environment.js";
 import type { DeploymentSpec, Service } from "../spec/schema.js";
 import { formatPath } from "../spec/validate.js";
 import type { Severity } from "./types.js";
-
-export function isProduction(spec: DeploymentSpec): boolean {
-  return spec.environment === "production";
-}
 
 /** Environments where cost matters less than in production and staging (dev, preview, test...). */
 export function isDevLike(spec: DeploymentSpec): boolean {

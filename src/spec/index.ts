@@ -1,4 +1,6 @@
+export * from "./environment.js";
 export * from "./json-schema.js";
+export * from "./quantity.js";
 export * from "./regions.js";
 export * from "./schema.js";
 export * from "./secret-refs.js";

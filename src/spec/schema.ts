@@ -7,6 +7,7 @@
  */
 import { CronExpressionParser } from "cron-parser";
 import { z } from "zod";
+import { isProduction } from "./environment.js";
 import { findRegion } from "./regions.js";
 import { isMalformedSecretRef } from "./secret-refs.js";
 
@@ -144,7 +145,7 @@ export const deploymentSpecInput = z.strictObject({
 type ParsedInput = z.output<typeof deploymentSpecInput>;
 
 function applyDefaults(spec: ParsedInput) {
-  const production = spec.environment === "production";
+  const production = isProduction(spec);
   return {
     ...spec,
     services: spec.services.map((s) => {

@@ -1,6 +1,9 @@
 /** Cost rules: the estimate against the budget, and sizes out of proportion with the environment. */
+
+import { isProduction } from "../../spec/environment.js";
+import { cpuCores, memoryGib } from "../../spec/quantity.js";
 import type { PolicyRule } from "../types.js";
-import { indexed, isDevLike, isProduction, serviceLabel, servicePath, specPath, usd } from "../util.js";
+import { indexed, isDevLike, serviceLabel, servicePath, specPath, usd } from "../util.js";
 
 export const overBudget = {
   id: "CODE-COST-001",
@@ -68,30 +71,6 @@ export const devOverprovisioned = {
   },
 } satisfies PolicyRule;
 
-/** CPU quantity in cores: "2" -> 2, "500m" -> 0.5. */
-export function cpuCores(quantity: string): number {
-  return quantity.endsWith("m") ? Number.parseFloat(quantity) / 1000 : Number.parseFloat(quantity);
-}
-
-const MEMORY_UNITS: Readonly<Record<string, number>> = {
-  "": 1 / 1024 ** 3,
-  K: 1e3 / 1024 ** 3,
-  M: 1e6 / 1024 ** 3,
-  G: 1e9 / 1024 ** 3,
-  T: 1e12 / 1024 ** 3,
-  Ki: 1 / 1024 ** 2,
-  Mi: 1 / 1024,
-  Gi: 1,
-  Ti: 1024,
-};
-
-/** Memory quantity in GiB: "512Mi" -> 0.5, "4Gi" -> 4, "1G" -> 0.93. */
-export function memoryGib(quantity: string): number {
-  const match = /^(\d+(?:\.\d+)?)([KMGT]i?)?$/.exec(quantity);
-  if (!match) return Number.NaN;
-  return Number.parseFloat(match[1] ?? "") * (MEMORY_UNITS[match[2] ?? ""] ?? Number.NaN);
-}
-
 const MAX_CPU = 16;
 const MAX_MEMORY_GIB = 64;
 
@@ -104,14 +83,16 @@ export const oversizedResources = {
   *check({ spec }) {
     for (const [service, i] of indexed(spec.services)) {
       const { cpu, memory } = service.resources ?? {};
-      if (cpu !== undefined && cpuCores(cpu) > MAX_CPU) {
+      const cores = cpuCores(cpu);
+      if (cores !== undefined && cores > MAX_CPU) {
         yield {
           path: servicePath(i, "resources", "cpu"),
-          message: `${serviceLabel(service)} asks for ${cpuCores(cpu)} CPUs per replica`,
+          message: `${serviceLabel(service)} asks for ${cores} CPUs per replica`,
           hint: 'check the unit ("500m" is half a CPU); scale out with replicas rather than up',
         };
       }
-      if (memory !== undefined && memoryGib(memory) > MAX_MEMORY_GIB) {
+      const gib = memoryGib(memory);
+      if (gib !== undefined && gib > MAX_MEMORY_GIB) {
         yield {
           path: servicePath(i, "resources", "memory"),
           message: `${serviceLabel(service)} asks for ${memory} of memory per replica`,

@@ -5,6 +5,7 @@
  * publicly accessible managed databases).
  */
 import type { KubeObject, RenderResult } from "../../render/types.js";
+import { isProduction } from "../../spec/environment.js";
 import type { DeploymentSpec } from "../../spec/schema.js";
 import {
   composePath,
@@ -19,16 +20,7 @@ import {
 } from "../artifacts.js";
 import { dataStoreOf } from "../images.js";
 import type { PolicyInput, PolicyRule, RuleFinding, Severity } from "../types.js";
-import {
-  field,
-  indexed,
-  isProduction,
-  isTrue,
-  prodSeverity,
-  records,
-  serviceLabel,
-  servicePath,
-} from "../util.js";
+import { field, indexed, isTrue, prodSeverity, records, serviceLabel, servicePath } from "../util.js";
 
 const EXPOSED_SERVICE_TYPES = new Set(["LoadBalancer", "NodePort"]);
 

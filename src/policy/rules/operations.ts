@@ -1,7 +1,8 @@
 /** Operations rules: monitoring, regions, domains, images and schedules that make a deployment operable. */
 import { CronExpressionParser } from "cron-parser";
+import { isProduction } from "../../spec/environment.js";
 import type { PolicyRule } from "../types.js";
-import { indexed, isProduction, serviceLabel, servicePath } from "../util.js";
+import { indexed, serviceLabel, servicePath } from "../util.js";
 
 export const productionWithoutMonitoring = {
   id: "CODE-OPS-001",

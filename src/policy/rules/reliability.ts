@@ -1,7 +1,9 @@
 /** Reliability rules over the spec: replicas, backups, HA, image tags, autoscaling, storage. */
+
+import { isProduction } from "../../spec/environment.js";
 import { parseImage } from "../images.js";
 import type { PolicyRule } from "../types.js";
-import { indexed, isProduction, prodSeverity, serviceLabel, servicePath, specPath } from "../util.js";
+import { indexed, prodSeverity, serviceLabel, servicePath, specPath } from "../util.js";
 
 export const singleReplica = {
   id: "CODE-REL-001",

@@ -1,8 +1,10 @@
 /** Security rules over the spec itself: exposure without TLS, public buckets, secrets in env, image pinning. */
+
+import { isProduction } from "../../spec/environment.js";
 import { parseImage } from "../images.js";
 import { isLiteralSecretValue, isSecretName, secretKindOf, urlHasPassword } from "../secrets.js";
 import type { PolicyRule } from "../types.js";
-import { indexed, isProduction, prodSeverity, serviceLabel, servicePath, specPath } from "../util.js";
+import { indexed, prodSeverity, serviceLabel, servicePath, specPath } from "../util.js";
 
 export const publicBucket = {
   id: "CODE-SEC-001",

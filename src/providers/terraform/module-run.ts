@@ -9,6 +9,7 @@ import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { StepContext } from "../../engine/provider.js";
 import type { ArtifactFile, RenderResult } from "../../render/types.js";
+import { isProduction } from "../../spec/environment.js";
 import type { DeploymentSpec } from "../../spec/schema.js";
 import { TerraformError } from "./errors.js";
 import type { ChangeCounts, TerraformEvent } from "./events.js";
@@ -99,7 +100,7 @@ export function checkDataLoss(
     (c) =>
       `${c.address} (${c.kind}, ${ownerOfAddress(c.address, components)?.kind} ${ownerOfAddress(c.address, components)?.name})`,
   );
-  if (run.environment === "production" && !run.allowDataLoss) {
+  if (isProduction(run) && !run.allowDataLoss) {
     throw new TerraformError(
       "TF_DATA_LOSS",
       `terraform would ${risky.length === 1 ? "replace or delete a data resource" : "replace or delete data resources"} that the spec keeps: ${names.join(", ")}`,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { cpuCores, ident, ModuleBuilder, memoryMiB, variableBlock, versionsBlock } from "./common.js";
+import { cpuCores, memoryMiB } from "../../spec/quantity.js";
+import { ident, ModuleBuilder, variableBlock, versionsBlock } from "./common.js";
 import { printBlock } from "./hcl.js";
 
 describe("quantities", () => {

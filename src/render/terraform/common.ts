@@ -113,10 +113,6 @@ export function shortName(suffix: string, max: number): HclValue {
 
 export const ref = expr;
 
-export function isProduction(spec: DeploymentSpec): boolean {
-  return spec.environment === "production";
-}
-
 export function regionOf(spec: DeploymentSpec, cloud: CloudName): string {
   return spec.region ?? DEFAULT_REGION[cloud];
 }
@@ -199,32 +195,6 @@ export function randomPassword(name: string): TopBlock {
     min_upper: 1,
     min_numeric: 1,
   });
-}
-
-/** CPU cores from a Kubernetes quantity: "500m" -> 0.5, "2" -> 2. */
-export function cpuCores(cpu: string | undefined): number | undefined {
-  if (cpu === undefined) return undefined;
-  return cpu.endsWith("m") ? Number(cpu.slice(0, -1)) / 1000 : Number(cpu);
-}
-
-const MEMORY_UNITS: Readonly<Record<string, number>> = {
-  "": 1 / (1024 * 1024),
-  Ki: 1 / 1024,
-  Mi: 1,
-  Gi: 1024,
-  Ti: 1024 * 1024,
-  K: 1000 / (1024 * 1024),
-  M: 1_000_000 / (1024 * 1024),
-  G: 1_000_000_000 / (1024 * 1024),
-  T: 1_000_000_000_000 / (1024 * 1024),
-};
-
-/** Memory in MiB (rounded up) from a quantity: "512Mi" -> 512, "4Gi" -> 4096, "1G" -> 954. */
-export function memoryMiB(memory: string | undefined): number | undefined {
-  if (memory === undefined) return undefined;
-  const match = /^(\d+(?:\.\d+)?)([KMGT]i?)?$/.exec(memory);
-  if (!match) return undefined;
-  return Math.ceil(Number(match[1]) * (MEMORY_UNITS[match[2] ?? ""] ?? 1));
 }
 
 /** Engine versions used when the spec names none, so the output never depends on a cloud's moving default. */

@@ -1,5 +1,6 @@
+import { isProduction } from "../../../spec/environment.js";
 import type { DeploymentSpec } from "../../../spec/schema.js";
-import { isProduction, ModuleBuilder } from "../common.js";
+import { ModuleBuilder } from "../common.js";
 import type { HclValue } from "../hcl.js";
 
 /** What the AWS renderers share while they walk one spec. */

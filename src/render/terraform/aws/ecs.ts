@@ -7,18 +7,9 @@
  */
 
 import { fargateCpuUnits, fargateShape } from "../../../spec/cloud-sizes.js";
+import { cpuCores, memoryMiB } from "../../../spec/quantity.js";
 import type { Queue, Service } from "../../../spec/schema.js";
-import {
-  cpuCores,
-  envName,
-  ident,
-  memoryMiB,
-  named,
-  resource,
-  serviceEnv,
-  versionOf,
-  webPort,
-} from "../common.js";
+import { envName, ident, named, resource, serviceEnv, versionOf, webPort } from "../common.js";
 import { block, call, expr, type HclValue, type TopBlock } from "../hcl.js";
 import { publicServices, renderAwsLoadBalancer, securedServices } from "./alb.js";
 import type { AwsContext } from "./context.js";

@@ -4,17 +4,10 @@
  * service; or, for target kubernetes, an AKS cluster whose workloads come
  * from the kubernetes target's manifests.
  */
+
+import { cpuCores, memoryMiB } from "../../../spec/quantity.js";
 import type { Service } from "../../../spec/schema.js";
-import {
-  cpuCores,
-  ident,
-  memoryMiB,
-  resource,
-  serviceEnv,
-  shortName,
-  variableBlock,
-  webPort,
-} from "../common.js";
+import { ident, resource, serviceEnv, shortName, variableBlock, webPort } from "../common.js";
 import { block, expr, type HclBlock, type TopBlock } from "../hcl.js";
 import { type AzureContext, PLACE } from "./context.js";
 

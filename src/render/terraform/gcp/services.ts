@@ -3,18 +3,10 @@
  * Scheduler trigger (cron), or, for target kubernetes, a GKE cluster with one
  * node pool whose workloads come from the kubernetes target's manifests.
  */
+
+import { cpuCores, memoryMiB } from "../../../spec/quantity.js";
 import type { Service } from "../../../spec/schema.js";
-import {
-  cpuCores,
-  ident,
-  memoryMiB,
-  named,
-  resource,
-  serviceEnv,
-  shortName,
-  variableBlock,
-  webPort,
-} from "../common.js";
+import { ident, named, resource, serviceEnv, shortName, variableBlock, webPort } from "../common.js";
 import { block, call, expr, type HclBlock, type TopBlock } from "../hcl.js";
 import type { GcpContext } from "./context.js";
 
