@@ -3,7 +3,7 @@
  * config names (or the provider's usual one), the price from the table or the
  * member's override, and a check of whether each member is usable.
  */
-import type { ExpertsConfig, LlmModelConfig } from "../core/config.js";
+import type { ExpertsConfig } from "../core/config.js";
 import { ConfigError } from "../core/errors.js";
 import {
   createLlmClient,
@@ -12,20 +12,11 @@ import {
   type LlmProviderKind,
   priceOf,
 } from "../llm/index.js";
+import { keyEnvOf } from "../llm/keys.js";
 import type { ExpertMember } from "./types.js";
-
-const DEFAULT_KEY_ENV: Partial<Record<LlmProviderKind, string>> = {
-  anthropic: "ANTHROPIC_API_KEY",
-  openai: "OPENAI_API_KEY",
-  gemini: "GEMINI_API_KEY",
-};
 
 type MemberConfig = ExpertsConfig["members"][number];
 type Env = Readonly<Record<string, string | undefined>>;
-
-export function keyEnvOf(m: LlmModelConfig): string | undefined {
-  return m.apiKeyEnv ?? DEFAULT_KEY_ENV[m.provider];
-}
 
 /** Why a member cannot be asked before any call (a missing key), or undefined. */
 export function configProblem(m: MemberConfig, env: Env): string | undefined {

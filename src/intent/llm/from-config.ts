@@ -6,8 +6,8 @@
  */
 import type { CodeployConfig, LlmModelConfig } from "../../core/config.js";
 import { ConfigError } from "../../core/errors.js";
-import { keyEnvOf } from "../../experts/members.js";
 import { createLlmClient, type LlmClientOptions, priceOf } from "../../llm/index.js";
+import { keyEnvOf } from "../../llm/keys.js";
 import type { Interpreter } from "../interpreter.js";
 import { rulesInterpreter } from "../rules-interpreter.js";
 import { createLlmInterpreter } from "./llm-interpreter.js";
