@@ -5,7 +5,8 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { UsageError } from "../core/errors.js";
-import type { ProviderName } from "../providers/index.js";
+import { PROVIDER_NAMES, type ProviderName } from "../providers/names.js";
+import { TARGETS } from "../spec/targets.js";
 import { registerExpertsCommands } from "./commands/experts.js";
 import { registerLogsCommands } from "./commands/logs.js";
 import { registerServeCommands } from "./commands/serve.js";
@@ -25,8 +26,7 @@ function packageVersion(): string {
   }
 }
 
-const TARGET_OPTION = () =>
-  new Option("-t, --target <target>", "deployment target").choices(["docker", "kubernetes", "terraform"]);
+const TARGET_OPTION = () => new Option("-t, --target <target>", "deployment target").choices(TARGETS);
 
 /** A command that changes what runs: confirmation, JSON events, lock waiting, provider choice. */
 function deployCommand(program: Command, name: string): Command {
@@ -45,12 +45,9 @@ function deployCommand(program: Command, name: string): Command {
 }
 
 const PROVIDER_OPTION = () =>
-  new Option("--provider <name>", "provider to deploy with (default: the spec's target)").choices([
-    "null",
-    "docker",
-    "kubernetes",
-    "terraform",
-  ]);
+  new Option("--provider <name>", "provider to deploy with (default: the spec's target)").choices(
+    PROVIDER_NAMES,
+  );
 
 function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const program = new Command("codeploy")

@@ -1,13 +1,18 @@
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createProvider, PROVIDER_NAMES } from "./index.js";
+import { createProvider, PROVIDER_NAMES, registeredProviders } from "./index.js";
 
 describe("provider registry", () => {
-  it("names every provider folder", () => {
+  it("has exactly one factory per provider folder, and the CLI's names are the registry's", () => {
     const dir = import.meta.dirname;
     const folders = readdirSync(dir).filter((f) => statSync(join(dir, f)).isDirectory());
-    for (const folder of folders) expect(PROVIDER_NAMES).toContain(folder);
+    expect([...registeredProviders()].sort()).toEqual(folders.sort());
+    expect([...PROVIDER_NAMES].sort()).toEqual([...registeredProviders()].sort());
+  });
+
+  it("refuses a name it does not know with the provider error, not a crash", () => {
+    expect(() => createProvider("toString" as never)).toThrow(/not available/);
   });
 
   it("creates providers, and refuses one that lacks its settings with a hint", () => {

@@ -7,11 +7,11 @@ import type { Provider } from "../engine/provider.js";
 import type { DeploymentSpec } from "../spec/schema.js";
 import { createDockerProvider, type DockerProviderOptions } from "./docker/index.js";
 import { createKubernetesProvider, type KubernetesProviderOptions } from "./kubernetes/index.js";
+import type { ProviderName } from "./names.js";
 import { createNullProvider, type NullProviderOptions } from "./null/index.js";
 import { createTerraformProvider, type TerraformProviderOptions } from "./terraform/provider.js";
 
-export const PROVIDER_NAMES = ["null", "docker", "kubernetes", "terraform"] as const;
-export type ProviderName = (typeof PROVIDER_NAMES)[number];
+export { PROVIDER_NAMES, type ProviderName } from "./names.js";
 
 export interface ProviderSettings {
   readonly null?: NullProviderOptions;
@@ -34,20 +34,28 @@ export class ProviderUnavailableError extends CodeError {
   }
 }
 
+/** One factory per provider name: a name without a factory does not compile. */
+const FACTORIES = {
+  null: (settings) => createNullProvider(settings.null),
+  docker: (settings) => createDockerProvider(settings.docker ?? {}),
+  kubernetes: (settings) => createKubernetesProvider(settings.kubernetes ?? {}),
+  terraform: (settings) => {
+    if (!settings.terraform) throw new ProviderUnavailableError("terraform");
+    return createTerraformProvider(settings.terraform);
+  },
+} satisfies Record<ProviderName, (settings: ProviderSettings) => Provider>;
+
 export function createProvider(name: ProviderName, settings: ProviderSettings = {}): Provider {
-  switch (name) {
-    case "null":
-      return createNullProvider(settings.null);
-    case "docker":
-      return createDockerProvider(settings.docker ?? {});
-    case "kubernetes":
-      return createKubernetesProvider(settings.kubernetes ?? {});
-    case "terraform":
-      if (!settings.terraform) throw new ProviderUnavailableError(name);
-      return createTerraformProvider(settings.terraform);
-    default:
-      throw new ProviderUnavailableError(name);
-  }
+  const factory: ((settings: ProviderSettings) => Provider) | undefined = Object.hasOwn(FACTORIES, name)
+    ? FACTORIES[name]
+    : undefined;
+  if (!factory) throw new ProviderUnavailableError(name);
+  return factory(settings);
+}
+
+/** The names the registry can create, in its order. */
+export function registeredProviders(): readonly ProviderName[] {
+  return Object.keys(FACTORIES).filter((n): n is ProviderName => Object.hasOwn(FACTORIES, n));
 }
 
 /** The provider for a spec: the one named, else the spec's target. */

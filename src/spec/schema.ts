@@ -10,6 +10,7 @@ import { z } from "zod";
 import { isProduction } from "./environment.js";
 import { findRegion } from "./regions.js";
 import { isMalformedSecretRef } from "./secret-refs.js";
+import { TARGETS } from "./targets.js";
 
 const KEBAB = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const kebab = () =>
@@ -20,7 +21,6 @@ const kebab = () =>
     .regex(KEBAB, `must be kebab-case: lower-case letters, digits and "-" (like "my-app")`);
 
 export const SERVICE_KINDS = ["web", "worker", "cron"] as const;
-export const TARGETS = ["docker", "kubernetes", "terraform"] as const;
 export const CLOUDS = ["local", "aws", "gcp", "azure"] as const;
 export const DATABASE_ENGINES = ["postgres", "mysql", "mariadb", "mongodb"] as const;
 export const CACHE_ENGINES = ["redis", "memcached", "valkey"] as const;
@@ -268,7 +268,7 @@ export type Cache = DeploymentSpec["caches"][number];
 export type Queue = DeploymentSpec["queues"][number];
 export type Bucket = DeploymentSpec["buckets"][number];
 export type ServiceKind = (typeof SERVICE_KINDS)[number];
-export type Target = (typeof TARGETS)[number];
+export { TARGETS, type Target } from "./targets.js";
 export type Cloud = (typeof CLOUDS)[number];
 export type DatabaseEngine = (typeof DATABASE_ENGINES)[number];
 export type CacheEngine = (typeof CACHE_ENGINES)[number];
