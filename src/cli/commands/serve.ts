@@ -8,7 +8,7 @@
 // Only light modules at the top: cli/main.ts imports this file on every start; the server is imported when it runs.
 import { type Command, InvalidArgumentError, Option } from "commander";
 import type { CodeployConfig, ServerConfig } from "../../core/config.js";
-import { PROVIDER_NAMES, type ProviderName } from "../../providers/index.js";
+import { PROVIDER_NAMES, type ProviderName } from "../../providers/names.js";
 import type { ServerLogger } from "../../server/logger.js";
 import type { RateLimiter } from "../../server/rate-limit.js";
 import type { RunningServer } from "../../server/server.js";

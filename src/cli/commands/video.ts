@@ -7,7 +7,6 @@
 import { writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { type Command, Option } from "commander";
-import { loadConfig } from "../../core/config.js";
 import type { VideoEvent } from "../../video/types.js";
 import { EXIT_OK } from "../exit.js";
 import type { CliIo } from "../io.js";
@@ -38,6 +37,7 @@ export async function videoCommand(io: CliIo, input: string, flags: VideoFlags):
   const { renderMarkdown } = await import("../../video/markdown.js");
   const { homeOf } = await import("../session.js");
   const { withInterrupts } = await import("../signals.js");
+  const { loadConfig } = await import("../../core/config.js");
   const config = await loadConfig({
     ...(flags.config ? { file: flags.config } : {}),
     env: io.env,
