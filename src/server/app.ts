@@ -29,6 +29,7 @@ import { errorAnswer, HttpError, type HttpStatus } from "./errors.js";
 import { jsonLogger, type ServerLogger } from "./logger.js";
 import { createServerMetrics, type ServerMetrics } from "./metrics.js";
 import { accessLog, audited, clientIpResolver, guard, requestMetrics } from "./middleware.js";
+import { methodsServed } from "./openapi-finish.js";
 import { providerResolver } from "./providers.js";
 import { memoryRateLimiter, type RateLimiter } from "./rate-limit.js";
 import { registerAdminRoutes } from "./routes/admin.js";
@@ -151,17 +152,31 @@ function buildApp(
     },
   });
   useMiddleware(app, deps, config, limiter, peer);
-  registerSystemRoutes(app, deps);
+  const openApiDocument = registerSystemRoutes(app, deps);
   registerIntentRoutes(app, deps);
   registerDeploymentRoutes(app, deps);
   registerAppRoutes(app, deps);
   registerAdminRoutes(app, deps);
-  app.notFound((c) =>
-    c.json(
+  app.notFound((c) => {
+    const allowed = methodsServed(openApiDocument(), c.req.path);
+    if (allowed.length > 0) {
+      return c.json(
+        {
+          error: {
+            code: "METHOD_NOT_ALLOWED",
+            message: `${c.req.path} does not serve ${c.req.method}`,
+            hint: `use ${allowed.join(", ")}; see /docs`,
+          },
+        },
+        405,
+        { Allow: allowed.join(", ") },
+      );
+    }
+    return c.json(
       { error: { code: "NOT_FOUND", message: `no route ${c.req.method} ${c.req.path}`, hint: "see /docs" } },
       404,
-    ),
-  );
+    );
+  });
   app.onError((error, c) => {
     const answer = errorAnswer(fromHono(error), c.get("requestId"));
     if (answer.unexpected) {

@@ -1,7 +1,8 @@
 /** Unauthenticated endpoints: liveness, readiness (store reachable), Prometheus metrics, OpenAPI and docs. */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv, ServerDeps } from "../context.js";
-import { docsPage } from "../docs-page.js";
+import { docsPage, type OpenApiDocument } from "../docs-page.js";
+import { finishDocument } from "../openapi-finish.js";
 import { json } from "./common.js";
 
 const tags = ["system"];
@@ -37,11 +38,13 @@ const metricsRoute = createRoute({
 export const API_INFO = {
   title: "CODE (codeploy)",
   version: "1",
+  license: { name: "MIT", identifier: "MIT" },
   description:
     "Say what you want deployed, review the plan, deploy it. Errors are {error: {code, message, hint, details}}.",
 };
 
-export function registerSystemRoutes(app: OpenAPIHono<AppEnv>, deps: ServerDeps): void {
+/** Registers the probes and documents; returns the OpenAPI document (built once, on first use). */
+export function registerSystemRoutes(app: OpenAPIHono<AppEnv>, deps: ServerDeps): () => OpenApiDocument {
   app.openapi(healthRoute, (c) => c.json({ status: "ok" as const }, 200));
 
   app.openapi(readyRoute, async (c) => {
@@ -60,11 +63,13 @@ export function registerSystemRoutes(app: OpenAPIHono<AppEnv>, deps: ServerDeps)
   });
 
   const document = () =>
-    app.getOpenAPI31Document({
-      openapi: "3.1.0",
-      info: API_INFO,
-      servers: [{ url: "/" }],
-    });
+    finishDocument(
+      app.getOpenAPI31Document({
+        openapi: "3.1.0",
+        info: API_INFO,
+        servers: [{ url: "/" }],
+      }),
+    );
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",
     scheme: "bearer",
@@ -79,4 +84,8 @@ export function registerSystemRoutes(app: OpenAPIHono<AppEnv>, deps: ServerDeps)
     cached ??= document();
     return c.html(docsPage(cached));
   });
+  return () => {
+    cached ??= document();
+    return cached;
+  };
 }
