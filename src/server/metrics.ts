@@ -84,9 +84,23 @@ function defineMetrics(registry: Registry) {
   return { requests, latency, deployments, steps, queue, tokens, cost };
 }
 
+/**
+ * prom-client's default metrics also serve three gauges named `..._total`,
+ * which Prometheus reserves for counters (`promtool check metrics` refuses
+ * them). The same counts are served by type as `codeploy_nodejs_active_*`.
+ */
+function dropTotalGauges(registry: Registry): void {
+  for (const what of ["handles", "requests", "resources"]) {
+    registry.removeSingleMetric(`codeploy_nodejs_active_${what}_total`);
+  }
+}
+
 export function createServerMetrics(options: { defaultMetrics?: boolean } = {}): ServerMetrics {
   const registry = new Registry();
-  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: "codeploy_" });
+  if (options.defaultMetrics !== false) {
+    collectDefaultMetrics({ register: registry, prefix: "codeploy_" });
+    dropTotalGauges(registry);
+  }
   const { requests, latency, deployments, steps, queue, tokens, cost } = defineMetrics(registry);
   queue.set(0);
   return {
