@@ -47,11 +47,38 @@ export interface SqliteOptions {
  */
 const STATEMENT_BUSY_MS = 100;
 
+/**
+ * The SQLite driver is a native addon built for one Node ABI. Built for
+ * another Node (a version switch after `npm ci`, or node-gyp given the wrong
+ * headers) it fails at the first use: say so, and what to run.
+ */
+export function nativeAddonProblem(error: unknown): string | undefined {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/NODE_MODULE_VERSION|compiled against a different Node\.js version/.test(message))
+    return `the SQLite driver (better-sqlite3) was built for another Node.js version than this one (${process.version})`;
+  if (/Could not locate the bindings file|better_sqlite3\.node/.test(message))
+    return "the SQLite driver (better-sqlite3) has no native build for this Node.js";
+  return undefined;
+}
+
+function openDatabase<T>(open: () => T): T {
+  try {
+    return open();
+  } catch (error) {
+    const problem = nativeAddonProblem(error);
+    if (problem === undefined) throw error;
+    throw new StateStoreError(problem, {
+      cause: error,
+      hint: `run \`npm rebuild better-sqlite3\` in the codeploy folder with ${process.execPath} first on PATH (or \`npm ci\` again)`,
+    });
+  }
+}
+
 export async function openSqlite(path: string, options: SqliteOptions = {}): Promise<Backend> {
   const { default: Database } = await import("better-sqlite3");
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
-  const database = new Database(path, { timeout: busyTimeoutMs });
+  const database = openDatabase(() => new Database(path, { timeout: busyTimeoutMs }));
   try {
     chmodSync(path, 0o600); // the WAL and shm files take the same mode
   } catch {
