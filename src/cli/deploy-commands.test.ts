@@ -109,6 +109,8 @@ describe("apply, status, history, rollback, destroy (null provider)", () => {
       env: { CODEPLOY_SECRET_STRIPE: "sk_live_x" },
     });
     expect(set.code).toBe(0);
+    // No secrets: section: the CLI deploys it (the person holds the value) but says a server would refuse it.
+    expect(set.err).toMatch(/warning: secret stripe is not declared/);
     const audit = await run(["audit", "list", "--json"]);
     const records = (
       JSON.parse(audit.out) as { records: { target: string; outcome: string; details: unknown }[] }
@@ -118,6 +120,32 @@ describe("apply, status, history, rollback, destroy (null provider)", () => {
       "refused",
     ]);
     expect(audit.out).not.toContain("sk_live_x");
+  });
+
+  it("refuses a declared secret outside its environments, before asking, and audits it", async () => {
+    writeFileSync(
+      join(work, "scoped.yaml"),
+      stringify({ secrets: { stripe: { environments: ["production"] } } }),
+    );
+    const r = await run(["apply", "paid.yaml", "--config", "scoped.yaml", "--provider", "null"], {
+      env: { CODEPLOY_SECRET_STRIPE: "sk_live_x" },
+    });
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(
+      /paid\/staging refers to secrets it may not use \(not allowed in paid\/staging: stripe\)/,
+    );
+    expect(r.err).toContain("secrets: section of codeploy.yaml");
+    const rendered = await run(["render", "paid.yaml", "--config", "scoped.yaml", "--out", "scoped-out"], {
+      env: { CODEPLOY_SECRET_STRIPE: "sk_live_x" },
+    });
+    expect(rendered.code).toBe(1);
+    expect(rendered.err).toContain("may not use");
+    const audit = await run(["audit", "list", "--json"]);
+    const [last] = (JSON.parse(audit.out) as { records: { outcome: string; details: unknown }[] }).records;
+    expect(last).toMatchObject({
+      outcome: "refused",
+      details: { reason: "secrets", code: "SECRET_FORBIDDEN", outOfScope: ["stripe"] },
+    });
   });
 
   it("shows status and history", async () => {

@@ -124,7 +124,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option("--json", "print the list of written files as JSON")
     .action(async (input: string[], opts: { target?: string; out: string; json?: boolean }) => {
       const { renderCommand } = await import("./commands/render.js");
-      setExit(await renderCommand(io, input.join(" "), opts));
+      setExit(await renderCommand(io, input.join(" "), { ...opts, config: configOf() }));
     });
 
   program

@@ -9,11 +9,12 @@ import type { KubernetesProviderOptions } from "../providers/kubernetes/index.js
 import { parseTerraformSettings } from "../providers/terraform/settings.js";
 import { hashArtifacts, render } from "../render/index.js";
 import type { DeploymentSpec } from "../spec/schema.js";
-import { requireSecrets, resolveSecrets } from "../spec/secret-refs.js";
+import { scopedSecretValues } from "../spec/secret-scope.js";
 import { openStateStore } from "../state/index.js";
 import type { StateStore } from "../state/types.js";
 import type { CliIo } from "./io.js";
 import { codeployHome, secretSeed } from "./secret-seed.js";
+import { secretAccess } from "./settings.js";
 
 export function actorOf(io: CliIo): string {
   if (io.env.CODEPLOY_ACTOR) return io.env.CODEPLOY_ACTOR;
@@ -55,6 +56,7 @@ export async function deployDeps(
   const providerName = flags.provider;
   const seed = await secretSeed(io);
   const settings = providerSettings(io, config, flags);
+  const secrets = secretAccess(io, config);
   return {
     store,
     providerFor: (spec) => providerForSpec(spec, providerName, settings),
@@ -62,12 +64,10 @@ export async function deployDeps(
     render: (spec) =>
       render(retarget(spec, providerName), {
         secretSeed: seed,
-        secrets: resolveSecrets(spec, io.env).values,
+        secrets: scopedSecretValues(spec, secrets),
       }),
     hashArtifacts,
-    checkRunnable: (spec) => {
-      requireSecrets(spec, io.env);
-    },
+    secrets,
   };
 }
 

@@ -2,6 +2,7 @@
 import { resolve } from "node:path";
 import { type CodeployConfig, loadConfig } from "../core/config.js";
 import { builtinRules, loadCustomRules } from "../policy/index.js";
+import { type SecretAccess, undeclaredWarning } from "../spec/secret-scope.js";
 import type { CliIo } from "./io.js";
 
 export async function loadCliConfig(io: CliIo, file?: string): Promise<CodeployConfig> {
@@ -15,5 +16,24 @@ export async function policySettings(config: CodeployConfig) {
     rules: [...builtinRules, ...custom],
     disabledRules: config.policy.disable,
     severityOverrides: config.policy.severity,
+  };
+}
+
+/**
+ * Secrets on the CLI: values from this process's environment; a name the
+ * config does not declare is only warned about (the person deploying holds the
+ * value already), a declared one used outside its scope is refused.
+ */
+export function secretAccess(io: CliIo, config: CodeployConfig): SecretAccess {
+  let warned = false;
+  return {
+    env: io.env,
+    scope: config.secrets,
+    undeclared: "warn",
+    onUndeclared: (names) => {
+      if (warned) return;
+      warned = true;
+      io.stderr(undeclaredWarning(names));
+    },
   };
 }

@@ -142,6 +142,20 @@ const videoSchema = z.strictObject({
 
 export type VideoConfig = z.output<typeof videoSchema>;
 
+/**
+ * `secrets:` who may use each `secret:NAME` reference. The server refuses
+ * names not declared here; the CLI warns about them.
+ */
+const secretsSchema = z.record(
+  z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, "a secret name: letters, digits, _ . - (as in secret:NAME)"),
+  z.strictObject({
+    /** Environments whose deployments may use the secret. */
+    environments: z.array(z.string().min(1)).min(1),
+    /** Only these apps (in those environments). @default every app */
+    apps: z.array(z.string().min(1)).min(1).optional(),
+  }),
+);
+
 export const configSchema = z.strictObject({
   /** Folder for the embedded state store and the secret seed. @default ~/.codeploy */
   home: z.string().min(1).optional(),
@@ -183,6 +197,7 @@ export const configSchema = z.strictObject({
     })
     .default({}),
   server: serverSchema.default(() => serverSchema.parse({})),
+  secrets: secretsSchema.default({}),
   video: videoSchema.default(() => videoSchema.parse({})),
   llm: llmSchema.default(() => llmSchema.parse({})),
   experts: expertsSchema.default(() => expertsSchema.parse({})),

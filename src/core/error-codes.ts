@@ -52,6 +52,8 @@ export const ERROR_TABLE = {
   COST_CATALOG: internal,
   COST_INPUT: invalid,
   SECRET_MISSING: refused,
+  /** A secret:NAME outside its scope (codeploy.yaml `secrets:`), or undeclared on a server. */
+  SECRET_FORBIDDEN: forbidden,
   SECRET_UNSUPPORTED: refused,
 
   // Auth and limits (the server)
@@ -75,6 +77,8 @@ export const ERROR_TABLE = {
   DEPLOYMENT_FINISHED: conflict,
   LOCKED: conflict,
   LOCK_LOST: conflict,
+  /** `unlock` without --force while the holder runs. */
+  LOCK_HELD: conflict,
   KEY_EXISTS: conflict,
   STATE_STORE: unavailable,
   AUDIT_WRITE: unavailable,

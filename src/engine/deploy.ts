@@ -9,6 +9,7 @@ import { CodeError } from "../core/errors.js";
 import { buildDestroyPlan, buildPlan, type Plan } from "../plan/build.js";
 import type { RenderResult } from "../render/types.js";
 import type { DeploymentSpec } from "../spec/schema.js";
+import { checkSecretAccess, type SecretAccess } from "../spec/secret-scope.js";
 import { REDACTED } from "../state/index.js";
 import type { Deployment, InterpretUsageRecord, Revision, StateStore } from "../state/types.js";
 import type { EngineEvent } from "./events.js";
@@ -39,10 +40,20 @@ export interface DeployDeps {
   readonly render: (spec: DeploymentSpec) => RenderResult;
   readonly hashArtifacts: (artifacts: RenderResult) => Record<string, string>;
   /**
-   * Refuses a spec that cannot run from here (secret references without a value) before anything is
-   * locked or recorded. Destroy skips it: removing needs no secrets.
+   * Where `secret:NAME` references are read and who may use them: apply and
+   * rollback refuse a spec whose references are out of scope (SECRET_FORBIDDEN)
+   * or not set (SECRET_MISSING) before anything is locked or recorded. Destroy
+   * skips it: removing needs no secrets.
    */
+  readonly secrets?: SecretAccess;
+  /** Any further check of a spec before anything is locked (after the secrets). */
   readonly checkRunnable?: (spec: DeploymentSpec) => void;
+}
+
+/** The gate both the CLI and the server pass through before a spec runs. */
+function checkRunnable(spec: DeploymentSpec, deps: DeployDeps): void {
+  if (deps.secrets) checkSecretAccess(spec, deps.secrets);
+  deps.checkRunnable?.(spec);
 }
 
 export interface DeployOptions
@@ -129,7 +140,7 @@ export async function deploy(
 ): Promise<DeployOutcome> {
   const { store } = deps;
   const spec = request.spec;
-  deps.checkRunnable?.(spec);
+  checkRunnable(spec, deps);
   return withLock(
     store,
     request,
@@ -275,7 +286,7 @@ export async function rollbackTo(
 ): Promise<DeployOutcome> {
   const key = { app: request.app, environment: request.environment };
   const revision = await pickRollbackRevision(deps.store, key, request.toRevision);
-  deps.checkRunnable?.(revision.spec as DeploymentSpec);
+  checkRunnable(revision.spec as DeploymentSpec, deps);
   return runRevision(revision, "rollback", request, deps, options);
 }
 

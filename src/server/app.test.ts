@@ -26,6 +26,7 @@ beforeAll(async () => {
   h = await startHarness({
     delayMs: 150,
     config: serverConfig({ bodyLimitBytes: 4096, requestProviders: ["null"], cors: { origins: [] } }),
+    secretScope: { stripe: { environments: ["staging"] } },
   });
   admin = await keyFor(h.store, "root", "admin");
   deployer = await keyFor(h.store, "ci", "deployer");

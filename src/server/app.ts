@@ -21,6 +21,7 @@ import type { DeployOptions } from "../engine/deploy.js";
 import type { Interpreter } from "../intent/interpreter.js";
 import { rulesInterpreter } from "../intent/rules-interpreter.js";
 import type { RenderOptions } from "../render/types.js";
+import type { SecretScope } from "../spec/secret-scope.js";
 import type { StateStore } from "../state/types.js";
 import { createAuthenticator } from "./auth/authenticate.js";
 import { createJwtVerifier } from "./auth/jwt.js";
@@ -52,6 +53,8 @@ export interface AppOptions {
   readonly providers?: ProviderResolver;
   /** Where `secret:NAME` references are read (`CODEPLOY_SECRET_<NAME>`). @default {} (none set) */
   readonly secretEnv?: Readonly<Record<string, string | undefined>>;
+  /** The `secrets:` section of codeploy.yaml: which app + environment may use which name. @default {} (none) */
+  readonly secretScope?: SecretScope;
   /** Words -> spec. @default the offline rules interpreter */
   readonly interpreter?: Interpreter;
   /** HS256 secret for JWTs (CODEPLOY_JWT_SECRET). */
@@ -118,7 +121,7 @@ export function createApp(options: AppOptions): CodeployApp {
     renderOptions: options.renderOptions ?? {},
     providers: options.providers ?? providerResolver({ requestable: config.requestProviders }),
     interpreter: options.interpreter ?? rulesInterpreter,
-    secretEnv: options.secretEnv ?? {},
+    secrets: { env: options.secretEnv ?? {}, scope: options.secretScope ?? {}, undeclared: "refuse" },
     deployOptions: options.deployOptions ?? {},
     closing: closing.signal,
     pollMs: options.pollMs ?? 500,

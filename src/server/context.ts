@@ -10,6 +10,7 @@ import type { Interpreter } from "../intent/interpreter.js";
 import type { PolicyRule, Severity } from "../policy/index.js";
 import type { RenderOptions } from "../render/types.js";
 import type { DeploymentSpec } from "../spec/schema.js";
+import type { SecretAccess } from "../spec/secret-scope.js";
 import type { StateStore } from "../state/types.js";
 import type { Authenticator } from "./auth/authenticate.js";
 import type { Principal } from "./auth/rbac.js";
@@ -51,8 +52,11 @@ export interface ServerDeps {
   readonly policy: PolicySettings;
   readonly renderOptions: RenderOptions;
   readonly providers: ProviderResolver;
-  /** Where `secret:NAME` references are read (CODEPLOY_SECRET_<NAME>): the server's environment. */
-  readonly secretEnv: Readonly<Record<string, string | undefined>>;
+  /**
+   * Where `secret:NAME` references are read (CODEPLOY_SECRET_<NAME>: the
+   * server's environment) and who may use them: undeclared names are refused.
+   */
+  readonly secrets: SecretAccess;
   /** Words -> spec for /v1/interpret, /v1/plan and /v1/deployments: the rules, or the configured model. */
   readonly interpreter: Interpreter;
   readonly deployOptions: Pick<DeployOptions, "parallelism" | "stepTimeoutMs" | "leaseMs">;

@@ -6,6 +6,7 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
+import { CodeError } from "../core/errors.js";
 import type { Authenticator } from "./auth/authenticate.js";
 import type { AppEnv, ServerDeps } from "./context.js";
 import { HttpError } from "./errors.js";
@@ -95,7 +96,14 @@ export function audited(
         command: `api:${command}`,
         ...(note.target !== undefined ? { target: note.target } : {}),
         outcome: status < 400 ? "ok" : status < 500 ? "refused" : "failed",
-        details: { status, requestId: c.get("requestId"), via: principal.kind, ...note.details },
+        details: {
+          status,
+          requestId: c.get("requestId"),
+          via: principal.kind,
+          // Why it was refused (SECRET_FORBIDDEN, LOCKED...): the code only, never the message.
+          ...(c.error instanceof CodeError ? { error: c.error.code } : {}),
+          ...note.details,
+        },
       });
     } catch (error) {
       deps.logger.log("error", `could not write the audit record of ${command}`, { error });

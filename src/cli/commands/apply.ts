@@ -1,15 +1,16 @@
+import { CodeError } from "../../core/errors.js";
 import type { OnFailure } from "../../engine/deploy.js";
 import { currentSpec, deploy } from "../../engine/deploy.js";
 import type { ProviderName } from "../../providers/index.js";
 import { planToJson, reviewPlan } from "../../review/index.js";
-import { resolveSecrets, SecretMissingError } from "../../spec/secret-refs.js";
+import { checkSecretAccess } from "../../spec/secret-scope.js";
 import { confirm } from "../confirm.js";
 import { EXIT_OK, EXIT_REFUSED } from "../exit.js";
 import { resolveSpecInput } from "../input.js";
 import type { CliIo } from "../io.js";
 import { createProgress } from "../progress.js";
 import { actorOf, deployDeps, openStore } from "../session.js";
-import { loadCliConfig, policySettings } from "../settings.js";
+import { loadCliConfig, policySettings, secretAccess } from "../settings.js";
 import { withInterrupts } from "../signals.js";
 import { formatPlan } from "./plan.js";
 
@@ -59,16 +60,18 @@ export async function applyCommand(io: CliIo, input: string, flags: ApplyFlags):
       return EXIT_OK;
     }
     // Before asking: a confirmation that ends in "secret not set" wastes the reader's time.
-    const secrets = resolveSecrets(spec, io.env);
-    if (secrets.missing.length > 0) {
-      await store.appendAudit({
-        actor,
-        command: "apply",
-        target: `${spec.name}/${spec.environment}`,
-        outcome: "refused",
-        details: { reason: "secrets", missing: secrets.missing },
-      });
-      throw new SecretMissingError(spec.name, spec.environment, secrets.missing);
+    try {
+      checkSecretAccess(spec, secretAccess(io, config));
+    } catch (error) {
+      if (error instanceof CodeError)
+        await store.appendAudit({
+          actor,
+          command: "apply",
+          target: `${spec.name}/${spec.environment}`,
+          outcome: "refused",
+          details: { reason: "secrets", code: error.code, ...asRecord(error.details) },
+        });
+      throw error;
     }
     const production = spec.environment === "production";
     const ok = await confirm(io, {
@@ -115,4 +118,8 @@ export async function applyCommand(io: CliIo, input: string, flags: ApplyFlags):
   } finally {
     await store.close();
   }
+}
+
+function asRecord(details: unknown): Record<string, unknown> {
+  return typeof details === "object" && details !== null && !Array.isArray(details) ? { ...details } : {};
 }

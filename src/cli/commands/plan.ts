@@ -1,9 +1,10 @@
 import { planToJson, type ReviewedPlan, reviewPlan } from "../../review/index.js";
+import { requireSecretScope } from "../../spec/secret-scope.js";
 import { EXIT_OK, EXIT_REFUSED } from "../exit.js";
 import { resolveSpecInput } from "../input.js";
 import { type CliIo, printJson } from "../io.js";
 import { secretSeed } from "../secret-seed.js";
-import { loadCliConfig, policySettings } from "../settings.js";
+import { loadCliConfig, policySettings, secretAccess } from "../settings.js";
 
 export interface PlanFlags {
   readonly target?: string;
@@ -16,6 +17,7 @@ export interface PlanFlags {
 export async function planCommand(io: CliIo, input: string, flags: PlanFlags): Promise<number> {
   const config = await loadCliConfig(io, flags.config);
   const resolved = await resolveSpecInput(io, input, flags.target, flags.config);
+  requireSecretScope(resolved.spec, secretAccess(io, config));
   const review = reviewPlan(resolved.spec, {
     ...(await policySettings(config)),
     render: { secretSeed: await secretSeed(io) },

@@ -2,19 +2,25 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { render } from "../../render/index.js";
 import { resolveSecrets, secretEnvVar } from "../../spec/secret-refs.js";
+import { requireSecretScope } from "../../spec/secret-scope.js";
 import { EXIT_OK } from "../exit.js";
 import { resolveSpecInput } from "../input.js";
 import { type CliIo, printJson } from "../io.js";
 import { secretSeed } from "../secret-seed.js";
+import { loadCliConfig, secretAccess } from "../settings.js";
 
 export interface RenderFlags {
   readonly target?: string;
   readonly out: string;
   readonly json?: boolean;
+  readonly config?: string;
 }
 
 export async function renderCommand(io: CliIo, input: string, flags: RenderFlags): Promise<number> {
-  const { spec, assumptions } = await resolveSpecInput(io, input, flags.target);
+  const config = await loadCliConfig(io, flags.config);
+  const { spec, assumptions } = await resolveSpecInput(io, input, flags.target, flags.config);
+  // Out-of-scope secrets are refused here too: render writes their values into files.
+  requireSecretScope(spec, secretAccess(io, config));
   const secrets = resolveSecrets(spec, io.env);
   const result = render(spec, { secretSeed: await secretSeed(io), secrets: secrets.values });
   const out = resolve(io.cwd, flags.out);

@@ -111,6 +111,7 @@ async function start(io: CliIo, flags: ServeFlags, config: CodeployConfig, store
     }),
     interpreter,
     secretEnv: io.env,
+    secretScope: config.secrets,
     experts: { config: config.experts, env: io.env, clientOptions: { maxRetries: config.llm.maxRetries } },
     rateLimiter: await rateLimiter(io, config.server, logger),
     ...(io.env.CODEPLOY_JWT_SECRET ? { jwtSecret: io.env.CODEPLOY_JWT_SECRET } : {}),

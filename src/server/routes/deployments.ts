@@ -5,7 +5,7 @@ import { type DeployDeps, deploy } from "../../engine/deploy.js";
 import type { Provider } from "../../engine/provider.js";
 import { hashArtifacts, render } from "../../render/index.js";
 import type { DeploymentSpec } from "../../spec/schema.js";
-import { requireSecrets, resolveSecrets } from "../../spec/secret-refs.js";
+import { scopedSecretValues } from "../../spec/secret-scope.js";
 import type { Deployment } from "../../state/types.js";
 import { authorize } from "../auth/rbac.js";
 import { type AppContext, type AppEnv, noteAudit, type ServerDeps } from "../context.js";
@@ -72,11 +72,9 @@ export function runDeps(deps: ServerDeps, providerFor: (spec: DeploymentSpec) =>
     store: deps.store,
     providerFor,
     render: (spec) =>
-      render(spec, { ...deps.renderOptions, secrets: resolveSecrets(spec, deps.secretEnv).values }),
+      render(spec, { ...deps.renderOptions, secrets: scopedSecretValues(spec, deps.secrets) }),
     hashArtifacts,
-    checkRunnable: (spec) => {
-      requireSecrets(spec, deps.secretEnv);
-    },
+    secrets: deps.secrets,
   };
 }
 

@@ -3,6 +3,7 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { currentSpec } from "../../engine/deploy.js";
 import { planToJson, type ReviewedPlan, reviewPlan } from "../../review/index.js";
 import type { DeploymentSpec } from "../../spec/schema.js";
+import { requireSecretScope } from "../../spec/secret-scope.js";
 import { authorize } from "../auth/rbac.js";
 import type { AppEnv, ServerDeps } from "../context.js";
 import { interpretBody, interpretResult, planBody, planResult } from "../schemas.js";
@@ -59,6 +60,8 @@ export function registerIntentRoutes(app: OpenAPIHono<AppEnv>, deps: ServerDeps)
     authorize(principal, "plan");
     const resolved = await specFromBody(deps, c.req.valid("json"));
     authorize(principal, "plan", resolved.spec.environment);
+    // A plan shows what a deployment would render: refuse secrets the caller's app + environment may not use.
+    requireSecretScope(resolved.spec, deps.secrets);
     const reviewed = await review(deps, resolved.spec);
     const words =
       resolved.request !== undefined
