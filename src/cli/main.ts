@@ -256,27 +256,45 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
 
   program
     .command("unlock")
-    .description("free the apply lock of an app and environment whose holder died")
+    .description("free the apply lock of an app and environment whose holder died (refused while it runs)")
     .argument("<app>", "the app")
     .requiredOption("-e, --env <env>", "the environment")
-    .action(async (app: string, opts: { env: string }) => {
+    .option("--force", "free it even though its holder still runs (its run stops with lock-lost)")
+    .action(async (app: string, opts: { env: string; force?: boolean }) => {
       const remote = await remoteOf();
       if (remote)
-        return setExit(await (await remoteCommands()).remoteUnlockCommand(io, remote, app, opts.env));
+        return setExit(
+          await (await remoteCommands()).remoteUnlockCommand(io, remote, app, opts.env, opts.force === true),
+        );
       const { unlockCommand } = await import("./commands/state.js");
       setExit(await unlockCommand(io, app, { ...opts, config: configOf() }));
     });
 
-  const audit = program.command("audit").description("the hash-chained audit log of every command");
+  const audit = program
+    .command("audit")
+    .description("the keyed (HMAC) chain of audit records of every command");
   audit
     .command("verify")
-    .description("check the hash chain; exits 1 when a record was changed or removed")
+    .description(
+      "check the chain and its anchor; exits 1 when a record was changed, removed or the log replaced",
+    )
+    .option("--head <seq:mac>", "also check against a head stored elsewhere (from `codeploy audit head`)")
     .option("--json", "print as JSON")
-    .action(async (opts: { json?: boolean }) => {
+    .action(async (opts: { json?: boolean; head?: string }) => {
       const remote = await remoteOf();
       if (remote) return setExit(await (await remoteCommands()).remoteAuditVerifyCommand(io, remote, opts));
       const { auditVerifyCommand } = await import("./commands/state.js");
       setExit(await auditVerifyCommand(io, { ...opts, config: configOf() }));
+    });
+  audit
+    .command("head")
+    .description("print the last record's seq and MAC, to keep elsewhere for `audit verify --head`")
+    .option("--json", "print as JSON")
+    .action(async (opts: { json?: boolean }) => {
+      const remote = await remoteOf();
+      if (remote) return setExit(await (await remoteCommands()).remoteAuditHeadCommand(io, remote, opts));
+      const { auditHeadCommand } = await import("./commands/state.js");
+      setExit(await auditHeadCommand(io, { ...opts, config: configOf() }));
     });
   audit
     .command("list")

@@ -10,6 +10,7 @@ import { parseTerraformSettings } from "../providers/terraform/settings.js";
 import { hashArtifacts, render } from "../render/index.js";
 import type { DeploymentSpec } from "../spec/schema.js";
 import { scopedSecretValues } from "../spec/secret-scope.js";
+import { loadAuditKeyring } from "../state/audit-key.js";
 import { openStateStore } from "../state/index.js";
 import type { StateStore } from "../state/types.js";
 import type { CliIo } from "./io.js";
@@ -33,9 +34,14 @@ export function homeOf(io: CliIo, config: CodeployConfig): string {
   return configured ? resolve(config.baseDir, configured) : codeployHome(io);
 }
 
+/**
+ * The store with the audit key and anchor: CODEPLOY_AUDIT_KEY (servers) or
+ * `<home>/audit.key`, and `<home>/audit.head`, whichever database it is.
+ */
 export async function openStore(io: CliIo, config: CodeployConfig): Promise<StateStore> {
   const url = io.env.DATABASE_URL;
-  return openStateStore({ ...(url ? { url } : {}), home: homeOf(io, config) });
+  const home = homeOf(io, config);
+  return openStateStore({ ...(url ? { url } : {}), home, audit: loadAuditKeyring(home, io.env) });
 }
 
 export interface DeployFlags {

@@ -168,7 +168,7 @@ describe("failures", () => {
     });
     expect(unlock.status).toBe(409);
     expect(((await unlock.json()) as ErrorJson).error).toMatchObject({
-      code: "LOCKED",
+      code: "LOCK_HELD",
       details: { deploymentId: id },
     });
     expect((await h.store.getLock({ app: "locked", environment: "staging" }))?.deploymentId).toBe(id);

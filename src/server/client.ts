@@ -11,6 +11,7 @@ import type {
   acceptedSchema,
   apiKeySchema,
   appsResult,
+  auditHeadResult,
   auditListResult,
   auditVerifyResult,
   deployBody,
@@ -58,8 +59,10 @@ export interface ApiClient {
   history(app: string, env: string): Promise<z.output<typeof historyResult>>;
   rollback(app: string, env: string, revision?: number): Promise<Accepted>;
   destroy(app: string, env: string): Promise<Accepted>;
-  unlock(app: string, env: string): Promise<z.output<typeof unlockResult>>;
-  verifyAudit(): Promise<z.output<typeof auditVerifyResult>>;
+  /** `force`: free it even while its holder runs (admins only; audited). */
+  unlock(app: string, env: string, force?: boolean): Promise<z.output<typeof unlockResult>>;
+  verifyAudit(options?: { head?: string }): Promise<z.output<typeof auditVerifyResult>>;
+  auditHead(): Promise<z.output<typeof auditHeadResult>>;
   listAudit(options?: { limit?: number }): Promise<z.output<typeof auditListResult>>;
   createKey(body: z.input<typeof keyBody>): Promise<z.output<typeof keyCreated>>;
   listKeys(): Promise<z.output<typeof keysResult>>;
@@ -89,8 +92,13 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     rollback: (app, e, revision) =>
       call("POST", `${env(app, e)}/rollback`, revision === undefined ? {} : { revision }),
     destroy: (app, e) => call("DELETE", env(app, e)),
-    unlock: (app, e) => call("DELETE", `${env(app, e)}/lock`),
-    verifyAudit: () => call("GET", "/v1/audit/verify"),
+    unlock: (app, e, force) => call("DELETE", `${env(app, e)}/lock${force ? "?force=true" : ""}`),
+    verifyAudit: (opts = {}) =>
+      call(
+        "GET",
+        `/v1/audit/verify${opts.head !== undefined ? `?head=${encodeURIComponent(opts.head)}` : ""}`,
+      ),
+    auditHead: () => call("GET", "/v1/audit/head"),
     listAudit: (opts = {}) =>
       call("GET", `/v1/audit${opts.limit !== undefined ? `?limit=${opts.limit}` : ""}`),
     createKey: (body) => call("POST", "/v1/keys", body),

@@ -243,14 +243,19 @@ const ENDPOINTS: readonly Endpoint[] = [
     seeded: false,
     call: async (h, token, app, env) => {
       // A holder on another host that stopped renewing: what `unlock` is for.
-      await h.store.acquireLock({ app, environment: env }, { actor: "dead", host: "elsewhere", pid: 1 });
+      await h.store.acquireLock(
+        { app, environment: env },
+        { actor: "dead", host: "elsewhere", pid: 1 },
+        { leaseMs: 1 },
+      );
+      await new Promise((resolve) => setTimeout(resolve, 5));
       return h.request(`/v1/apps/${app}/environments/${env}/lock`, { method: "DELETE", token });
     },
     effect: async (h, app, env, allowed, body) => {
       const lock = await h.store.getLock({ app, environment: env });
       expect(lock === undefined).toBe(allowed);
       if (allowed) expect(JSON.parse(body)).toMatchObject({ freed: true, lock: { actor: "dead" } });
-      else await h.store.forceUnlock({ app, environment: env });
+      else await h.store.unlock({ app, environment: env }, { force: true });
     },
   },
 ];

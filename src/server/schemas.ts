@@ -207,14 +207,41 @@ export const rollbackBody = z
   .strictObject({ revision: z.number().int().min(1).optional() })
   .openapi("RollbackRequest");
 
+const auditHeadSchema = z.object({ seq: z.number().int(), mac: z.string() });
+
 export const auditVerifyResult = z
   .object({
     ok: z.boolean(),
     count: z.number().int(),
+    /** Unkeyed records from before the audit key. */
+    legacy: z.number().int().optional(),
+    /** The last record (what GET /v1/audit/head gives). */
+    head: auditHeadSchema.optional(),
+    /** Whether the server's anchor (outside the database) was found and checked. */
+    anchored: z.boolean().optional(),
     brokenAt: z.number().int().optional(),
     reason: z.string().optional(),
   })
   .openapi("AuditVerification");
+
+export const unlockQuery = z.object({
+  force: z
+    .enum(["true", "false"])
+    .optional()
+    .openapi({ description: "free the lock even though its holder still runs (admins; audited)" }),
+});
+
+export const auditVerifyQuery = z.object({
+  head: z
+    .string()
+    .regex(/^\d{1,15}:[0-9a-f]{64}$/, "<seq>:<64 hex digits>, as GET /v1/audit/head gives it")
+    .optional()
+    .openapi({ description: "a head stored elsewhere: that record must still be in the chain, unchanged" }),
+});
+
+export const auditHeadResult = z
+  .object({ seq: z.number().int(), mac: z.string(), head: z.string() })
+  .openapi("AuditHead");
 
 export const auditListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).optional().openapi({ description: "default 50" }),
@@ -229,7 +256,7 @@ export const auditRecordSchema = z
     actor: z.string(),
     command: z.string(),
     target: z.string().optional(),
-    outcome: z.enum(["ok", "refused", "failed"]),
+    outcome: z.enum(["ok", "refused", "failed", "started"]),
     details: z.unknown(),
     prevHash: z.string(),
     hash: z.string(),

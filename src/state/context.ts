@@ -1,4 +1,5 @@
 import { hostname } from "node:os";
+import type { AuditKeyring } from "./audit-key.js";
 import type { Backend } from "./backend.js";
 
 /** What every part of the store shares: the database, the clock and the lock policy. */
@@ -8,6 +9,8 @@ export interface StoreContext {
   /** Default lease of acquireLock, in ms. */
   readonly leaseMs: number;
   readonly isHolderAlive: (holder: { pid?: number; host?: string }) => boolean;
+  /** The audit key and anchor; absent: legacy unkeyed records (tests, tools that only read). */
+  readonly audit?: AuditKeyring;
 }
 
 /**

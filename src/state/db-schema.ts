@@ -65,6 +65,8 @@ export interface AuditLogTable {
   details_json: string | null;
   prev_hash: string;
   hash: string;
+  /** "sha256" (legacy, before the audit key) or "hmac-sha256". */
+  scheme: string;
 }
 
 export interface StateDatabase {

@@ -22,6 +22,27 @@ export class LockedError extends CodeError {
   }
 }
 
+/** `unlock` without --force while the holder still runs (its pid on this host, or a fresh lease). */
+export class LockHeldError extends CodeError {
+  readonly lock: LockInfo;
+
+  constructor(lock: LockInfo) {
+    const where = lock.host ? ` (pid ${lock.pid ?? "?"} on ${lock.host})` : "";
+    super(
+      "LOCK_HELD",
+      `${lock.app}/${lock.environment} is held by ${lock.actor}${where}, which is still running` +
+        `${lock.deploymentId ? ` deployment ${lock.deploymentId}` : ""}`,
+      {
+        hint:
+          `wait for it to finish, or stop that process; its lease ends at ${lock.expiresAt}. ` +
+          "--force frees it anyway: the holder then stops starting steps and ends with lock-lost",
+        details: lock,
+      },
+    );
+    this.lock = lock;
+  }
+}
+
 /** renewLock on a lock that was taken over (lease expired) or force-unlocked. */
 export class LockLostError extends CodeError {
   constructor(key: EnvironmentKey) {

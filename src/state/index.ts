@@ -1,6 +1,6 @@
 export { GENESIS_HASH } from "./audit-chain.js";
 export type { ConsultationStore, StoredConsultation } from "./consultations.js";
-export { AbortedError, LockedError, LockLostError, StateStoreError } from "./errors.js";
+export { AbortedError, LockedError, LockHeldError, LockLostError, StateStoreError } from "./errors.js";
 export {
   API_KEY_ROLES,
   type ApiKey,

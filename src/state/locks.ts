@@ -9,7 +9,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Db } from "./backend.js";
 import { keyName, type StoreContext } from "./context.js";
 import type { LocksTable } from "./db-schema.js";
-import { AbortedError, LockedError, LockLostError } from "./errors.js";
+import { AbortedError, LockedError, LockHeldError, LockLostError } from "./errors.js";
 import type { AcquireOptions, EnvironmentKey, Lock, LockHolder, LockInfo } from "./types.js";
 
 export function toLockInfo(ctx: StoreContext, row: LocksTable): LockInfo {
@@ -125,15 +125,29 @@ export async function releaseLock(ctx: StoreContext, lock: Lock): Promise<boolea
   return result.numDeletedRows > 0n;
 }
 
-export async function forceUnlock(ctx: StoreContext, key: EnvironmentKey): Promise<boolean> {
-  const result = await ctx.backend.writeTx(keyName("lock", key), (trx) =>
-    trx
+/**
+ * Frees the lock when its holder is gone (dead pid on this host, or lease
+ * over); with `force`, whoever holds it. Checked and deleted in one write
+ * transaction, so a holder cannot renew in between.
+ */
+export async function unlock(
+  ctx: StoreContext,
+  key: EnvironmentKey,
+  options: { force?: boolean } = {},
+): Promise<{ freed: boolean; lock?: LockInfo }> {
+  return ctx.backend.writeTx(keyName("lock", key), async (trx) => {
+    const row = await selectLock(trx, key).executeTakeFirst();
+    if (row === undefined) return { freed: false };
+    const lock = toLockInfo(ctx, row);
+    if (!lock.expired && options.force !== true) throw new LockHeldError(lock);
+    await trx
       .deleteFrom("locks")
       .where("app", "=", key.app)
       .where("environment", "=", key.environment)
-      .executeTakeFirst(),
-  );
-  return result.numDeletedRows > 0n;
+      .where("token", "=", row.token)
+      .execute();
+    return { freed: true, lock };
+  });
 }
 
 export async function getLock(ctx: StoreContext, key: EnvironmentKey): Promise<LockInfo | undefined> {

@@ -138,12 +138,26 @@ const consultations: Migration = {
   },
 };
 
+/**
+ * Keyed audit chain: records appended with the audit key are `hmac-sha256`;
+ * those already there stay `sha256` and verify as legacy (audit-chain.ts).
+ */
+const auditScheme: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema
+      .alterTable("audit_log")
+      .addColumn("scheme", "text", (c) => c.notNull().defaultTo("sha256"))
+      .execute();
+  },
+};
+
 /** Ordered by name; append only. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0001_initial": initial,
   "0002_api_keys": apiKeys,
   "0003_consultations": consultations,
   "0004_revision_interpret_usage": revisionInterpretUsage,
+  "0005_audit_scheme": auditScheme,
 };
 
 /**

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { hostname } from "node:os";
 import { describe, expect, it } from "vitest";
-import { AbortedError, LockedError } from "./errors.js";
+import { AbortedError, LockedError, LockHeldError } from "./errors.js";
 import type { ContractContext } from "./store.contract.js";
 
 const shop = { app: "shop", environment: "dev" } as const;
@@ -98,13 +98,33 @@ export function defineLockContract({ harness, clock }: ContractContext): void {
       await expect(aborted).rejects.toBeInstanceOf(AbortedError);
     });
 
-    it("are freed by forceUnlock whoever holds them", async () => {
+    it("are freed by unlock only when the holder is gone, or with force whoever holds them", async () => {
       const { store } = harness();
-      const held = await store.acquireLock(shop, { actor: "ana" });
-      expect(await store.forceUnlock(shop)).toBe(true);
-      expect(await store.forceUnlock(shop)).toBe(false);
+      const held = await store.acquireLock(shop, { actor: "ana", host: "elsewhere", pid: 7 });
+      // Another host's holder with a fresh lease counts as alive: refused, naming it.
+      const refused = await store.unlock(shop).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(LockHeldError);
+      expect(String((refused as Error).message)).toMatch(
+        /held by ana \(pid 7 on elsewhere\), which is still running/,
+      );
+      expect(await store.getLock(shop)).toMatchObject({ actor: "ana" });
+      expect(await store.unlock(shop, { force: true })).toMatchObject({
+        freed: true,
+        lock: { actor: "ana" },
+      });
+      expect(await store.unlock(shop, { force: true })).toEqual({ freed: false });
       await expect(store.renewLock(held)).rejects.toMatchObject({ code: "LOCK_LOST" });
       await expect(store.acquireLock(shop, { actor: "bo" })).resolves.toMatchObject({ actor: "bo" });
+    });
+
+    it("are freed without force once the lease ended or the pid on this host is gone", async () => {
+      const { store } = harness();
+      await store.acquireLock(shop, { actor: "ana", host: "elsewhere", pid: 7 }, { leaseMs: 1000 });
+      clock().advance(1001);
+      expect(await store.unlock(shop)).toMatchObject({ freed: true, lock: { actor: "ana", expired: true } });
+      // A pid that cannot exist on this host: dead at once, whatever its lease says.
+      await store.acquireLock(shop, { actor: "bo", host: hostname(), pid: deadPid() });
+      expect(await store.unlock(shop)).toMatchObject({ freed: true, lock: { actor: "bo" } });
     });
   });
 }

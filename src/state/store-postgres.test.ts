@@ -3,9 +3,14 @@
  * test/helpers/postgres.ts (skipped with a printed reason when the binaries are
  * missing, failed when CI is set).
  */
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import pg from "pg";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { startPostgres } from "../../test/helpers/postgres.js";
+import { loadAuditKeyring } from "./audit-key.js";
 import { defineStateStoreContract } from "./store.contract.js";
 import { openStateStore } from "./store.js";
 import type { StateStore } from "./types.js";
@@ -35,14 +40,18 @@ if (server === undefined) {
   defineStateStoreContract("postgres", async (clock) => {
     const url = await server.createDatabase();
     const stores: StateStore[] = [];
-    const open = async (): Promise<StateStore> => {
-      const store = await openStateStore({ url, clock });
+    // A server's setup: the key from CODEPLOY_AUDIT_KEY, the anchor in its CODEPLOY_HOME.
+    const home = await mkdtemp(join(tmpdir(), "codeploy-pg-home-"));
+    const audit = loadAuditKeyring(home, { CODEPLOY_AUDIT_KEY: randomBytes(24).toString("hex") });
+    const open = async (options: { unkeyed?: boolean } = {}): Promise<StateStore> => {
+      const store = await openStateStore({ url, clock, ...(options.unkeyed ? {} : { audit }) });
       stores.push(store);
       return store;
     };
     const store = await open();
     return {
       store,
+      auditKey: audit.key,
       open,
       sql: async (text) => {
         const client = new pg.Client({ connectionString: url });
@@ -55,6 +64,7 @@ if (server === undefined) {
       },
       close: async () => {
         await Promise.all(stores.map((s) => s.close()));
+        await rm(home, { recursive: true, force: true });
       },
     };
   });

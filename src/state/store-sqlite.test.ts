@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
+import { loadAuditKeyring } from "./audit-key.js";
 import { defineStateStoreContract } from "./store.contract.js";
 import { openStateStore } from "./store.js";
 import type { StateStore } from "./types.js";
@@ -10,14 +11,16 @@ import type { StateStore } from "./types.js";
 defineStateStoreContract("sqlite", async (clock) => {
   const home = await mkdtemp(join(tmpdir(), "codeploy-state-"));
   const stores: StateStore[] = [];
-  const open = async (): Promise<StateStore> => {
-    const store = await openStateStore({ home, clock });
+  const audit = loadAuditKeyring(home, {});
+  const open = async (options: { unkeyed?: boolean } = {}): Promise<StateStore> => {
+    const store = await openStateStore({ home, clock, ...(options.unkeyed ? {} : { audit }) });
     stores.push(store);
     return store;
   };
   const store = await open();
   return {
     store,
+    auditKey: audit.key,
     open,
     sql: async (text) => {
       const db = new Database(join(home, "state.db"));

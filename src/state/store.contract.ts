@@ -10,9 +10,15 @@ import { defineLockContract } from "./store-locks.contract.js";
 import type { StateStore } from "./types.js";
 
 export interface ContractHarness {
+  /** Opened with the audit key and anchor (as the CLI and the server open it). */
   readonly store: StateStore;
-  /** Another store on the same database, as a second process would open it (closed by close()). */
-  open(): Promise<StateStore>;
+  /** The HMAC key of the audit chain (kept outside the database). */
+  readonly auditKey: Uint8Array;
+  /**
+   * Another store on the same database, as a second process would open it
+   * (closed by close()); `unkeyed`: without the audit key, as versions before it wrote.
+   */
+  open(options?: { unkeyed?: boolean }): Promise<StateStore>;
   /** Raw SQL on the same database, bypassing the store (to tamper, or to read what is really stored). */
   sql(text: string): Promise<unknown[]>;
   close(): Promise<void>;

@@ -7,6 +7,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { ConfigError } from "../core/errors.js";
 import * as audit from "./audit.js";
+import type { AuditKeyring } from "./audit-key.js";
 import {
   type Backend,
   openPostgres,
@@ -41,6 +42,11 @@ export interface OpenStateStoreOptions {
   readonly postgres?: PostgresOptions;
   /** Whether a lock holder still runs. @default false only for a pid on this host that no longer exists */
   readonly isHolderAlive?: (holder: { pid?: number; host?: string }) => boolean;
+  /**
+   * The audit key and the anchor kept outside the database (loadAuditKeyring).
+   * @default none: records are linked by plain sha256 (legacy), for tools and tests
+   */
+  readonly audit?: AuditKeyring;
 }
 
 export async function openStateStore(options: OpenStateStoreOptions = {}): Promise<StateStore> {
@@ -50,6 +56,7 @@ export async function openStateStore(options: OpenStateStoreOptions = {}): Promi
     clock: options.clock ?? (() => new Date()),
     leaseMs: options.leaseMs ?? 60_000,
     isHolderAlive: options.isHolderAlive ?? processExists,
+    ...(options.audit ? { audit: options.audit } : {}),
   };
   const store = createStore(ctx);
   if (options.migrate !== false) {
@@ -94,11 +101,12 @@ function createStore(ctx: StoreContext): StateStore {
     acquireLock: (key, holder, options) => locks.acquireLock(ctx, key, holder, options),
     renewLock: (lock) => locks.renewLock(ctx, lock),
     releaseLock: (lock) => locks.releaseLock(ctx, lock),
-    forceUnlock: (key) => locks.forceUnlock(ctx, key),
+    unlock: (key, options) => locks.unlock(ctx, key, options),
     getLock: (key) => locks.getLock(ctx, key),
     appendAudit: (input) => audit.appendAudit(ctx, input),
     listAudit: (options) => audit.listAudit(ctx, options),
-    verifyAudit: () => audit.verifyAudit(ctx),
+    verifyAudit: (options) => audit.verifyAudit(ctx, options),
+    auditHead: () => audit.auditHead(ctx),
     apiKeys: createApiKeyStore(ctx),
     consultations: createConsultationStore(ctx),
     close: () => ctx.backend.close(),

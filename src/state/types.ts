@@ -14,7 +14,8 @@ export type DeploymentOutcome = "succeeded" | "failed" | "cancelled" | "rolled-b
  * `interrupted`: no outcome and no such lock (its holder died or its lease expired).
  */
 export type DeploymentState = "running" | "interrupted" | DeploymentOutcome;
-export type AuditOutcome = "ok" | "refused" | "failed";
+/** `started`: a run began (so a run killed mid-way leaves a trace); its end is recorded separately. */
+export type AuditOutcome = "ok" | "refused" | "failed" | "started";
 
 export interface EnvironmentKey {
   readonly app: string;
@@ -184,9 +185,25 @@ export interface AuditListOptions {
   readonly newestFirst?: boolean;
 }
 
+/** What verification also says when the chain is intact or not. */
+export interface AuditVerificationFacts {
+  readonly count: number;
+  /** Unkeyed records from before the audit key (the start of the chain). */
+  readonly legacy?: number;
+  /** The last record: what `codeploy audit head` prints. */
+  readonly head?: { readonly seq: number; readonly mac: string };
+  /** Whether the anchor kept outside the database was found and checked. */
+  readonly anchored?: boolean;
+}
+
 export type AuditVerification =
-  | { readonly ok: true; readonly count: number }
-  | { readonly ok: false; readonly count: number; readonly brokenAt: number; readonly reason: string };
+  | (AuditVerificationFacts & { readonly ok: true })
+  | (AuditVerificationFacts & { readonly ok: false; readonly brokenAt: number; readonly reason: string });
+
+export interface AuditVerifyOptions {
+  /** A head stored elsewhere (`codeploy audit head`): that record must be in the chain, unchanged. */
+  readonly head?: { readonly seq: number; readonly mac: string };
+}
 
 export interface StateStore {
   /** "sqlite" or "postgres". */
@@ -218,13 +235,19 @@ export interface StateStore {
   renewLock(lock: Lock): Promise<Lock>;
   /** False when the lock was no longer ours. */
   releaseLock(lock: Lock): Promise<boolean>;
-  /** Frees the lock whoever holds it (`codeploy unlock`); false when there was none. */
-  forceUnlock(key: EnvironmentKey): Promise<boolean>;
+  /**
+   * `codeploy unlock`: frees the lock when its holder is gone (a dead pid on
+   * this host, or an expired lease); throws LockHeldError while it runs, unless
+   * `force`. `freed` is false when there was no lock.
+   */
+  unlock(key: EnvironmentKey, options?: { force?: boolean }): Promise<{ freed: boolean; lock?: LockInfo }>;
   getLock(key: EnvironmentKey): Promise<LockInfo | undefined>;
 
   appendAudit(input: AuditInput): Promise<AuditRecord>;
   listAudit(options?: AuditListOptions): Promise<AuditRecord[]>;
-  verifyAudit(): Promise<AuditVerification>;
+  verifyAudit(options?: AuditVerifyOptions): Promise<AuditVerification>;
+  /** The last record's seq and MAC (hash), or undefined for an empty log. */
+  auditHead(): Promise<{ seq: number; mac: string } | undefined>;
 
   /** API keys of the server (hashes only). */
   readonly apiKeys: ApiKeyStore;

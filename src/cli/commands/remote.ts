@@ -254,15 +254,31 @@ export async function remoteChangeCommand(
   return follow(io, client, accepted.id, flags.json === true);
 }
 
-export async function remoteUnlockCommand(io: CliIo, target: RemoteTarget, app: string, env: string) {
-  const { freed, lock } = await (await clientFor(target)).unlock(app, env);
+export async function remoteUnlockCommand(
+  io: CliIo,
+  target: RemoteTarget,
+  app: string,
+  env: string,
+  force = false,
+) {
+  const { freed, lock } = await (await clientFor(target)).unlock(app, env, force);
   const { printUnlock } = await import("./state.js");
   return printUnlock(io, `${app}/${env}`, freed, lock);
 }
 
-export async function remoteAuditVerifyCommand(io: CliIo, target: RemoteTarget, flags: { json?: boolean }) {
+export async function remoteAuditVerifyCommand(
+  io: CliIo,
+  target: RemoteTarget,
+  flags: { json?: boolean; head?: string },
+) {
   const { printAuditVerification } = await import("./state.js");
-  return printAuditVerification(io, await (await clientFor(target)).verifyAudit(), flags);
+  const options = flags.head !== undefined ? { head: flags.head } : {};
+  return printAuditVerification(io, await (await clientFor(target)).verifyAudit(options), flags);
+}
+
+export async function remoteAuditHeadCommand(io: CliIo, target: RemoteTarget, flags: { json?: boolean }) {
+  const { printAuditHead } = await import("./state.js");
+  return printAuditHead(io, await (await clientFor(target)).auditHead(), flags);
 }
 
 export async function remoteAuditListCommand(

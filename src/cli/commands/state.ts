@@ -1,5 +1,7 @@
 /** Read-only views of the store: status, history, audit. */
 import type { DeploymentSpec } from "../../spec/schema.js";
+import { formatHead, parseHead } from "../../state/audit-key.js";
+import { LockHeldError } from "../../state/errors.js";
 import type { AuditRecord, EnvironmentStatus, LockInfo, StateStore } from "../../state/types.js";
 import { EXIT_OK, EXIT_REFUSED } from "../exit.js";
 import { type CliIo, printJson } from "../io.js";
@@ -105,19 +107,58 @@ export async function historyCommand(
   });
 }
 
-export async function auditVerifyCommand(io: CliIo, flags: Common): Promise<number> {
-  return withStore(io, flags, async (store) => printAuditVerification(io, await store.verifyAudit(), flags));
+export async function auditVerifyCommand(io: CliIo, flags: Common & { head?: string }): Promise<number> {
+  // Parsed before the store opens: a mistyped head is a usage error, not a verdict.
+  const head = flags.head !== undefined ? parseHead(flags.head) : undefined;
+  return withStore(io, flags, async (store) =>
+    printAuditVerification(io, await store.verifyAudit(head ? { head } : {}), flags),
+  );
+}
+
+export async function auditHeadCommand(io: CliIo, flags: Common): Promise<number> {
+  return withStore(io, flags, async (store) => {
+    const head = await store.auditHead();
+    if (head === undefined) {
+      io.stderr("the audit log is empty: there is no head yet\n");
+      return EXIT_REFUSED;
+    }
+    return printAuditHead(io, { ...head, head: formatHead(head) }, flags);
+  });
+}
+
+export function printAuditHead(
+  io: CliIo,
+  head: { seq: number; mac: string; head: string },
+  flags: { json?: boolean },
+): number {
+  if (flags.json) printJson(io, head);
+  else io.stdout(`${head.head}\n`);
+  return EXIT_OK;
+}
+
+interface VerificationView {
+  readonly ok: boolean;
+  readonly count: number;
+  readonly legacy?: number | undefined;
+  readonly anchored?: boolean | undefined;
+  readonly brokenAt?: number | undefined;
+  readonly reason?: string | undefined;
 }
 
 /** Prints a verification (here or from a server); exit 1 when the chain is broken. */
 export function printAuditVerification(
   io: CliIo,
-  result: { ok: boolean; count: number; brokenAt?: number | undefined; reason?: string | undefined },
+  result: VerificationView,
   flags: { json?: boolean },
 ): number {
   if (flags.json) printJson(io, result);
-  else if (result.ok) io.stdout(`audit log intact: ${result.count} record(s), hash chain verified\n`);
-  else io.stderr(`audit log TAMPERED: record ${result.brokenAt} of ${result.count}: ${result.reason}\n`);
+  else if (result.ok) {
+    const legacy = result.legacy ? `, ${result.legacy} legacy unkeyed record(s) at the start` : "";
+    const anchor = result.anchored
+      ? ", anchor matched"
+      : ", no anchor found (removal from the end not checked)";
+    io.stdout(`audit log intact: ${result.count} record(s), keyed chain verified${legacy}${anchor}\n`);
+  } else io.stderr(`audit log TAMPERED: record ${result.brokenAt} of ${result.count}: ${result.reason}\n`);
   return result.ok ? EXIT_OK : EXIT_REFUSED;
 }
 
@@ -151,21 +192,37 @@ export function printAuditRecords(
 export async function unlockCommand(
   io: CliIo,
   app: string,
-  flags: Common & { env: string },
+  flags: Common & { env: string; force?: boolean },
 ): Promise<number> {
   return withStore(io, flags, async (store) => {
     const key = { app, environment: flags.env };
-    const lock = await store.getLock(key);
-    const freed = await store.forceUnlock(key);
-    await store.appendAudit({
-      actor: actorOf(io),
-      command: "unlock",
-      target: `${app}/${flags.env}`,
-      outcome: "ok",
-      details: { freed, holder: lock?.actor },
-    });
-    return printUnlock(io, `${app}/${flags.env}`, freed, lock);
+    const force = flags.force === true;
+    const audit = (outcome: "ok" | "refused", details: Record<string, unknown>) =>
+      store.appendAudit({
+        actor: actorOf(io),
+        command: "unlock",
+        target: `${app}/${flags.env}`,
+        outcome,
+        details,
+      });
+    try {
+      const { freed, lock } = await store.unlock(key, { force });
+      await audit("ok", { freed, force, ...(lock ? { holder: holderOf(lock) } : {}) });
+      return printUnlock(io, `${app}/${flags.env}`, freed, lock);
+    } catch (error) {
+      if (error instanceof LockHeldError) await audit("refused", { force, holder: holderOf(error.lock) });
+      throw error;
+    }
   });
+}
+
+function holderOf(lock: LockInfo): Record<string, unknown> {
+  return {
+    actor: lock.actor,
+    ...(lock.pid !== undefined ? { pid: lock.pid } : {}),
+    ...(lock.host !== undefined ? { host: lock.host } : {}),
+    ...(lock.deploymentId !== undefined ? { deployment: lock.deploymentId } : {}),
+  };
 }
 
 export function printUnlock(

@@ -1,11 +1,15 @@
 /** GET /v1/audit/verify (any role); the audit records and the API keys (unrestricted admins only). */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { formatHead, parseHead } from "../../state/audit-key.js";
 import { authorize } from "../auth/rbac.js";
 import { type AppEnv, noteAudit, type ServerDeps } from "../context.js";
+import { notFound } from "../errors.js";
 import {
   apiKeySchema,
+  auditHeadResult,
   auditListQuery,
   auditListResult,
+  auditVerifyQuery,
   auditVerifyResult,
   expireKeyBody,
   keyBody,
@@ -22,9 +26,24 @@ const verifyRoute = createRoute({
   method: "get",
   path: "/v1/audit/verify",
   tags,
-  summary: "Check the hash chain of the audit log",
+  summary:
+    "Check the keyed chain of the audit log, against the server's anchor and, if given, a head stored elsewhere",
   security: secured,
+  request: { query: auditVerifyQuery },
   responses: { 200: json(auditVerifyResult, "ok, or the first broken record"), ...errorResponses },
+});
+
+const headRoute = createRoute({
+  method: "get",
+  path: "/v1/audit/head",
+  tags,
+  summary: "The last record's seq and MAC, to store elsewhere and check with ?head= (unrestricted admins)",
+  security: secured,
+  responses: {
+    200: json(auditHeadResult, "the head"),
+    404: errorResponse("the log is empty"),
+    ...errorResponses,
+  },
 });
 
 const auditListRoute = createRoute({
@@ -91,7 +110,15 @@ const expireKeyRoute = createRoute({
 export function registerAdminRoutes(app: OpenAPIHono<AppEnv>, deps: ServerDeps): void {
   app.openapi(verifyRoute, async (c) => {
     authorize(c.get("principal"), "read");
-    return c.json(await deps.store.verifyAudit(), 200);
+    const { head } = c.req.valid("query");
+    return c.json(await deps.store.verifyAudit(head !== undefined ? { head: parseHead(head) } : {}), 200);
+  });
+
+  app.openapi(headRoute, async (c) => {
+    authorize(c.get("principal"), "audit");
+    const head = await deps.store.auditHead();
+    if (head === undefined) throw notFound("the audit log is empty");
+    return c.json({ ...head, head: formatHead(head) }, 200);
   });
 
   app.openapi(auditListRoute, async (c) => {

@@ -12,6 +12,7 @@ import {
   envParams,
   historyResult,
   rollbackBody,
+  unlockQuery,
   unlockResult,
 } from "../schemas.js";
 import { requestInvalid } from "../spec-input.js";
@@ -84,12 +85,15 @@ const unlockRoute = createRoute({
   method: "delete",
   path: `${ENV_PATH}/lock`,
   tags,
-  summary: "Free the apply lock of an environment whose holder died (admin)",
+  summary:
+    "Free the apply lock of an environment whose holder died (admin); ?force=true frees a live one (audited)",
   security: secured,
-  request: { params: envParams },
+  request: { params: envParams, query: unlockQuery },
   responses: {
     200: json(unlockResult, "freed, or was not locked"),
-    409: errorResponse("held by a deployment that runs in this server"),
+    409: errorResponse(
+      "LOCK_HELD: its holder still runs (its pid, or a fresh lease); send force=true to free it",
+    ),
     ...errorResponses,
   },
 });
@@ -224,24 +228,20 @@ function registerChangeRoutes(app: OpenAPIHono<AppEnv>, deps: ServerDeps): void 
 
   app.openapi(unlockRoute, async (c) => {
     const { app: name, env } = c.req.valid("param");
-    noteAudit(c, `${name}/${env}`);
+    const force = c.req.valid("query").force === "true";
+    noteAudit(c, `${name}/${env}`, { force });
     authorize(c.get("principal"), "unlock", env);
     const key = { app: name, environment: env };
-    const lock = await deps.store.getLock(key);
-    // A holder that runs here is alive and renews its lease: freeing it would let two deployments overlap.
-    if (lock?.deploymentId !== undefined && deps.runs.isRunning(lock.deploymentId)) {
-      throw new HttpError(
-        409,
-        "LOCKED",
-        `${name}/${env} is held by deployment ${lock.deploymentId}, which runs`,
-        {
-          hint: "wait for it to end; it frees the lock itself",
-          details: { deploymentId: lock.deploymentId },
-        },
-      );
-    }
-    const freed = await deps.store.forceUnlock(key);
-    noteAudit(c, `${name}/${env}`, { freed, ...(lock ? { holder: lock.actor } : {}) });
+    // The store checks the holder and deletes in one transaction: a live holder (a run in any
+    // process, renewing its lease) is refused unless forced; a forced-out run stops with lock-lost.
+    const { freed, lock } = await deps.store.unlock(key, { force });
+    noteAudit(c, `${name}/${env}`, {
+      freed,
+      force,
+      ...(lock
+        ? { holder: lock.actor, ...(lock.deploymentId ? { deployment: lock.deploymentId } : {}) }
+        : {}),
+    });
     return c.json({ freed, ...(lock ? { lock } : {}) }, 200);
   });
 }
