@@ -115,8 +115,10 @@ describe("apply, status, history, rollback, destroy (null provider)", () => {
     const records = (
       JSON.parse(audit.out) as { records: { target: string; outcome: string; details: unknown }[] }
     ).records;
+    // Newest first: the end of the run, its start (so a killed run leaves a trace), the refusal.
     expect(records.filter((x) => x.target === "paid/staging").map((x) => x.outcome)).toEqual([
       "ok",
+      "started",
       "refused",
     ]);
     expect(audit.out).not.toContain("sk_live_x");
@@ -192,8 +194,29 @@ describe("apply, status, history, rollback, destroy (null provider)", () => {
     const blocked = await run(["apply", "v1.yaml", "--yes", "--provider", "null"]);
     expect(blocked.code).toBe(1);
     expect(blocked.err).toContain("locked by ghost since");
-    const r = await run(["unlock", "blog", "--env", "staging"]);
+    // Another host's holder whose lease is fresh counts as alive: refused, naming it, unless --force.
+    const refused = await run(["unlock", "blog", "--env", "staging"]);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain(
+      "blog/staging is held by ghost (pid 999999 on elsewhere), which is still running",
+    );
+    expect(refused.err).toContain("--force");
+    const r = await run(["unlock", "blog", "--env", "staging", "--force"]);
+    expect(r.code).toBe(0);
     expect(r.out).toContain("unlocked blog/staging (was held by ghost");
+    const audit = await run(["audit", "list", "--json", "-n", "2"]);
+    const records = (
+      JSON.parse(audit.out) as { records: { command: string; outcome: string; details: unknown }[] }
+    ).records;
+    expect(records.map((x) => [x.command, x.outcome])).toEqual([
+      ["unlock", "ok"],
+      ["unlock", "refused"],
+    ]);
+    expect(records[0]?.details).toMatchObject({
+      force: true,
+      freed: true,
+      holder: { actor: "ghost", host: "elsewhere" },
+    });
     expect((await run(["apply", "v1.yaml", "--yes", "--provider", "null"])).code).toBe(0);
   });
 });

@@ -66,6 +66,8 @@ function describeEvent(e: EngineEvent): string | undefined {
       return `↶ ${e.stepId} rolled back`;
     case "run-finished":
       return `finished: ${e.outcome} in ${secs(e.durationMs)}`;
+    case "lock-lost":
+      return `! lock lost: ${e.reason}; no further step starts`;
   }
 }
 

@@ -138,4 +138,37 @@ describe("deploy", () => {
     expect(gone.plan.steps.at(-1)?.id).toBe("remove-network");
     expect((await store.status({ app: "shop", environment: "staging" }))[0]?.currentRevision).toBeUndefined();
   });
+
+  it("stops starting steps when its lock is taken, records lock-lost, and does not roll back over the new holder", async () => {
+    const events: EngineEvent[] = [];
+    const run = deploy({ spec: v2, actor: "ana" }, deps({ delayMs: 120 }), {
+      ...fast,
+      parallelism: 1,
+      leaseMs: 150,
+      onEvent: (e) => events.push(e),
+    });
+    await new Promise((r) => setTimeout(r, 60));
+    // Someone frees it by force and takes it: ana's next renewal finds a foreign token.
+    expect(await store.unlock({ app: "shop", environment: "staging" }, { force: true })).toMatchObject({
+      freed: true,
+    });
+    await store.acquireLock({ app: "shop", environment: "staging" }, { actor: "bob" });
+    const out = await run;
+    expect(out.deployment.outcome).toBe("failed");
+    expect(out.deployment.error).toMatch(/^lock-lost: the lock on shop\/staging was taken over or freed/);
+    expect(out.rollback).toBeUndefined();
+    expect(events.filter((e) => e.type === "lock-lost")).toHaveLength(1);
+    const started = events.filter((e) => e.type === "step-started").length;
+    expect(started).toBeLessThan(out.plan.steps.length);
+    const recorded = await store.listEvents(out.deployment.id);
+    expect(recorded.some((e) => e.type === "lock-lost")).toBe(true);
+    const audit = await store.listAudit();
+    expect(audit.map((a) => [a.command, a.outcome])).toEqual([
+      ["apply", "started"],
+      ["apply", "failed"],
+    ]);
+    expect(audit[1]?.details).toMatchObject({ reason: "lock-lost" });
+    // bob's lock is left alone.
+    expect(await store.getLock({ app: "shop", environment: "staging" })).toMatchObject({ actor: "bob" });
+  });
 });

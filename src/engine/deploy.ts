@@ -4,7 +4,6 @@
  * roll back to the previous revision on failure (unless told to stop), then
  * record the outcome and an audit record, and release the lock.
  */
-import { randomUUID } from "node:crypto";
 import { CodeError } from "../core/errors.js";
 import { buildDestroyPlan, buildPlan, type Plan } from "../plan/build.js";
 import type { RenderResult } from "../render/types.js";
@@ -13,9 +12,12 @@ import { checkSecretAccess, type SecretAccess } from "../spec/secret-scope.js";
 import { REDACTED } from "../state/index.js";
 import type { Deployment, InterpretUsageRecord, Revision, StateStore } from "../state/types.js";
 import type { EngineEvent } from "./events.js";
+import { withLock } from "./lock.js";
 import type { Provider } from "./provider.js";
 import { EventRecorder } from "./recorder.js";
 import { type RunOptions, type RunResult, runPlan } from "./run.js";
+
+export { awaitFreeLock } from "./lock.js";
 
 export type OnFailure = "rollback" | "stop";
 
@@ -87,51 +89,6 @@ export async function currentSpec(
   return revision?.spec as DeploymentSpec | undefined;
 }
 
-/**
- * Holds the app + environment lock while `fn` runs, renewing its lease. The
- * lock names the deployment id, so status can tell a running deployment from
- * an interrupted one.
- */
-async function withLock<T>(
-  store: StateStore,
-  request: DeployRequest,
-  leaseMs: number,
-  fn: (deploymentId: string) => Promise<T>,
-  signal?: AbortSignal,
-): Promise<T> {
-  const key = { app: request.spec.name, environment: request.spec.environment };
-  const deploymentId = randomUUID();
-  const lock = await store.acquireLock(
-    key,
-    { actor: request.actor, pid: process.pid, deploymentId },
-    {
-      leaseMs,
-      wait: request.waitForLock ?? false,
-      ...(request.lockWaitTimeoutMs !== undefined ? { waitTimeoutMs: request.lockWaitTimeoutMs } : {}),
-      ...(signal ? { signal } : {}),
-    },
-  );
-  let held = lock;
-  const renew = setInterval(
-    () => {
-      store.renewLock(held).then(
-        (l) => {
-          held = l;
-        },
-        () => {},
-      );
-    },
-    Math.max(50, Math.floor(leaseMs / 3)),
-  );
-  renew.unref();
-  try {
-    return await fn(deploymentId);
-  } finally {
-    clearInterval(renew);
-    await store.releaseLock(held).catch(() => false);
-  }
-}
-
 /** Applies `request.spec`: the whole of it when nothing runs yet, else only the difference. */
 export async function deploy(
   request: DeployRequest,
@@ -145,7 +102,7 @@ export async function deploy(
     store,
     request,
     options.leaseMs ?? 60_000,
-    async (id) => {
+    async (id, lost) => {
       const previous = await currentSpec(store, spec.name, spec.environment);
       const artifacts = deps.render(spec);
       const revision = await store.createRevision({
@@ -168,7 +125,7 @@ export async function deploy(
       });
       const plan = buildPlan(spec, previous);
       return runRecorded(
-        { deployment, revision, spec, previous, artifacts, plan, command: "apply" },
+        { deployment, revision, spec, previous, artifacts, plan, command: "apply", lost },
         request,
         deps,
         options,
@@ -186,6 +143,8 @@ interface RunInput {
   readonly artifacts: RenderResult;
   readonly plan: Plan;
   readonly command: "apply" | "rollback" | "destroy";
+  /** Aborted when the run's lock is lost. */
+  readonly lost: AbortSignal;
 }
 
 async function runRecorded(
@@ -194,38 +153,79 @@ async function runRecorded(
   deps: DeployDeps,
   options: DeployOptions,
 ): Promise<DeployOutcome> {
-  const { deployment, revision, spec, previous, artifacts, plan, command } = input;
+  const { deployment, revision, spec, previous, artifacts, plan, command, lost } = input;
   const { store } = deps;
+  const target = `${spec.name}/${spec.environment}`;
+  // Before any step: a run killed mid-way still leaves its start in the audit log.
+  await store.appendAudit({
+    actor: request.actor,
+    command,
+    target,
+    outcome: "started",
+    details: {
+      deployment: deployment.id,
+      revision: revision.number,
+      app: spec.name,
+      environment: spec.environment,
+    },
+  });
   const recorder = new EventRecorder(store, deployment.id);
   const onEvent = (event: EngineEvent) => {
     recorder.record(event);
     options.onEvent?.(event, deployment);
   };
+  let lostReason: string | undefined;
+  const onLost = () => {
+    lostReason = lost.reason instanceof Error ? lost.reason.message : String(lost.reason);
+    onEvent({ type: "lock-lost", at: (options.clock ?? Date.now)(), reason: lostReason });
+  };
+  if (lost.aborted) onLost();
+  else lost.addEventListener("abort", onLost, { once: true });
   options.onStart?.(deployment, plan);
   const provider = deps.providerFor(spec);
-  const runOptions = { ...pick(options), provider, artifacts, revision: revision.number, onEvent };
+  const signal = options.signal ? AbortSignal.any([options.signal, lost]) : lost;
+  const runOptions = { ...pick(options), signal, provider, artifacts, revision: revision.number, onEvent };
   const result = await runPlan(plan.steps, { ...runOptions, spec, ...(previous ? { previous } : {}) });
+  lost.removeEventListener("abort", onLost);
   let rollback: RunResult | undefined;
-  if (result.outcome === "failed" && (request.onFailure ?? "rollback") === "rollback") {
+  // Without the lock, another run may be changing the same resources: never roll back over it.
+  if (
+    lostReason === undefined &&
+    result.outcome === "failed" &&
+    (request.onFailure ?? "rollback") === "rollback"
+  ) {
     rollback = await rollBack(spec, previous, deps, runOptions, onEvent);
   }
   await recorder.flush();
   const outcome =
-    result.outcome === "succeeded"
-      ? "succeeded"
-      : result.outcome === "cancelled"
-        ? "cancelled"
-        : rollback?.outcome === "succeeded"
-          ? "rolled-back"
-          : "failed";
-  const error = result.failure ? `${result.failure.stepId}: ${result.failure.error.message}` : undefined;
+    lostReason !== undefined
+      ? "failed"
+      : result.outcome === "succeeded"
+        ? "succeeded"
+        : result.outcome === "cancelled"
+          ? "cancelled"
+          : rollback?.outcome === "succeeded"
+            ? "rolled-back"
+            : "failed";
+  const error =
+    lostReason !== undefined
+      ? `lock-lost: ${lostReason}`
+      : result.failure
+        ? `${result.failure.stepId}: ${result.failure.error.message}`
+        : undefined;
   const finished = await store.finishDeployment(deployment.id, outcome, error);
   await store.appendAudit({
     actor: request.actor,
     command,
-    target: `${spec.name}/${spec.environment}`,
+    target,
     outcome: outcome === "succeeded" ? "ok" : "failed",
-    details: { deployment: deployment.id, revision: revision.number, outcome, ...(error ? { error } : {}) },
+    details: {
+      deployment: deployment.id,
+      revision: revision.number,
+      outcome,
+      ...(lostReason !== undefined ? { reason: "lock-lost" } : {}),
+      ...(error ? { error } : {}),
+    },
   });
   return { deployment: finished, revision, plan, result, ...(rollback ? { rollback } : {}) };
 }
@@ -314,7 +314,7 @@ async function runRevision(
     store,
     lockRequest,
     options.leaseMs ?? 60_000,
-    async (id) => {
+    async (id, lost) => {
       const running = await currentSpec(store, key.app, key.environment);
       const previous = command === "destroy" ? spec : running;
       const plan = command === "destroy" ? buildDestroyPlan(spec) : buildPlan(spec, running);
@@ -325,7 +325,16 @@ async function runRevision(
         actor: request.actor,
         id,
       });
-      const input = { deployment, revision, spec, previous, artifacts: deps.render(spec), plan, command };
+      const input = {
+        deployment,
+        revision,
+        spec,
+        previous,
+        artifacts: deps.render(spec),
+        plan,
+        command,
+        lost,
+      };
       return runRecorded(input, lockRequest, deps, options);
     },
     options.signal,

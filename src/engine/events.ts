@@ -47,6 +47,8 @@ export type EngineEvent =
   | (Base & { readonly type: "step-cancelled"; readonly stepId: string; readonly reason: string })
   | (Base & { readonly type: "step-log"; readonly stepId: string; readonly message: string })
   | (Base & { readonly type: "step-rolled-back"; readonly stepId: string; readonly durationMs: number })
+  /** The run's lock was taken over or freed (`unlock --force`), or could not be renewed: no step starts after it. */
+  | (Base & { readonly type: "lock-lost"; readonly reason: string })
   | (Base & {
       readonly type: "run-finished";
       readonly outcome: RunOutcome;

@@ -15,7 +15,7 @@ function toStepEvent(deploymentId: string, event: EngineEvent): StepEventInput {
       ? event.error.message
       : event.type === "step-log"
         ? event.message
-        : event.type === "step-skipped" || event.type === "step-cancelled"
+        : event.type === "step-skipped" || event.type === "step-cancelled" || event.type === "lock-lost"
           ? event.reason
           : undefined;
   return {

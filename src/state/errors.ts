@@ -45,10 +45,14 @@ export class LockHeldError extends CodeError {
 
 /** renewLock on a lock that was taken over (lease expired) or force-unlocked. */
 export class LockLostError extends CodeError {
-  constructor(key: EnvironmentKey) {
-    super("LOCK_LOST", `the lock on ${key.app}/${key.environment} is no longer held by this process`, {
-      hint: "its lease expired or someone ran `codeploy unlock`; stop and check `codeploy status`",
-    });
+  constructor(key: EnvironmentKey, message?: string) {
+    super(
+      "LOCK_LOST",
+      message ?? `the lock on ${key.app}/${key.environment} is no longer held by this process`,
+      {
+        hint: "its lease expired or someone ran `codeploy unlock`; stop and check `codeploy status`",
+      },
+    );
   }
 }
 

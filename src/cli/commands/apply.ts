@@ -1,6 +1,6 @@
 import { CodeError } from "../../core/errors.js";
 import type { OnFailure } from "../../engine/deploy.js";
-import { currentSpec, deploy } from "../../engine/deploy.js";
+import { awaitFreeLock, currentSpec, deploy } from "../../engine/deploy.js";
 import type { ProviderName } from "../../providers/index.js";
 import { planToJson, reviewPlan } from "../../review/index.js";
 import { checkSecretAccess } from "../../spec/secret-scope.js";
@@ -36,6 +36,22 @@ export async function applyCommand(io: CliIo, input: string, flags: ApplyFlags):
   const spec = resolved.spec;
   const store = await openStore(io, config);
   try {
+    // A held lock first: fail fast naming its holder, or (--wait) wait it out and plan against
+    // what it left. A plan made before waiting could say "nothing to change" and lose this change.
+    await withInterrupts(io, (signal) =>
+      awaitFreeLock(
+        store,
+        { app: spec.name, environment: spec.environment },
+        {
+          wait: flags.wait === true,
+          signal,
+          onWait: (lock) =>
+            io.stderr(
+              `waiting: ${spec.name}/${spec.environment} is locked by ${lock.actor}${lock.host ? ` (pid ${lock.pid ?? "?"} on ${lock.host})` : ""} since ${lock.acquiredAt}\n`,
+            ),
+        },
+      ),
+    );
     const current = await currentSpec(store, spec.name, spec.environment);
     const review = reviewPlan(spec, { ...(current ? { current } : {}), ...(await policySettings(config)) });
     if (!flags.json) {
