@@ -98,6 +98,10 @@ describe("kill -9 during apply", () => {
       expect(events.length).toBeGreaterThanOrEqual(seen.count);
       expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
       expect(events.some((e) => e.type === "run-finished")).toBe(false);
+      // The killed apply left its start in the audit log, and no end.
+      const trace = (await store.listAudit()).filter((r) => r.target === "crashy/staging");
+      expect(trace.map((r) => [r.command, r.outcome, r.actor])).toEqual([["apply", "started", "crash-test"]]);
+      expect(trace[0]?.details).toMatchObject({ deployment: seen.id, app: "crashy", environment: "staging" });
 
       const io = captureIo({ cwd: work, env: { CODEPLOY_HOME: home } });
       expect(await main(["status", "crashy", "--json"], io)).toBe(0);

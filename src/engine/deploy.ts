@@ -62,7 +62,7 @@ export interface DeployOptions
   extends Pick<RunOptions, "parallelism" | "stepTimeoutMs" | "retry" | "resilience" | "clock"> {
   readonly signal?: AbortSignal;
   readonly onEvent?: (event: EngineEvent, deployment: Deployment) => void;
-  /** Lock lease; renewed at a third of it while the deployment runs. @default 60_000 */
+  /** Lock lease; renewed at a third of it (at most every 2 s) while the deployment runs. @default 60_000 */
   readonly leaseMs?: number;
   /** Called once the deployment is recorded, before any step runs. */
   readonly onStart?: (deployment: Deployment, plan: Plan) => void;

@@ -45,6 +45,8 @@ export async function awaitFreeLock(
  * would end, `lost` is aborted: the run starts no further step and ends with
  * lock-lost, since another process may hold the lock now.
  */
+const RENEW_AT_MOST_MS = 2_000;
+
 export async function withLock<T>(
   store: StateStore,
   request: DeployRequest,
@@ -66,7 +68,8 @@ export async function withLock<T>(
   );
   let held = lock;
   const lost = new AbortController();
-  const every = Math.max(50, Math.floor(leaseMs / 3));
+  // At most every 2 s whatever the lease: a forced unlock or a takeover is noticed within that.
+  const every = Math.max(50, Math.min(RENEW_AT_MOST_MS, Math.floor(leaseMs / 3)));
   // Wall time: how long the lease we last wrote still protects us.
   let validUntil = performance.now() + leaseMs;
   const renew = setInterval(() => {
