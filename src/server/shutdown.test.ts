@@ -8,6 +8,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { loadAuditKeyring } from "../state/audit-key.js";
 import { openStateStore } from "../state/store.js";
 import { type Harness, keyFor, startHarness } from "./__fixtures__/harness.js";
 import { killServeProcesses, startServe } from "./__fixtures__/serve-process.js";
@@ -97,10 +98,11 @@ describe("codeploy serve process", () => {
       expect(await serve.exited).toBe(0);
       expect(serve.output()).toMatch(/stopped: 1 deployment\(s\) finished, 0 cancelled/);
       expect(serve.output()).toMatch(/read by: rules \(no model asked: no model configured/);
-      const after = await openStateStore({ home });
+      // With the key and anchor the server used (its CODEPLOY_HOME): the chain is keyed.
+      const after = await openStateStore({ home, audit: loadAuditKeyring(home, {}) });
       try {
         expect(await after.getDeployment(id)).toMatchObject({ outcome: "succeeded", actor: "ops" });
-        expect((await after.verifyAudit()).ok).toBe(true);
+        expect(await after.verifyAudit()).toMatchObject({ ok: true, anchored: true, legacy: 0 });
       } finally {
         await after.close();
       }

@@ -14,6 +14,7 @@ import { silentLogger } from "../../server/logger.js";
 import { providerResolver } from "../../server/providers.js";
 import { type RunningServer, startServer } from "../../server/server.js";
 import { hashApiKey } from "../../state/keys.js";
+import { loadAuditKeyring } from "../../state/audit-key.js";
 import { openStateStore } from "../../state/store.js";
 import type { StateStore } from "../../state/types.js";
 import { main } from "../main.js";
@@ -182,7 +183,12 @@ describe("the whole CLI with --server: keys, audit and unlock act on the server'
   let deployer: string;
   const localHome = () => join(work, "local-home");
   beforeAll(async () => {
-    store = await openStateStore({ home: join(work, "admin-server-home") });
+    const serverHome = join(work, "admin-server-home");
+    // As `codeploy serve` opens it: the key from CODEPLOY_AUDIT_KEY, the anchor in its home.
+    store = await openStateStore({
+      home: serverHome,
+      audit: loadAuditKeyring(serverHome, { CODEPLOY_AUDIT_KEY: "a-server-audit-key-of-40-characters-long" }),
+    });
     admin = (await store.apiKeys.create({ name: "root", role: "admin", createdBy: "t" })).token;
     deployer = (await store.apiKeys.create({ name: "ci", role: "deployer", createdBy: "t" })).token;
     server = await startServer({ store, port: 0, logger: silentLogger, providers: providerResolver({}) });
@@ -237,22 +243,48 @@ describe("the whole CLI with --server: keys, audit and unlock act on the server'
     expect((await cli(["audit", "list"], deployer)).err).toMatch(/may not read the audit log/);
   });
 
+  it("prints the server's audit head (admins) and verifies against it", async () => {
+    const head = await cli(["audit", "head"]);
+    expect(head.code).toBe(0);
+    const text = head.out.trim();
+    expect(text).toMatch(/^\d+:[0-9a-f]{64}$/);
+    expect(await store.auditHead()).toMatchObject({ seq: Number(text.split(":")[0]) });
+    const ok = await cli(["audit", "verify", "--head", text], deployer);
+    expect(ok).toMatchObject({ code: 0, out: expect.stringMatching(/keyed chain verified.*anchor matched/) });
+    const forged = `${text.split(":")[0]}:${"0".repeat(64)}`;
+    const bad = await cli(["audit", "verify", "--head", forged], deployer);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/TAMPERED: .*not the one the given head holds/);
+    expect((await cli(["audit", "head"], deployer)).err).toMatch(/may not read the audit log/);
+  });
+
   it("frees a lock whose holder died, and says so when there was none", async () => {
     await store.acquireLock(
       { app: "shop", environment: "dev" },
       { actor: "gone", host: "elsewhere", pid: 1 },
     );
-    const freed = await cli(["unlock", "shop", "--env", "dev"]);
+    // Another host, fresh lease: alive as far as anyone can tell. Refused, naming it, unless --force.
+    const refused = await cli(["unlock", "shop", "--env", "dev"]);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain("shop/dev is held by gone (pid 1 on elsewhere), which is still running");
+    expect((await store.listAudit({ newestFirst: true, limit: 1 }))[0]).toMatchObject({
+      command: "api:unlock",
+      outcome: "refused",
+      details: { status: 409, error: "LOCK_HELD", force: false },
+    });
+    const freed = await cli(["unlock", "shop", "--env", "dev", "--force"]);
     expect(freed).toMatchObject({
       code: 0,
       out: expect.stringMatching(/unlocked shop\/dev \(was held by gone/),
     });
     expect(await store.getLock({ app: "shop", environment: "dev" })).toBeUndefined();
     expect((await cli(["unlock", "shop", "--env", "dev"])).out).toMatch(/shop\/dev was not locked/);
-    expect((await store.listAudit({ newestFirst: true, limit: 1 }))[0]).toMatchObject({
+    expect((await store.listAudit({ newestFirst: true, limit: 2 }))[1]).toMatchObject({
       actor: "root",
       command: "api:unlock",
       target: "shop/dev",
+      outcome: "ok",
+      details: { force: true, freed: true, holder: "gone" },
     });
   });
 
