@@ -7,6 +7,7 @@
  *   crash <home>                      hold the lock and append events until killed
  */
 import { createInterface } from "node:readline";
+import { loadAuditKeyring } from "../audit-key.js";
 import { openStateStore } from "../store.js";
 
 const [mode, home, actor = "child", count = "0"] = process.argv.slice(2);
@@ -18,7 +19,8 @@ const say = (value: unknown): void => {
   process.stdout.write(`${JSON.stringify(value)}\n`);
 };
 
-const store = await openStateStore({ home });
+// As the CLI opens it: the audit key and anchor in <home>, created by whichever process comes first.
+const store = await openStateStore({ home, audit: loadAuditKeyring(home, {}) });
 
 if (mode === "race") {
   say("ready");
