@@ -20,6 +20,7 @@ const say = (value: unknown): void => {
 };
 
 // As the CLI opens it: the audit key and anchor in <home>, created by whichever process comes first.
+if (home === undefined) throw new Error("usage: state-child <mode> <home> ...");
 const store = await openStateStore({ home, audit: loadAuditKeyring(home, {}) });
 
 if (mode === "race") {
