@@ -44,6 +44,8 @@ describe.skipIf(!pm)("the API deploying to a real podman engine, followed over S
       logger: silentLogger,
       renderOptions: { secretSeed: "api-docker-seed" },
       secretEnv: { CODEPLOY_SECRET_STRIPE_KEY: SECRET },
+      // The server refuses names its codeploy.yaml does not declare (SECRET_FORBIDDEN).
+      secretScope: { "stripe-key": { environments: ["staging"], apps: ["sse"] } },
       providers: providerResolver({
         settings: {
           docker: {
