@@ -110,7 +110,7 @@ describe("apply, status, history, rollback, destroy (null provider)", () => {
     });
     expect(set.code).toBe(0);
     // No secrets: section: the CLI deploys it (the person holds the value) but says a server would refuse it.
-    expect(set.err).toMatch(/warning: secret stripe is not declared/);
+    expect(set.err.match(/warning: secret stripe is not declared/g)).toHaveLength(1);
     const audit = await run(["audit", "list", "--json"]);
     const records = (
       JSON.parse(audit.out) as { records: { target: string; outcome: string; details: unknown }[] }

@@ -25,15 +25,19 @@ export async function policySettings(config: CodeployConfig) {
  * value already), a declared one used outside its scope is refused.
  */
 export function secretAccess(io: CliIo, config: CodeployConfig): SecretAccess {
-  let warned = false;
   return {
     env: io.env,
     scope: config.secrets,
     undeclared: "warn",
     onUndeclared: (names) => {
-      if (warned) return;
-      warned = true;
-      io.stderr(undeclaredWarning(names));
+      // apply checks before asking and the engine again before locking: say it once per command.
+      const told = warnedNames.get(io) ?? new Set<string>();
+      warnedNames.set(io, told);
+      const fresh = names.filter((n) => !told.has(n));
+      for (const n of fresh) told.add(n);
+      if (fresh.length > 0) io.stderr(undeclaredWarning(fresh));
     },
   };
 }
+
+const warnedNames = new WeakMap<CliIo, Set<string>>();
