@@ -150,7 +150,7 @@ describe("the apply lock between two processes", () => {
   }, 90_000);
 
   it("refuses unlock while the holder runs; --force frees it and the holder stops with lock-lost", async () => {
-    const a = cli("alice", applyArgs("v3.yaml", "--parallelism", "1"));
+    const a = cli("alice", applyArgs("v3.yaml", "--parallelism", "1", "--config", "slow.yaml"));
     const lock = await lockHeldBy("alice", a);
 
     const refused = await here("bob", ["unlock", "shop", "--env", "staging"]);
