@@ -122,10 +122,13 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .addOption(TARGET_OPTION())
     .requiredOption("-o, --out <dir>", "folder to write the artifacts to")
     .option("--json", "print the list of written files as JSON")
-    .action(async (input: string[], opts: { target?: string; out: string; json?: boolean }) => {
-      const { renderCommand } = await import("./commands/render.js");
-      setExit(await renderCommand(io, input.join(" "), { ...opts, config: configOf() }));
-    });
+    .option("--force", "write into a non-empty folder that codeploy render did not write")
+    .action(
+      async (input: string[], opts: { target?: string; out: string; json?: boolean; force?: boolean }) => {
+        const { renderCommand } = await import("./commands/render.js");
+        setExit(await renderCommand(io, input.join(" "), { ...opts, config: configOf() }));
+      },
+    );
 
   program
     .command("plan")

@@ -1,11 +1,11 @@
-import { mkdir, writeFile } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { render } from "../../render/index.js";
 import { resolveSecrets, secretEnvVar } from "../../spec/secret-refs.js";
 import { requireSecretScope } from "../../spec/secret-scope.js";
 import { EXIT_OK } from "../exit.js";
 import { resolveSpecInput } from "../input.js";
 import { type CliIo, printJson } from "../io.js";
+import { writeRenderOutput } from "../render-output.js";
 import { secretSeed } from "../secret-seed.js";
 import { loadCliConfig, secretAccess } from "../settings.js";
 
@@ -14,6 +14,8 @@ export interface RenderFlags {
   readonly out: string;
   readonly json?: boolean;
   readonly config?: string;
+  /** Write into a non-empty folder that an earlier render did not write. */
+  readonly force?: boolean;
 }
 
 export async function renderCommand(io: CliIo, input: string, flags: RenderFlags): Promise<number> {
@@ -24,14 +26,15 @@ export async function renderCommand(io: CliIo, input: string, flags: RenderFlags
   const secrets = resolveSecrets(spec, io.env);
   const result = render(spec, { secretSeed: await secretSeed(io), secrets: secrets.values });
   const out = resolve(io.cwd, flags.out);
-  for (const file of result.files) {
-    const path = join(out, file.path);
-    await mkdir(dirname(path), { recursive: true });
-    // Artifacts can hold generated credentials (Kubernetes Secret, compose env): owner-only.
-    await writeFile(path, file.content, { mode: 0o600 });
-  }
+  const written = await writeRenderOutput(out, result.target, result.files, flags.force === true);
   if (flags.json) {
-    printJson(io, { target: result.target, out, files: result.files.map((f) => f.path) });
+    printJson(io, {
+      target: result.target,
+      out,
+      files: result.files.map((f) => f.path),
+      removed: written.removed,
+      keptEdited: written.keptEdited,
+    });
     return EXIT_OK;
   }
   for (const a of assumptions) io.stderr(`assumed: ${a}\n`);
@@ -41,5 +44,8 @@ export async function renderCommand(io: CliIo, input: string, flags: RenderFlags
     );
   io.stdout(`wrote ${result.files.length} ${result.target} file(s) to ${out}:\n`);
   for (const f of result.files) io.stdout(`  ${f.path}\n`);
+  for (const f of written.removed) io.stdout(`removed ${f} (no longer rendered)\n`);
+  for (const f of written.keptEdited)
+    io.stderr(`note: kept ${f}: no longer rendered, but edited since the last render\n`);
   return EXIT_OK;
 }
