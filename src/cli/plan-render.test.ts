@@ -81,7 +81,7 @@ describe("codeploy plan", () => {
     writeFileSync(join(work, "cycle.yaml"), stringify(spec));
     const r = await run("plan", "cycle.yaml");
     expect(r.code).toBe(1);
-    expect(r.err).toContain("dependency cycle: service:a -> service:b -> service:a");
+    expect(r.err).toContain("services[0].dependsOn: dependency cycle: a -> b -> a");
     expect(r.err).not.toMatch(/\n\s+at /);
   });
 

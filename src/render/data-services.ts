@@ -438,7 +438,7 @@ export function connectionVars(spec: DeploymentSpec, service: Service): Connecti
   }
   const out: ConnectionVar[] = [];
   const add = (name: string, value: ConnectionValue) => {
-    if (!(name in service.env) && !out.some((v) => v.name === name)) out.push({ name, value });
+    if (!Object.hasOwn(service.env, name) && !out.some((v) => v.name === name)) out.push({ name, value });
   };
   for (const dep of service.dependsOn) {
     const b = base(dep);

@@ -5,9 +5,16 @@
  * are filled by one transform after the fields parse, so the input schema (and
  * the JSON Schema export) stays what a person writes.
  */
-import { CronExpressionParser } from "cron-parser";
 import { z } from "zod";
 import { isProduction } from "./environment.js";
+import {
+  cronProblem,
+  domainProblem,
+  findCycle,
+  healthPathProblem,
+  imageProblem,
+  RESERVED_ENV_KEYS,
+} from "./field-checks.js";
 import { findRegion } from "./regions.js";
 import { isMalformedSecretRef } from "./secret-refs.js";
 import { TARGETS } from "./targets.js";
@@ -33,15 +40,15 @@ const CPU = /^(\d+(\.\d+)?|\d+m)$/;
 const MEMORY = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti|K|M|G|T)?$/;
 
 export function isValidCron(expr: string): boolean {
-  const fields = expr.trim().split(/\s+/);
-  if (fields.length !== 5) return false;
-  try {
-    CronExpressionParser.parse(expr);
-    return true;
-  } catch {
-    return false;
-  }
+  return cronProblem(expr) === undefined;
 }
+
+/** A string checked by one of field-checks' functions, the problem reported at the field's path. */
+const checkedString = (problem: (value: string) => string | undefined) =>
+  z.string().superRefine((value, ctx) => {
+    const found = problem(value);
+    if (found !== undefined) ctx.addIssue({ code: "custom", message: found });
+  });
 
 const resourcesSchema = z.strictObject({
   cpu: z.string().regex(CPU, 'cpu must be a number of cores ("2", "0.5") or millicores ("500m")').optional(),
@@ -59,20 +66,23 @@ const autoscaleSchema = z
 const serviceSchema = z.strictObject({
   name: kebab(),
   kind: z.enum(SERVICE_KINDS).default("web"),
-  image: z.string().min(1).max(512).optional(),
+  image: checkedString(imageProblem).optional(),
   port: z.number().int().min(1).max(65535).optional(),
   replicas: z.number().int().min(0).max(10_000).optional(),
   public: z.boolean().optional(),
-  domain: z
-    .string()
-    .regex(
-      /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i,
-      "must be a domain name such as shop.example.com",
-    )
-    .optional(),
+  domain: checkedString(domainProblem).optional(),
   tls: z.boolean().optional(),
   env: z
-    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.]*$/, "must be a variable name"), z.string())
+    .record(
+      z
+        .string()
+        .regex(/^[A-Za-z_][A-Za-z0-9_.]*$/, "must be a variable name")
+        .refine(
+          (key) => !RESERVED_ENV_KEYS.has(key),
+          "__proto__, constructor and prototype are reserved names",
+        ),
+      z.string(),
+    )
     .default({})
     .meta({
       description:
@@ -80,7 +90,7 @@ const serviceSchema = z.strictObject({
     }),
   resources: resourcesSchema.optional(),
   autoscale: autoscaleSchema.optional(),
-  healthCheck: z.strictObject({ path: z.string().startsWith("/", "must start with /") }).optional(),
+  healthCheck: z.strictObject({ path: checkedString(healthPathProblem) }).optional(),
   runAsRoot: z.boolean().optional().meta({
     description:
       "Kubernetes: let the image start as root (baseline Pod Security instead of restricted). Absent: true for official images known to start as root (nginx, wordpress...), else false",
@@ -93,10 +103,7 @@ const serviceSchema = z.strictObject({
     description:
       "Kubernetes: allow connections to public internet addresses (third-party APIs). Absent: false, the service reaches only its dependencies and DNS; private ranges and the cloud metadata address stay closed either way",
   }),
-  schedule: z
-    .string()
-    .refine(isValidCron, 'must be a 5-field cron expression such as "0 2 * * *"')
-    .optional(),
+  schedule: checkedString(cronProblem).optional(),
   dependsOn: z.array(kebab()).default([]),
 });
 
@@ -239,6 +246,7 @@ function checkReferences(spec: ReturnType<typeof applyDefaults>, ctx: Ctx): void
       });
     }
   });
+  checkCycles(spec, ctx);
   if (spec.region !== undefined) {
     const region = findRegion(spec.region);
     if (spec.cloud === "local") {
@@ -255,6 +263,19 @@ function checkReferences(spec: ReturnType<typeof applyDefaults>, ctx: Ctx): void
       });
     }
   }
+}
+
+/** dependsOn cycles among services, each named whole, so `validate` says what `plan` would refuse. */
+function checkCycles(spec: ReturnType<typeof applyDefaults>, ctx: Ctx): void {
+  const edges = new Map(spec.services.map((s) => [s.name, s.dependsOn.filter((d) => d !== s.name)]));
+  const cycle = findCycle(edges);
+  if (cycle === undefined) return;
+  const at = spec.services.findIndex((s) => s.name === cycle[0]);
+  ctx.addIssue({
+    code: "custom",
+    path: ["services", at, "dependsOn"],
+    message: `dependency cycle: ${cycle.join(" -> ")} (each depends on the next); remove one of these dependsOn links`,
+  });
 }
 
 /** The DeploymentSpec: parse with this to get every default applied and every reference checked. */

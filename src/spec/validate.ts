@@ -5,6 +5,7 @@
 import { parseDocument as parseYamlDocument } from "yaml";
 import type { z } from "zod";
 import { ParseError, type SpecIssue, SpecValidationError } from "../core/errors.js";
+import { RESERVED_ENV_KEYS } from "./field-checks.js";
 import { type DeploymentSpec, deploymentSpecSchema } from "./schema.js";
 
 /** `["services", 1, "replicas"]` -> `services[1].replicas`. */
@@ -61,6 +62,9 @@ function messageOf(issue: z.core.$ZodIssue, input: unknown): string {
       return `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
     case "invalid_format":
       return issue.message;
+    case "invalid_key":
+      // A record key that fails its own check: say why, not just "Invalid key in record".
+      return issue.issues.map((inner) => inner.message).join("; ") || issue.message;
     default:
       return issue.message;
   }
@@ -74,11 +78,37 @@ export type ValidationResult =
   | { readonly ok: true; readonly spec: DeploymentSpec }
   | { readonly ok: false; readonly issues: readonly SpecIssue[] };
 
+/**
+ * `__proto__` as an env key never reaches zod's checks (a record skips it), so
+ * the raw document is searched for the reserved keys before parsing.
+ */
+function reservedEnvKeys(input: unknown): SpecIssue[] {
+  if (input === null || typeof input !== "object" || !("services" in input)) return [];
+  const services = input.services;
+  if (!Array.isArray(services)) return [];
+  const issues: SpecIssue[] = [];
+  services.forEach((service: unknown, i) => {
+    if (service === null || typeof service !== "object" || !("env" in service)) return;
+    const env = service.env;
+    if (env === null || typeof env !== "object") return;
+    for (const key of Object.keys(env))
+      if (RESERVED_ENV_KEYS.has(key))
+        issues.push({
+          path: formatPath(["services", i, "env", key]),
+          message: "__proto__, constructor and prototype are reserved names",
+        });
+  });
+  return issues;
+}
+
 /** Checks any value against the schema without throwing. */
 export function checkSpec(input: unknown): ValidationResult {
+  const reserved = reservedEnvKeys(input);
   const result = deploymentSpecSchema.safeParse(input);
-  if (result.success) return { ok: true, spec: result.data };
-  return { ok: false, issues: issuesOf(result.error, input) };
+  if (result.success && reserved.length === 0) return { ok: true, spec: result.data };
+  const issues = result.success ? [] : issuesOf(result.error, input);
+  const known = new Set(issues.map((i) => i.path));
+  return { ok: false, issues: [...reserved.filter((i) => !known.has(i.path)), ...issues] };
 }
 
 /** Parses a value into a DeploymentSpec or throws a SpecValidationError listing every problem. */
