@@ -4,7 +4,7 @@
  * that made something fail does not end up in the log; stacks are logged
  * here and never sent to clients.
  */
-import { redactText } from "../state/redact.js";
+import { redactText } from "../core/redact.js";
 
 export type LogLevel = "info" | "warn" | "error";
 
