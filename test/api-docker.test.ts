@@ -97,7 +97,7 @@ describe.skipIf(!pm)("the API deploying to a real podman engine, followed over S
     ).toBe(true);
     expect(items.at(-1)).toMatchObject({
       kind: "end",
-      deployment: { id, outcome: "succeeded", actor: "ci" },
+      deployment: { id, outcome: "succeeded", actor: "key:ci" },
     });
 
     const status = await deployer.environment("sse", "staging");

@@ -50,6 +50,28 @@ writeFileSync(
   }),
 );
 
+describe("the local actor", () => {
+  it("records CODEPLOY_ACTOR without control characters, and never as a server principal", async () => {
+    const actors = ["ops\u001b[2K\r\nroot", "key:ci"];
+    for (const [i, actor] of actors.entries()) {
+      writeFileSync(join(work, `actor-${i}.yaml`), stringify({ ...base, name: `actor-app-${i}` }));
+      const r = await run(["apply", `actor-${i}.yaml`, "--provider", "null", "--yes"], {
+        env: { CODEPLOY_ACTOR: actor },
+      });
+      expect(r.code).toBe(0);
+    }
+    const store = await openStateStore({ home });
+    try {
+      const recorded = await Promise.all(
+        actors.map(async (_, i) => (await store.listDeployments({ app: `actor-app-${i}` }))[0]?.actor),
+      );
+      expect(recorded).toEqual(["ops[2Kroot", "cli:key:ci"]);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe("apply, status, history, rollback, destroy (null provider)", () => {
   it("refuses to apply without a terminal and without --yes", async () => {
     const r = await run(["apply", "v1.yaml", "--provider", "null"]);

@@ -1,6 +1,7 @@
 /** What stateful commands share: the store, the actor, the provider registry. */
 import { homedir, hostname, userInfo } from "node:os";
 import { resolve } from "node:path";
+import { localActor } from "../core/actor.js";
 import type { CodeployConfig } from "../core/config.js";
 import type { DeployDeps } from "../engine/deploy.js";
 import { dockerProviderOptions } from "../providers/docker/settings.js";
@@ -18,14 +19,14 @@ import { codeployHome, secretSeed } from "./secret-seed.js";
 import { secretAccess } from "./settings.js";
 
 export function actorOf(io: CliIo): string {
-  if (io.env.CODEPLOY_ACTOR) return io.env.CODEPLOY_ACTOR;
+  if (io.env.CODEPLOY_ACTOR) return localActor(io.env.CODEPLOY_ACTOR);
   let user = "unknown";
   try {
     user = userInfo().username;
   } catch {
     // no passwd entry (containers): keep "unknown"
   }
-  return `${user}@${hostname()}`;
+  return localActor(`${user}@${hostname()}`);
 }
 
 /** CODEPLOY_HOME, or `home` of codeploy.yaml (~ expanded), or ~/.codeploy. */

@@ -109,7 +109,7 @@ describe("failures", () => {
     expect(text).not.toMatch(/boom|secret internals|\/srv\/db|at .*\.ts:\d+/);
     expect(logged).toEqual([
       expect.objectContaining({ error: expect.objectContaining({ message: expect.stringMatching(/boom/) }) }),
-      expect.objectContaining({ message: "GET /v1/deployments/x 500", status: 500, actor: "reader" }),
+      expect.objectContaining({ message: "GET /v1/deployments/x 500", status: 500, actor: "key:reader" }),
     ]);
     expect((await other.request("/readyz")).status).toBe(503);
   });
@@ -127,7 +127,7 @@ describe("failures", () => {
     expect(body.error.code).toBe("POLICY");
     expect(body.error.details.findings.map((f) => f.id)).toContain("CODE-SEC-002");
     const audit = await h.store.listAudit({ newestFirst: true, limit: 1 });
-    expect(audit[0]).toMatchObject({ actor: "ci", command: "api:deploy", outcome: "refused" });
+    expect(audit[0]).toMatchObject({ actor: "key:ci", command: "api:deploy", outcome: "refused" });
     const forced = await h.request("/v1/deployments", {
       method: "POST",
       token: deployer,
@@ -331,8 +331,8 @@ describe("API keys over the API", () => {
     expect((await h.request("/v1/apps", { token: key })).status).toBe(401);
     const audit = await h.store.listAudit({ newestFirst: true, limit: 2 });
     expect(audit.map((r) => [r.actor, r.command])).toEqual([
-      ["root", "api:keys.revoke"],
-      ["root", "api:keys.create"],
+      ["key:root", "api:keys.revoke"],
+      ["key:root", "api:keys.create"],
     ]);
     expect(JSON.stringify(audit)).not.toContain(key.split("_")[2]);
   });

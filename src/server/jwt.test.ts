@@ -8,7 +8,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { exportJWK, exportSPKI, generateKeyPair, type JWTPayload, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Harness, serverConfig, startHarness } from "./__fixtures__/harness.js";
+import { type Harness, keyFor, serverConfig, startHarness } from "./__fixtures__/harness.js";
 
 const SECRET = "s3cret-for-tests-only-0123456789abcdef";
 const ISSUER = "https://idp.test";
@@ -102,15 +102,67 @@ describe("JWT: accepted", () => {
     expect(ok.status).toBe(202);
     await h.api.runs.idle();
     const [d] = await h.store.listDeployments({ app: "jwt-app" });
-    expect(d?.actor).toBe("ci-bot");
+    expect(d?.actor).toBe("jwt:ci-bot");
     const audit = await h.store.listAudit({ newestFirst: true, limit: 5 });
-    expect(audit.find((r) => r.command === "api:deploy")).toMatchObject({ actor: "ci-bot", outcome: "ok" });
+    expect(audit.find((r) => r.command === "api:deploy")).toMatchObject({
+      actor: "jwt:ci-bot",
+      outcome: "ok",
+    });
     const dev = await h.request("/v1/deployments", {
       method: "POST",
       token,
       json: { spec: { ...spec, environment: "dev" }, acceptRisk: true },
     });
     expect(dev.status).toBe(403);
+  });
+});
+
+describe("JWT: actors", () => {
+  const spec = (name: string) => ({
+    name,
+    environment: "staging",
+    services: [{ name: "web", image: "nginx:1.27" }],
+  });
+
+  it("records `jwt:<sub>` and `key:<name>` so a subject cannot pass for the key of the same name", async () => {
+    const key = await keyFor(h.store, "alice", "deployer");
+    const jwt = await hs256(claims({ sub: "alice", role: "deployer" }));
+    for (const [token, app] of [
+      [key, "actor-key"],
+      [jwt, "actor-jwt"],
+    ] as const) {
+      const r = await h.request("/v1/deployments", {
+        method: "POST",
+        token,
+        json: { spec: spec(app), acceptRisk: true },
+      });
+      expect(r.status).toBe(202);
+    }
+    await h.api.runs.idle();
+    const [byKey] = await h.store.listDeployments({ app: "actor-key" });
+    const [byJwt] = await h.store.listDeployments({ app: "actor-jwt" });
+    expect([byKey?.actor, byJwt?.actor]).toEqual(["key:alice", "jwt:alice"]);
+    const audit = await h.store.listAudit({ newestFirst: true, limit: 20 });
+    const actors = audit.filter((r) => r.command === "api:deploy").map((r) => r.actor);
+    expect(actors).toEqual(expect.arrayContaining(["key:alice", "jwt:alice"]));
+  });
+
+  it("removes control and format characters from the subject before recording it", async () => {
+    const sub = "mallory\u001b[2K\r\nroot\u202e\u0007";
+    const token = await hs256(claims({ sub, role: "deployer" }));
+    const r = await h.request("/v1/deployments", {
+      method: "POST",
+      token,
+      json: { spec: spec("actor-ctl"), acceptRisk: true },
+    });
+    expect(r.status).toBe(202);
+    await h.api.runs.idle();
+    const [d] = await h.store.listDeployments({ app: "actor-ctl" });
+    expect(d?.actor).toBe("jwt:mallory[2Kroot");
+    const audit = await h.store.listAudit({ newestFirst: true, limit: 5 });
+    const mallory = audit.filter((a) => a.actor.startsWith("jwt:mallory")).map((a) => a.actor);
+    expect(mallory.length).toBeGreaterThan(0);
+    expect(new Set(mallory)).toEqual(new Set(["jwt:mallory[2Kroot"]));
   });
 });
 
@@ -162,6 +214,24 @@ describe("JWT: refused", () => {
     const { sub: _sub, ...noSub } = claims();
     expect((await status(await hs256(noExp))).status).toBe(401);
     expect((await status(await hs256(noSub))).status).toBe(401);
+  });
+
+  it.each([
+    ["a number", 42],
+    ["an object", { name: "alice" }],
+    ["a list", ["alice"]],
+    ["null", null],
+    ["a boolean", true],
+  ])("refuses a subject that is %s with 401, before looking at the role", async (_, sub) => {
+    const r = await status(await hs256(claims({ role: "admin", sub: sub as unknown as string })));
+    expect(r.status).toBe(401);
+    expect(r.body.error?.message).toContain('claim "sub" must be a string');
+  });
+
+  it("refuses a subject with nothing printable in it", async () => {
+    const r = await status(await hs256(claims({ sub: "\u0000\u001b\u200e" })));
+    expect(r.status).toBe(401);
+    expect(r.body.error?.message).toContain("no printable characters");
   });
 
   it("refuses garbage, and a token without a codeploy role with 403", async () => {

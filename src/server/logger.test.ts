@@ -34,9 +34,9 @@ describe("access log", () => {
       await h.request("/v1/keys", { token });
       const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
       expect(entries.map((e) => [e.level, e.message, e.actor])).toEqual([
-        ["info", "GET /v1/apps 200", "reader"],
+        ["info", "GET /v1/apps 200", "key:reader"],
         ["info", "GET /v1/apps 401", undefined],
-        ["info", "GET /v1/keys 403", "reader"],
+        ["info", "GET /v1/keys 403", "key:reader"],
       ]);
       expect(entries[0]).toMatchObject({ method: "GET", path: "/v1/apps", status: 200, ip: "unknown" });
       expect(typeof entries[0]?.ms).toBe("number");

@@ -296,7 +296,7 @@ describe.each(Object.keys(TABLE))("RBAC %s", (principal) => {
       const after = await h.store.listDeployments({ app });
       await ep.effect?.(h, app, env, want, body);
       if (want) {
-        if (ep.ok === 202) expect(after[0]?.actor).toBe(principal);
+        if (ep.ok === 202) expect(after[0]?.actor).toBe(`key:${principal}`);
         if (ep.name === "GET /v1/apps") expectVisible(body, app, env, e);
       } else {
         expect(JSON.parse(body).error.code).toBe("FORBIDDEN");
@@ -318,10 +318,10 @@ describe("RBAC audit trail", () => {
   it("records refused and accepted mutating calls with the key name as actor", async () => {
     const records = await h.store.listAudit({ limit: 10_000 });
     const refused = records.filter((r) => r.command === "api:destroy" && r.outcome === "refused");
-    expect(refused.map((r) => r.actor)).toContain("deployer");
+    expect(refused.map((r) => r.actor)).toContain("key:deployer");
     const done = records.filter((r) => r.command === "api:deploy" && r.outcome === "ok");
     expect(new Set(done.map((r) => r.actor))).toEqual(
-      new Set(["deployer", "deployer-staging", "admin", "admin-staging"]),
+      new Set(["key:deployer", "key:deployer-staging", "key:admin", "key:admin-staging"]),
     );
     expect((await h.store.verifyAudit()).ok).toBe(true);
   });

@@ -101,7 +101,7 @@ describe("codeploy serve process", () => {
       // With the key and anchor the server used (its CODEPLOY_HOME): the chain is keyed.
       const after = await openStateStore({ home, audit: loadAuditKeyring(home, {}) });
       try {
-        expect(await after.getDeployment(id)).toMatchObject({ outcome: "succeeded", actor: "ops" });
+        expect(await after.getDeployment(id)).toMatchObject({ outcome: "succeeded", actor: "key:ops" });
         expect(await after.verifyAudit()).toMatchObject({ ok: true, anchored: true, legacy: 0 });
       } finally {
         await after.close();

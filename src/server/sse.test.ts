@@ -66,7 +66,7 @@ describe("deployment events over SSE", () => {
     const end = items.at(-1);
     expect(end?.kind).toBe("end");
     if (end?.kind === "end")
-      expect(end.deployment).toMatchObject({ id, outcome: "succeeded", actor: "streamer" });
+      expect(end.deployment).toMatchObject({ id, outcome: "succeeded", actor: "key:streamer" });
   });
 
   it("delivers events while the deployment is still running (not only at the end)", async () => {

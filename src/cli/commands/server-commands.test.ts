@@ -159,7 +159,7 @@ describe("the CLI with --server", () => {
     const history = io();
     await remoteHistoryCommand(history, target, "shop", { json: true });
     const { deployments } = JSON.parse(history.out()) as { deployments: { action: string; actor: string }[] };
-    expect(deployments[0]).toMatchObject({ action: "rollback", actor: "remote-ci" });
+    expect(deployments[0]).toMatchObject({ action: "rollback", actor: "key:remote-ci" });
   });
 
   it("passes the server's refusal on as a typed error (a deployer cannot destroy)", async () => {
@@ -221,9 +221,9 @@ describe("the whole CLI with --server: keys, audit and unlock act on the server'
     const records = await store.listAudit();
     expect(records.filter((r) => r.command.startsWith("api:keys.")).map((r) => [r.actor, r.command])).toEqual(
       [
-        ["root", "api:keys.create"],
-        ["root", "api:keys.expire"],
-        ["root", "api:keys.revoke"],
+        ["key:root", "api:keys.create"],
+        ["key:root", "api:keys.expire"],
+        ["key:root", "api:keys.revoke"],
       ],
     );
     // Nothing went to a store on this machine.
@@ -280,7 +280,7 @@ describe("the whole CLI with --server: keys, audit and unlock act on the server'
     expect(await store.getLock({ app: "shop", environment: "dev" })).toBeUndefined();
     expect((await cli(["unlock", "shop", "--env", "dev"])).out).toMatch(/shop\/dev was not locked/);
     expect((await store.listAudit({ newestFirst: true, limit: 2 }))[1]).toMatchObject({
-      actor: "root",
+      actor: "key:root",
       command: "api:unlock",
       target: "shop/dev",
       outcome: "ok",

@@ -6,6 +6,7 @@
  * through this server forgets the key at once, other servers within the TTL.
  */
 import { createHash } from "node:crypto";
+import { cleanActor } from "../../core/actor.js";
 import type { ApiKey, ApiKeyStore } from "../../state/keys.js";
 import { unauthenticated } from "../errors.js";
 import type { JwtVerifier } from "./jwt.js";
@@ -82,7 +83,8 @@ function bearerToken(authorization: string | undefined): string {
 export function keyPrincipal(key: ApiKey): Principal {
   return {
     id: `key:${key.id}`,
-    actor: key.name,
+    // Told apart from a JWT subject of the same name: `key:ci` vs `jwt:ci`.
+    actor: `key:${cleanActor(key.name)}`,
     kind: "api-key",
     role: key.role,
     environments: key.environments.length === 0 ? undefined : key.environments,

@@ -13,6 +13,7 @@ import {
   type JWTVerifyGetKey,
   jwtVerify,
 } from "jose";
+import { cleanActor } from "../../core/actor.js";
 import { ConfigError } from "../../core/errors.js";
 import { API_KEY_ROLES } from "../../state/keys.js";
 import { HttpError, unauthenticated } from "../errors.js";
@@ -123,6 +124,8 @@ function isFetchFailure(error: unknown): boolean {
 }
 
 function toPrincipal(payload: JWTPayload, settings: JwtSettings): Principal {
+  // Who it is comes before what it may do: a malformed subject is 401, not 403.
+  const subject = subjectOf(payload.sub);
   const role = payload[settings.roleClaim];
   const found = API_KEY_ROLES.find((r) => r === role);
   if (found === undefined) {
@@ -131,14 +134,26 @@ function toPrincipal(payload: JWTPayload, settings: JwtSettings): Principal {
     });
   }
   const environments = environmentsOf(payload[settings.environmentsClaim], settings.environmentsClaim);
-  const subject = String(payload.sub);
   return {
     id: `jwt:${payload.iss ?? ""}:${subject}`,
-    actor: subject,
+    // Told apart from an API key of the same name: `jwt:alice` vs `key:alice`.
+    actor: `jwt:${subject}`,
     kind: "jwt",
     role: found,
     environments,
   };
+}
+
+/**
+ * The subject as an actor name: a string with something printable in it.
+ * `String(payload.sub)` would turn `{"sub": {}}` into "[object Object]" and let
+ * unrelated tokens share one identity (and one rate-limit bucket).
+ */
+function subjectOf(sub: unknown): string {
+  if (typeof sub !== "string") throw unauthenticated('invalid token: claim "sub" must be a string');
+  const clean = cleanActor(sub, "");
+  if (clean === "") throw unauthenticated('invalid token: claim "sub" has no printable characters');
+  return clean;
 }
 
 /** Absent: all environments. Anything but a list of names is refused rather than read as "all". */

@@ -33,7 +33,10 @@ export const PRODUCTION = "production";
 export interface Principal {
   /** Stable id for rate limits: `key:<id>` or `jwt:<issuer>:<sub>`; never the token. */
   readonly id: string;
-  /** Recorded as the actor of deployments and audit records: the key's name or the JWT's subject. */
+  /**
+   * Recorded as the actor of deployments and audit records: `key:<name>` or
+   * `jwt:<subject>`, control characters removed (core/actor.ts).
+   */
   readonly actor: string;
   readonly kind: "api-key" | "jwt";
   readonly role: Role;
