@@ -313,13 +313,27 @@ describe.skipIf(!pm)("docker provider on a real podman service", () => {
   });
 
   it("a pull of an image no registry has fails fast with an error naming it, and the step rolls back", async () => {
-    const h = await harness({ pullTimeoutMs: 5000 });
+    const diagnosed: string[] = [];
+    const h = await harness({ pullTimeoutMs: 5000, diagnose: (m) => diagnosed.push(m) });
     const image = "registry.invalid/acme/missing:1";
     const out = await h.apply(webSpec("nopull", { image }));
     expect(out.deployment.outcome).toBe("rolled-back");
-    expect(out.deployment.error).toContain(image);
+    expect(out.deployment.error).toContain(`image ${image} is not available`);
     expect(out.result.failure?.error.code).toMatch(/^IMAGE_PULL_(FAILED|TIMEOUT)$/);
+    expect(out.result.failure?.error.hint).toContain(`docker pull ${image}`);
     expect(await containers("nopull")).toEqual([]);
+    // The engine's network words (DNS, addresses, dial errors) stay out of what is recorded and served.
+    const recorded = JSON.stringify([out.deployment, out.result.failure, h.events]);
+    const stored = JSON.stringify(await h.store.listEvents(out.deployment.id));
+    for (const text of [recorded, stored]) {
+      expect(text).not.toMatch(
+        /dial tcp|lookup |no such host|initializing source|pinging container registry|\d+\.\d+\.\d+\.\d+:\d+/i,
+      );
+    }
+    if (out.result.failure?.error.code === "IMAGE_PULL_FAILED") {
+      expect(diagnosed.join("\n")).toContain(`pulling ${image} failed: `);
+      expect(diagnosed.join("\n").length).toBeGreaterThan(`pulling ${image} failed: `.length + 5);
+    }
   });
 
   it.skipIf(!pm?.registry)(
@@ -344,7 +358,9 @@ describe.skipIf(!pm)("docker provider on a real podman service", () => {
     const out = await h.apply(webSpec("unknown", { image }));
     expect(out.deployment.outcome).toBe("rolled-back");
     expect(out.result.failure?.error).toMatchObject({ code: "IMAGE_PULL_FAILED" });
-    expect(out.result.failure?.error.message).toContain(`cannot pull image ${image}: `);
+    expect(out.result.failure?.error.message).toBe(
+      `image ${image} is not available: the registry does not have it`,
+    );
   });
 
   it("a registry that never answers: the pull deadline turns the hang into a clear error", async () => {
@@ -355,7 +371,9 @@ describe.skipIf(!pm)("docker provider on a real podman service", () => {
       const out = await h.apply(webSpec("hangs", { image }));
       expect(out.deployment.outcome).toBe("rolled-back");
       expect(out.result.failure?.error).toMatchObject({ code: "IMAGE_PULL_TIMEOUT", retryable: false });
-      expect(out.result.failure?.error.message).toBe(`pulling image ${image} did not finish in 2 s`);
+      expect(out.result.failure?.error.message).toBe(
+        `image ${image} is not available: pulling it did not finish in 2 s`,
+      );
     } finally {
       silent.close();
     }

@@ -83,11 +83,17 @@ export function providerSettings(
   io: CliIo,
   config: CodeployConfig,
   flags: DeployFlags = {},
+  diagnose: ((message: string) => void) | undefined = io.env.CODEPLOY_DEBUG
+    ? (message) => io.stderr(`debug: ${message}\n`)
+    : undefined,
 ): ProviderSettings {
   return {
     ...(config.providers.null ? { null: config.providers.null } : {}),
     kubernetes: kubernetesOptions(io, config, flags),
-    docker: dockerProviderOptions(config.providers.docker, io.env, { purgeData: flags.purgeData ?? false }),
+    docker: dockerProviderOptions(config.providers.docker, io.env, {
+      purgeData: flags.purgeData ?? false,
+      ...(diagnose ? { diagnose } : {}),
+    }),
     terraform: {
       home: homeOf(io, config),
       env: io.env,

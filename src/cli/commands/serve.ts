@@ -107,7 +107,8 @@ async function start(io: CliIo, flags: ServeFlags, config: CodeployConfig, store
     providers: providerResolver({
       ...(flags.provider ? { forced: flags.provider } : {}),
       requestable: config.server.requestProviders,
-      settings: providerSettings(io, config),
+      // Engine details kept out of API answers (a failed pull's network error) go to the server log.
+      settings: providerSettings(io, config, {}, (message) => logger.log("warn", message)),
     }),
     interpreter,
     secretEnv: io.env,

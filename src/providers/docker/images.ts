@@ -3,10 +3,16 @@
  * registry reachable can hang), else pull with a deadline and progress lines.
  * A failed pull does not fail the HTTP call: each progress event is checked
  * for `error`.
+ *
+ * A failed pull says "image X is not available" with a reason in our words
+ * (no such image, registry unreachable, access refused); the engine's own text
+ * (addresses, DNS answers, proxy and TLS details of the server's network) goes
+ * only to `diagnose` (the server log, or stderr with CODEPLOY_DEBUG) and to the
+ * error's `cause`, never to events, records or API answers.
  */
 import type Docker from "dockerode";
 import { ProviderError } from "../../engine/provider.js";
-import { apiError, isNotFound } from "./errors.js";
+import { apiError, engineMessage, isNotFound, statusOf } from "./errors.js";
 
 export interface ImageOptions {
   readonly signal: AbortSignal;
@@ -14,6 +20,8 @@ export interface ImageOptions {
   readonly pullTimeoutMs: number;
   /** Minimum time between two progress lines. @default 2000 */
   readonly progressEveryMs?: number;
+  /** Where the engine's own words about a failed pull go. @default dropped */
+  readonly diagnose?: (message: string) => void;
 }
 
 interface PullEvent {
@@ -48,11 +56,44 @@ export async function ensureImage(docker: Docker, image: string, options: ImageO
   return pulled;
 }
 
-function pullFailed(image: string, reason: string): ProviderError {
-  return new ProviderError("IMAGE_PULL_FAILED", `cannot pull image ${image}: ${reason}`, {
-    retryable: false,
-    hint: `check the image name and tag and that its registry is reachable (\`docker pull ${image}\`), or build or load it locally`,
-  });
+/** The engine's words sorted into what a caller may be told. */
+export function pullReason(engineText: string, status?: number): string {
+  if (
+    status === 404 ||
+    /manifest unknown|not found|no such image|does not exist|name unknown/i.test(engineText)
+  )
+    return "the registry does not have it";
+  if (
+    status === 401 ||
+    status === 403 ||
+    /unauthori[sz]ed|denied|forbidden|authentication required/i.test(engineText)
+  )
+    return "the registry refused access to it";
+  if (
+    /dial|lookup|no such host|connection refused|network is unreachable|timeout|tls|x509|certificate|EOF|reset/i.test(
+      engineText,
+    )
+  )
+    return "its registry cannot be reached from the engine";
+  return "the engine could not pull it";
+}
+
+function pullFailed(
+  image: string,
+  engineText: string,
+  options: ImageOptions,
+  status?: number,
+): ProviderError {
+  options.diagnose?.(`pulling ${image} failed: ${engineText}`);
+  return new ProviderError(
+    "IMAGE_PULL_FAILED",
+    `image ${image} is not available: ${pullReason(engineText, status)}`,
+    {
+      retryable: false,
+      hint: `check the image name and tag and that its registry is reachable from the engine (\`docker pull ${image}\`), or build or load it locally`,
+      cause: new Error(engineText),
+    },
+  );
 }
 
 function mb(bytes: number): string {
@@ -93,7 +134,12 @@ class Progress {
 }
 
 /** Reads the pull's JSON lines; rejects on the first event that carries an error. */
-function follow(stream: NodeJS.ReadableStream, image: string, progress: Progress): Promise<void> {
+function follow(
+  stream: NodeJS.ReadableStream,
+  image: string,
+  progress: Progress,
+  options: ImageOptions,
+): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     let buffer = "";
     let settled = false;
@@ -118,7 +164,7 @@ function follow(stream: NodeJS.ReadableStream, image: string, progress: Progress
           continue;
         }
         const error = event.error ?? event.errorDetail?.message;
-        if (error) settle(pullFailed(image, error));
+        if (error) settle(pullFailed(image, error, options));
         else progress.add(event);
       }
     });
@@ -140,7 +186,7 @@ export async function pullImage(docker: Docker, image: string, options: ImageOpt
     stream = await docker.pull(image, { abortSignal: controller.signal });
     const open = stream;
     controller.signal.addEventListener("abort", () => destroy(open), { once: true });
-    await follow(open, image, new Progress(image, options));
+    await follow(open, image, new Progress(image, options), options);
     if (controller.signal.aborted) throw new Error("aborted");
     options.log(`pulled ${image} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   } catch (error) {
@@ -159,15 +205,17 @@ function pullError(image: string, error: unknown, options: ImageOptions, timedOu
   if (timedOut) {
     return new ProviderError(
       "IMAGE_PULL_TIMEOUT",
-      `pulling image ${image} did not finish in ${Math.round(options.pullTimeoutMs / 1000)} s`,
+      `image ${image} is not available: pulling it did not finish in ${Math.round(options.pullTimeoutMs / 1000)} s`,
       {
         retryable: false,
         hint: `is a registry reachable from the engine? Load the image by hand (docker pull / docker load ${image}) or raise the pull deadline`,
       },
     );
   }
-  if (isNotFound(error)) return pullFailed(image, "no such image in the registry");
-  return pullFailed(image, apiError("pull", error).message.replace(/^pull: /, ""));
+  // Losing the engine itself is no news about the image (and is worth a retry).
+  const api = apiError(`pulling ${image}`, error);
+  if (api.code === "DOCKER_CONNECTION" || api.code === "ABORTED") return api;
+  return pullFailed(image, engineMessage(error), options, statusOf(error));
 }
 
 function destroy(stream: NodeJS.ReadableStream): void {

@@ -25,6 +25,12 @@ export interface DockerProviderOptions extends Omit<ConnectOptions, "signal"> {
   readonly fetch?: typeof fetch;
   /** An engine client to use instead of connecting (tests, embedding). */
   readonly docker?: Docker;
+  /**
+   * Where the engine's own words go when they are kept out of events and API
+   * answers (a failed pull's network error): the server log, or stderr with
+   * CODEPLOY_DEBUG. @default dropped
+   */
+  readonly diagnose?: (message: string) => void;
 }
 
 export interface Settings {
@@ -82,6 +88,7 @@ export class Session {
       signal: ctx.signal,
       log: ctx.log,
       pullTimeoutMs: this.settings.pullTimeoutMs,
+      ...(this.options.diagnose ? { diagnose: this.options.diagnose } : {}),
     }).finally(() => this.pulls.delete(image));
     this.pulls.set(image, pull);
     return pull;

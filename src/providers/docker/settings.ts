@@ -38,7 +38,7 @@ export function parseDockerSettings(raw: unknown): DockerSettings {
 export function dockerProviderOptions(
   raw: unknown,
   env: Readonly<Record<string, string | undefined>>,
-  flags: { readonly purgeData?: boolean } = {},
+  flags: { readonly purgeData?: boolean; readonly diagnose?: (message: string) => void } = {},
 ): DockerProviderOptions {
   const s = parseDockerSettings(raw);
   const host = env.DOCKER_HOST || s.host;
@@ -50,5 +50,6 @@ export function dockerProviderOptions(
     ...(s.healthTimeoutSeconds ? { healthTimeoutMs: s.healthTimeoutSeconds * 1000 } : {}),
     ...(s.stopTimeoutSeconds !== undefined ? { stopTimeoutSeconds: s.stopTimeoutSeconds } : {}),
     ...(flags.purgeData ? { purgeData: true } : {}),
+    ...(flags.diagnose ? { diagnose: flags.diagnose } : {}),
   };
 }
