@@ -39,6 +39,7 @@ export const ERROR_TABLE = {
   PAYLOAD_TOO_LARGE: { http: 413, exit: 1 },
   METHOD_NOT_ALLOWED: { http: 405, exit: 2 },
   RENDER_NAMES: invalid,
+  OUT_NOT_EMPTY: conflict,
   RENDER_CREDENTIALS: refused,
   HCL_RENDER: internal,
 
