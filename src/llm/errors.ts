@@ -1,5 +1,6 @@
 /** LLM failures: one class, with the HTTP status and whether a retry may help. */
 import { CodeError, type CodeErrorOptions, type ErrorCode, isRetryableStatus } from "../core/errors.js";
+import { maskSecretValues } from "../core/redact.js";
 
 export type LlmErrorKind = "http" | "timeout" | "aborted" | "network" | "invalid-response" | "config";
 
@@ -36,10 +37,15 @@ export class LlmError extends CodeError {
   }
 }
 
-/** Keys and tokens out of anything we show: upstream bodies sometimes echo them. */
+/**
+ * Keys and tokens out of anything we show: upstream bodies sometimes echo them.
+ * The model providers' own key shapes first, then every credential core/secrets.ts
+ * recognises by value.
+ */
 export function redactSecrets(text: string): string {
-  return text
+  const masked = text
     .replace(/\b(sk|pk|gsk|sk-ant|AIza)[-_A-Za-z0-9]{12,}/g, "[redacted]")
     .replace(/(key=)[^&\s"]+/gi, "$1[redacted]")
     .replace(/(bearer\s+)[^\s"]+/gi, "$1[redacted]");
+  return maskSecretValues(masked);
 }

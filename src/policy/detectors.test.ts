@@ -1,8 +1,10 @@
 /** The detectors behind the rules: secret names and values, image references, quantities, cron gaps. */
 import { describe, expect, it } from "vitest";
 import { cpuCores, memoryGib } from "../spec/quantity.js";
+import { validateSpec } from "../spec/validate.js";
 import { dataStoreOf, parseImage } from "./images.js";
 import { shortestCronGap } from "./rules/operations.js";
+import { runPolicy } from "./run.js";
 import { isLiteralSecretValue, isSecretName, secretKindOf, urlHasPassword } from "./secrets.js";
 
 describe("isSecretName", () => {
@@ -126,4 +128,31 @@ describe("shortestCronGap", () => {
   ])("%s runs %d minutes apart at the closest", (schedule, gap) =>
     expect(shortestCronGap(schedule)).toBe(gap),
   );
+});
+
+describe("env values through the rules (detection shared with the store's redaction, core/secrets.ts)", () => {
+  const B62 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  const random = (n: number) => Array.from({ length: n }, (_, i) => B62[(i * 37 + n * 11) % 62]).join("");
+  const findingsFor = (env: Record<string, string>) =>
+    runPolicy({ spec: validateSpec({ services: [{ name: "web", image: "nginx:1.27", env }] }) }).filter((f) =>
+      f.path.startsWith("services[0].env."),
+    );
+
+  it.each([
+    ["glpat-", `glpat-${random(20)}`],
+    ["sk_test_", `sk_test_${random(24)}`],
+    ["rk_live_", `rk_live_${random(24)}`],
+    ["gho_", `gho_${random(36)}`],
+    ["xoxp-", `xoxp-1234567890-${random(24)}`],
+  ])("a %s token under a harmless name is CODE-SEC-006", (_, value) => {
+    const [finding] = findingsFor({ NOTE: value });
+    expect(finding).toMatchObject({ id: "CODE-SEC-006", path: "services[0].env.NOTE" });
+    expect(JSON.stringify(finding)).not.toContain(value);
+  });
+
+  it("a URL whose password holds @ : / is CODE-SEC-007, and the finding never echoes it", () => {
+    const [finding] = findingsFor({ UPSTREAM: "postgres://u:p@ss:w0rd/x@host/db" });
+    expect(finding).toMatchObject({ id: "CODE-SEC-007", path: "services[0].env.UPSTREAM" });
+    expect(JSON.stringify(finding)).not.toContain("w0rd");
+  });
 });
