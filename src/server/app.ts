@@ -31,6 +31,7 @@ import { jsonLogger, type ServerLogger } from "./logger.js";
 import { createServerMetrics, type ServerMetrics } from "./metrics.js";
 import { accessLog, audited, clientIpResolver, guard, requestMetrics } from "./middleware.js";
 import { methodsServed } from "./openapi-finish.js";
+import { protoGuard } from "./proto-guard.js";
 import { providerResolver } from "./providers.js";
 import { memoryRateLimiter, type RateLimiter } from "./rate-limit.js";
 import { registerAdminRoutes } from "./routes/admin.js";
@@ -233,6 +234,7 @@ function useMiddleware(
     "/v1/*",
     bodyLimit({ maxSize: config.bodyLimitBytes, onError: () => tooLarge(config.bodyLimitBytes) }),
   );
+  app.on("POST", "/v1/*", protoGuard);
   app.use("/v1/*", guard({ auth: deps.auth, limiter, clientIp }));
   app.on("POST", "/v1/deployments", audited(deps, "deploy"));
   app.on("POST", "/v1/apps/:app/environments/:env/rollback", audited(deps, "rollback"));
