@@ -64,7 +64,11 @@ export function domainProblem(domain: string): string | undefined {
 export const RESERVED_ENV_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
 
 /** RFC 3986 path and query characters: no spaces, control characters or raw non-ASCII. */
-const URL_PATH = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/?]*$/;
+export const URL_PATH = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/?]*$/;
+
+/** The domain rule as one expression, for the JSON Schema (the messages come from `domainProblem`). */
+export const DOMAIN_NAME =
+  /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 export function healthPathProblem(path: string): string | undefined {
   if (!path.startsWith("/")) return "must start with /";

@@ -9,11 +9,14 @@ import { z } from "zod";
 import { isProduction } from "./environment.js";
 import {
   cronProblem,
+  DOMAIN_NAME,
   domainProblem,
   findCycle,
   healthPathProblem,
+  IMAGE_REFERENCE,
   imageProblem,
   RESERVED_ENV_KEYS,
+  URL_PATH,
 } from "./field-checks.js";
 import { findRegion } from "./regions.js";
 import { isMalformedSecretRef } from "./secret-refs.js";
@@ -43,12 +46,17 @@ export function isValidCron(expr: string): boolean {
   return cronProblem(expr) === undefined;
 }
 
-/** A string checked by one of field-checks' functions, the problem reported at the field's path. */
-const checkedString = (problem: (value: string) => string | undefined) =>
-  z.string().superRefine((value, ctx) => {
+/**
+ * A string checked by one of field-checks' functions, the problem reported at
+ * the field's path; `pattern` says the same rule in the JSON Schema export.
+ */
+const checkedString = (problem: (value: string) => string | undefined, pattern?: RegExp) => {
+  const checked = z.string().superRefine((value, ctx) => {
     const found = problem(value);
     if (found !== undefined) ctx.addIssue({ code: "custom", message: found });
   });
+  return pattern === undefined ? checked : checked.meta({ pattern: pattern.source });
+};
 
 const resourcesSchema = z.strictObject({
   cpu: z.string().regex(CPU, 'cpu must be a number of cores ("2", "0.5") or millicores ("500m")').optional(),
@@ -66,11 +74,11 @@ const autoscaleSchema = z
 const serviceSchema = z.strictObject({
   name: kebab(),
   kind: z.enum(SERVICE_KINDS).default("web"),
-  image: checkedString(imageProblem).optional(),
+  image: checkedString(imageProblem, IMAGE_REFERENCE).optional(),
   port: z.number().int().min(1).max(65535).optional(),
   replicas: z.number().int().min(0).max(10_000).optional(),
   public: z.boolean().optional(),
-  domain: checkedString(domainProblem).optional(),
+  domain: checkedString(domainProblem, DOMAIN_NAME).optional(),
   tls: z.boolean().optional(),
   env: z
     .record(
@@ -90,7 +98,7 @@ const serviceSchema = z.strictObject({
     }),
   resources: resourcesSchema.optional(),
   autoscale: autoscaleSchema.optional(),
-  healthCheck: z.strictObject({ path: checkedString(healthPathProblem) }).optional(),
+  healthCheck: z.strictObject({ path: checkedString(healthPathProblem, URL_PATH) }).optional(),
   runAsRoot: z.boolean().optional().meta({
     description:
       "Kubernetes: let the image start as root (baseline Pod Security instead of restricted). Absent: true for official images known to start as root (nginx, wordpress...), else false",
