@@ -159,6 +159,10 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .argument("<input...>", "a spec file, or a request in words")
     .addOption(TARGET_OPTION())
     .option("--accept-risk", "apply even when policy reports errors")
+    .option(
+      "--adopt",
+      "take over existing objects (network, volume, namespace, Terraform folder) that carry another owner's labels or none; refused otherwise",
+    )
     .addOption(
       new Option("--on-failure <mode>", "what to do when a step fails")
         .choices(["rollback", "stop"])

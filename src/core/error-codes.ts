@@ -77,6 +77,7 @@ export const ERROR_TABLE = {
   REVISION_REDACTED: conflict,
   DEPLOYMENT_FINISHED: conflict,
   LOCKED: conflict,
+  OWNERSHIP_CONFLICT: conflict,
   LOCK_LOST: conflict,
   /** `unlock` without --force while the holder runs. */
   LOCK_HELD: conflict,

@@ -34,6 +34,8 @@ export interface DeployRequest {
   /** Wait for a held lock instead of failing fast. @default false */
   readonly waitForLock?: boolean;
   readonly lockWaitTimeoutMs?: number;
+  /** Take over existing objects labelled for another owner or for none (`--adopt`). @default false */
+  readonly adopt?: boolean;
 }
 
 export interface DeployDeps {
@@ -184,7 +186,15 @@ async function runRecorded(
   options.onStart?.(deployment, plan);
   const provider = deps.providerFor(spec);
   const signal = options.signal ? AbortSignal.any([options.signal, lost]) : lost;
-  const runOptions = { ...pick(options), signal, provider, artifacts, revision: revision.number, onEvent };
+  const runOptions = {
+    ...pick(options),
+    signal,
+    provider,
+    artifacts,
+    revision: revision.number,
+    onEvent,
+    ...(request.adopt ? { adopt: true } : {}),
+  };
   const result = await runPlan(plan.steps, { ...runOptions, spec, ...(previous ? { previous } : {}) });
   lost.removeEventListener("abort", onLost);
   let rollback: RunResult | undefined;

@@ -22,6 +22,12 @@ export interface StepContext {
   readonly signal: AbortSignal;
   /** Progress lines for people (pull progress, rollout waits). */
   readonly log: (message: string) => void;
+  /**
+   * The person asked to adopt existing objects that carry another owner's
+   * labels or none (`apply --adopt`). @default false: such objects are refused
+   * with OWNERSHIP_CONFLICT.
+   */
+  readonly adopt?: boolean;
 }
 
 export interface StepResult {
@@ -62,3 +68,38 @@ export interface Provider {
 export class ProviderError extends CodeError {}
 
 export { isRetryable } from "../core/errors.js";
+
+/** Who an existing object says it belongs to; undefined fields: the label is missing. */
+export interface FoundOwner {
+  readonly app?: string | undefined;
+  readonly environment?: string | undefined;
+}
+
+/**
+ * An existing object that another app + environment owns, or that carries no
+ * owner labels: CODE never adopts it silently (OWNERSHIP_CONFLICT, 409, exit 1).
+ */
+export class OwnershipConflictError extends ProviderError {
+  readonly owner: FoundOwner | undefined;
+
+  constructor(what: string, owner: FoundOwner | undefined, wanted: { app: string; environment: string }) {
+    const found =
+      owner?.app !== undefined || owner?.environment !== undefined
+        ? `app ${JSON.stringify(owner?.app ?? "(none)")}, environment ${JSON.stringify(owner?.environment ?? "(none)")}`
+        : "no owner labels";
+    super(
+      "OWNERSHIP_CONFLICT",
+      `${what} exists and is not ${wanted.app}/${wanted.environment}'s: it carries ${found}`,
+      {
+        hint: 'remove or rename it, or pass --adopt (API: "adopt": true) to take it over on purpose',
+        details: { object: what, owner: owner ?? null, wanted },
+      },
+    );
+    this.owner = owner;
+  }
+}
+
+/** Whether `owner` is exactly the step's app + environment. */
+export function ownedBy(owner: FoundOwner | undefined, id: { app: string; environment: string }): boolean {
+  return owner?.app === id.app && owner.environment === id.environment;
+}

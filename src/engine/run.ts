@@ -28,6 +28,8 @@ export interface RunOptions {
   readonly onEvent?: (event: EngineEvent) => void;
   /** @default Date.now */
   readonly clock?: () => number;
+  /** Passed to every step: take over existing objects another owner (or none) labelled. @default false */
+  readonly adopt?: boolean;
 }
 
 export interface StepOutcome {
@@ -194,6 +196,7 @@ async function executeStep(
           artifacts: options.artifacts,
           signal,
           log: (message: string) => emit({ type: "step-log", at: clock(), stepId: step.id, message }),
+          ...(options.adopt ? { adopt: true } : {}),
         };
         return step.action === "delete"
           ? options.provider.destroy(step, ctx)

@@ -71,6 +71,10 @@ export const deployBody = z
   .strictObject({
     ...specOrText,
     onFailure: z.enum(["rollback", "stop"]).optional(),
+    adopt: z.boolean().optional().openapi({
+      description:
+        "take over existing objects that carry another owner's labels or none (admin only); without it they are refused with OWNERSHIP_CONFLICT",
+    }),
     provider: z.string().min(1).optional().openapi({
       description: "only providers listed in server.requestProviders are accepted",
     }),

@@ -21,6 +21,8 @@ export interface ApplyFlags {
   readonly acceptRisk?: boolean;
   readonly onFailure?: OnFailure;
   readonly wait?: boolean;
+  /** Take over existing objects labelled for another owner or none. */
+  readonly adopt?: boolean;
   readonly parallelism?: number;
   readonly stepTimeout?: number;
   readonly provider?: ProviderName;
@@ -111,6 +113,7 @@ export async function applyCommand(io: CliIo, input: string, flags: ApplyFlags):
           ...(resolved.usage ? { interpretUsage: resolved.usage } : {}),
           onFailure: flags.onFailure ?? "rollback",
           ...(flags.wait ? { waitForLock: true } : {}),
+          ...(flags.adopt ? { adopt: true } : {}),
         },
         deps,
         {

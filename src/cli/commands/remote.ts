@@ -109,6 +109,7 @@ export interface RemoteApplyFlags {
   readonly json?: boolean;
   readonly acceptRisk?: boolean;
   readonly onFailure?: "rollback" | "stop";
+  readonly adopt?: boolean;
 }
 
 export async function remoteApplyCommand(
@@ -141,6 +142,7 @@ export async function remoteApplyCommand(
     ...body,
     ...(flags.acceptRisk ? { acceptRisk: true } : {}),
     ...(flags.onFailure ? { onFailure: flags.onFailure } : {}),
+    ...(flags.adopt ? { adopt: true } : {}),
   });
   return follow(io, client, accepted.id, flags.json === true);
 }

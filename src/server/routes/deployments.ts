@@ -9,7 +9,7 @@ import { scopedSecretValues } from "../../spec/secret-scope.js";
 import type { Deployment } from "../../state/types.js";
 import { authorize } from "../auth/rbac.js";
 import { type AppContext, type AppEnv, noteAudit, type ServerDeps } from "../context.js";
-import { notFound } from "../errors.js";
+import { forbidden, notFound } from "../errors.js";
 import type { RunContext } from "../runs.js";
 import { acceptedSchema, deployBody, deploymentSchema, idParam } from "../schemas.js";
 import { specFromBody } from "../spec-input.js";
@@ -150,6 +150,9 @@ export function registerDeploymentRoutes(app: OpenAPIHono<AppEnv>, deps: ServerD
         details: { findings: reviewed.findings.filter((f) => f.severity === "error") },
       });
     }
+    // Adopting takes over objects that are not this app + environment's: an admin decision.
+    if (body.adopt === true && principal.role !== "admin")
+      throw forbidden("only an admin may adopt existing objects", "leave adopt out, or ask an admin");
     const provider = deps.providers(spec, body.provider);
     const deployment = await deps.runs.start((ctx) =>
       deploy(
@@ -160,6 +163,7 @@ export function registerDeploymentRoutes(app: OpenAPIHono<AppEnv>, deps: ServerD
           ...(resolved.interpreter !== undefined ? { interpreter: resolved.interpreter } : {}),
           ...(resolved.usage ? { interpretUsage: resolved.usage } : {}),
           onFailure: body.onFailure ?? "rollback",
+          ...(body.adopt === true ? { adopt: true } : {}),
         },
         runDeps(deps, () => provider),
         runOptions(deps, ctx),
