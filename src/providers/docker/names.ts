@@ -2,7 +2,12 @@
  * Deterministic names and labels: the same app, environment and component
  * always give the same network, volume and container names, so a re-run (or a
  * run after a crash) finds what an earlier one created and converges on it.
+ * The names come from spec/naming.ts (a hash of the exact tuple keeps
+ * `my`/`shop-production` apart from `my-shop`/`production`); the labels say
+ * who owns an object, and are checked before one is reused.
  */
+import type { FoundOwner } from "../../engine/provider.js";
+import * as naming from "../../spec/naming.js";
 
 export const LABEL = {
   app: "codeploy.app",
@@ -22,26 +27,28 @@ export interface Scope {
   readonly environment: string;
 }
 
-export function prefix(scope: Scope): string {
-  return `codeploy-${scope.app}-${scope.environment}`;
-}
-
+/** The app + environment's network (spec/naming.ts: injective, within 63 characters). */
 export function networkName(scope: Scope): string {
-  return prefix(scope);
+  return naming.networkName(scope);
 }
 
 export function volumeName(scope: Scope, component: string): string {
-  return `${prefix(scope)}-${component}-data`;
+  return naming.volumeName(scope, component);
 }
 
-/** `codeploy-<app>-<env>-<component>-<n>`: the settled name of replica n. */
+/** `codeploy-<app>-<env>-<component>-<hash>-<n>`: the settled name of replica n. */
 export function containerName(scope: Scope, component: string, replica: number): string {
-  return `${prefix(scope)}-${component}-${replica}`;
+  return naming.containerName(scope, component, replica);
 }
 
 /** The name a replacement carries while the container it replaces still runs. */
 export function nextContainerName(scope: Scope, component: string, replica: number, hash: string): string {
   return `${containerName(scope, component, replica)}-${hash.slice(0, 8)}`;
+}
+
+/** The owner an object's labels name (fields undefined when a label is missing). */
+export function ownerOf(labels: Readonly<Record<string, string>> | null | undefined): FoundOwner {
+  return { app: labels?.[LABEL.app], environment: labels?.[LABEL.env] };
 }
 
 export function scopeLabels(scope: Scope): Record<string, string> {

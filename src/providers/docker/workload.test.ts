@@ -5,7 +5,10 @@ import type { DeploymentSpec } from "../../spec/schema.js";
 import { validateSpec } from "../../spec/validate.js";
 import { durationNs, memoryBytes, parsePort } from "./compose-service.js";
 import { envFileOf } from "./interpolate.js";
+import { networkName, volumeName } from "./names.js";
 import { configHash, dataWorkload, serviceWorkload } from "./workload.js";
+
+const STAGING = { app: "shop", environment: "staging" };
 
 function ctxOf(spec: DeploymentSpec): StepContext {
   return {
@@ -59,10 +62,10 @@ describe("serviceWorkload: a spec service read from the rendered compose documen
       "codeploy.service": "web",
       "codeploy.role": "app",
     });
-    expect(web?.base.NetworkingConfig?.EndpointsConfig?.["codeploy-shop-staging"]?.Aliases).toEqual(["web"]);
+    expect(web?.base.NetworkingConfig?.EndpointsConfig?.[networkName(STAGING)]?.Aliases).toEqual(["web"]);
     expect(web?.base.HostConfig).toMatchObject({
       Init: true,
-      NetworkMode: "codeploy-shop-staging",
+      NetworkMode: networkName(STAGING),
       NanoCpus: 5e8,
     });
     expect(web?.probe).toEqual({ type: "http", port: 8080, path: "/healthz" });
@@ -100,7 +103,7 @@ describe("dataWorkload", () => {
       'redis-cli -a "$REDIS_PASSWORD" --no-auth-warning ping | grep -q PONG',
     ]);
     expect(cache.base.Healthcheck?.Interval).toBe(10e9);
-    expect(cache.volume).toEqual({ name: "codeploy-shop-staging-cache-data", path: "/data" });
+    expect(cache.volume).toEqual({ name: volumeName(STAGING, "cache"), path: "/data" });
     expect(cache.probe).toEqual({ type: "tcp", port: 6379 });
     expect(cache.strategy).toBe("recreate");
   });

@@ -5,7 +5,13 @@
  * objects that the new manifests no longer have (an HPA when autoscaling was
  * dropped, a Service when the port went).
  */
-import { ProviderError, type StepContext, type StepResult } from "../../engine/provider.js";
+import {
+  type FoundOwner,
+  OwnershipConflictError,
+  ProviderError,
+  type StepContext,
+  type StepResult,
+} from "../../engine/provider.js";
 import type { PlanStep } from "../../plan/build.js";
 import type { KubeObject } from "../../render/types.js";
 import { type KubeClient, type LiveObject, refOf } from "./client.js";
@@ -14,6 +20,7 @@ import {
   componentSelector,
   describeObject,
   describeRef,
+  inLegacyNamespace,
   inNamespace,
   LABELS,
   type ObjectRef,
@@ -25,21 +32,49 @@ import { sleep, WAITED_KINDS, waitUntilReady } from "./rollout.js";
 
 export interface StepEnv {
   readonly client: KubeClient;
-  /** The namespace override, when the cluster's layout wants one. */
+  /** The namespace override (configured), or the namespace an earlier version created for the app (found by labels). */
   readonly namespace?: string;
+  /**
+   * `configured`: the operator chose one namespace for several apps, used as it is when someone else made it.
+   * `legacy`: the app's own namespace from an earlier version, named `<app>-<env>`. @default configured when namespace is set
+   */
+  readonly namespaceKind?: "configured" | "legacy";
   readonly rolloutTimeoutMs: number;
   readonly pollIntervalMs: number;
   readonly now: () => number;
 }
 
-export function renderedObjects(ctx: StepContext, namespace: string | undefined): KubeObject[] {
+export function renderedObjects(
+  ctx: StepContext,
+  namespace: string | undefined,
+  kind: StepEnv["namespaceKind"] = "configured",
+): KubeObject[] {
   const objects = ctx.artifacts.kubernetes;
   if (!objects) {
     throw new ProviderError("KUBE_NO_MANIFESTS", "the rendered artifacts hold no Kubernetes objects", {
       hint: "the kubernetes provider needs the spec rendered for target kubernetes (target: kubernetes)",
     });
   }
+  const rendered = objects.find((o) => o.kind === "Namespace")?.metadata.name;
+  if (kind === "legacy" && namespace && rendered) return inLegacyNamespace(objects, rendered, namespace);
   return inNamespace(objects, namespace);
+}
+
+function ownerOfLive(live: LiveObject): FoundOwner {
+  const labels = live.metadata.labels ?? {};
+  return labels[LABELS.managedBy] === "codeploy"
+    ? { app: labels[LABELS.partOf], environment: labels[LABELS.environment] }
+    : {};
+}
+
+/** Refuses to take over an existing object that is not this app + environment's, unless the person adopts it. */
+async function checkOwner(o: KubeObject, ctx: StepContext, env: StepEnv): Promise<LiveObject | undefined> {
+  const live = await env.client.read(refOf(o), ctx.signal);
+  if (live && !live.metadata.deletionTimestamp && !isOurs(live, ctx)) {
+    if (!ctx.adopt) throw new OwnershipConflictError(describeObject(o), ownerOfLive(live), ctx);
+    ctx.log(`${describeObject(o)}: adopted on request (it carried another owner's labels or none)`);
+  }
+  return live;
 }
 
 export function isOurs(live: LiveObject | undefined, ctx: { app: string; environment: string }): boolean {
@@ -85,12 +120,14 @@ export async function waitGone(
  */
 async function applyNamespace(o: KubeObject, ctx: StepContext, env: StepEnv): Promise<string> {
   const ref = refOf(o);
-  const live = await env.client.read(ref, ctx.signal);
+  const configured = env.namespace !== undefined && (env.namespaceKind ?? "configured") === "configured";
+  // A namespace named after the app + environment is the app's own: someone else's is never reused silently.
+  const live = configured ? await env.client.read(ref, ctx.signal) : await checkOwner(o, ctx, env);
   if (live?.metadata.deletionTimestamp) {
     ctx.log(`${describeRef(ref)} is still terminating: waiting for it to go before creating it again`);
     await waitGone(env.client, ref, ctx, env);
-  } else if (live && !isOurs(live, ctx)) {
-    ctx.log(`${describeRef(ref)} exists and is not managed by codeploy: using it as it is`);
+  } else if (live && !isOurs(live, ctx) && configured) {
+    ctx.log(`${describeRef(ref)} exists and is not this app's: using it as configured, as it is`);
     return "kept";
   }
   await env.client.apply(o, ctx.signal);
@@ -99,6 +136,7 @@ async function applyNamespace(o: KubeObject, ctx: StepContext, env: StepEnv): Pr
 
 /** A Job's pod template cannot change: a new bucket list means a new Job, as the renderer's note says. */
 async function applyObject(o: KubeObject, ctx: StepContext, env: StepEnv): Promise<void> {
+  await checkOwner(o, ctx, env);
   try {
     await env.client.apply(o, ctx.signal);
   } catch (error) {
@@ -158,7 +196,7 @@ async function prune(
 }
 
 export async function applyStep(step: PlanStep, ctx: StepContext, env: StepEnv): Promise<StepResult> {
-  const rendered = renderedObjects(ctx, env.namespace);
+  const rendered = renderedObjects(ctx, env.namespace, env.namespaceKind);
   const selected = objectsForStep(step, ctx.spec, rendered);
   const namespace = rendered.find((o) => o.kind === "Namespace")?.metadata.name ?? env.namespace ?? "";
   const jobs = selected.objects.filter((o) => o.kind === "Job");

@@ -71,7 +71,7 @@ function storeComponents(ctx: StepContext): string[] {
 }
 
 export async function destroyStep(step: PlanStep, ctx: StepContext, env: StepEnv): Promise<StepResult> {
-  const namespace = namespaceOf(renderedObjects(ctx, env.namespace), env.namespace);
+  const namespace = namespaceOf(renderedObjects(ctx, env.namespace, env.namespaceKind), env.namespace);
   const { app, environment } = ctx;
   const name = step.component ?? "";
   switch (step.kind) {

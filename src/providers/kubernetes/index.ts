@@ -10,16 +10,19 @@
  *
  * Kubeconfig: `kubeconfigPath`, else KUBECONFIG, else ~/.kube/config, else
  * in-cluster; `context` picks one of its contexts. One namespace per app and
- * environment (`<app>-<env>`, as rendered) unless `namespace` overrides it.
+ * environment (spec/naming.ts, as rendered) unless `namespace` overrides it. A
+ * namespace an earlier version created (`<app>-<env>`) is found by its labels
+ * (managed-by codeploy, part-of the app, the environment) and kept in use.
  */
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { ObserveContext, Provider, StepContext } from "../../engine/provider.js";
 import type { PlanStep } from "../../plan/build.js";
-import { applyStep, renderedObjects, type StepEnv } from "./apply.js";
+import { type Identity, namespaceName } from "../../spec/naming.js";
+import { applyStep, isOurs, renderedObjects, type StepEnv } from "./apply.js";
 import { FIELD_MANAGER, type KubeClient } from "./client.js";
 import { destroyStep } from "./destroy.js";
 import { type ConnectOptions, connect } from "./kubeconfig.js";
-import { describeObject, namespaceOf, objectsForStep } from "./objects.js";
+import { appSelector, describeObject, namespaceOf, objectsForStep } from "./objects.js";
 import { observeApp } from "./observe.js";
 import { WAITED_KINDS } from "./rollout.js";
 
@@ -70,30 +73,72 @@ function describeStep(step: PlanStep, ctx: StepContext, namespace: string | unde
   return lines;
 }
 
+/**
+ * The namespace an earlier version made for the app + environment (`<app>-<env>`,
+ * before names carried a hash), when it exists: found by the labels it carries,
+ * which name the pair exactly. Undefined when there is none or when the current
+ * name already exists.
+ */
+async function legacyNamespace(
+  client: KubeClient,
+  id: Identity,
+  signal: AbortSignal,
+): Promise<string | undefined> {
+  const labelled = await client.list(
+    "v1",
+    "Namespace",
+    undefined,
+    appSelector(id.app, id.environment),
+    signal,
+  );
+  const names = labelled.filter((n) => isOurs(n, id)).map((n) => n.metadata.name);
+  if (names.includes(namespaceName(id))) return undefined;
+  const old = `${id.app}-${id.environment}`;
+  return names.includes(old) ? old : undefined;
+}
+
 export function createKubernetesProvider(options: KubernetesProviderOptions = {}): Provider {
   let client: Promise<KubeClient> | undefined;
   const clientOf = (): Promise<KubeClient> => {
     client ??= connect(options);
     return client;
   };
-  const env = async (): Promise<StepEnv> => ({
-    client: await clientOf(),
-    ...(options.namespace ? { namespace: options.namespace } : {}),
-    rolloutTimeoutMs: options.rolloutTimeoutMs ?? 240_000,
-    pollIntervalMs: options.pollIntervalMs ?? 2_000,
-    now: options.clock ?? Date.now,
-  });
+  const legacy = new Map<string, Promise<string | undefined>>();
+  const namespaceFor = (client: KubeClient, id: Identity, signal: AbortSignal) => {
+    const key = JSON.stringify([id.app, id.environment]);
+    let found = legacy.get(key);
+    if (!found) {
+      found = legacyNamespace(client, id, signal);
+      legacy.set(key, found);
+      found.catch(() => legacy.delete(key));
+    }
+    return found;
+  };
+  const env = async (ctx: StepContext): Promise<StepEnv> => {
+    const client = await clientOf();
+    const old = options.namespace ? undefined : await namespaceFor(client, ctx, ctx.signal);
+    const namespace = options.namespace ?? old;
+    return {
+      client,
+      ...(namespace ? { namespace, namespaceKind: old ? "legacy" : "configured" } : {}),
+      rolloutTimeoutMs: options.rolloutTimeoutMs ?? 240_000,
+      pollIntervalMs: options.pollIntervalMs ?? 2_000,
+      now: options.clock ?? Date.now,
+    };
+  };
   return {
     name: "kubernetes",
     async preflight(signal) {
       await (await clientOf()).version(signal);
     },
     plan: async (step, ctx) => describeStep(step, ctx, options.namespace),
-    apply: async (step, ctx) => applyStep(step, ctx, await env()),
-    destroy: async (step, ctx) => destroyStep(step, ctx, await env()),
+    apply: async (step, ctx) => applyStep(step, ctx, await env(ctx)),
+    destroy: async (step, ctx) => destroyStep(step, ctx, await env(ctx)),
     async observe(ctx: ObserveContext) {
-      const namespace = options.namespace ?? `${ctx.app}-${ctx.environment}`;
-      return observeApp(await clientOf(), namespace, ctx);
+      const client = await clientOf();
+      const namespace =
+        options.namespace ?? (await namespaceFor(client, ctx, ctx.signal)) ?? namespaceName(ctx);
+      return observeApp(client, namespace, ctx);
     },
   };
 }

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { buildDestroyPlan, buildPlan } from "../../plan/build.js";
 import { richSpec } from "../../render/kubernetes/__fixtures__/specs.js";
 import { renderKubernetes } from "../../render/kubernetes/index.js";
+import { namespaceName } from "../../spec/naming.js";
 import { validateSpec } from "../../spec/validate.js";
 import { componentSelector, inNamespace, isTeardown, objectsForStep } from "./objects.js";
 import { podProblem, readiness } from "./rollout.js";
@@ -26,7 +27,7 @@ describe("objects of a plan step", () => {
 
   it("maps network, secrets, data, bucket, service and ingress steps to their objects, in apply order", () => {
     expect(names("network")).toEqual([
-      "Namespace/shop-production",
+      `Namespace/${namespaceName({ app: "shop", environment: "production" })}`,
       "NetworkPolicy/codeploy-default-deny",
       "NetworkPolicy/codeploy-allow-dns",
     ]);

@@ -19,6 +19,7 @@ import type { PlanStep } from "../../plan/build.js";
 import { objectStoreName } from "../../render/data-services.js";
 import { bucketJobName } from "../../render/kubernetes/data-services.js";
 import type { KubeObject } from "../../render/types.js";
+import { instanceName } from "../../spec/naming.js";
 import type { DeploymentSpec } from "../../spec/schema.js";
 
 export const LABELS = {
@@ -242,8 +243,33 @@ export function scopedToApp(o: KubeObject, app: string, environment: string): Ku
   const everything = typeof selector === "object" && selector !== null && Object.keys(selector).length === 0;
   if (!everything) return o;
   const podSelector = { matchLabels: { [LABELS.partOf]: app, [LABELS.environment]: environment } };
-  return { ...o, spec: { ...spec, podSelector } };
+  // Named per app + environment too: two apps sharing the namespace each keep their own policy.
+  const name = `${o.metadata.name}-${instanceName({ app, environment })}`;
+  return { ...o, metadata: { ...o.metadata, name }, spec: { ...spec, podSelector } };
 }
+
+/**
+ * Objects rendered for `from` (the injective namespace) moved into a
+ * namespace an earlier version created (`<app>-<env>`, found by its labels):
+ * the selector label `app.kubernetes.io/instance` keeps the value the running
+ * workloads were created with, since Kubernetes refuses a new selector.
+ */
+export function inLegacyNamespace(objects: readonly KubeObject[], from: string, to: string): KubeObject[] {
+  const retag = (value: unknown): void => {
+    if (typeof value !== "object" || value === null) return;
+    for (const [k, v] of Object.entries(value)) {
+      if (k === INSTANCE && v === from) Reflect.set(value, k, to);
+      else retag(v);
+    }
+  };
+  return inNamespace(objects, to).map((o) => {
+    const copy = structuredClone(o);
+    retag(copy);
+    return copy;
+  });
+}
+
+const INSTANCE = "app.kubernetes.io/instance";
 
 /** True when the step removes a component the spec being applied still has: a destroy, not a change. */
 export function isTeardown(step: PlanStep, spec: DeploymentSpec): boolean {

@@ -62,7 +62,7 @@ describe("kubernetes provider against a fake API server: apply", () => {
       expect(r.query).toMatchObject({ fieldManager: "codeploy", force: "true" });
     }
     // The Namespace comes first, data before the services that use it, the bucket Job after MinIO.
-    expect(patchIndex("/namespaces/shop-dev")).toBe(0);
+    expect(patchIndex(`/namespaces/${NS}`)).toBe(0);
     expect(patchIndex("/statefulsets/postgres")).toBeLessThan(patchIndex("/deployments/web"));
     expect(patchIndex("/statefulsets/minio")).toBeLessThan(patchIndex("/jobs/minio-buckets"));
     expect(patchIndex("/deployments/web")).toBeLessThan(patchIndex("/ingresses/web"));
@@ -71,7 +71,7 @@ describe("kubernetes provider against a fake API server: apply", () => {
     expect(at(fake.get("StatefulSet", NS, "postgres"), "status", "readyReplicas")).toBe(1);
     expect(at(fake.get("Job", NS, "minio-buckets"), "status", "succeeded")).toBe(1);
     const logs = run.events.flatMap((e) => (e.type === "step-log" ? [e.message] : []));
-    expect(logs).toContain("Deployment shop-dev/web: 2 of 2 replicas available");
+    expect(logs).toContain(`Deployment ${NS}/web: 2 of 2 replicas available`);
     // Connections are kept alive: one TLS handshake per request would be far slower.
     expect(fake.connections).toBeLessThan(fake.requests.length / 4);
   });
@@ -174,7 +174,7 @@ describe("kubernetes provider against a fake API server: prune and destroy", () 
     expect(fake.get("Deployment", NS, "web")).toBeDefined();
     expect(fake.get("Service", NS, "web-debug")).toBeDefined();
     const logs = run.events.flatMap((e) => (e.type === "step-log" ? [e.message] : []));
-    expect(logs).toContain("pruned HorizontalPodAutoscaler shop-dev/web: the new revision no longer has it");
+    expect(logs).toContain(`pruned HorizontalPodAutoscaler ${NS}/web: the new revision no longer has it`);
   });
 
   it("destroy deletes the namespace and everything in it; a second destroy finds nothing and succeeds", async () => {
@@ -183,7 +183,7 @@ describe("kubernetes provider against a fake API server: prune and destroy", () 
     const run = await runThroughEngine(provider, v1, undefined, "destroy");
     expect(failureOf(run)).toBe("");
     expect(fake.objects()).toEqual([]);
-    expect(fake.requests.some((r) => r.method === "DELETE" && r.path === "/api/v1/namespaces/shop-dev")).toBe(
+    expect(fake.requests.some((r) => r.method === "DELETE" && r.path === `/api/v1/namespaces/${NS}`)).toBe(
       true,
     );
     const again = await runThroughEngine(provider, v1, undefined, "destroy");
@@ -201,10 +201,14 @@ describe("kubernetes provider against a fake API server: namespaces, plan and ob
     const run = await runThroughEngine(provider, v1);
     expect(failureOf(run)).toBe("");
     expect(fake.get("Deployment", "team-a", "web")).toBeDefined();
-    expect(fake.get("Namespace", undefined, "shop-dev")).toBeUndefined();
+    expect(fake.get("Namespace", undefined, NS)).toBeUndefined();
     expect(meta(fake.get("Namespace", undefined, "team-a")).labels).toEqual({ team: "a" });
     // Other apps' pods share team-a: the default deny selects only this app's pods there.
-    expect(at(fake.get("NetworkPolicy", "team-a", "codeploy-default-deny"), "spec", "podSelector")).toEqual({
+    // Named per app + environment: another app's default deny in team-a is a different object.
+    expect(fake.get("NetworkPolicy", "team-a", "codeploy-default-deny")).toBeUndefined();
+    expect(
+      at(fake.get("NetworkPolicy", "team-a", `codeploy-default-deny-${NS}`), "spec", "podSelector"),
+    ).toEqual({
       matchLabels: { "app.kubernetes.io/part-of": "shop", "codeploy.dev/environment": "dev" },
     });
     const gone = await runThroughEngine(provider, v1, undefined, "destroy");
@@ -216,8 +220,8 @@ describe("kubernetes provider against a fake API server: namespaces, plan and ob
   it("plan() says what each step will do without calling the cluster", async () => {
     const provider = providerFor(fake.kubeconfigPath);
     const lines = await provider.plan?.(stepOf(v1, "service:web"), contextFor(v1));
-    expect(lines).toContain("server-side apply Deployment shop-dev/web (field manager codeploy)");
-    expect(lines).toContain("wait until Deployment shop-dev/web is ready");
+    expect(lines).toContain(`server-side apply Deployment ${NS}/web (field manager codeploy)`);
+    expect(lines).toContain(`wait until Deployment ${NS}/web is ready`);
     expect(fake.requests).toEqual([]);
   });
 
@@ -272,7 +276,7 @@ describe("kubernetes provider against a fake API server: failed rollout and roll
     expect(second.result.failure?.stepId).toBe("service:web");
     expect(second.result.failure?.error).toMatchObject({ code: "ROLLOUT_TIMEOUT", retryable: false });
     expect(second.result.failure?.error.message).toMatch(
-      /^Deployment shop-dev\/web was not ready within 1\.5s: 0 of 2 updated replicas available; pod .+: ImagePullBackOff: Back-off pulling image "acme\/web:2"$/,
+      /^Deployment shop-dev-[0-9a-f]{8}\/web was not ready within 1\.5s: 0 of 2 updated replicas available; pod .+: ImagePullBackOff: Back-off pulling image "acme\/web:2"$/,
     );
     expect(second.rollback?.outcome).toBe("succeeded");
     const web = fake.get("Deployment", NS, "web");

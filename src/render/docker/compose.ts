@@ -3,6 +3,7 @@
  * network and the named volumes. Keys are written in a fixed order; maps that
  * come from the spec keep the spec's order (or are sorted).
  */
+import { composeProjectName } from "../../spec/naming.js";
 import type { DeploymentSpec, Service } from "../../spec/schema.js";
 import { secretEnvVar, secretRefName } from "../../spec/secret-refs.js";
 import {
@@ -158,7 +159,8 @@ function appService(ctx: AppContext, s: Service): ComposeService {
 }
 
 export function composeModel(spec: DeploymentSpec): ComposeModel {
-  const project = `${spec.name}-${spec.environment}`;
+  // Injective (spec/naming.ts): the network is named after it, and Docker network names are global.
+  const project = composeProjectName({ app: spec.name, environment: spec.environment });
   const labels = (service?: string): Record<string, string> => ({
     "codeploy.app": spec.name,
     "codeploy.env": spec.environment,

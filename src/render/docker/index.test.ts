@@ -3,6 +3,7 @@ import { Ajv, type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { composeProjectName } from "../../spec/naming.js";
 import { validateSpec } from "../../spec/validate.js";
 import { seededCredentials } from "../credentials.js";
 import { allEnginesSpec, minimalSpec, richSpec } from "../kubernetes/__fixtures__/specs.js";
@@ -73,7 +74,7 @@ describe.each(Object.entries(specs))("renderDocker: %s spec", (_, make) => {
         "codeploy.env": spec.environment,
         "codeploy.service": name,
       });
-      expect(s.networks).toEqual([`${spec.name}-${spec.environment}`]);
+      expect(s.networks).toEqual([composeProjectName({ app: spec.name, environment: spec.environment })]);
     }
   });
 
@@ -97,8 +98,8 @@ describe("rich spec", () => {
   const web = doc.services.web ?? {};
   const secrets = envFile(result);
 
-  it("names the project <app>-<env>", () => {
-    expect(doc.name).toBe("shop-production");
+  it("names the project <app>-<env>-<hash of the pair>", () => {
+    expect(doc.name).toMatch(/^shop-production-[0-9a-f]{8}$/);
   });
 
   it("builds the connection URLs from the generated passwords kept in .env", () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { namespaceName } from "../../spec/naming.js";
 import { validateSpec } from "../../spec/validate.js";
 import { seededCredentials } from "../credentials.js";
 import type { CredentialSource } from "../types.js";
@@ -31,7 +32,10 @@ describe("autoscaling and disruption budgets", () => {
     expect(at(find(rich, "PodDisruptionBudget", "worker"), "spec")).toEqual({
       maxUnavailable: 1,
       selector: {
-        matchLabels: { "app.kubernetes.io/name": "worker", "app.kubernetes.io/instance": "shop-production" },
+        matchLabels: {
+          "app.kubernetes.io/name": "worker",
+          "app.kubernetes.io/instance": namespaceName({ app: "shop", environment: "production" }),
+        },
       },
     });
     expect(all(renderKubernetes(minimalSpec()), "PodDisruptionBudget")).toEqual([]);
@@ -68,7 +72,10 @@ describe("ingress", () => {
 describe("network policies", () => {
   const selector = (name: string) => ({
     podSelector: {
-      matchLabels: { "app.kubernetes.io/name": name, "app.kubernetes.io/instance": "shop-production" },
+      matchLabels: {
+        "app.kubernetes.io/name": name,
+        "app.kubernetes.io/instance": namespaceName({ app: "shop", environment: "production" }),
+      },
     },
   });
 

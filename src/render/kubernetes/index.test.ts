@@ -7,6 +7,7 @@ import { Namespace, Secret, Service } from "kubernetes-models/v1";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { CodeError } from "../../core/errors.js";
+import { namespaceName } from "../../spec/naming.js";
 import { validateSpec } from "../../spec/validate.js";
 import type { KubeObject } from "../types.js";
 import { podOf } from "./__fixtures__/objects.js";
@@ -79,9 +80,10 @@ describe.each(Object.entries(specs))("renderKubernetes: %s spec", (_, make) => {
     expect(paths).toEqual([...paths].sort());
   });
 
-  it("puts every namespaced object in the <app>-<env> namespace with the app labels", () => {
+  it("puts every namespaced object in the app + environment's namespace with the app labels", () => {
     const spec = make();
-    const ns = `${spec.name}-${spec.environment}`;
+    const ns = namespaceName({ app: spec.name, environment: spec.environment });
+    expect(ns).toMatch(new RegExp(`^${spec.name}-${spec.environment}-[0-9a-f]{8}$`));
     for (const o of objects.slice(1)) {
       expect(o.metadata.namespace).toBe(ns);
       expect(o.metadata.labels).toMatchObject({
@@ -148,11 +150,22 @@ describe("pod security", () => {
 describe("names Kubernetes would refuse", () => {
   it("stops with a typed error before rendering", () => {
     const spec = validateSpec({
+      name: "shop",
+      environment: "dev",
+      services: [{ name: "w".repeat(53), kind: "cron", schedule: "0 2 * * *" }],
+    });
+    expect(() => renderKubernetes(spec)).toThrow(CodeError);
+    expect(() => renderKubernetes(spec)).toThrow(/longer than 52/);
+  });
+
+  it("keeps a long app + environment within a DNS label, with a hash instead of a plain cut", () => {
+    const spec = validateSpec({
       name: "a".repeat(40),
       environment: "e".repeat(30),
       services: [{ name: "web" }],
     });
-    expect(() => renderKubernetes(spec)).toThrow(CodeError);
-    expect(() => renderKubernetes(spec)).toThrow(/longer than 63/);
+    const ns = renderKubernetes(spec).kubernetes?.[0]?.metadata.name ?? "";
+    expect(ns.length).toBeLessThanOrEqual(63);
+    expect(ns).toMatch(/^a+-e+-[0-9a-f]{16}$/);
   });
 });

@@ -6,6 +6,7 @@
  */
 import { createHmac } from "node:crypto";
 import type { INamespace } from "kubernetes-models/v1";
+import { namespaceName } from "../../spec/naming.js";
 import type { DeploymentSpec } from "../../spec/schema.js";
 import { DEV_SECRET_SEED, seededCredentials } from "../credentials.js";
 import { dataComponents, objectStoreName } from "../data-services.js";
@@ -65,7 +66,7 @@ function namespace(ctx: KubeContext): KubeObject {
 }
 
 export function renderKubernetes(spec: DeploymentSpec, options: KubernetesRenderOptions = {}): RenderResult {
-  const ns = `${spec.name}-${spec.environment}`;
+  const ns = namespaceName({ app: spec.name, environment: spec.environment });
   checkNames(spec, ns);
   const components = dataComponents(spec);
   const ctx: KubeContext = {

@@ -8,6 +8,7 @@ import { type RunResult, runPlan } from "../../../engine/run.js";
 import { buildDestroyPlan, buildPlan, type PlanStep } from "../../../plan/build.js";
 import { renderKubernetes } from "../../../render/kubernetes/index.js";
 import type { RenderResult } from "../../../render/types.js";
+import { namespaceName } from "../../../spec/naming.js";
 import type { DeploymentSpec } from "../../../spec/schema.js";
 import { validateSpec } from "../../../spec/validate.js";
 import { createKubernetesProvider, type KubernetesProviderOptions } from "../index.js";
@@ -40,7 +41,7 @@ export const v2: DeploymentSpec = validateSpec({
   services: v1.services.map((s) => (s.name === "web" ? { ...s, image: "acme/web:2" } : s)),
 });
 
-export const NS = "shop-dev";
+export const NS = namespaceName({ app: "shop", environment: "dev" });
 
 export function render(spec: DeploymentSpec): RenderResult {
   return renderKubernetes(spec, { secretSeed: SEED });
