@@ -4,7 +4,7 @@ import { objectStoreName } from "../../render/data-services.js";
 import { endpointOf, listContainers, removeContainer, startReplica } from "./containers.js";
 import { converge, mismatch, type ReplicaOutcome, verify } from "./converge.js";
 import { httpAnswers } from "./health.js";
-import { ensureNetwork, ensureVolume } from "./infra.js";
+import { ensureNetwork, ensureVolume, existingVolume } from "./infra.js";
 import { containerName } from "./names.js";
 import { type Session, safeLog } from "./session.js";
 import {
@@ -35,8 +35,12 @@ async function applyWorkload(session: Session, ctx: StepContext, w: Workload): P
   const log = safeLog(ctx);
   const docker = await session.docker(ctx.signal);
   const imageId = await session.image(w.image, { ...ctx, log });
-  await ensureNetwork(docker, w.scope, ctx.signal);
-  if (w.volume && (await ensureVolume(docker, w.scope, w.volume.name, w.component, ctx.signal)) === "created")
+  const adoption = { adopt: ctx.adopt === true, log };
+  await ensureNetwork(docker, w.scope, ctx.signal, adoption);
+  if (
+    w.volume &&
+    (await ensureVolume(docker, w.scope, w.volume.name, w.component, ctx.signal, adoption)) === "created"
+  )
     log(`created volume ${w.volume.name}`);
   const hash = configHash(w, imageId);
   const s = session.settings;
@@ -48,6 +52,7 @@ async function applyWorkload(session: Session, ctx: StepContext, w: Workload): P
     healthTimeoutMs: s.healthTimeoutMs,
     stopTimeoutSeconds: s.stopTimeoutSeconds,
     fetch: s.fetch,
+    adopt: ctx.adopt === true,
   });
   for (const o of outcomes)
     if (o.change !== "kept") log(`${o.name}: ${o.change}, ready${o.endpoint ? ` at ${o.endpoint}` : ""}`);
@@ -70,15 +75,26 @@ export async function applyService(session: Session, ctx: StepContext, name: str
 }
 
 export async function applyData(session: Session, ctx: StepContext, name: string): Promise<StepResult> {
+  return session.exclusive(name, async () =>
+    applyWorkload(session, ctx, await withExistingVolume(session, ctx, name)),
+  );
+}
+
+/** The data workload on the volume labelled for the component, when one exists under another name. */
+async function withExistingVolume(session: Session, ctx: StepContext, name: string): Promise<Workload> {
   const w = dataWorkload(ctx, name);
-  return session.exclusive(name, () => applyWorkload(session, ctx, w));
+  if (!w.volume) return w;
+  const found = await existingVolume(await session.docker(ctx.signal), w.scope, name, w.volume.name);
+  if (found === undefined || found === w.volume.name) return w;
+  ctx.log(`${name}: keeps using volume ${found}, made by an earlier version (found by its labels)`);
+  return dataWorkload(ctx, name, found);
 }
 
 /** The object store (MinIO, as in compose), then a one-shot job that creates every bucket (idempotent). */
 export async function applyBuckets(session: Session, ctx: StepContext): Promise<StepResult> {
   const store = objectStoreName(ctx.spec);
   return session.exclusive(store, async () => {
-    const result = await applyWorkload(session, ctx, dataWorkload(ctx, store));
+    const result = await applyWorkload(session, ctx, await withExistingVolume(session, ctx, store));
     await runJob(session, ctx, jobWorkload(ctx, `${store}-buckets`));
     const names = ctx.spec.buckets.map((b) => b.name).join(", ");
     return { message: `${result.message ?? store}; buckets ${names} exist` };
@@ -92,7 +108,7 @@ async function runJob(session: Session, ctx: StepContext, w: Workload): Promise<
   const container = await startReplica(
     docker,
     w,
-    { name, replica: 0, hash: configHash(w, imageId), revision: ctx.revision },
+    { name, replica: 0, hash: configHash(w, imageId), revision: ctx.revision, adopt: ctx.adopt === true },
     ctx.signal,
   );
   try {

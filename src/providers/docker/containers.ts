@@ -1,8 +1,8 @@
 /** Container operations the provider composes: list by labels, create and start a replica, remove, rename. */
 import type Docker from "dockerode";
-import { ProviderError } from "../../engine/provider.js";
+import { OwnershipConflictError, ownedBy, ProviderError } from "../../engine/provider.js";
 import { apiError, engineMessage, isConflict, isNotFound, statusOf } from "./errors.js";
-import { hasLabels, LABEL, labelFilter, type Scope } from "./names.js";
+import { hasLabels, LABEL, labelFilter, ownerOf, type Scope } from "./names.js";
 import type { Workload } from "./workload.js";
 
 export interface Existing {
@@ -70,6 +70,8 @@ export interface ReplicaSpec {
   readonly revision: number;
   /** "" lets the engine pick a free port. */
   readonly hostPort?: string;
+  /** Replace a container under this name that another owner (or none) labelled. @default false */
+  readonly adopt?: boolean;
 }
 
 function createOptions(w: Workload, r: ReplicaSpec): Docker.ContainerCreateOptions {
@@ -94,19 +96,20 @@ function isBindError(error: unknown): boolean {
   return /address already in use|port is already allocated|bind/i.test(engineMessage(error));
 }
 
-/** Removes a container whose name we need, when it is ours (after a crash); refuses to touch anyone else's. */
-async function clearName(docker: Docker, name: string, scope: Scope, signal: AbortSignal): Promise<void> {
+/**
+ * Removes a container whose name we need, when it is ours (after a crash);
+ * refuses to touch anyone else's (OWNERSHIP_CONFLICT) unless the person adopts it.
+ */
+async function clearName(
+  docker: Docker,
+  name: string,
+  scope: Scope,
+  signal: AbortSignal,
+  adopt: boolean,
+): Promise<void> {
   const info = await docker.getContainer(name).inspect({ abortSignal: signal });
-  const labels = info.Config.Labels ?? {};
-  if (labels[LABEL.app] !== scope.app || labels[LABEL.env] !== scope.environment) {
-    throw new ProviderError(
-      "DOCKER_NAME_TAKEN",
-      `a container named ${name} exists and codeploy did not create it`,
-      {
-        hint: `remove or rename it (docker rm -f ${name}), then apply again`,
-      },
-    );
-  }
+  const owner = ownerOf(info.Config.Labels);
+  if (!ownedBy(owner, scope) && !adopt) throw new OwnershipConflictError(`container ${name}`, owner, scope);
   await docker.getContainer(name).remove({ force: true, v: true });
 }
 
@@ -115,7 +118,7 @@ async function createOnce(docker: Docker, w: Workload, r: ReplicaSpec, signal: A
     return await docker.createContainer({ ...createOptions(w, r), abortSignal: signal });
   } catch (error) {
     if (!isConflict(error)) throw error;
-    await clearName(docker, r.name, w.scope, signal);
+    await clearName(docker, r.name, w.scope, signal, r.adopt === true);
     return await docker.createContainer({ ...createOptions(w, r), abortSignal: signal });
   }
 }

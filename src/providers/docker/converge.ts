@@ -29,6 +29,8 @@ export interface ConvergeDeps {
   readonly healthTimeoutMs: number;
   readonly stopTimeoutSeconds: number;
   readonly fetch: typeof fetch;
+  /** Replace a container under our name that another owner (or none) labelled. @default false */
+  readonly adopt?: boolean;
 }
 
 export interface ReplicaOutcome {
@@ -79,7 +81,7 @@ function hostPortFor(run: Run, replica: number): string | undefined {
 /** Starts a replica under `name` and waits for it; a replica that never gets ready is removed again. */
 async function launch(run: Run, replica: number, name: string): Promise<{ id: string; endpoint?: string }> {
   const { w, deps } = run;
-  const spec = { name, replica, hash: run.hash, revision: deps.revision };
+  const spec = { name, replica, hash: run.hash, revision: deps.revision, adopt: deps.adopt === true };
   const hostPort = hostPortFor(run, replica);
   const container = await startReplica(
     deps.docker,

@@ -42,7 +42,10 @@ async function apply(session: Session, step: PlanStep, ctx: StepContext): Promis
   switch (step.kind) {
     case "network": {
       const docker = await session.docker(ctx.signal);
-      const done = await ensureNetwork(docker, scopeOf(ctx), ctx.signal);
+      const done = await ensureNetwork(docker, scopeOf(ctx), ctx.signal, {
+        adopt: ctx.adopt === true,
+        log: ctx.log,
+      });
       return note(ctx, `network ${networkName(scopeOf(ctx))} ${done === "created" ? "created" : "exists"}`);
     }
     case "secrets":

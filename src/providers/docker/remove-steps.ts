@@ -2,8 +2,8 @@
 import type { StepContext, StepResult } from "../../engine/provider.js";
 import { objectStoreName } from "../../render/data-services.js";
 import { listContainers, removeContainer } from "./containers.js";
-import { listVolumes, removeNetwork, removeVolume } from "./infra.js";
-import { networkName, volumeName } from "./names.js";
+import { listVolumes, removeNetworks, removeVolume } from "./infra.js";
+import { volumeName } from "./names.js";
 import type { Session } from "./session.js";
 import { scopeOf } from "./workload.js";
 
@@ -24,10 +24,13 @@ export async function removeComponent(
   const removed = await removeAllOf(session, ctx, name);
   const parts = [`${name}: removed ${removed} container(s)`];
   if (data) {
-    const volume = volumeName(scopeOf(ctx), name);
+    const docker = await session.docker(ctx.signal);
+    const scope = scopeOf(ctx);
+    // By labels: also the volume an earlier version named differently.
+    const labelled = await listVolumes(docker, scope, name);
+    const volume = labelled[0] ?? volumeName(scope, name);
     if (session.settings.purgeData) {
-      if (await removeVolume(await session.docker(ctx.signal), volume))
-        parts.push(`removed volume ${volume}`);
+      for (const v of labelled) if (await removeVolume(docker, v, scope)) parts.push(`removed volume ${v}`);
     } else parts.push(`kept volume ${volume} (its data stays; --purge-data removes it)`);
   }
   const message = parts.join("; ");
@@ -60,10 +63,10 @@ export async function removeEverything(session: Session, ctx: StepContext): Prom
   const scope = scopeOf(ctx);
   const left = await removeAllOf(session, ctx);
   const parts = left > 0 ? [`removed ${left} remaining container(s)`] : [];
-  if (await removeNetwork(docker, scope)) parts.push(`removed network ${networkName(scope)}`);
+  for (const n of await removeNetworks(docker, scope)) parts.push(`removed network ${n}`);
   const volumes = await listVolumes(docker, scope);
   if (session.settings.purgeData) {
-    for (const v of volumes) await removeVolume(docker, v);
+    for (const v of volumes) await removeVolume(docker, v, scope);
     if (volumes.length > 0) parts.push(`removed volume(s) ${volumes.join(", ")}`);
   } else if (volumes.length > 0)
     parts.push(`kept volume(s) ${volumes.join(", ")} (--purge-data removes them)`);

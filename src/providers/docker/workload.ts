@@ -137,13 +137,14 @@ export function serviceWorkload(ctx: StepContext, name: string, publishHost: str
 }
 
 /** The workload of data component `name` (a database, cache, queue, or the object store behind buckets). */
-export function dataWorkload(ctx: StepContext, name: string): Workload {
+export function dataWorkload(ctx: StepContext, name: string, existingVolume?: string): Workload {
   const component = dataComponents(ctx.spec).find((c) => c.name === name);
   if (!component) throw missing(name);
   const compose = composeService(ctx.artifacts.compose, name);
   const scope = scopeOf(ctx);
   const path = component.profile.volumePath;
-  const volume = path ? { name: volumeName(scope, name), path } : undefined;
+  // A volume an earlier version made (under its older name) is found by its labels and kept: it holds the data.
+  const volume = path ? { name: existingVolume ?? volumeName(scope, name), path } : undefined;
   const vars = envFileOf(ctx.artifacts.files);
   const image = compose.image ?? component.image;
   const frame: Frame = { scope, component: name, role: "data", compose, vars, ...(volume ? { volume } : {}) };
