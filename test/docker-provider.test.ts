@@ -27,6 +27,7 @@ import {
 import { envFileOf } from "../src/providers/docker/interpolate.js";
 import { streamLogs } from "../src/providers/docker/logs.js";
 import { hashArtifacts, render } from "../src/render/index.js";
+import { containerName, networkName, volumeName } from "../src/spec/naming.js";
 import type { DeploymentSpec } from "../src/spec/schema.js";
 import { validateSpec } from "../src/spec/validate.js";
 import { openStateStore } from "../src/state/index.js";
@@ -126,23 +127,28 @@ describe.skipIf(!pm)("docker provider on a real podman service", () => {
     expect(out.deployment.outcome).toBe("succeeded");
     const names = (await containers("shop")).map((c) => c.name);
     expect(names).toEqual([
-      "codeploy-shop-dev-cache-0",
-      "codeploy-shop-dev-pg-0",
-      "codeploy-shop-dev-web-0",
-      "codeploy-shop-dev-web-1",
+      containerName({ app: "shop", environment: "dev" }, "cache", 0),
+      containerName({ app: "shop", environment: "dev" }, "pg", 0),
+      containerName({ app: "shop", environment: "dev" }, "web", 0),
+      containerName({ app: "shop", environment: "dev" }, "web", 1),
     ]);
-    const web0 = await pm?.docker.getContainer("codeploy-shop-dev-web-0").inspect();
+    const web0 = await pm?.docker
+      .getContainer(containerName({ app: "shop", environment: "dev" }, "web", 0))
+      .inspect();
     expect(web0?.Config.Labels).toMatchObject({
       "codeploy.app": "shop",
       "codeploy.env": "dev",
       "codeploy.service": "web",
       "codeploy.revision": "1",
     });
-    const network = await pm?.docker.getNetwork("codeploy-shop-dev").inspect();
+    const network = await pm?.docker.getNetwork(networkName({ app: "shop", environment: "dev" })).inspect();
     expect(network?.Labels).toMatchObject({ "codeploy.app": "shop", "codeploy.env": "dev" });
     const volumes = (await pm?.docker.listVolumes())?.Volumes.map((v) => v.Name) ?? [];
     expect(volumes).toEqual(
-      expect.arrayContaining(["codeploy-shop-dev-pg-data", "codeploy-shop-dev-cache-data"]),
+      expect.arrayContaining([
+        volumeName({ app: "shop", environment: "dev" }, "pg"),
+        volumeName({ app: "shop", environment: "dev" }, "cache"),
+      ]),
     );
     // The passwords the compose renderer writes to .env are the ones the containers get.
     const secrets = envFileOf(render(spec, { secretSeed: SEED }).files);
@@ -152,7 +158,7 @@ describe.skipIf(!pm)("docker provider on a real podman service", () => {
     // The network alias resolves from the app's containers: the stand-in answers on postgres' port.
     const exec = await pm?.podman([
       "exec",
-      "codeploy-shop-dev-web-0",
+      containerName({ app: "shop", environment: "dev" }, "web", 0),
       "wget",
       "-q",
       "-O",
@@ -202,7 +208,10 @@ describe.skipIf(!pm)("docker provider on a real podman service", () => {
     const out = await h.apply(webSpec("roll", { image: TEST_IMAGES.v2 }));
     expect(out.deployment.outcome).toBe("succeeded");
     const now = await containers("roll");
-    expect(now.map((c) => c.name)).toEqual(["codeploy-roll-dev-web-0", "codeploy-roll-dev-web-1"]);
+    expect(now.map((c) => c.name)).toEqual([
+      containerName({ app: "roll", environment: "dev" }, "web", 0),
+      containerName({ app: "roll", environment: "dev" }, "web", 1),
+    ]);
     expect(now.some((c) => old.includes(c.Id))).toBe(false);
     expect(await texts(Object.values(out.result.steps.get("service:web")?.outputs ?? {}))).toEqual([
       "v2",
@@ -225,9 +234,9 @@ describe.skipIf(!pm)("docker provider on a real podman service", () => {
     expect(up.deployment.outcome).toBe("succeeded");
     const three = await containers("scale");
     expect(three.map((c) => c.name)).toEqual([
-      "codeploy-scale-dev-web-0",
-      "codeploy-scale-dev-web-1",
-      "codeploy-scale-dev-web-2",
+      containerName({ app: "scale", environment: "dev" }, "web", 0),
+      containerName({ app: "scale", environment: "dev" }, "web", 1),
+      containerName({ app: "scale", environment: "dev" }, "web", 2),
     ]);
     expect(three.slice(0, 2).map((c) => c.Id)).toEqual(first);
     expect(await texts(Object.values(up.result.steps.get("service:web")?.outputs ?? {}))).toEqual([
@@ -244,12 +253,14 @@ describe.skipIf(!pm)("docker provider on a real podman service", () => {
     const h = await harness();
     const worker = { name: "worker", kind: "worker", image: TEST_IMAGES.v1 };
     await h.apply(validateSpec({ ...webSpec("rm"), services: [...webSpec("rm").services, worker] }));
-    expect((await containers("rm")).map((c) => c.name)).toContain("codeploy-rm-dev-worker-0");
+    expect((await containers("rm")).map((c) => c.name)).toContain(
+      containerName({ app: "rm", environment: "dev" }, "worker", 0),
+    );
     const out = await h.apply(webSpec("rm"));
     expect(out.deployment.outcome).toBe("succeeded");
     expect((await containers("rm")).map((c) => c.name)).toEqual([
-      "codeploy-rm-dev-web-0",
-      "codeploy-rm-dev-web-1",
+      containerName({ app: "rm", environment: "dev" }, "web", 0),
+      containerName({ app: "rm", environment: "dev" }, "web", 1),
     ]);
   });
 
@@ -294,11 +305,13 @@ describe.skipIf(!pm)("docker provider on a real podman service", () => {
     const out = await h.destroy("gone", "dev");
     expect(out.deployment.outcome).toBe("succeeded");
     expect(await containers("gone")).toEqual([]);
-    await expect(pm?.docker.getNetwork("codeploy-gone-dev").inspect()).rejects.toMatchObject({
+    await expect(
+      pm?.docker.getNetwork(networkName({ app: "gone", environment: "dev" })).inspect(),
+    ).rejects.toMatchObject({
       statusCode: 404,
     });
     const volumes = async () => ((await pm?.docker.listVolumes())?.Volumes ?? []).map((v) => v.Name);
-    expect(await volumes()).toContain("codeploy-gone-dev-cache-data");
+    expect(await volumes()).toContain(volumeName({ app: "gone", environment: "dev" }, "cache"));
     const purging = await harness({ purgeData: true });
     // A neighbour in the same environment: label filters must not reach it (podman ORs some of them).
     const near = validateSpec({ ...spec, name: "near" });
@@ -307,8 +320,8 @@ describe.skipIf(!pm)("docker provider on a real podman service", () => {
     const purged = await purging.destroy("gone", "dev");
     expect(purged.deployment.error).toBeUndefined();
     expect(purged.deployment.outcome).toBe("succeeded");
-    expect(await volumes()).not.toContain("codeploy-gone-dev-cache-data");
-    expect(await volumes()).toContain("codeploy-near-dev-cache-data");
+    expect(await volumes()).not.toContain(volumeName({ app: "gone", environment: "dev" }, "cache"));
+    expect(await volumes()).toContain(volumeName({ app: "near", environment: "dev" }, "cache"));
     expect((await containers("near")).map((c) => c.State)).toEqual(["running", "running", "running"]);
   });
 

@@ -1,6 +1,6 @@
 /** Container operations the provider composes: list by labels, create and start a replica, remove, rename. */
 import type Docker from "dockerode";
-import { OwnershipConflictError, ownedBy, ProviderError } from "../../engine/provider.js";
+import { OwnershipConflictError, ownedBy } from "../../engine/provider.js";
 import { apiError, engineMessage, isConflict, isNotFound, statusOf } from "./errors.js";
 import { hasLabels, LABEL, labelFilter, ownerOf, type Scope } from "./names.js";
 import type { Workload } from "./workload.js";

@@ -19,7 +19,8 @@ describe("resolveBackend", () => {
     const url = "postgres://code:s3cr%40t@db.internal:5433/codeploy";
     const b = resolveBackend({ ...base, settings: {}, databaseUrl: url });
     expect(b.type).toBe("pg");
-    expect(b.config).toEqual({ schema_name: "codeploy_shop_dev" });
+    expect(b.config).toEqual({ schema_name: schemaName("shop", "dev") });
+    expect(schemaName("shop", "dev")).toMatch(/^codeploy_shop_dev_[0-9a-f]{8}$/);
     expect(b.env.PG_CONN_STR).toBe(
       "host=db.internal port=5433 user=code password=s3cr@t dbname=codeploy sslmode=disable",
     );
@@ -55,7 +56,8 @@ describe("pqConnString", () => {
 
 describe("schemaName and declaresBackend", () => {
   it("makes a Postgres identifier per app + environment", () => {
-    expect(schemaName("my-shop", "eu-prod")).toBe("codeploy_my_shop_eu_prod");
+    expect(schemaName("my-shop", "eu-prod")).toMatch(/^codeploy_my_shop_eu_prod_[0-9a-f]{8}$/);
+    expect(schemaName("my", "shop-eu-prod")).not.toBe(schemaName("my-shop", "eu-prod"));
     expect(schemaName("a".repeat(80), "dev")).toHaveLength(63);
   });
 

@@ -7,6 +7,7 @@
  * they show up neither in `ps` nor in Terraform's saved backend settings.
  */
 import { join } from "node:path";
+import { pgSchemaName } from "../../spec/naming.js";
 import type { BackendType, TerraformSettings } from "./settings.js";
 
 export interface BackendInput {
@@ -17,6 +18,8 @@ export interface BackendInput {
   readonly workDir: string;
   readonly app: string;
   readonly environment: string;
+  /** The pg schema. @default pgSchemaName of app + environment (spec/naming.ts) */
+  readonly schema?: string;
 }
 
 export interface ResolvedBackend {
@@ -33,10 +36,9 @@ export interface ResolvedBackend {
   readonly description: string;
 }
 
-/** `codeploy_shop_staging`: a Postgres identifier (lower case, underscores, at most 63 bytes). */
+/** `codeploy_shop_staging_<hash>`: a Postgres identifier (at most 63 bytes), injective over the pair. */
 export function schemaName(app: string, environment: string): string {
-  const raw = `codeploy_${app}_${environment}`.toLowerCase().replace(/[^a-z0-9_]/g, "_");
-  return raw.slice(0, 63);
+  return pgSchemaName({ app, environment });
 }
 
 /**
@@ -113,7 +115,7 @@ export function resolveBackend(input: BackendInput): ResolvedBackend {
   if (type === "pg") {
     const url = extra.conn_str ?? input.databaseUrl;
     const { conn_str: _ignored, ...rest } = extra;
-    const schema = rest.schema_name ?? schemaName(input.app, input.environment);
+    const schema = rest.schema_name ?? input.schema ?? schemaName(input.app, input.environment);
     return {
       type,
       block,

@@ -1,13 +1,25 @@
 /**
  * One app + environment's Terraform setup: its folder under
- * CODEPLOY_HOME/terraform, the Terraform workspace `<app>-<env>`, the state
- * backend, the binary and its environment. Commands on one folder run one at
- * a time (`exclusive`), since the engine runs steps in parallel and Terraform
- * allows one operation per state.
+ * CODEPLOY_HOME/terraform, the Terraform workspace, the state backend, the
+ * binary and its environment. Names come from spec/naming.ts (injective:
+ * `my`/`shop-production` and `my-shop`/`production` never share a folder,
+ * workspace or schema); a wrapped module's are keyed by its real path too.
+ * Commands on one folder run one at a time (`exclusive`), since the engine
+ * runs steps in parallel and Terraform allows one operation per state.
+ *
+ * Ownership: the folder holds `owner.json` naming the app, environment (and
+ * module path); a folder naming someone else, or an unlabelled one, is
+ * refused with OWNERSHIP_CONFLICT unless the person adopts it. A folder of an
+ * earlier version (`<app>-<env>`, unlabelled) is moved to the new name when
+ * that old name can only have come from this pair (neither part has a `-`),
+ * or on adopt.
  */
-import { chmod, mkdir, readdir, rm, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { chmod, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { CommandRunner } from "../../core/command-runner.js";
+import { type FoundOwner, OwnershipConflictError } from "../../engine/provider.js";
+import { deriveName, pgSchemaName, terraformWorkspaceName } from "../../spec/naming.js";
 import { type ResolvedBackend, resolveBackend } from "./backend.js";
 import { type Env, findTerraform, type TerraformBinary, terraformEnv } from "./binary.js";
 import { createRedactor, type Redactor, secretValues } from "./redact.js";
@@ -26,8 +38,13 @@ export interface ModuleWorkspaceOptions {
   /** The user's environment (credentials, PATH, DATABASE_URL). */
   readonly env: Env;
   readonly settings: TerraformSettings;
-  /** Terraform workspace name. @default `<app>-<environment>` */
+  /** Terraform workspace name. @default derived from app + environment (and `key`) by spec/naming.ts */
   readonly workspace?: string;
+  /** `wrap`: the module's real absolute path; its folder, workspace and schema are keyed by it. */
+  readonly key?: string;
+  /** Take over a folder another owner (or none) labelled. @default false */
+  readonly adopt?: boolean;
+  readonly log?: (message: string) => void;
   /** @default runCommand */
   readonly runner?: CommandRunner;
   /** @default found from settings.binary or PATH */
@@ -36,6 +53,26 @@ export interface ModuleWorkspaceOptions {
 
 /** The file CODE adds to a module that declares no backend. */
 export const BACKEND_FILE = "codeploy_backend.tf";
+
+/** Who a work folder belongs to: `{app, environment, key?}`. */
+const OWNER_FILE = "owner.json";
+
+/** The owner recorded in `dir`; `absent` when there is no folder, undefined when the folder has no (readable) owner. */
+async function readOwner(dir: string): Promise<(FoundOwner & { key?: string }) | undefined | "absent"> {
+  if (!existsSync(dir)) return "absent";
+  try {
+    const parsed: unknown = JSON.parse(await readFile(join(dir, OWNER_FILE), "utf8"));
+    if (typeof parsed !== "object" || parsed === null) return undefined;
+    const field = (k: string) => {
+      const v: unknown = Reflect.get(parsed, k);
+      return typeof v === "string" ? v : undefined;
+    };
+    const key = field("key");
+    return { app: field("app"), environment: field("environment"), ...(key !== undefined ? { key } : {}) };
+  } catch {
+    return undefined;
+  }
+}
 
 const queues = new Map<string, Promise<unknown>>();
 
@@ -54,9 +91,12 @@ export class ModuleWorkspace {
   private resolvedBinary: TerraformBinary | undefined;
 
   constructor(readonly options: ModuleWorkspaceOptions) {
-    const name = `${slug(options.app)}-${slug(options.environment)}`;
+    const id = { app: options.app, environment: options.environment };
+    const wrap = options.purpose === "wrap";
+    const parts = wrap ? ["wrap", options.key ?? "", options.app, options.environment] : undefined;
+    const name = parts ? deriveName(parts) : terraformWorkspaceName(id);
     const base = join(options.home, "terraform");
-    this.workDir = options.purpose === "wrap" ? join(base, "wrap", name) : join(base, name);
+    this.workDir = wrap ? join(base, "wrap", name) : join(base, name);
     this.dataDir = join(this.workDir, "data");
     this.planDir = join(this.workDir, "plans");
     this.workspace = options.workspace ?? name;
@@ -65,8 +105,9 @@ export class ModuleWorkspace {
       settings: options.settings,
       ...(options.env.DATABASE_URL ? { databaseUrl: options.env.DATABASE_URL } : {}),
       workDir: this.workDir,
-      app: options.purpose === "wrap" ? `wrap_${options.app}` : options.app,
+      app: options.app,
       environment: options.environment,
+      schema: parts ? deriveName(parts, { prefix: "codeploy_", separator: "_" }) : pgSchemaName(id),
     });
     this.redact = createRedactor([...secretValues(options.env), ...this.backend.secrets]);
     this.resolvedBinary = options.binary;
@@ -110,10 +151,69 @@ export class ModuleWorkspace {
     return next;
   }
 
-  /** Creates the work folder, readable by its owner only: saved plans and local state hold variable values and resource attributes. */
+  /**
+   * Creates the work folder, readable by its owner only: saved plans and local
+   * state hold variable values and resource attributes. Checks its owner first
+   * (see the file comment) and records it.
+   */
   async ensureWorkDir(): Promise<void> {
+    await this.claim();
     await mkdir(this.workDir, { recursive: true, mode: 0o700 });
     await chmod(this.workDir, 0o700);
+    await writeFile(join(this.workDir, OWNER_FILE), `${JSON.stringify(this.owner())}\n`, { mode: 0o600 });
+  }
+
+  private owner(): FoundOwner & { key?: string } {
+    const { app, environment, key } = this.options;
+    return { app, environment, ...(key !== undefined ? { key } : {}) };
+  }
+
+  private async claim(): Promise<void> {
+    const wanted = this.owner();
+    const found = await readOwner(this.workDir);
+    const what = `Terraform folder ${this.workDir}`;
+    const adopt = this.options.adopt === true;
+    if (found === "absent") {
+      await this.migrateLegacy(adopt);
+      return;
+    }
+    const same =
+      found !== undefined &&
+      found.app === wanted.app &&
+      found.environment === wanted.environment &&
+      found.key === wanted.key;
+    if (same) return;
+    if (!adopt)
+      throw new OwnershipConflictError(what, found, {
+        app: wanted.app ?? "",
+        environment: wanted.environment ?? "",
+      });
+    this.options.log?.(`${what}: adopted on request`);
+  }
+
+  /** Moves the folder an earlier version used (`<app>-<env>`) to the injective name, with its state. */
+  private async migrateLegacy(adopt: boolean): Promise<void> {
+    const { app, environment, home, purpose } = this.options;
+    const legacyName = `${slug(app)}-${slug(environment)}`;
+    const base = join(home, "terraform");
+    const legacy = purpose === "wrap" ? join(base, "wrap", legacyName) : join(base, legacyName);
+    if (legacy === this.workDir || !existsSync(legacy) || (await readOwner(legacy)) !== "absent") return;
+    const unambiguous = !app.includes("-") && !environment.includes("-") && purpose === "deploy";
+    if (!unambiguous && !adopt) {
+      throw new OwnershipConflictError(`Terraform folder ${legacy} (made by an earlier version)`, undefined, {
+        app,
+        environment,
+      });
+    }
+    await mkdir(dirname(this.workDir), { recursive: true });
+    await rename(legacy, this.workDir);
+    // Local state lives under state/<workspace>; the workspace got the new name too.
+    const oldState = join(this.workDir, "state", legacyName);
+    const newState = join(this.workDir, "state", this.workspace);
+    if (existsSync(oldState) && !existsSync(newState)) await rename(oldState, newState);
+    // Terraform's record of the old backend settings: init writes the new one.
+    await rm(join(this.dataDir, "terraform.tfstate"), { force: true });
+    this.options.log?.(`moved ${legacy} (an earlier version's folder) to ${this.workDir}`);
   }
 
   /**

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type PostgresServer, startPostgres } from "../../../test/helpers/postgres.js";
 import { deploy, destroyEnvironment } from "../../engine/deploy.js";
 import { hashArtifacts, render } from "../../render/index.js";
+import { pgSchemaName, terraformWorkspaceName } from "../../spec/naming.js";
 import { validateSpec } from "../../spec/validate.js";
 import { openStateStore } from "../../state/index.js";
 import { createTerraformProvider } from "./provider.js";
@@ -20,6 +21,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
 });
+
+const SCHEMA = pgSchemaName({ app: "shop", environment: "staging" });
+const WORKSPACE = terraformWorkspaceName({ app: "shop", environment: "staging" });
 
 const spec = validateSpec({
   name: "shop",
@@ -41,7 +45,7 @@ async function query(url: string, sql: string): Promise<Record<string, unknown>[
 }
 
 describe.skipIf(!terraformBinary)("terraform state in the pg backend", () => {
-  it("keeps the state of shop/staging in schema codeploy_shop_staging, workspace shop-staging", async (ctx) => {
+  it("keeps the state of shop/staging in its own schema and workspace (spec/naming.ts)", async (ctx) => {
     if (!server) return ctx.skip();
     const url = await server.createDatabase();
     const env = { ...process.env, DATABASE_URL: url };
@@ -58,9 +62,9 @@ describe.skipIf(!terraformBinary)("terraform state in the pg backend", () => {
       const out = await deploy({ spec, actor: "ana" }, deps, { retry: { maxAttempts: 1 } });
       expect(out.deployment.outcome).toBe("succeeded");
       const events = await store.listEvents(out.deployment.id);
-      expect(events.some((e) => e.message?.includes("state pg (schema codeploy_shop_staging)"))).toBe(true);
-      const rows = await query(url, "SELECT name, data FROM codeploy_shop_staging.states");
-      expect(rows.map((r) => r.name)).toEqual(["shop-staging"]);
+      expect(events.some((e) => e.message?.includes(`state pg (schema ${SCHEMA})`))).toBe(true);
+      const rows = await query(url, `SELECT name, data FROM ${SCHEMA}.states`);
+      expect(rows.map((r) => r.name)).toEqual([WORKSPACE]);
       expect(String(rows[0]?.data)).toContain("terraform_data");
       expect(await stateList(home, "shop", "staging", env)).toEqual([
         "terraform_data.orders",

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type DeployDeps, deploy, destroyEnvironment } from "../../engine/deploy.js";
 import { hashArtifacts, render } from "../../render/index.js";
+import { terraformWorkspaceName } from "../../spec/naming.js";
 import type { DeploymentSpec } from "../../spec/schema.js";
 import { requireSecrets, resolveSecrets } from "../../spec/secret-refs.js";
 import { validateSpec } from "../../spec/validate.js";
@@ -16,6 +17,8 @@ import { openStateStore } from "../../state/index.js";
 import type { StateStore, StepEvent } from "../../state/types.js";
 import { createTerraformProvider, type TerraformProviderOptions } from "./provider.js";
 import { planAgain, stateList, tempHome, terraformBinary } from "./test-support.js";
+
+const WORKSPACE = terraformWorkspaceName({ app: "shop", environment: "staging" });
 
 const v1 = validateSpec({
   name: "shop",
@@ -82,7 +85,7 @@ describe.skipIf(!terraformBinary)("terraform provider with the real terraform CL
       "terraform_data.web",
     ]);
     // Local state lives under CODEPLOY_HOME, in the app + environment's workspace.
-    expect(existsSync(join(home, "terraform/shop-staging/state/shop-staging/terraform.tfstate"))).toBe(true);
+    expect(existsSync(join(home, `terraform/${WORKSPACE}/state/${WORKSPACE}/terraform.tfstate`))).toBe(true);
 
     // Terraform itself finds nothing left to do.
     expect(await planAgain(home, "shop", "staging")).toBe(false);
@@ -197,7 +200,7 @@ describe.skipIf(!terraformBinary)("terraform provider with the real terraform CL
     };
     const out = await deploy({ spec, actor: "ana" }, withSecrets, fast);
     expect(out.deployment.outcome).toBe("succeeded");
-    const workspace = join(home, "terraform/shop-staging/module");
+    const workspace = join(home, `terraform/${WORKSPACE}/module`);
     const vars = join(workspace, "secrets.auto.tfvars.json");
     expect(JSON.parse(readFileSync(vars, "utf8"))).toEqual({ secret_db_url: value });
     expect(statSync(vars).mode & 0o777).toBe(0o600);

@@ -174,12 +174,12 @@ class TerraformProvider implements Provider {
   }
 
   async apply(step: PlanStep, ctx: StepContext): Promise<StepResult> {
-    const ws = this.workspace(ctx.app, ctx.environment);
+    const ws = this.workspace(ctx.app, ctx.environment, ctx);
     return reported(ctx, verifyStep(step, ctx, await this.moduleApplied(step, ctx, ws), ws));
   }
 
   async destroy(step: PlanStep, ctx: StepContext): Promise<StepResult> {
-    const ws = this.workspace(ctx.app, ctx.environment);
+    const ws = this.workspace(ctx.app, ctx.environment, ctx);
     if (!stillWanted(step, ctx.spec)) {
       return reported(ctx, verifyStep(step, ctx, await this.moduleApplied(step, ctx, ws), ws));
     }
@@ -218,11 +218,17 @@ class TerraformProvider implements Provider {
     }));
   }
 
-  private workspace(app: string, environment: string): ModuleWorkspace {
+  private workspace(
+    app: string,
+    environment: string,
+    ctx?: { readonly adopt?: boolean; readonly log?: (message: string) => void },
+  ): ModuleWorkspace {
     return new ModuleWorkspace({
       home: this.options.home,
       app,
       environment,
+      ...(ctx?.adopt ? { adopt: true } : {}),
+      ...(ctx?.log ? { log: ctx.log } : {}),
       purpose: "deploy",
       env: this.options.env,
       settings: this.settings,

@@ -34,8 +34,10 @@ export interface WrapTarget {
   readonly dir: string;
   readonly app: string;
   readonly environment: string;
-  /** @default `<app>-<environment>` */
+  /** @default derived from the module's real path, app and environment (spec/naming.ts) */
   readonly workspace?: string;
+  /** The module's real absolute path (symlinks resolved): its folder, workspace, state, saved plan and schema are keyed by it. @default `dir` */
+  readonly realPath?: string;
 }
 
 export interface WrapCall {
@@ -93,6 +95,7 @@ function pathsOf(options: WrapperOptions, target: WrapTarget): Paths {
     app: target.app,
     environment: target.environment,
     purpose: "wrap",
+    key: target.realPath ?? resolve(target.dir),
     env: options.env,
     settings: options.settings ?? {},
     ...(target.workspace ? { workspace: target.workspace } : {}),
