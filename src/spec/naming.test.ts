@@ -3,12 +3,14 @@ import { describe, expect, it } from "vitest";
 import {
   containerName,
   deriveName,
-  moduleKeyName,
+  moduleAppName,
   namespaceName,
   networkName,
   pgSchemaName,
   terraformWorkspaceName,
   volumeName,
+  wrappedModuleName,
+  wrappedSchemaName,
 } from "./naming.js";
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
@@ -122,11 +124,16 @@ describe("naming", () => {
     expect(deriveName(["x".repeat(63), `${"y".repeat(62)}z`])).not.toBe(name);
   });
 
-  it("keys modules by their whole real path", () => {
-    const prod = moduleKeyName("/srv/infra/envs/prod/network");
-    const staging = moduleKeyName("/srv/infra/envs/staging/network");
-    expect(prod).not.toBe(staging);
-    expect(prod).toMatch(/^prod-network-[0-9a-f]{16}$/);
-    expect(moduleKeyName("/a/b")).not.toBe(moduleKeyName("/a-b"));
+  it("keys wrapped modules by their whole real path", () => {
+    const id = { app: "network", environment: "default" };
+    const prod = "/srv/infra/envs/prod/network";
+    const staging = "/srv/infra/envs/staging/network";
+    expect(moduleAppName(prod)).toMatch(/^network-[0-9a-f]{8}$/);
+    expect(moduleAppName(prod)).not.toBe(moduleAppName(staging));
+    expect(wrappedModuleName(prod, id)).toMatch(/^network-default-[0-9a-f]{8}$/);
+    expect(wrappedModuleName(prod, id)).not.toBe(wrappedModuleName(staging, id));
+    expect(wrappedSchemaName(prod, id)).not.toBe(wrappedSchemaName(staging, id));
+    expect(wrappedSchemaName(prod, id)).not.toBe(pgSchemaName(id));
+    expect(moduleAppName("/a/b")).not.toBe(moduleAppName("/x/b"));
   });
 });

@@ -41,6 +41,8 @@ export interface DeriveOptions {
   readonly max?: number;
   /** Separator between parts and before the hash. @default "-" */
   readonly separator?: string;
+  /** The parts shown in the readable part, when not all of them read well (a path). @default parts */
+  readonly label?: readonly string[];
 }
 
 /** sha256 of the tuple with each part length-prefixed: ("a-b","c") and ("a","b-c") never hash alike by construction. */
@@ -61,7 +63,7 @@ export function deriveName(parts: readonly string[], options: DeriveOptions = {}
   const max = options.max ?? DNS_LABEL_MAX;
   const sep = options.separator ?? "-";
   const digest = tupleDigest(parts);
-  const readable = parts
+  const readable = (options.label ?? parts)
     .join(sep)
     .toLowerCase()
     .replace(/[^a-z0-9]/g, sep);
@@ -121,17 +123,31 @@ export function pgSchemaName(id: Identity, purpose: "deploy" | "wrap" = "deploy"
   return deriveName(parts, { prefix: "codeploy_", separator: "_", max: PG_IDENTIFIER_MAX });
 }
 
-/** Names of a module wrapped by `codeploy terraform DIR`, keyed by its real absolute path. */
-export function moduleKeyName(realPath: string): string {
-  const base =
-    realPath
-      .split(/[\\/]/)
-      .filter(Boolean)
-      .slice(-2)
-      .join("-")
+/**
+ * The default app name of a module wrapped by `codeploy terraform DIR`: its
+ * folder's name in kebab-case and a hash of its real absolute path, so
+ * `envs/prod/network` and `envs/staging/network` are two apps with two records.
+ */
+export function moduleAppName(realPath: string): string {
+  const folder =
+    (realPath.split(/[\\/]/).filter(Boolean).at(-1) ?? "")
       .toLowerCase()
       .replace(/[^a-z0-9]+/g, "-")
       .replace(/^-+|-+$/g, "") || "module";
-  // The readable part is the last two folders; the hash is of the whole path.
-  return `${base.slice(0, 40).replace(/-+$/, "")}-${tupleDigest([realPath]).slice(0, LONG_HASH)}`;
+  return `${folder.slice(0, 54).replace(/-+$/, "")}-${tupleDigest([realPath]).slice(0, SHORT_HASH)}`;
+}
+
+/** Folder and workspace of a wrapped module: readable as `<app>-<env>`, hashed over its real path too. */
+export function wrappedModuleName(realPath: string, id: Identity): string {
+  return deriveName(["wrap", realPath, id.app, id.environment], { label: [id.app, id.environment] });
+}
+
+/** The pg schema of a wrapped module's state. */
+export function wrappedSchemaName(realPath: string, id: Identity): string {
+  return deriveName(["wrap", realPath, id.app, id.environment], {
+    label: ["wrap", id.app, id.environment],
+    prefix: "codeploy_",
+    separator: "_",
+    max: PG_IDENTIFIER_MAX,
+  });
 }

@@ -1,4 +1,5 @@
 /** What the `codeploy terraform` commands share: settings, the wrapper, the target module, the review. */
+import { realpath } from "node:fs/promises";
 import { homedir } from "node:os";
 import { basename, relative, resolve } from "node:path";
 import type { CodeployConfig } from "../../core/config.js";
@@ -11,6 +12,7 @@ import {
   terraformWrapper,
   type WrapTarget,
 } from "../../providers/terraform/wrapper.js";
+import { moduleAppName } from "../../spec/naming.js";
 import type { DeploymentSpec } from "../../spec/schema.js";
 import { validateSpec } from "../../spec/validate.js";
 import type { CliIo } from "../io.js";
@@ -64,12 +66,15 @@ export async function sessionOf(io: CliIo, dir: string, flags: TerraformFlags): 
   const configured = config.home?.replace(/^~(?=$|\/)/, homedir());
   const home = configured ? resolve(config.baseDir, configured) : codeployHome(io);
   const absolute = resolve(io.cwd, dir);
-  const app = flags.app ?? appNameOf(absolute);
+  // Keyed by the real path: two folders named alike (envs/prod/network, envs/staging/network) share nothing.
+  const real = await realpath(absolute).catch(() => absolute);
+  const app = flags.app ?? moduleAppName(real);
   const environment = flags.env ?? flags.workspace ?? "default";
   // The record of a wrapped module: a spec with no components, so other commands read it safely.
   const spec = validateSpec({ name: app, environment, target: "terraform", cloud: "local" });
   const target = {
     dir: absolute,
+    realPath: real,
     app,
     environment,
     ...(flags.workspace ? { workspace: flags.workspace } : {}),

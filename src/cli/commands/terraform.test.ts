@@ -2,13 +2,14 @@
  * `codeploy terraform plan|apply|destroy DIR` in process, with the real
  * terraform CLI and the real SQLite store under a temporary CODEPLOY_HOME.
  */
-import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command } from "commander";
 import { beforeEach, describe, expect, it } from "vitest";
 import { parseTerraformSettings } from "../../providers/terraform/settings.js";
 import { tempHome, terraformBinary } from "../../providers/terraform/test-support.js";
 import { terraformWrapper } from "../../providers/terraform/wrapper.js";
+import { moduleAppName } from "../../spec/naming.js";
 import { openStateStore } from "../../state/index.js";
 import { exitCodeOf, formatError } from "../exit.js";
 import { type CapturedIo, captureIo } from "../test-io.js";
@@ -71,6 +72,9 @@ async function store() {
   return openStateStore({ home: join(home, "state") });
 }
 
+/** The default app name: the folder's name and a hash of its real path. */
+const app = (folder = dir) => moduleAppName(realpathSync(folder));
+
 const wrapper = () =>
   terraformWrapper({
     home: join(home, "state"),
@@ -90,7 +94,9 @@ describe.skipIf(!terraformBinary)("codeploy terraform with the real terraform CL
     const before = readdirSync(dir);
     const plan = await run(["terraform", "plan", "network"]);
     expect(plan.code).toBe(0);
-    expect(plan.io.out()).toContain("Terraform plan for network (workspace network-default, state: local (");
+    expect(plan.io.out()).toMatch(
+      /Terraform plan for network \(workspace network-[0-9a-f]{8}-default-[0-9a-f]{8}, state: local \(/,
+    );
     expect(plan.io.out()).toContain("  + terraform_data.one\n");
     expect(plan.io.out()).toContain("Plan: 3 to add, 0 to change, 0 to replace, 0 to destroy.");
     // Nothing was written into the user's module folder.
@@ -102,10 +108,10 @@ describe.skipIf(!terraformBinary)("codeploy terraform with the real terraform CL
 
     const applied = await run(["terraform", "apply", "network", "--yes"]);
     expect(applied.code).toBe(0);
-    expect(applied.io.out()).toContain("network/default: terraform apply succeeded");
+    expect(applied.io.out()).toContain(`${app()}/default: terraform apply succeeded`);
     const s = await store();
     try {
-      const [deployment] = await s.listDeployments({ app: "network" });
+      const [deployment] = await s.listDeployments({ app: app() });
       expect(deployment).toMatchObject({
         action: "apply",
         outcome: "succeeded",
@@ -121,7 +127,7 @@ describe.skipIf(!terraformBinary)("codeploy terraform with the real terraform CL
         "terraform apply:ok",
       ]);
       expect(
-        (await s.listRevisions({ app: "network", environment: "default" }))[0]?.artifactHashes,
+        (await s.listRevisions({ app: app(), environment: "default" }))[0]?.artifactHashes,
       ).toHaveProperty("main.tf");
     } finally {
       await s.close();
@@ -139,7 +145,7 @@ describe.skipIf(!terraformBinary)("codeploy terraform with the real terraform CL
     const out = await run(["terraform", "apply", "network", "--yes"]);
     expect(out.code).toBe(1);
     expect(out.io.err()).toContain("changed since it was planned");
-    expect((await wrapper().state({ dir, app: "network", environment: "default" })).resources).toEqual([]);
+    expect((await wrapper().state({ dir, app: app(), environment: "default" })).resources).toEqual([]);
   }, 60_000);
 
   it("calls out updates and replaces, and refuses replaces in a production workspace without --accept-risk", async () => {
@@ -150,7 +156,7 @@ describe.skipIf(!terraformBinary)("codeploy terraform with the real terraform CL
     expect(plan.code).toBe(1);
     const json: unknown = JSON.parse(plan.io.out());
     expect(json).toMatchObject({
-      workspace: "network-production",
+      workspace: expect.stringMatching(/^network-[0-9a-f]{8}-production-[0-9a-f]{8}$/),
       changes: {
         creates: [],
         updates: ["terraform_data.one"],
@@ -180,11 +186,11 @@ describe.skipIf(!terraformBinary)("codeploy terraform with the real terraform CL
     expect(out.code).toBe(0);
     expect(out.io.out()).toContain("  - terraform_data.one\n");
     expect(out.io.out()).toContain("terraform destroy succeeded");
-    const target = { dir, app: "network", environment: "blue", workspace: "blue" };
+    const target = { dir, app: app(), environment: "blue", workspace: "blue" };
     expect((await wrapper().state(target)).resources).toEqual([]);
     const s = await store();
     try {
-      const [latest] = await s.listDeployments({ app: "network", environment: "blue" });
+      const [latest] = await s.listDeployments({ app: app(), environment: "blue" });
       expect(latest).toMatchObject({ action: "destroy", outcome: "succeeded" });
     } finally {
       await s.close();
@@ -209,7 +215,7 @@ describe.skipIf(!terraformBinary)("codeploy terraform with the real terraform CL
     expect(out.io.out()).toContain("exit status 7");
     const s = await store();
     try {
-      const [d] = await s.listDeployments({ app: "network" });
+      const [d] = await s.listDeployments({ app: app() });
       expect(d).toMatchObject({ outcome: "failed" });
       expect(d?.error).toContain("local-exec provisioner error");
       const [audit] = await s.listAudit({ newestFirst: true, limit: 1 });
@@ -231,7 +237,50 @@ describe.skipIf(!terraformBinary)("codeploy terraform with the real terraform CL
     const plan = await run(["terraform", "plan", "network", "--var", "greeting=hello", "--json"]);
     expect(JSON.parse(plan.io.out())).toMatchObject({ changes: { creates: ["terraform_data.hello"] } });
     expect((await run(["terraform", "apply", "network", "--yes"])).code).toBe(0);
-    const state = await wrapper().state({ dir, app: "network", environment: "default" });
+    const state = await wrapper().state({ dir, app: app(), environment: "default" });
     expect(state.resources[0]?.values).toMatchObject({ input: "hello", output: "hello" });
   }, 60_000);
+
+  it("keys workspace, state, saved plan and record by the module's real path: envs/prod/network and envs/staging/network share nothing", async () => {
+    const prod = join(work, "envs", "prod", "network");
+    const staging = join(work, "envs", "staging", "network");
+    for (const [d, value] of [
+      [prod, "prod"],
+      [staging, "staging"],
+    ] as const) {
+      mkdirSync(d, { recursive: true });
+      writeFileSync(join(d, "main.tf"), `resource "terraform_data" "net" {\n  input = "${value}"\n}\n`);
+    }
+    symlinkSync(prod, join(work, "prod-link"));
+    const planProd = await run(["terraform", "plan", "envs/prod/network", "--json"]);
+    const planStaging = await run(["terraform", "plan", "envs/staging/network", "--json"]);
+    const p1: { app: string; workspace: string; dir: string } = JSON.parse(planProd.io.out());
+    const p2: { app: string; workspace: string; dir: string } = JSON.parse(planStaging.io.out());
+    expect(p1.app).not.toBe(p2.app);
+    expect(p1.workspace).not.toBe(p2.workspace);
+    // Each apply applies its own saved plan: staging's later plan did not replace prod's.
+    expect((await run(["terraform", "apply", "envs/prod/network", "--yes"])).code).toBe(0);
+    const prodState = await wrapper().state({ dir: prod, app: app(prod), environment: "default" });
+    expect(prodState.resources.map((r) => r.values)).toMatchObject([{ input: "prod" }]);
+    const stagingState = await wrapper().state({ dir: staging, app: app(staging), environment: "default" });
+    expect(stagingState.resources).toEqual([]);
+    expect((await run(["terraform", "apply", "envs/staging/network", "--yes"])).code).toBe(0);
+    // Through a symlink, the same real folder: the same app, state and workspace (no changes left).
+    const viaLink = await run(["terraform", "plan", "prod-link", "--json"]);
+    expect(JSON.parse(viaLink.io.out())).toMatchObject({
+      app: p1.app,
+      workspace: p1.workspace,
+      changes: { creates: [], updates: [], replaces: [], deletes: [] },
+    });
+    const s = await store();
+    try {
+      const prodRuns = await s.listDeployments({ app: app(prod) });
+      const stagingRuns = await s.listDeployments({ app: app(staging) });
+      expect(prodRuns).toHaveLength(1);
+      expect(stagingRuns).toHaveLength(1);
+      expect(prodRuns[0]?.id).not.toBe(stagingRuns[0]?.id);
+    } finally {
+      await s.close();
+    }
+  }, 120_000);
 });

@@ -19,7 +19,12 @@ import { chmod, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/
 import { dirname, join } from "node:path";
 import type { CommandRunner } from "../../core/command-runner.js";
 import { type FoundOwner, OwnershipConflictError } from "../../engine/provider.js";
-import { deriveName, pgSchemaName, terraformWorkspaceName } from "../../spec/naming.js";
+import {
+  pgSchemaName,
+  terraformWorkspaceName,
+  wrappedModuleName,
+  wrappedSchemaName,
+} from "../../spec/naming.js";
 import { type ResolvedBackend, resolveBackend } from "./backend.js";
 import { type Env, findTerraform, type TerraformBinary, terraformEnv } from "./binary.js";
 import { createRedactor, type Redactor, secretValues } from "./redact.js";
@@ -93,8 +98,8 @@ export class ModuleWorkspace {
   constructor(readonly options: ModuleWorkspaceOptions) {
     const id = { app: options.app, environment: options.environment };
     const wrap = options.purpose === "wrap";
-    const parts = wrap ? ["wrap", options.key ?? "", options.app, options.environment] : undefined;
-    const name = parts ? deriveName(parts) : terraformWorkspaceName(id);
+    const key = options.key ?? "";
+    const name = wrap ? wrappedModuleName(key, id) : terraformWorkspaceName(id);
     const base = join(options.home, "terraform");
     this.workDir = wrap ? join(base, "wrap", name) : join(base, name);
     this.dataDir = join(this.workDir, "data");
@@ -107,7 +112,7 @@ export class ModuleWorkspace {
       workDir: this.workDir,
       app: options.app,
       environment: options.environment,
-      schema: parts ? deriveName(parts, { prefix: "codeploy_", separator: "_" }) : pgSchemaName(id),
+      schema: wrap ? wrappedSchemaName(key, id) : pgSchemaName(id),
     });
     this.redact = createRedactor([...secretValues(options.env), ...this.backend.secrets]);
     this.resolvedBinary = options.binary;
@@ -197,7 +202,8 @@ export class ModuleWorkspace {
     const legacyName = `${slug(app)}-${slug(environment)}`;
     const base = join(home, "terraform");
     const legacy = purpose === "wrap" ? join(base, "wrap", legacyName) : join(base, legacyName);
-    if (legacy === this.workDir || !existsSync(legacy) || (await readOwner(legacy)) !== "absent") return;
+    // Folders of earlier versions carry no owner file; one that has one is a current folder, not ours to move.
+    if (legacy === this.workDir || !existsSync(legacy) || (await readOwner(legacy)) !== undefined) return;
     const unambiguous = !app.includes("-") && !environment.includes("-") && purpose === "deploy";
     if (!unambiguous && !adopt) {
       throw new OwnershipConflictError(`Terraform folder ${legacy} (made by an earlier version)`, undefined, {

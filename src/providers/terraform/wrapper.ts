@@ -8,7 +8,7 @@
  */
 
 import { createHash } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join, posix, resolve } from "node:path";
 import type { CommandRunner } from "../../core/command-runner.js";
@@ -89,13 +89,22 @@ interface Paths {
   readonly metaFile: string;
 }
 
+/** The module's real absolute path (symlinks resolved); the resolved path when it does not exist (yet). */
+function realPathOf(dir: string): string {
+  try {
+    return realpathSync(resolve(dir));
+  } catch {
+    return resolve(dir);
+  }
+}
+
 function pathsOf(options: WrapperOptions, target: WrapTarget): Paths {
   const ws = new ModuleWorkspace({
     home: options.home,
     app: target.app,
     environment: target.environment,
     purpose: "wrap",
-    key: target.realPath ?? resolve(target.dir),
+    key: target.realPath ?? realPathOf(target.dir),
     env: options.env,
     settings: options.settings ?? {},
     ...(target.workspace ? { workspace: target.workspace } : {}),
