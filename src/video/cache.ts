@@ -1,8 +1,25 @@
-/** Intermediate results on disk, keyed by the input's hash, so a re-run resumes where it stopped. */
+/**
+ * Intermediate results on disk, keyed by the sha256 of the whole input (the
+ * file's bytes, or the whole URL for a download), so a re-run resumes where it
+ * stopped and two inputs never share a folder. Folders are private (mode 700):
+ * transcripts and frames of someone's video are theirs.
+ */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+
+/** The sha256 of the whole URL: the folder its download goes to. */
+export function urlKey(url: string): string {
+  return createHash("sha256").update(url).digest("hex");
+}
+
+/** Creates `dir` (and its parents) readable by its owner only, also when it existed with wider rights. */
+export async function privateDir(dir: string): Promise<string> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await chmod(dir, 0o700);
+  return dir;
+}
 
 export async function hashFile(file: string): Promise<string> {
   const hash = createHash("sha256");
@@ -22,8 +39,8 @@ export function noCache(dir: string): StageCache {
 }
 
 export async function openStageCache(root: string, inputHash: string): Promise<StageCache> {
-  const dir = join(root, inputHash.slice(0, 32));
-  await mkdir(dir, { recursive: true });
+  await privateDir(root);
+  const dir = await privateDir(join(root, inputHash));
   return {
     dir,
     async get<T>(name: string, compute: () => Promise<T>) {

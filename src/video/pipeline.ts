@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type CommandRunner, runCommand } from "../core/command-runner.js";
 import { NotFoundError } from "../core/errors.js";
-import { hashFile, noCache, openStageCache, type StageCache } from "./cache.js";
+import { hashFile, noCache, openStageCache, privateDir, type StageCache, urlKey } from "./cache.js";
 import { buildDocument } from "./document.js";
 import { type Fetched, fetchUrl, isUrl } from "./fetch-url.js";
 import type { TranscriptionEndpoint } from "./openai.js";
@@ -36,6 +36,11 @@ export interface VideoOptions {
   readonly maxKeyframes?: number;
   /** Folder of the stage cache; absent: no cache. */
   readonly cacheDir?: string;
+  /**
+   * A private folder (the CLI: `$CODEPLOY_HOME/video`) for downloads
+   * (`downloads/<sha256 of the URL>`) and scratch work. @default a new private temp folder per run
+   */
+  readonly workRoot?: string;
   /** Rewrites prose (summary, chapter text) with an LLM; never sees or changes commands. */
   readonly polish?: (prose: string) => Promise<string>;
   readonly runner?: CommandRunner;
@@ -62,11 +67,10 @@ async function resolveInput(o: VideoOptions, emit: Emit, runner: CommandRunner):
     return { file: o.input };
   }
   emit({ type: "stage-start", stage: "fetch", detail: o.input });
-  const dir = join(
-    o.cacheDir ?? tmpdir(),
-    "downloads",
-    Buffer.from(o.input).toString("base64url").slice(0, 64),
-  );
+  // The whole URL's hash: two URLs sharing a prefix never share a download folder.
+  const dir = o.workRoot
+    ? await privateDir(join(await privateDir(join(o.workRoot, "downloads")), urlKey(o.input)))
+    : await mkdtemp(join(tmpdir(), "codeploy-download-"));
   const fetched = await fetchUrl(o.input, dir, o.language ?? "en", runner, o.signal);
   emit({ type: "stage-done", stage: "fetch", cached: false });
   return fetched;
@@ -158,7 +162,7 @@ export async function processVideo(o: VideoOptions): Promise<VideoDocument> {
   const hash = await hashFile(fetched.file);
   const cache = o.cacheDir
     ? await openStageCache(o.cacheDir, hash)
-    : noCache(await mkdtemp(join(tmpdir(), "codeploy-video-")));
+    : noCache(await mkdtemp(join(o.workRoot ? await privateDir(o.workRoot) : tmpdir(), "scratch-")));
   const workDir = join(cache.dir, "work");
   await mkdir(workDir, { recursive: true });
   try {

@@ -66,7 +66,9 @@ export async function videoCommand(io: CliIo, input: string, flags: VideoFlags):
       onEvent: progressPrinter(io),
       ...(flags.captions ? { captionsFile: at(flags.captions) } : {}),
       ...(endpoint ? { endpoint } : {}),
-      ...(flags.cache === false ? {} : { cacheDir: join(homeOf(io, config), "video-cache") }),
+      // Under $CODEPLOY_HOME, private: downloads by the hash of the whole URL, stage results by the file's.
+      workRoot: join(homeOf(io, config), "video"),
+      ...(flags.cache === false ? {} : { cacheDir: join(homeOf(io, config), "video", "cache") }),
     }),
   );
   const markdown = renderMarkdown(doc);
