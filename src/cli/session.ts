@@ -5,7 +5,12 @@ import { localActor } from "../core/actor.js";
 import type { CodeployConfig } from "../core/config.js";
 import type { DeployDeps } from "../engine/deploy.js";
 import { dockerProviderOptions } from "../providers/docker/settings.js";
-import { type ProviderName, type ProviderSettings, providerForSpec } from "../providers/index.js";
+import {
+  PROVIDER_NAMES,
+  type ProviderName,
+  type ProviderSettings,
+  providerForSpec,
+} from "../providers/index.js";
 import type { KubernetesProviderOptions } from "../providers/kubernetes/index.js";
 import { parseTerraformSettings } from "../providers/terraform/settings.js";
 import { hashArtifacts, render } from "../render/index.js";
@@ -66,10 +71,11 @@ export async function deployDeps(
   const secrets = secretAccess(io, config);
   return {
     store,
-    providerFor: (spec) => providerForSpec(spec, providerName, settings),
+    // Named on the command line, else the one recorded with what runs now (rollback, destroy), else the spec's target.
+    providerFor: (spec, recorded) => providerForSpec(spec, providerName ?? knownProvider(recorded), settings),
     // A provider named on the command line deploys its own kind of artifacts.
-    render: (spec) =>
-      render(retarget(spec, providerName), {
+    render: (spec, recorded) =>
+      render(retarget(spec, providerName ?? knownProvider(recorded)), {
         secretSeed: seed,
         secrets: scopedSecretValues(spec, secrets),
       }),
@@ -100,6 +106,11 @@ export function providerSettings(
       settings: parseTerraformSettings(config.providers.terraform),
     },
   };
+}
+
+/** A recorded provider name, when it is one this version knows. */
+export function knownProvider(name: string | undefined): ProviderName | undefined {
+  return PROVIDER_NAMES.find((n) => n === name);
 }
 
 function retarget(spec: DeploymentSpec, provider: ProviderName | undefined): DeploymentSpec {

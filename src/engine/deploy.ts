@@ -40,8 +40,13 @@ export interface DeployRequest {
 
 export interface DeployDeps {
   readonly store: StateStore;
-  readonly providerFor: (spec: DeploymentSpec) => Provider;
-  readonly render: (spec: DeploymentSpec) => RenderResult;
+  /**
+   * The provider for a spec. `recorded`: the provider the deployment that made
+   * what runs now was recorded with (rollback and destroy pass it, so a
+   * rehearsal with the null provider is never undone on a real engine).
+   */
+  readonly providerFor: (spec: DeploymentSpec, recorded?: string) => Provider;
+  readonly render: (spec: DeploymentSpec, recorded?: string) => RenderResult;
   readonly hashArtifacts: (artifacts: RenderResult) => Record<string, string>;
   /**
    * Where `secret:NAME` references are read and who may use them: apply and
@@ -106,6 +111,7 @@ export async function deploy(
     options.leaseMs ?? 60_000,
     async (id, lost) => {
       const previous = await currentSpec(store, spec.name, spec.environment);
+      const provider = deps.providerFor(spec);
       const artifacts = deps.render(spec);
       const revision = await store.createRevision({
         app: spec.name,
@@ -124,10 +130,11 @@ export async function deploy(
         action: "apply",
         actor: request.actor,
         id,
+        provider: provider.name,
       });
       const plan = buildPlan(spec, previous);
       return runRecorded(
-        { deployment, revision, spec, previous, artifacts, plan, command: "apply", lost },
+        { deployment, revision, spec, previous, artifacts, plan, command: "apply", lost, provider },
         request,
         deps,
         options,
@@ -147,6 +154,9 @@ interface RunInput {
   readonly command: "apply" | "rollback" | "destroy";
   /** Aborted when the run's lock is lost. */
   readonly lost: AbortSignal;
+  readonly provider: Provider;
+  /** The provider name to render with on a rollback of a failed run. */
+  readonly recorded?: string;
 }
 
 async function runRecorded(
@@ -155,7 +165,7 @@ async function runRecorded(
   deps: DeployDeps,
   options: DeployOptions,
 ): Promise<DeployOutcome> {
-  const { deployment, revision, spec, previous, artifacts, plan, command, lost } = input;
+  const { deployment, revision, spec, previous, artifacts, plan, command, lost, provider } = input;
   const { store } = deps;
   const target = `${spec.name}/${spec.environment}`;
   // Before any step: a run killed mid-way still leaves its start in the audit log.
@@ -184,7 +194,6 @@ async function runRecorded(
   if (lost.aborted) onLost();
   else lost.addEventListener("abort", onLost, { once: true });
   options.onStart?.(deployment, plan);
-  const provider = deps.providerFor(spec);
   const signal = options.signal ? AbortSignal.any([options.signal, lost]) : lost;
   const runOptions = {
     ...pick(options),
@@ -204,7 +213,7 @@ async function runRecorded(
     result.outcome === "failed" &&
     (request.onFailure ?? "rollback") === "rollback"
   ) {
-    rollback = await rollBack(spec, previous, deps, runOptions, onEvent);
+    rollback = await rollBack(spec, previous, deps, runOptions, onEvent, input.recorded);
   }
   await recorder.flush();
   const outcome =
@@ -258,10 +267,11 @@ async function rollBack(
   deps: DeployDeps,
   runOptions: Omit<RunOptions, "spec" | "previous">,
   onEvent: (event: EngineEvent) => void,
+  recorded?: string,
 ): Promise<RunResult> {
   const target = previous ?? failed;
   const plan = previous ? buildPlan(previous, failed) : buildDestroyPlan(failed);
-  const artifacts = previous ? deps.render(previous) : runOptions.artifacts;
+  const artifacts = previous ? deps.render(previous, recorded) : runOptions.artifacts;
   const clock = runOptions.clock ?? Date.now;
   const started = clock();
   const result = await runPlan(plan.steps, {
@@ -328,27 +338,47 @@ async function runRevision(
       const running = await currentSpec(store, key.app, key.environment);
       const previous = command === "destroy" ? spec : running;
       const plan = command === "destroy" ? buildDestroyPlan(spec) : buildPlan(spec, running);
+      const recorded = await recordedProvider(store, key);
+      const provider = deps.providerFor(spec, recorded);
       const deployment = await store.startDeployment({
         ...key,
         revision: revision.number,
         action: command,
         actor: request.actor,
         id,
+        provider: provider.name,
       });
+      const artifacts = deps.render(spec, recorded);
       const input = {
         deployment,
         revision,
         spec,
         previous,
-        artifacts: deps.render(spec),
+        artifacts,
         plan,
         command,
         lost,
+        provider,
+        ...(recorded !== undefined ? { recorded } : {}),
       };
       return runRecorded(input, lockRequest, deps, options);
     },
     options.signal,
   );
+}
+
+/**
+ * The provider that made what runs now: the one recorded with the latest
+ * succeeded apply or rollback (undefined when none was recorded, as before
+ * providers were).
+ */
+export async function recordedProvider(
+  store: StateStore,
+  key: { app: string; environment: string },
+): Promise<string | undefined> {
+  const recent = await store.listDeployments({ ...key, limit: 200 });
+  return recent.find((d) => d.outcome === "succeeded" && d.action !== "destroy" && d.provider !== undefined)
+    ?.provider;
 }
 
 async function pickRollbackRevision(

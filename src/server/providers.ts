@@ -27,6 +27,8 @@ export function providerResolver(options: ResolverOptions = {}): ProviderResolve
   const requestable = new Set(options.requestable ?? []);
   return (spec, requested) => {
     if (requested === undefined) return providerForSpec(spec, options.forced, settings);
+    // A rollback or destroy names the provider recorded with the deployment: the forced one is always allowed.
+    if (requested === options.forced) return createProvider(requested, settings);
     const name = PROVIDER_NAMES.find((n) => n === requested);
     if (name === undefined || !requestable.has(name)) {
       throw new HttpError(

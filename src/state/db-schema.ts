@@ -30,6 +30,8 @@ export interface DeploymentsTable {
   error: string | null;
   /** Last step event seq: a counter row that also serialises appends per deployment. */
   last_seq: number;
+  /** The provider that ran it (`docker`, `null`...); null for deployments recorded before 0005. */
+  provider: string | null;
 }
 
 export interface StepEventsTable {

@@ -41,6 +41,7 @@ export async function startDeployment(ctx: StoreContext, input: DeploymentInput)
       outcome: null,
       error: null,
       last_seq: 0,
+      provider: input.provider ?? null,
     };
     await trx.insertInto("deployments").values(row).execute();
     return row;
@@ -119,6 +120,7 @@ export function toDeployment(row: DeploymentsTable, locks: readonly LockInfo[]):
     error: row.error ?? undefined,
     state: deploymentState(row, lock),
     eventCount: row.last_seq,
+    provider: row.provider ?? undefined,
   };
 }
 

@@ -151,6 +151,13 @@ const auditScheme: Migration = {
   },
 };
 
+/** The provider each deployment ran with: rollback, destroy and status use the same one. */
+const deploymentProvider: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema.alterTable("deployments").addColumn("provider", "text").execute();
+  },
+};
+
 /** Ordered by name; append only. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0001_initial": initial,
@@ -158,6 +165,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0003_consultations": consultations,
   "0004_revision_interpret_usage": revisionInterpretUsage,
   "0005_audit_scheme": auditScheme,
+  "0006_deployment_provider": deploymentProvider,
 };
 
 /**

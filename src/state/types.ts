@@ -64,6 +64,8 @@ export interface DeploymentInput extends EnvironmentKey {
   readonly actor: string;
   /** @default a random UUID */
   readonly id?: string;
+  /** The provider that runs it (`docker`, `kubernetes`, `terraform`, `null`). */
+  readonly provider?: string;
 }
 
 export interface Deployment extends EnvironmentKey {
@@ -80,6 +82,8 @@ export interface Deployment extends EnvironmentKey {
   readonly state: DeploymentState;
   /** Number of step events recorded so far (the last seq). */
   readonly eventCount: number;
+  /** The provider that ran it; undefined for deployments recorded before providers were. */
+  readonly provider: string | undefined;
 }
 
 export interface DeploymentFilter {

@@ -1,4 +1,5 @@
 /** Read-only views of the store: status, history, audit. */
+import { recordedProvider } from "../../engine/deploy.js";
 import type { DeploymentSpec } from "../../spec/schema.js";
 import { formatHead, parseHead } from "../../state/audit-key.js";
 import { LockHeldError } from "../../state/errors.js";
@@ -245,12 +246,17 @@ interface Live {
   readonly observeError?: string;
 }
 
-/** For one named app on docker: what runs now, its endpoints, and where it differs from the spec. */
+/**
+ * For one named app on docker: what runs now, its endpoints, and where it
+ * differs from the spec. Only when docker is what deployed it: a rehearsal
+ * with the null provider never makes status contact an engine.
+ */
 async function observeLive(io: CliIo, store: StateStore, row: EnvironmentStatus): Promise<Live | undefined> {
   if (row.currentRevision === undefined) return undefined;
   const revision = await store.getRevision(row, row.currentRevision);
   const spec = revision?.spec as DeploymentSpec | undefined;
-  if (spec?.target !== "docker") return undefined;
+  const recorded = await recordedProvider(store, row);
+  if ((recorded ?? spec?.target) !== "docker" || spec === undefined) return undefined;
   const docker = await import("../../providers/docker/index.js");
   try {
     const provider = docker.createDockerProvider(docker.dockerProviderOptions(undefined, io.env));

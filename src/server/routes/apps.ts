@@ -1,6 +1,7 @@
 /** Apps and environments: list, status with endpoints, history, rollback (202), destroy (202), unlock. */
 import { createRoute, type OpenAPIHono, type z } from "@hono/zod-openapi";
 import { destroyEnvironment, rollbackTo } from "../../engine/deploy.js";
+import type { DeploymentSpec } from "../../spec/schema.js";
 import type { Deployment, EnvironmentStatus, StateStore } from "../../state/types.js";
 import { authorize, mayAccess } from "../auth/rbac.js";
 import { type AppContext, type AppEnv, noteAudit, type ServerDeps } from "../context.js";
@@ -204,7 +205,7 @@ function registerChangeRoutes(app: OpenAPIHono<AppEnv>, deps: ServerDeps): void 
           actor: principal.actor,
           ...(body.revision !== undefined ? { toRevision: body.revision } : {}),
         },
-        runDeps(deps, (spec) => deps.providers(spec)),
+        runDeps(deps, recordedOr(deps)),
         runOptions(deps, ctx),
       ),
     );
@@ -219,7 +220,7 @@ function registerChangeRoutes(app: OpenAPIHono<AppEnv>, deps: ServerDeps): void 
     const deployment = await deps.runs.start((ctx) =>
       destroyEnvironment(
         { app: name, environment: env, actor: principal.actor },
-        runDeps(deps, (spec) => deps.providers(spec)),
+        runDeps(deps, recordedOr(deps)),
         runOptions(deps, ctx),
       ),
     );
@@ -244,4 +245,10 @@ function registerChangeRoutes(app: OpenAPIHono<AppEnv>, deps: ServerDeps): void 
     });
     return c.json({ freed, ...(lock ? { lock } : {}) }, 200);
   });
+}
+
+/** The provider recorded with what runs now (rollback, destroy), else the server's choice for the spec. */
+function recordedOr(deps: ServerDeps) {
+  return (spec: DeploymentSpec, recorded?: string) =>
+    deps.providers(spec, recorded === undefined || recorded === spec.target ? undefined : recorded);
 }

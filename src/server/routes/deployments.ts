@@ -67,7 +67,10 @@ const eventsRoute = createRoute({
 });
 
 /** DeployDeps of one run: the server's store and render settings, with the provider picked for the request. */
-export function runDeps(deps: ServerDeps, providerFor: (spec: DeploymentSpec) => Provider): DeployDeps {
+export function runDeps(
+  deps: ServerDeps,
+  providerFor: (spec: DeploymentSpec, recorded?: string) => Provider,
+): DeployDeps {
   return {
     store: deps.store,
     providerFor,
