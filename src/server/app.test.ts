@@ -153,6 +153,24 @@ describe("failures", () => {
     expect(await h.store.getLock({ app: "paid", environment: "staging" })).toBeUndefined();
   });
 
+  it("lets only an admin adopt objects owned by someone else (adopt: true), and records the deployment", async () => {
+    const spec = { name: "adopter", environment: "staging", services: [web] };
+    const refused = await h.request("/v1/deployments", {
+      method: "POST",
+      token: deployer,
+      json: { spec, adopt: true },
+    });
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as ErrorJson).error.message).toContain("only an admin may adopt");
+    expect(await h.store.listDeployments({ app: "adopter" })).toEqual([]);
+    const accepted = await h.request("/v1/deployments", {
+      method: "POST",
+      token: admin,
+      json: { spec, adopt: true },
+    });
+    expect(accepted.status).toBe(202);
+  });
+
   it("answers 409 while another deployment holds the lock, and lets a listed provider be chosen", async () => {
     const spec = { name: "locked", environment: "staging", services: [web] };
     const first = await h.request("/v1/deployments", { method: "POST", token: deployer, json: { spec } });
