@@ -91,6 +91,32 @@ describe.skipIf(!terraformBinary)("terraform provider with the real terraform CL
     expect(await planAgain(home, "shop", "staging")).toBe(false);
   }, 60_000);
 
+  it("gives two 60-character apps that differ only at the end their own workspace and state", async () => {
+    const app = (last: string) => `${"n".repeat(59)}${last}`;
+    const one = validateSpec({
+      ...v1,
+      name: app("1"),
+      services: [{ name: "web", image: "acme/web:1", port: 8080 }],
+      databases: [],
+      caches: [],
+    });
+    const two = validateSpec({ ...one, name: app("2") });
+    expect((await deploy({ spec: one, actor: "ana" }, deps(), fast)).deployment.outcome).toBe("succeeded");
+    const wsOne = terraformWorkspaceName({ app: app("1"), environment: "staging" });
+    const wsTwo = terraformWorkspaceName({ app: app("2"), environment: "staging" });
+    expect(wsOne).not.toBe(wsTwo);
+    // The second app starts from an empty state: nothing of the first one's is in it.
+    const second = await deploy({ spec: two, actor: "ana" }, deps(), fast);
+    expect(second.deployment.outcome).toBe("succeeded");
+    expect(messages(await store.listEvents(second.deployment.id))).toContain(
+      "Plan: 1 to add, 0 to change, 0 to destroy.",
+    );
+    expect(existsSync(join(home, `terraform/${wsOne}/state/${wsOne}/terraform.tfstate`))).toBe(true);
+    expect(existsSync(join(home, `terraform/${wsTwo}/state/${wsTwo}/terraform.tfstate`))).toBe(true);
+    expect(await stateList(home, app("1"), "staging")).toEqual(["terraform_data.web"]);
+    expect(await stateList(home, app("2"), "staging")).toEqual(["terraform_data.web"]);
+  }, 90_000);
+
   it("shows an update for a changed input and a replace for a changed trigger", async () => {
     await deploy({ spec: v1, actor: "ana" }, deps(), fast);
     const [web] = v1.services;
