@@ -13,6 +13,7 @@ import { type ApiClient, createApiClient, type StreamItem } from "../src/server/
 import { silentLogger } from "../src/server/logger.js";
 import { providerResolver } from "../src/server/providers.js";
 import { type RunningServer, startServer } from "../src/server/server.js";
+import { containerName } from "../src/spec/naming.js";
 import { openStateStore } from "../src/state/index.js";
 import type { StateStore } from "../src/state/types.js";
 import { startPodman, TEST_IMAGES } from "./helpers/podman.js";
@@ -105,7 +106,9 @@ describe.skipIf(!pm)("the API deploying to a real podman engine, followed over S
     for (const url of status.endpoints) expect((await (await fetch(url)).text()).trim()).toBe("v1");
 
     // The value reached the containers; the store holds the reference only.
-    const web0 = await pm?.docker.getContainer("codeploy-sse-staging-web-0").inspect();
+    const web0 = await pm?.docker
+      .getContainer(containerName({ app: "sse", environment: "staging" }, "web", 0))
+      .inspect();
     expect(web0?.Config.Env).toContain(`STRIPE_KEY=${SECRET}`);
     const stored = JSON.stringify([
       await store.getRevision({ app: "sse", environment: "staging" }, 1),
