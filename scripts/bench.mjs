@@ -107,6 +107,33 @@ async function benchPlan() {
       `${review.plan.steps.length} / ${review.artifacts.files.length} / ${review.findings.length}`,
     );
   }
+  // Growth: planning must cost linearly in the number of services (issue 15). CPU time is printed
+  // beside the wall time because the wall time of a shared machine also counts other processes.
+  const cpuMs = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+  for (const target of ["kubernetes", "terraform", "docker"]) {
+    const timeFor = (n, rounds) => {
+      const spec = validateSpec({ ...bigSpec(n), target });
+      const walls = [];
+      const cpus = [];
+      for (let i = 0; i < rounds; i++) {
+        const [wall, cpu] = [performance.now(), cpuMs()];
+        reviewPlan(spec);
+        walls.push(performance.now() - wall);
+        cpus.push(cpuMs() - cpu);
+      }
+      return { wall: median(walls), cpu: median(cpus) };
+    };
+    timeFor(400, 1); // warm up
+    const small = timeFor(400, 3);
+    const large = timeFor(4000, 3);
+    line(`plan 400 services (${target}) median`, fmt(small.wall));
+    line(`plan 4,000 services (${target}) median`, fmt(large.wall), "< 2000 ms");
+    line(`  CPU time 400 / 4,000`, `${small.cpu.toFixed(0)} / ${large.cpu.toFixed(0)} ms`);
+    line(`  ratio 4,000 / 400 (${target}), wall`, (large.wall / small.wall).toFixed(1), "< 12 (linear: 10)");
+  }
 }
 
 async function benchEngine() {

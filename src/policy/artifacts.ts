@@ -32,9 +32,15 @@ export interface KubeWorkload {
   readonly containers: readonly KubeContainer[];
 }
 
+/** Computed once per render result: every rule walks the workloads, and `kubePath` runs once per finding. */
+const workloadsOf = new WeakMap<RenderResult, KubeWorkload[]>();
+
 export function kubeWorkloads(result: RenderResult | undefined): KubeWorkload[] {
+  if (!result) return [];
+  const known = workloadsOf.get(result);
+  if (known) return known;
   const out: KubeWorkload[] = [];
-  for (const object of result?.kubernetes ?? []) {
+  for (const object of result.kubernetes ?? []) {
     const podAt = POD_SPEC_PATHS[object.kind];
     const pod = podAt ? field(object, ...podAt) : undefined;
     if (!podAt || !isRecord(pod)) continue;
@@ -44,7 +50,55 @@ export function kubeWorkloads(result: RenderResult | undefined): KubeWorkload[] 
     );
     out.push({ object, pod, podAt, containers });
   }
+  workloadsOf.set(result, out);
   return out;
+}
+
+/**
+ * Where each (kind, name) and each Terraform `"type" "name"` first appears in the files, read
+ * once per render result: searching every file for every finding made policy quadratic in the
+ * number of services (issue 15). A hit is confirmed with the exact test below, and a miss falls
+ * back to the full search, so the index only saves time, never changes an answer.
+ */
+type File = RenderResult["files"][number];
+
+interface FileIndex {
+  readonly kube: ReadonlyMap<string, File>;
+  readonly terraform: ReadonlyMap<string, File>;
+}
+
+const fileIndexes = new WeakMap<RenderResult, FileIndex>();
+const KIND_LINE = /^kind:\s*["']?(.*?)["']?\s*$/gm;
+const NAME_LINE = /^ {2}name:\s*["']?(.*?)["']?\s*$/gm;
+/** Tried at every quote (sticky), so overlapping pairs such as `"a" "b" "c"` are all found. */
+const TF_LABELS = /"([^"\n]*)" "([^"\n]*)"/y;
+
+function fileIndex(result: RenderResult): FileIndex {
+  const known = fileIndexes.get(result);
+  if (known) return known;
+  const kube = new Map<string, File>();
+  const terraform = new Map<string, File>();
+  const first = (map: Map<string, File>, key: string, file: File) => {
+    if (!map.has(key)) map.set(key, file);
+  };
+  for (const f of result.files) {
+    if (f.path.endsWith(".tf")) {
+      for (let at = f.content.indexOf('"'); at >= 0; at = f.content.indexOf('"', at + 1)) {
+        TF_LABELS.lastIndex = at;
+        const m = TF_LABELS.exec(f.content);
+        if (m) first(terraform, `${m[1]}\0${m[2]}`, f);
+      }
+      continue;
+    }
+    for (const doc of f.content.split(/^---\s*$/m)) {
+      const kinds = [...doc.matchAll(KIND_LINE)].map((m) => m[1]);
+      const names = [...doc.matchAll(NAME_LINE)].map((m) => m[1]);
+      for (const kind of kinds) for (const name of names) first(kube, `${kind}\0${name}`, f);
+    }
+  }
+  const index = { kube, terraform };
+  fileIndexes.set(result, index);
+  return index;
 }
 
 function escapeRegExp(text: string): string {
@@ -55,10 +109,11 @@ function escapeRegExp(text: string): string {
 function kubeFile(result: RenderResult, object: KubeObject): string | undefined {
   const kind = new RegExp(`^kind:\\s*["']?${escapeRegExp(object.kind)}["']?\\s*$`, "m");
   const name = new RegExp(`^ {2}name:\\s*["']?${escapeRegExp(object.metadata.name)}["']?\\s*$`, "m");
-  const file = result.files.find((f) =>
-    f.content.split(/^---\s*$/m).some((doc) => kind.test(doc) && name.test(doc)),
-  );
-  return file?.path;
+  const holds = (f: { content: string }) =>
+    f.content.split(/^---\s*$/m).some((doc) => kind.test(doc) && name.test(doc));
+  const indexed = fileIndex(result).kube.get(`${object.kind}\0${object.metadata.name}`);
+  if (indexed && holds(indexed)) return indexed.path;
+  return result.files.find(holds)?.path;
 }
 
 function withLocation(file: string, location: string, at: readonly PropertyKey[]): string {
@@ -126,7 +181,13 @@ export function terraformAddress(block: TerraformBlock): string {
 
 export function terraformPath(result: RenderResult, block: TerraformBlock, ...at: PropertyKey[]): string {
   const [type, name] = block.labels;
-  const file = result.files.find((f) => f.path.endsWith(".tf") && f.content.includes(`"${type}" "${name}"`));
+  const holds = (f: { path: string; content: string }) =>
+    f.path.endsWith(".tf") && f.content.includes(`"${type}" "${name}"`);
+  // Exact for labels without quotes or line breaks (all that Terraform allows); others take the full search.
+  const indexed = /["\n]/.test(`${type}${name}`)
+    ? undefined
+    : fileIndex(result).terraform.get(`${type}\0${name}`);
+  const file = indexed ?? result.files.find(holds);
   return withLocation(file?.path ?? "terraform", terraformAddress(block), at);
 }
 

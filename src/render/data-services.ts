@@ -377,8 +377,39 @@ function component(
   } satisfies DataComponent;
 }
 
-/** Name of the MinIO component: "minio", unless the spec already uses that name. */
-export function objectStoreName(spec: DeploymentSpec): string {
+/**
+ * Values derived from a whole spec, computed once per spec object: renderers ask
+ * for them once per service, and rebuilding them each time made planning
+ * quadratic in the number of services (issue 15). Specs are immutable
+ * (readonly, validated), so a WeakMap keyed by the spec keeps these functions pure.
+ */
+interface SpecIndex {
+  readonly storeName: string;
+  readonly components: readonly DataComponent[];
+  readonly data: ReadonlyMap<string, DataComponent>;
+  readonly services: ReadonlyMap<string, Service>;
+  readonly bucketNames: ReadonlySet<string>;
+}
+
+const indexes = new WeakMap<DeploymentSpec, SpecIndex>();
+
+function specIndex(spec: DeploymentSpec): SpecIndex {
+  const known = indexes.get(spec);
+  if (known) return known;
+  const storeName = freeStoreName(spec);
+  const components = buildDataComponents(spec, storeName);
+  const index: SpecIndex = {
+    storeName,
+    components,
+    data: new Map(components.map((c) => [c.name, c])),
+    services: new Map(spec.services.map((s) => [s.name, s])),
+    bucketNames: new Set(spec.buckets.map((b) => b.name)),
+  };
+  indexes.set(spec, index);
+  return index;
+}
+
+function freeStoreName(spec: DeploymentSpec): string {
   const taken = new Set(
     [spec.services, spec.databases, spec.caches, spec.queues, spec.buckets].flat().map((c) => c.name),
   );
@@ -387,8 +418,22 @@ export function objectStoreName(spec: DeploymentSpec): string {
   return name;
 }
 
+/** Name of the MinIO component: "minio", unless the spec already uses that name. */
+export function objectStoreName(spec: DeploymentSpec): string {
+  return specIndex(spec).storeName;
+}
+
+/** The spec's service of that name, found in constant time. */
+export function serviceNamed(spec: DeploymentSpec, name: string): Service | undefined {
+  return specIndex(spec).services.get(name);
+}
+
 /** Every data component to run, in spec order: databases, caches, queues, then MinIO when there are buckets. */
 export function dataComponents(spec: DeploymentSpec): DataComponent[] {
+  return [...specIndex(spec).components];
+}
+
+function buildDataComponents(spec: DeploymentSpec, storeName: string): DataComponent[] {
   const out: DataComponent[] = [];
   for (const d of spec.databases) {
     const notes = [];
@@ -399,7 +444,7 @@ export function dataComponents(spec: DeploymentSpec): DataComponent[] {
   }
   for (const c of spec.caches) out.push(component(c.name, c.engine, c.version, {}));
   for (const q of spec.queues) out.push(component(q.name, q.engine, q.version, {}));
-  if (spec.buckets.length > 0) out.push(component(objectStoreName(spec), "minio", undefined, {}));
+  if (spec.buckets.length > 0) out.push(component(storeName, "minio", undefined, {}));
   return out;
 }
 
@@ -426,9 +471,7 @@ export interface ConnectionVar {
  * Another service with a port: <NAME>_URL. Variables the spec sets win.
  */
 export function connectionVars(spec: DeploymentSpec, service: Service): ConnectionVar[] {
-  const data = new Map(dataComponents(spec).map((c) => [c.name, c]));
-  const services = new Map(spec.services.map((s) => [s.name, s]));
-  const bucketNames = new Set(spec.buckets.map((b) => b.name));
+  const { data, services, bucketNames, storeName } = specIndex(spec);
   const base = (dep: string) =>
     data.get(dep)?.profile.urlEnv ?? (bucketNames.has(dep) ? "S3_BUCKET" : undefined);
   const counts = new Map<string, number>();
@@ -450,8 +493,7 @@ export function connectionVars(spec: DeploymentSpec, service: Service): Connecti
       if ((counts.get(b) ?? 0) > 1) add(`${envName(dep)}_${b}`, value);
     }
     if (bucketNames.has(dep)) {
-      const store = objectStoreName(spec);
-      add("S3_ENDPOINT", { type: "url", component: store });
+      add("S3_ENDPOINT", { type: "url", component: storeName });
       add("AWS_ACCESS_KEY_ID", { type: "store-user" });
       add("AWS_SECRET_ACCESS_KEY", { type: "store-password" });
       add("AWS_REGION", { type: "literal", value: "us-east-1" });

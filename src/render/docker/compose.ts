@@ -13,6 +13,7 @@ import {
   DEFAULT_APP_RESOURCES,
   dataComponents,
   objectStoreName,
+  serviceNamed,
 } from "../data-services.js";
 import {
   bucketJob,
@@ -96,7 +97,7 @@ function dependsOn(ctx: AppContext, s: Service): Record<string, { condition: str
   const buckets = new Set(ctx.spec.buckets.map((b) => b.name));
   for (const dep of s.dependsOn) {
     const data = ctx.data.get(dep);
-    const other = ctx.spec.services.find((o) => o.name === dep);
+    const other = serviceNamed(ctx.spec, dep);
     if (data) out[dep] = { condition: data.profile.healthcheck ? "service_healthy" : "service_started" };
     else if (buckets.has(dep))
       out[`${objectStoreName(ctx.spec)}-buckets`] = { condition: "service_completed_successfully" };

@@ -3,25 +3,18 @@
  * generated passwords it refers to. Pure: the same spec and options give the
  * same bytes.
  */
-import { Document } from "yaml";
 import { CodeError } from "../../core/errors.js";
 import type { DeploymentSpec } from "../../spec/schema.js";
 import { secretEnvVar, secretNamesOf } from "../../spec/secret-refs.js";
 import { DEV_SECRET_SEED, seededCredentials } from "../credentials.js";
 import type { ArtifactFile, RenderOptions, RenderResult } from "../types.js";
+import { toYaml } from "../yaml.js";
 import { composeModel } from "./compose.js";
 import { envFileLines } from "./data-services.js";
 
 export { hostPorts } from "./compose.js";
 export { escapeDollars, passwordVar } from "./data-services.js";
 export { composeCpus, composeMemory } from "./units.js";
-
-/** YAML 1.1 quoting ("yes", "on", "0755" stay strings for every reader), no line folding. */
-function toYaml(value: unknown, header: string): string {
-  const doc = new Document(value, { version: "1.1", aliasDuplicateObjects: false });
-  doc.commentBefore = header;
-  return doc.toString({ lineWidth: 0 });
-}
 
 function header(spec: DeploymentSpec, hasCron: boolean): string {
   const lines = [

@@ -41,30 +41,41 @@ function endpoints(ctx: KubeContext): Map<string, Endpoint> {
   return out;
 }
 
-function links(ctx: KubeContext): Link[] {
+/** The links, indexed both ways: a scan of every link per component made this quadratic (issue 15). */
+interface Links {
+  readonly byFrom: ReadonlyMap<string, readonly Link[]>;
+  readonly byTo: ReadonlyMap<string, readonly Link[]>;
+}
+
+function links(ctx: KubeContext): Links {
   const buckets = new Set(ctx.spec.buckets.map((b) => b.name));
-  const out: Link[] = [];
+  const seen = new Set<string>();
+  const byFrom = new Map<string, Link[]>();
+  const byTo = new Map<string, Link[]>();
   const add = (from: string, to: string) => {
-    if (!out.some((l) => l.from === from && l.to === to)) out.push({ from, to });
+    const key = JSON.stringify([from, to]);
+    if (seen.has(key) || buckets.has(to)) return;
+    seen.add(key);
+    const link = { from, to };
+    for (const [index, end] of [[byFrom, from] as const, [byTo, to] as const]) {
+      const list = index.get(end);
+      if (list) list.push(link);
+      else index.set(end, [link]);
+    }
   };
   for (const s of ctx.spec.services) {
     for (const dep of s.dependsOn) add(s.name, buckets.has(dep) && ctx.store ? ctx.store : dep);
   }
   if (ctx.store) add(bucketJobName(ctx.store), ctx.store);
-  return out.filter((l) => !buckets.has(l.to));
+  return { byFrom, byTo };
 }
 
 const tcp = (ports: readonly number[]): INetworkPolicyPort[] =>
   ports.map((port) => ({ protocol: "TCP", port }));
 
-function ingressRules(
-  ctx: KubeContext,
-  target: Endpoint,
-  all: readonly Link[],
-  service: Service | undefined,
-) {
+function ingressRules(ctx: KubeContext, target: Endpoint, all: Links, service: Service | undefined) {
   const rules: INetworkPolicyIngressRule[] = [];
-  const clients = all.filter((l) => l.to === target.name).map((l) => l.from);
+  const clients = (all.byTo.get(target.name) ?? []).map((l) => l.from);
   if (clients.length > 0) {
     rules.push({
       from: clients.map((c) => ({ podSelector: { matchLabels: selectorLabels(ctx, c) } })),
@@ -97,12 +108,12 @@ const INTERNET: INetworkPolicyEgressRule = {
 function egressRules(
   ctx: KubeContext,
   source: Endpoint,
-  all: readonly Link[],
+  all: Links,
   ends: Map<string, Endpoint>,
   service: Service | undefined,
 ) {
   const rules: INetworkPolicyEgressRule[] = service?.internetEgress ? [structuredClone(INTERNET)] : [];
-  for (const l of all.filter((x) => x.from === source.name)) {
+  for (const l of all.byFrom.get(source.name) ?? []) {
     const target = ends.get(l.to);
     if (!target) continue;
     rules.push({
@@ -137,8 +148,9 @@ export function networkPolicies(ctx: KubeContext): KubeObject[] {
   ];
   const ends = endpoints(ctx);
   const all = links(ctx);
+  const services = new Map(ctx.spec.services.map((s) => [s.name, s]));
   for (const end of ends.values()) {
-    const service = ctx.spec.services.find((s) => s.name === end.name);
+    const service = services.get(end.name);
     const ingress = ingressRules(ctx, end, all, service);
     const egress = egressRules(ctx, end, all, ends, service);
     if (ingress.length === 0 && egress.length === 0) continue;

@@ -103,8 +103,7 @@ const NETWORK = block({
   assign_public_ip: false,
 });
 
-function ecsService(ctx: AwsContext, s: Service, behindLb: boolean): TopBlock {
-  const listeners = securedServices(ctx).length > 0 ? ["http", "https"] : ["http"];
+function ecsService(s: Service, behindLb: boolean, listeners: readonly string[]): TopBlock {
   const id = ident(s.name);
   const hasPort = s.port !== undefined || s.kind === "web";
   return resource("aws_ecs_service", id, {
@@ -250,6 +249,8 @@ export function renderAwsEcs(ctx: AwsContext): void {
   for (const q of nats) ctx.connections.set(q.name, { [`${envName(q.name)}_URL`]: `nats://${q.name}:4222` });
   const all = [...ctx.spec.services, ...nats];
   const lbNames = new Set(publicServices(ctx).map((s) => s.name));
+  // Computed once: per service it made rendering quadratic in the number of services.
+  const listeners = securedServices(ctx).length > 0 ? ["http", "https"] : ["http"];
   const crons = all.filter((s) => s.kind === "cron");
   ctx.m.add("services", ...cluster(ctx), ...roles(crons));
   for (const s of all) {
@@ -260,7 +261,7 @@ export function renderAwsEcs(ctx: AwsContext): void {
       : undefined;
     ctx.m.add("services", taskDefinition(ctx, s, comment));
     if (s.kind === "cron") ctx.m.add("services", ...schedule(s));
-    else ctx.m.add("services", ecsService(ctx, s, lbNames.has(s.name)), ...autoscaling(s));
+    else ctx.m.add("services", ecsService(s, lbNames.has(s.name), listeners), ...autoscaling(s));
   }
   renderAwsLoadBalancer(ctx);
   ctx.m.output("ecs_cluster_name", expr("aws_ecs_cluster.main.name"), "ECS cluster that runs the services");
