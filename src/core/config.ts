@@ -54,8 +54,11 @@ const serverSchema = z.strictObject({
     }),
   /** One JSON line per request on stderr (probes and scrapes that succeed are left out). @default true */
   accessLog: z.boolean().default(true),
-  /** Take the client IP from X-Forwarded-For (only behind a proxy you run). @default false */
-  trustProxy: z.boolean().default(false),
+  /**
+   * Proxies you run in front of the server: true (one) or their number. The client IP is then the
+   * X-Forwarded-For entry that many places from the right; without it the header is ignored. @default false
+   */
+  trustProxy: z.union([z.boolean(), z.number().int().min(1).max(16)]).default(false),
   /** How long SIGTERM waits for running deployments before cancelling them. @default 30 */
   shutdownGraceSeconds: z.number().int().min(0).default(30),
   /** Providers a request may choose with `provider` (for example ["null"] on a rehearsal server). @default [] */

@@ -4,6 +4,7 @@
  * record of every mutating call (written after the answer is known, with
  * the actor and whether it was done, refused or failed).
  */
+import { isIP } from "node:net";
 import type { Context, MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
 import { CodeError } from "../core/errors.js";
@@ -111,16 +112,27 @@ export function audited(
   };
 }
 
-/** The client's address: the socket's peer, or the first X-Forwarded-For hop behind a trusted proxy. */
+/**
+ * The client's address. Without a trusted proxy: the socket's peer, and X-Forwarded-For is
+ * ignored (anyone can write it). Behind `trustProxy` hops (true = 1), each trusted proxy
+ * appended the address it saw, so the client is the entry that many places from the right;
+ * what stands left of it was written by the client and is never believed.
+ */
 export function clientIpResolver(
-  trustProxy: boolean,
+  trustProxy: boolean | number,
   peer: (c: Context<AppEnv>) => string | undefined,
 ): (c: Context<AppEnv>) => string {
+  const hops = trustProxy === true ? 1 : trustProxy === false ? 0 : trustProxy;
   return (c) => {
-    if (trustProxy) {
-      const forwarded = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
-      if (forwarded) return forwarded;
-    }
-    return peer(c) ?? "unknown";
+    const direct = peer(c) ?? "unknown";
+    if (hops === 0) return direct;
+    const chain = (c.req.header("x-forwarded-for") ?? "")
+      .split(",")
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== "");
+    if (chain.length === 0) return direct;
+    const client = chain[Math.max(0, chain.length - hops)] ?? "";
+    // A trusted proxy writes an address; anything else means the header did not come from it.
+    return isIP(client) === 0 ? direct : client;
   };
 }

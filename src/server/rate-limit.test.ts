@@ -16,6 +16,7 @@ import { openStateStore } from "../state/store.js";
 import { type Harness, keyFor, serverConfig, startHarness } from "./__fixtures__/harness.js";
 import { killServeProcesses, startServe } from "./__fixtures__/serve-process.js";
 import { silentLogger } from "./logger.js";
+import { clientIpResolver } from "./middleware.js";
 import { providerResolver } from "./providers.js";
 import { connectRedis, memoryRateLimiter, redisRateLimiter } from "./rate-limit.js";
 import { type RunningServer, startServer } from "./server.js";
@@ -89,6 +90,65 @@ describe("rate limits in-process, through the app", () => {
     );
     expect(answers.filter((r) => r.status === 401)).toHaveLength(LIMITS.burst);
     expect(answers.filter((r) => r.status === 429)).toHaveLength(10 - LIMITS.burst);
+  });
+});
+
+describe("the client address behind proxies", () => {
+  const harnesses: Harness[] = [];
+  afterAll(() => Promise.all(harnesses.map((x) => x.close())));
+
+  /** 12 requests, each with a fresh token holder and a different client-written first entry. */
+  async function rotate(trustProxy: boolean | number, chainEnd: string): Promise<number[]> {
+    const h = await startHarness({
+      config: serverConfig({ rateLimit: LIMITS, trustProxy }),
+      peerAddress: () => "127.0.0.1",
+    });
+    harnesses.push(h);
+    const keys = await Promise.all([0, 1, 2].map((i) => keyFor(h.store, `xff-${i}`, "viewer")));
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        h.request("/v1/apps", {
+          token: keys[i % 3] ?? "",
+          headers: { "x-forwarded-for": `198.18.${i}.${i + 1}, ${chainEnd}` },
+        }),
+      ),
+    );
+    return answers.map((r) => r.status);
+  }
+
+  it("takes the hop the trusted proxy added: rotating the first entry does not escape the per-IP limit", async () => {
+    const statuses = await rotate(true, "203.0.113.9");
+    expect(statuses.filter((s) => s === 200)).toHaveLength(LIMITS.burst);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(12 - LIMITS.burst);
+  });
+
+  it("counts trustProxy: N hops from the right", async () => {
+    // Two proxies: the outer one wrote 203.0.113.10 (the client), the inner one 10.0.0.2 (the outer proxy).
+    const statuses = await rotate(2, "203.0.113.10, 10.0.0.2");
+    expect(statuses.filter((s) => s === 200)).toHaveLength(LIMITS.burst);
+  });
+
+  it("ignores X-Forwarded-For without trustProxy: the socket's peer is the client", async () => {
+    const statuses = await rotate(false, "203.0.113.11");
+    expect(statuses.filter((s) => s === 200)).toHaveLength(LIMITS.burst);
+  });
+
+  it("resolves the address hop by hop", () => {
+    const at = (trust: boolean | number, xff: string | undefined) => {
+      const headers: Record<string, string> = xff === undefined ? {} : { "x-forwarded-for": xff };
+      const c = { req: { header: (name: string) => headers[name] } };
+      return clientIpResolver(
+        trust,
+        () => "192.0.2.1",
+      )(c as unknown as Parameters<ReturnType<typeof clientIpResolver>>[0]);
+    };
+    expect(at(true, "1.1.1.1, 2.2.2.2")).toBe("2.2.2.2");
+    expect(at(2, "1.1.1.1, 2.2.2.2, 3.3.3.3")).toBe("2.2.2.2");
+    expect(at(3, "2.2.2.2, 3.3.3.3")).toBe("2.2.2.2");
+    expect(at(true, "1.1.1.1, not-an-address")).toBe("192.0.2.1");
+    expect(at(true, undefined)).toBe("192.0.2.1");
+    expect(at(false, "1.1.1.1")).toBe("192.0.2.1");
+    expect(at(true, "2001:db8::1")).toBe("2001:db8::1");
   });
 });
 
