@@ -63,6 +63,14 @@ const serverSchema = z.strictObject({
   shutdownGraceSeconds: z.number().int().min(0).default(30),
   /** Providers a request may choose with `provider` (for example ["null"] on a rehearsal server). @default [] */
   requestProviders: z.array(z.string().min(1)).default([]),
+  /** Components (services, databases, caches, queues, buckets) one spec may hold; more: 413. @default 500 */
+  maxComponents: z.number().int().min(1).default(500),
+  /** Worker threads that plan and render off the event loop; 0 plans in the server's own thread. @default 2 */
+  planWorkers: z.number().int().min(0).max(16).default(2),
+  /** Deployments that run at once in this server; later ones wait in order. @default 4 */
+  maxConcurrentDeployments: z.number().int().min(1).default(4),
+  /** Deployments that may wait for a free slot; beyond that: 429 with Retry-After. @default 16 */
+  maxQueuedDeployments: z.number().int().min(0).default(16),
 });
 
 /** One model behind one API; the key is read from the environment variable named by apiKeyEnv, never from this file. */

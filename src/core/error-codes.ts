@@ -61,6 +61,12 @@ export const ERROR_TABLE = {
   UNAUTHENTICATED: { http: 401, exit: 1 },
   FORBIDDEN: forbidden,
   RATE_LIMITED: { http: 429, exit: 1 },
+  /** A request asked for more than a configured limit allows (budget, deadline, parallelism...). */
+  LIMIT_EXCEEDED: invalid,
+  /** A spec with more components than server.maxComponents. */
+  TOO_MANY_COMPONENTS: { http: 413, exit: 1 },
+  /** Every deployment slot and the wait list are taken. */
+  DEPLOYMENTS_BUSY: { http: 429, exit: 1 },
   JWKS_UNAVAILABLE: unavailable,
   SHUTTING_DOWN: unavailable,
   LISTEN: usage,

@@ -31,6 +31,8 @@ export interface DeployRequest {
   readonly interpretUsage?: InterpretUsageRecord;
   /** @default "rollback" */
   readonly onFailure?: OnFailure;
+  /** The id to record the deployment under (a server hands it out before a queued deployment starts). @default a new UUID */
+  readonly deploymentId?: string;
   /** Wait for a held lock instead of failing fast. @default false */
   readonly waitForLock?: boolean;
   readonly lockWaitTimeoutMs?: number;
@@ -46,7 +48,8 @@ export interface DeployDeps {
    * rehearsal with the null provider is never undone on a real engine).
    */
   readonly providerFor: (spec: DeploymentSpec, recorded?: string) => Provider;
-  readonly render: (spec: DeploymentSpec, recorded?: string) => RenderResult;
+  /** May answer later: the server renders in a worker thread, off its event loop. */
+  readonly render: (spec: DeploymentSpec, recorded?: string) => RenderResult | Promise<RenderResult>;
   readonly hashArtifacts: (artifacts: RenderResult) => Record<string, string>;
   /**
    * Where `secret:NAME` references are read and who may use them: apply and
@@ -112,7 +115,7 @@ export async function deploy(
     async (id, lost) => {
       const previous = await currentSpec(store, spec.name, spec.environment);
       const provider = deps.providerFor(spec);
-      const artifacts = deps.render(spec);
+      const artifacts = await deps.render(spec);
       const revision = await store.createRevision({
         app: spec.name,
         environment: spec.environment,
@@ -271,7 +274,7 @@ async function rollBack(
 ): Promise<RunResult> {
   const target = previous ?? failed;
   const plan = previous ? buildPlan(previous, failed) : buildDestroyPlan(failed);
-  const artifacts = previous ? deps.render(previous, recorded) : runOptions.artifacts;
+  const artifacts = previous ? await deps.render(previous, recorded) : runOptions.artifacts;
   const clock = runOptions.clock ?? Date.now;
   const started = clock();
   const result = await runPlan(plan.steps, {
@@ -348,7 +351,7 @@ async function runRevision(
         id,
         provider: provider.name,
       });
-      const artifacts = deps.render(spec, recorded);
+      const artifacts = await deps.render(spec, recorded);
       const input = {
         deployment,
         revision,

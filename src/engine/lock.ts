@@ -55,7 +55,7 @@ export async function withLock<T>(
   signal?: AbortSignal,
 ): Promise<T> {
   const key = { app: request.spec.name, environment: request.spec.environment };
-  const deploymentId = randomUUID();
+  const deploymentId = request.deploymentId ?? randomUUID();
   const lock = await store.acquireLock(
     key,
     { actor: request.actor, pid: process.pid, deploymentId },

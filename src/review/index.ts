@@ -66,3 +66,5 @@ export function planToJson(review: ReviewedPlan) {
     artifacts: review.artifacts.files.map((f) => f.path),
   };
 }
+
+export type PlanJson = ReturnType<typeof planToJson>;

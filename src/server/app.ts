@@ -31,6 +31,9 @@ import { jsonLogger, type ServerLogger } from "./logger.js";
 import { createServerMetrics, type ServerMetrics } from "./metrics.js";
 import { accessLog, audited, clientIpResolver, guard, requestMetrics } from "./middleware.js";
 import { methodsServed } from "./openapi-finish.js";
+import { inProcessPlanner } from "./planner/core.js";
+import { workerPlanner } from "./planner/pool.js";
+import type { Planner } from "./planner/types.js";
 import { protoGuard } from "./proto-guard.js";
 import { providerResolver } from "./providers.js";
 import { memoryRateLimiter, type RateLimiter } from "./rate-limit.js";
@@ -41,7 +44,7 @@ import { type ExpertsRouteOptions, registerExpertsRoutes } from "./routes/expert
 import { registerIntentRoutes } from "./routes/intent.js";
 import { registerSystemRoutes } from "./routes/system.js";
 import { publishingStore, Runs, type ShutdownReport } from "./runs.js";
-import { requestInvalid } from "./spec-input.js";
+import { checkComponentCount, requestInvalid } from "./spec-input.js";
 
 export interface AppOptions {
   readonly store: StateStore;
@@ -73,6 +76,8 @@ export interface AppOptions {
   readonly keyCacheMs?: number;
   /** Poll interval for event streams of deployments running in another process. @default 500 */
   readonly pollMs?: number;
+  /** @default a pool of config.planWorkers worker threads (in-process when 0, or when the settings cannot cross threads) */
+  readonly planner?: Planner;
 }
 
 export interface CodeployApp {
@@ -98,16 +103,22 @@ export function createApp(options: AppOptions): CodeployApp {
   const logger = options.logger ?? jsonLogger();
   const metrics = options.metrics ?? createServerMetrics();
   const closing = new AbortController();
-  const runs = new Runs({
-    onEngineEvent: (e) => metrics.observeEngineEvent(e),
-    onFinished: (d) => metrics.deploymentFinished(d.action, d.outcome ?? "unknown"),
-    onDepth: (n) => metrics.setQueueDepth(n),
-    onError: (message, error) => logger.log("error", message, { error }),
-  });
+  const runs = new Runs(
+    {
+      onEngineEvent: (e) => metrics.observeEngineEvent(e),
+      onFinished: (d) => metrics.deploymentFinished(d.action, d.outcome ?? "unknown"),
+      onDepth: (n) => metrics.setQueueDepth(n),
+      onError: (message, error) => logger.log("error", message, { error }),
+    },
+    { maxConcurrent: config.maxConcurrentDeployments, maxQueued: config.maxQueuedDeployments },
+  );
   const jwt = createJwtVerifier({
     ...config.jwt,
     ...(options.jwtSecret !== undefined ? { secret: options.jwtSecret } : {}),
   });
+  const policy = options.policy ?? {};
+  const renderOptions = options.renderOptions ?? {};
+  const planner = options.planner ?? defaultPlanner(config, policy, renderOptions);
   const deps: ServerDeps = {
     store: publishingStore(options.store, runs),
     runs,
@@ -118,8 +129,10 @@ export function createApp(options: AppOptions): CodeployApp {
     }),
     metrics,
     logger,
-    policy: options.policy ?? {},
-    renderOptions: options.renderOptions ?? {},
+    policy,
+    renderOptions,
+    planner,
+    limits: { maxComponents: config.maxComponents },
     providers: options.providers ?? providerResolver({ requestable: config.requestProviders }),
     interpreter: options.interpreter ?? rulesInterpreter,
     secrets: { env: options.secretEnv ?? {}, scope: options.secretScope ?? {}, undeclared: "refuse" },
@@ -139,8 +152,31 @@ export function createApp(options: AppOptions): CodeployApp {
       closing.abort();
       return report;
     },
-    close: () => limiter.close(),
+    close: async () => {
+      await planner.close();
+      await limiter.close();
+    },
   };
+}
+
+/**
+ * Workers get plain settings: rule module paths and the secret seed. Rule objects given without
+ * their module paths, or a credentials function, cannot cross a thread boundary: those plan here.
+ */
+function defaultPlanner(config: ServerConfig, policy: PolicySettings, renderOptions: RenderOptions): Planner {
+  const transferable =
+    renderOptions.credentials === undefined &&
+    (policy.rules === undefined || policy.ruleModules !== undefined);
+  if (config.planWorkers === 0 || !transferable) return inProcessPlanner(policy, renderOptions);
+  return workerPlanner(
+    {
+      ruleModules: policy.ruleModules ?? [],
+      ...(policy.disabledRules ? { disabledRules: policy.disabledRules } : {}),
+      ...(policy.severityOverrides ? { severityOverrides: policy.severityOverrides } : {}),
+      ...(renderOptions.secretSeed !== undefined ? { secretSeed: renderOptions.secretSeed } : {}),
+    },
+    config.planWorkers,
+  );
 }
 
 function buildApp(
@@ -236,6 +272,13 @@ function useMiddleware(
   );
   app.on("POST", "/v1/*", protoGuard);
   app.use("/v1/*", guard({ auth: deps.auth, limiter, clientIp }));
+  // Before the request validator, which would otherwise check every component of a huge spec first.
+  app.on("POST", ["/v1/plan", "/v1/deployments"], async (c, next) => {
+    const body: unknown = await c.req.json().catch(() => undefined);
+    if (body !== null && typeof body === "object" && "spec" in body)
+      checkComponentCount(body.spec, config.maxComponents);
+    await next();
+  });
   app.on("POST", "/v1/deployments", audited(deps, "deploy"));
   app.on("POST", "/v1/apps/:app/environments/:env/rollback", audited(deps, "rollback"));
   app.on("DELETE", "/v1/apps/:app/environments/:env", audited(deps, "destroy"));

@@ -3,6 +3,7 @@
  * runs), the running deployments, auth, metrics, policy and the provider
  * resolver; plus the Hono environment with the authenticated principal.
  */
+
 import type { Context } from "hono";
 import type { DeployOptions } from "../engine/deploy.js";
 import type { Provider } from "../engine/provider.js";
@@ -16,6 +17,7 @@ import type { Authenticator } from "./auth/authenticate.js";
 import type { Principal } from "./auth/rbac.js";
 import type { ServerLogger } from "./logger.js";
 import type { ServerMetrics } from "./metrics.js";
+import type { Planner } from "./planner/types.js";
 import type { Runs } from "./runs.js";
 
 /** What an audited call records besides actor and outcome; set by the handler. */
@@ -39,6 +41,8 @@ export type ProviderResolver = (spec: DeploymentSpec, requested?: string) => Pro
 
 export interface PolicySettings {
   readonly rules?: readonly PolicyRule[];
+  /** Resolved paths of the custom rule modules among `rules`, so that plan workers can load them too. */
+  readonly ruleModules?: readonly string[];
   readonly disabledRules?: readonly string[];
   readonly severityOverrides?: Readonly<Record<string, Severity>>;
 }
@@ -60,6 +64,10 @@ export interface ServerDeps {
   /** Words -> spec for /v1/interpret, /v1/plan and /v1/deployments: the rules, or the configured model. */
   readonly interpreter: Interpreter;
   readonly deployOptions: Pick<DeployOptions, "parallelism" | "stepTimeoutMs" | "leaseMs">;
+  /** Plans and renders off the event loop. */
+  readonly planner: Planner;
+  /** Request limits from server config. */
+  readonly limits: { readonly maxComponents: number };
   /** Aborted when the server starts shutting down: event streams end. */
   readonly closing: AbortSignal;
   /** How often an event stream polls the store for a deployment that runs in another process. @default 500 */

@@ -45,11 +45,75 @@ interface Run {
   readonly listeners: Set<RunListener>;
 }
 
+/** How many deployments run at once, and how many may wait for a slot. @default no bound */
+export interface RunLimits {
+  readonly maxConcurrent: number;
+  readonly maxQueued: number;
+}
+
+/** A deployment let in: running now (position 0) or waiting at `position` (1 = next). */
+export interface Admission {
+  readonly position: number;
+  /** Resolves with the recorded deployment once it starts; rejects when it fails before that. */
+  readonly recorded: Promise<Deployment>;
+}
+
+interface Waiting {
+  readonly fn: RunFn;
+  readonly resolve: (d: Deployment) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** Seconds a refused caller is told to wait: about one short deployment. */
+const QUEUE_RETRY_SECONDS = 10;
+
 export class Runs {
   private readonly runs = new Map<string, Run>();
+  private readonly waiting: Waiting[] = [];
+  /** Runs holding a slot: started, recorded or not, and not yet finished. */
+  private active = 0;
   private closed = false;
 
-  constructor(private readonly hooks: RunHooks = {}) {}
+  constructor(
+    private readonly hooks: RunHooks = {},
+    private readonly limits: RunLimits = { maxConcurrent: Number.POSITIVE_INFINITY, maxQueued: 0 },
+  ) {}
+
+  /** Deployments waiting for a slot. */
+  get queued(): number {
+    return this.waiting.length;
+  }
+
+  /**
+   * Lets a deployment in: it starts when a slot is free, else it waits in order; when the wait
+   * list is full too, it is refused with 429 and Retry-After. Nothing is recorded for a refusal.
+   */
+  admit(fn: RunFn): Admission {
+    if (this.closed) return { position: 0, recorded: this.start(fn) };
+    if (this.active < this.limits.maxConcurrent) return { position: 0, recorded: this.start(fn) };
+    if (this.waiting.length >= this.limits.maxQueued) {
+      throw new HttpError(
+        429,
+        "DEPLOYMENTS_BUSY",
+        `${this.active} deployments are running and ${this.waiting.length} are waiting, the most this server takes (server.maxConcurrentDeployments ${this.limits.maxConcurrent}, server.maxQueuedDeployments ${this.limits.maxQueued})`,
+        {
+          hint: `retry after ${QUEUE_RETRY_SECONDS} s`,
+          headers: { "Retry-After": String(QUEUE_RETRY_SECONDS) },
+        },
+      );
+    }
+    const recorded = new Promise<Deployment>((resolve, reject) => this.waiting.push({ fn, resolve, reject }));
+    // A waiting deployment that fails before it is recorded has no one listening but the caller's catch.
+    recorded.catch(() => {});
+    return { position: this.waiting.length, recorded };
+  }
+
+  private next(): void {
+    while (this.active < this.limits.maxConcurrent && this.waiting.length > 0 && !this.closed) {
+      const w = this.waiting.shift();
+      if (w) this.start(w.fn).then(w.resolve, w.reject);
+    }
+  }
 
   get accepting(): boolean {
     return !this.closed;
@@ -73,6 +137,7 @@ export class Runs {
       );
     }
     const controller = new AbortController();
+    this.active++;
     return new Promise<Deployment>((resolve, reject) => {
       let started: Deployment | undefined;
       const listeners = new Set<RunListener>();
@@ -84,6 +149,8 @@ export class Runs {
       };
       const onEvent = (event: EngineEvent) => this.hooks.onEngineEvent?.(event);
       const cleanup = () => {
+        this.active--;
+        this.next();
         if (started === undefined) return;
         this.runs.delete(started.id);
         this.hooks.onDepth?.(this.runs.size);
@@ -131,6 +198,11 @@ export class Runs {
    */
   async shutdown(graceMs: number, cancelMs = 10_000): Promise<ShutdownReport> {
     this.closed = true;
+    for (const w of this.waiting.splice(0)) {
+      w.reject(
+        new HttpError(503, "SHUTTING_DOWN", "the server shut down before this deployment left the wait list"),
+      );
+    }
     const before = this.runs.size;
     await waitFor(this.idle(), graceMs);
     const cancelled = this.runs.size;

@@ -78,6 +78,12 @@ export const deployBody = z
     provider: z.string().min(1).optional().openapi({
       description: "only providers listed in server.requestProviders are accepted",
     }),
+    parallelism: z.number().int().min(1).optional().openapi({
+      description: "steps run at once; may lower the server's setting, never raise it",
+    }),
+    stepTimeoutSeconds: z.number().int().min(1).optional().openapi({
+      description: "deadline of each step attempt; may lower the server's setting, never raise it",
+    }),
   })
   .refine(oneOfSpecText, oneOfMessage)
   .openapi("DeployRequest");
@@ -148,7 +154,11 @@ export const acceptedSchema = z
     app: z.string(),
     environment: z.string(),
     action: z.enum(["apply", "rollback", "destroy"]),
-    revision: z.number().int(),
+    revision: z.number().int().optional().openapi({ description: "absent while the deployment waits" }),
+    queued: z.boolean().optional().openapi({
+      description: "true: every slot (server.maxConcurrentDeployments) is busy; it starts in its turn",
+    }),
+    position: z.number().int().min(1).optional().openapi({ description: "place in the wait list, 1 = next" }),
     links: z.object({ self: z.string(), events: z.string() }),
   })
   .openapi("Accepted");

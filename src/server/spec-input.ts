@@ -29,6 +29,32 @@ export interface SpecBody {
 }
 
 type InterpretDeps = Pick<ServerDeps, "interpreter" | "metrics">;
+type SpecDeps = InterpretDeps & Pick<ServerDeps, "limits">;
+
+const COMPONENT_LISTS = ["services", "databases", "caches", "queues", "buckets"] as const;
+
+/**
+ * Refuses a spec with more components than server.maxComponents (413) before it is validated
+ * or planned: one request must not hold the server's planning for long.
+ */
+export function checkComponentCount(spec: unknown, max: number): void {
+  if (spec === null || typeof spec !== "object") return;
+  const lists: Record<string, unknown> = { ...spec };
+  const count = COMPONENT_LISTS.reduce((n, key) => {
+    const list = lists[key];
+    return n + (Array.isArray(list) ? list.length : 0);
+  }, 0);
+  if (count <= max) return;
+  throw new HttpError(
+    413,
+    "TOO_MANY_COMPONENTS",
+    `the spec has ${count} components (services, databases, caches, queues and buckets); this server accepts at most ${max} (server.maxComponents)`,
+    {
+      hint: "split the app into several specs, or raise server.maxComponents in codeploy.yaml",
+      details: { components: count, limit: max },
+    },
+  );
+}
 
 /** Interprets `text` with the server's interpreter and counts the model's usage. */
 export async function interpretText(
@@ -51,9 +77,10 @@ export async function interpretText(
   return result;
 }
 
-export async function specFromBody(deps: InterpretDeps, body: SpecBody): Promise<SpecFromBody> {
+export async function specFromBody(deps: SpecDeps, body: SpecBody): Promise<SpecFromBody> {
   if (body.text !== undefined) {
     const result = await interpretText(deps, body.text);
+    checkComponentCount(result.spec, deps.limits.maxComponents);
     if (result.action !== "deploy" && result.action !== "scale") {
       throw new UsageError(`the request asks to ${result.action}, not to deploy`, {
         hint: "use POST /v1/apps/{app}/environments/{env}/rollback, DELETE /v1/apps/{app}/environments/{env} or GET the status instead",
@@ -69,6 +96,7 @@ export async function specFromBody(deps: InterpretDeps, body: SpecBody): Promise
       questions: result.questions,
     };
   }
+  checkComponentCount(body.spec, deps.limits.maxComponents);
   const raw = body.target ? { ...asObject(body.spec), target: body.target } : body.spec;
   return { spec: validateAt(raw), assumptions: [], questions: [] };
 }

@@ -44,7 +44,8 @@ export async function startHarness(
       requestable: options.config?.requestProviders ?? [],
       settings: { null: { delayMs: options.delayMs ?? 0 } },
     }),
-    config: serverConfig({ rateLimit: { requestsPerMinute: 1_000_000, burst: 1_000_000 } }),
+    // Planning in-process keeps the many small app tests fast; event-loop.test.ts runs the worker pool.
+    config: serverConfig({ rateLimit: { requestsPerMinute: 1_000_000, burst: 1_000_000 }, planWorkers: 0 }),
     ...options,
     store,
   });

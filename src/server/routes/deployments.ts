@@ -1,15 +1,17 @@
 /** POST /v1/deployments (202, runs in the background), GET one, GET its events as SSE. */
+import { randomUUID } from "node:crypto";
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { PolicyError } from "../../core/errors.js";
 import { type DeployDeps, deploy } from "../../engine/deploy.js";
 import type { Provider } from "../../engine/provider.js";
-import { hashArtifacts, render } from "../../render/index.js";
+import { hashArtifacts } from "../../render/index.js";
 import type { DeploymentSpec } from "../../spec/schema.js";
 import { scopedSecretValues } from "../../spec/secret-scope.js";
 import type { Deployment } from "../../state/types.js";
 import { authorize } from "../auth/rbac.js";
 import { type AppContext, type AppEnv, noteAudit, type ServerDeps } from "../context.js";
 import { forbidden, notFound } from "../errors.js";
+import { lowerOnly } from "../limits.js";
 import type { RunContext } from "../runs.js";
 import { acceptedSchema, deployBody, deploymentSchema, idParam } from "../schemas.js";
 import { specFromBody } from "../spec-input.js";
@@ -74,17 +76,47 @@ export function runDeps(
   return {
     store: deps.store,
     providerFor,
-    render: (spec) =>
-      render(spec, { ...deps.renderOptions, secrets: scopedSecretValues(spec, deps.secrets) }),
+    render: (spec) => deps.planner.render(spec, scopedSecretValues(spec, deps.secrets)),
     hashArtifacts,
     secrets: deps.secrets,
   };
 }
 
+/** The engine's own defaults, the ceilings when the server sets none. */
+const ENGINE_PARALLELISM = 8;
+const ENGINE_STEP_TIMEOUT_MS = 300_000;
+
+/** Parallelism and step deadline of one request: lower than the server's, or the server's. */
+function requestedLimits(deps: ServerDeps, body: { parallelism?: number; stepTimeoutSeconds?: number }) {
+  const parallelism = lowerOnly(
+    "parallelism",
+    body.parallelism,
+    deps.deployOptions.parallelism ?? ENGINE_PARALLELISM,
+    "the server's deployment parallelism",
+  );
+  const stepTimeoutSeconds = lowerOnly(
+    "stepTimeoutSeconds",
+    body.stepTimeoutSeconds,
+    Math.floor((deps.deployOptions.stepTimeoutMs ?? ENGINE_STEP_TIMEOUT_MS) / 1000),
+    "the server's step timeout",
+  );
+  return {
+    ...(parallelism !== undefined ? { parallelism } : {}),
+    ...(body.stepTimeoutSeconds !== undefined && stepTimeoutSeconds !== undefined
+      ? { stepTimeoutMs: stepTimeoutSeconds * 1000 }
+      : {}),
+  };
+}
+
 /** Engine options of one background run. */
-export function runOptions(deps: ServerDeps, ctx: RunContext) {
+export function runOptions(
+  deps: ServerDeps,
+  ctx: RunContext,
+  limits: ReturnType<typeof requestedLimits> = {},
+) {
   return {
     ...deps.deployOptions,
+    ...limits,
     signal: ctx.signal,
     onStart: (d: Deployment) => ctx.onStart(d),
     onEvent: ctx.onEvent,
@@ -101,6 +133,23 @@ export function accepted(c: AppContext, d: Deployment) {
       action: d.action,
       revision: d.revision,
       links: { self: `/v1/deployments/${d.id}`, events: `/v1/deployments/${d.id}/events` },
+    },
+    202,
+  );
+}
+
+/** 202 for a deployment waiting for a free slot: its future id and its place in the wait list. */
+function queued(c: AppContext, id: string, spec: DeploymentSpec, position: number) {
+  noteAudit(c, `${spec.name}/${spec.environment}`, { deployment: id, queued: position });
+  return c.json(
+    {
+      id,
+      app: spec.name,
+      environment: spec.environment,
+      action: "apply" as const,
+      queued: true,
+      position,
+      links: { self: `/v1/deployments/${id}`, events: `/v1/deployments/${id}/events` },
     },
     202,
   );
@@ -142,6 +191,7 @@ export function registerDeploymentRoutes(app: OpenAPIHono<AppEnv>, deps: ServerD
     const principal = c.get("principal");
     authorize(principal, "deploy");
     const body = c.req.valid("json");
+    const limits = requestedLimits(deps, body);
     const resolved = await specFromBody(deps, body);
     const { spec } = resolved;
     noteAudit(c, `${spec.name}/${spec.environment}`);
@@ -157,9 +207,11 @@ export function registerDeploymentRoutes(app: OpenAPIHono<AppEnv>, deps: ServerD
     if (body.adopt === true && principal.role !== "admin")
       throw forbidden("only an admin may adopt existing objects", "leave adopt out, or ask an admin");
     const provider = deps.providers(spec, body.provider);
-    const deployment = await deps.runs.start((ctx) =>
+    const id = randomUUID();
+    const admission = deps.runs.admit((ctx) =>
       deploy(
         {
+          deploymentId: id,
           spec,
           actor: principal.actor,
           ...(resolved.request !== undefined ? { request: resolved.request } : {}),
@@ -169,10 +221,16 @@ export function registerDeploymentRoutes(app: OpenAPIHono<AppEnv>, deps: ServerD
           ...(body.adopt === true ? { adopt: true } : {}),
         },
         runDeps(deps, () => provider),
-        runOptions(deps, ctx),
+        runOptions(deps, ctx, limits),
       ),
     );
-    return accepted(c, deployment);
+    if (admission.position === 0) return accepted(c, await admission.recorded);
+    admission.recorded.catch((error: unknown) =>
+      deps.logger.log("warn", `queued deployment ${id} of ${spec.name}/${spec.environment} did not start`, {
+        error,
+      }),
+    );
+    return queued(c, id, spec, admission.position);
   });
 
   const cached = finishedCache(deps);

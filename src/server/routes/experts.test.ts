@@ -28,7 +28,7 @@ afterAll(async () => {
 
 const metrics = createServerMetrics({ defaultMetrics: false });
 
-function appFor(role: "viewer" | "deployer") {
+function appFor(role: "viewer" | "deployer", limits: { budgetUsd?: number; deadlineSeconds?: number } = {}) {
   const app = new OpenAPIHono<AppEnv>();
   app.use(async (c, next) => {
     c.set("principal", { id: "key:t", actor: "t", kind: "api-key", role, environments: undefined });
@@ -49,14 +49,19 @@ function appFor(role: "viewer" | "deployer") {
           price: { inputPerMTok: 1, outputPerMTok: 2 },
         },
       ],
+      ...limits,
     },
   }).experts;
   registerExpertsRoutes(app, { store, metrics, closing: new AbortController().signal }, { config, env: {} });
   return app;
 }
 
-const ask = (role: "viewer" | "deployer", body: unknown) =>
-  appFor(role).request("/v1/experts/ask", {
+const ask = (
+  role: "viewer" | "deployer",
+  body: unknown,
+  limits: { budgetUsd?: number; deadlineSeconds?: number } = {},
+) =>
+  appFor(role, limits).request("/v1/experts/ask", {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify(body),
@@ -95,5 +100,33 @@ describe("POST /v1/experts/ask (fake Ollama server)", () => {
     const unknown = await ask("deployer", { question: "q", experts: ["nobody"] });
     expect(unknown.status).toBe(400);
     expect(JSON.stringify(await unknown.json())).toContain("unknown expert: nobody");
+  });
+
+  it("lets a request lower the configured budget and deadline, never raise them (400 naming the ceiling)", async () => {
+    const limits = { budgetUsd: 0.05, deadlineSeconds: 20 };
+    const budget = await ask("deployer", { question: "Which queue?", budgetUsd: 5 }, limits);
+    expect(budget.status).toBe(400);
+    const body = (await budget.json()) as { error: { code: string; message: string; details: unknown } };
+    expect(body.error.code).toBe("LIMIT_EXCEEDED");
+    expect(body.error.message).toContain("0.05");
+    expect(body.error.details).toMatchObject({
+      field: "budgetUsd",
+      limit: 0.05,
+      setting: "experts.budgetUsd",
+    });
+    const deadline = await ask("deployer", { question: "Which queue?", deadlineSeconds: 600 }, limits);
+    expect(deadline.status).toBe(400);
+    expect(JSON.stringify(await deadline.json())).toContain("limit of 20");
+    const lower = await ask(
+      "deployer",
+      { question: "Which queue?", budgetUsd: 0.04, deadlineSeconds: 10, cache: false },
+      limits,
+    );
+    expect(lower.status).toBe(200);
+    expect(((await lower.json()) as { cost: { budgetUsd: number } }).cost.budgetUsd).toBe(0.04);
+    // Without a configured budget there is no ceiling to exceed.
+    expect((await ask("deployer", { question: "Which queue?", budgetUsd: 5, cache: false })).status).toBe(
+      200,
+    );
   });
 });

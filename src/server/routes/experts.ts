@@ -12,6 +12,7 @@ import type { Consultation, ExpertMember } from "../../experts/types.js";
 import { costOf, type LlmClientOptions } from "../../llm/index.js";
 import { authorize } from "../auth/rbac.js";
 import type { AppEnv, ServerDeps } from "../context.js";
+import { lowerOnly } from "../limits.js";
 import { errorResponses, json, jsonBody, secured } from "./common.js";
 
 export interface ExpertsRouteOptions {
@@ -97,6 +98,15 @@ export function registerExpertsRoutes(
   app.openapi(askRoute, async (c) => {
     authorize(c.get("principal"), "interpret");
     const body = c.req.valid("json");
+    // Checked before any member is called: a request may spend less than configured, never more.
+    const budgetUsd = lowerOnly("budgetUsd", body.budgetUsd, options.config.budgetUsd, "experts.budgetUsd");
+    const deadlineSeconds =
+      lowerOnly(
+        "deadlineSeconds",
+        body.deadlineSeconds,
+        options.config.deadlineSeconds,
+        "experts.deadlineSeconds",
+      ) ?? options.config.deadlineSeconds;
     // Every call (answers, review, chair) is counted in /metrics at the member's price.
     let members: ExpertMember[] = [];
     members = selectMembers(options.config, options.env, body.experts, {
@@ -112,11 +122,10 @@ export function registerExpertsRoutes(
         });
       },
     });
-    const budgetUsd = body.budgetUsd ?? options.config.budgetUsd;
     const consultation = await askCircle(body.question, {
       members,
       chair: options.config.chair,
-      deadlineMs: (body.deadlineSeconds ?? options.config.deadlineSeconds) * 1000,
+      deadlineMs: deadlineSeconds * 1000,
       ...(budgetUsd !== undefined ? { budgetUsd } : {}),
       maxOutputTokens: options.config.maxOutputTokens,
       review: body.review === true,

@@ -1,7 +1,7 @@
 /** POST /v1/interpret and POST /v1/plan: words -> spec, spec -> reviewed plan. No side effects. */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { currentSpec } from "../../engine/deploy.js";
-import { planToJson, type ReviewedPlan, reviewPlan } from "../../review/index.js";
+import type { PlanJson } from "../../review/index.js";
 import type { DeploymentSpec } from "../../spec/schema.js";
 import { requireSecretScope } from "../../spec/secret-scope.js";
 import { authorize } from "../auth/rbac.js";
@@ -34,14 +34,10 @@ const planRoute = createRoute({
   responses: { 200: json(planResult, "the reviewed plan"), ...errorResponses },
 });
 
-/** Reviews `spec` against what runs now, with the server's policy settings. */
-export async function review(deps: ServerDeps, spec: DeploymentSpec): Promise<ReviewedPlan> {
+/** Reviews `spec` against what runs now, with the server's policy settings, off the event loop. */
+export async function review(deps: ServerDeps, spec: DeploymentSpec): Promise<PlanJson> {
   const current = await currentSpec(deps.store, spec.name, spec.environment);
-  return reviewPlan(spec, {
-    ...(current ? { current } : {}),
-    ...deps.policy,
-    render: deps.renderOptions,
-  });
+  return deps.planner.review(spec, current);
 }
 
 export function registerIntentRoutes(app: OpenAPIHono<AppEnv>, deps: ServerDeps): void {
@@ -73,6 +69,6 @@ export function registerIntentRoutes(app: OpenAPIHono<AppEnv>, deps: ServerDeps)
             questions: [...resolved.questions],
           }
         : {};
-    return c.json({ ...planToJson(reviewed), ...words }, 200);
+    return c.json({ ...reviewed, ...words }, 200);
   });
 }
