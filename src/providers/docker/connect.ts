@@ -17,6 +17,12 @@ export interface ConnectOptions {
   readonly xdgRuntimeDir?: string;
   /** Deadline of each ping. @default 3000 */
   readonly timeoutMs?: number;
+  /**
+   * How long to keep trying an engine that is there but busy (a ping timing out, a connection
+   * refused or reset), with backoff between rounds; an engine that is absent fails at once.
+   * @default 30_000
+   */
+  readonly connectTimeoutMs?: number;
   readonly signal?: AbortSignal;
 }
 
@@ -74,9 +80,24 @@ function why(error: unknown): string {
   return engineMessage(error);
 }
 
-async function ping(candidate: Candidate, options: ConnectOptions): Promise<DockerConnection> {
+/** A busy engine or one restarting (socket activation): worth another try within the deadline. */
+function transient(error: unknown): boolean {
+  const errno = errnoOf(error);
+  if (
+    errno &&
+    ["ECONNREFUSED", "ECONNRESET", "EPIPE", "EAGAIN", "ETIMEDOUT", "ESOCKETTIMEDOUT"].includes(errno)
+  )
+    return true;
+  return error instanceof Error && /timeout|timed out|socket hang up/i.test(error.message);
+}
+
+async function ping(
+  candidate: Candidate,
+  options: ConnectOptions,
+  timeoutMs: number,
+): Promise<DockerConnection> {
   // A request timeout on a throwaway client: the one handed out must not time out pulls or followed logs.
-  const probe = new Docker({ ...candidate.options, timeout: options.timeoutMs ?? 3000 });
+  const probe = new Docker({ ...candidate.options, timeout: timeoutMs });
   const answer: unknown = await abortable(probe.ping(), options.signal);
   const text = Buffer.isBuffer(answer) ? answer.toString() : String(answer);
   if (text.trim() !== "OK") throw new Error("answered, but not as a Docker Engine API");
@@ -96,22 +117,54 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Pro
   });
 }
 
-/** The first engine that answers a ping; DOCKER_UNREACHABLE (with what was tried) when none does. */
-export async function connectDocker(options: ConnectOptions = {}): Promise<DockerConnection> {
-  const tried: string[] = [];
-  for (const candidate of dockerCandidates(options)) {
-    try {
-      return await ping(candidate, options);
-    } catch (error) {
-      if (options.signal?.aborted) throw new ProviderError("ABORTED", "connecting to the engine: aborted");
-      tried.push(`${candidate.label} (${why(error)})`);
+/** Backoff between rounds: 250 ms, doubling, at most 2 s. */
+const backoffMs = (round: number) => Math.min(2000, 250 * 2 ** round);
+
+const sleep = (ms: number, signal: AbortSignal | undefined) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
     }
+    signal?.addEventListener("abort", done, { once: true });
+  });
+
+/**
+ * The first engine that answers a ping. Candidates that failed for a passing reason (busy,
+ * restarting) are tried again with backoff until `connectTimeoutMs`; DOCKER_UNREACHABLE (with
+ * what was tried) when none answers, retryable when the engine was there but busy.
+ */
+export async function connectDocker(options: ConnectOptions = {}): Promise<DockerConnection> {
+  const candidates = dockerCandidates(options);
+  const deadline = Date.now() + (options.connectTimeoutMs ?? 30_000);
+  const pingMs = options.timeoutMs ?? 3000;
+  let tried: string[] = [];
+  let busy = false;
+  for (let round = 0; round < 1000; round++) {
+    tried = [];
+    busy = false;
+    for (const candidate of candidates) {
+      try {
+        const left = Math.max(250, Math.min(pingMs, deadline - Date.now()));
+        return await ping(candidate, options, left);
+      } catch (error) {
+        if (options.signal?.aborted) throw new ProviderError("ABORTED", "connecting to the engine: aborted");
+        busy ||= transient(error);
+        tried.push(`${candidate.label} (${why(error)})`);
+      }
+    }
+    const wait = backoffMs(round);
+    if (!busy || Date.now() + wait >= deadline) break;
+    await sleep(wait, options.signal);
   }
   throw new ProviderError("DOCKER_UNREACHABLE", `no Docker Engine API answered; tried: ${tried.join(", ")}`, {
-    retryable: false,
-    hint:
-      "start one: Docker Desktop, or `sudo systemctl start docker`; or podman: `systemctl --user start podman.socket` " +
-      "(or `podman system service --time=0 unix://$XDG_RUNTIME_DIR/podman/podman.sock &`); " +
-      "or point DOCKER_HOST at a running engine",
+    retryable: busy,
+    hint: busy
+      ? "the engine is there but did not answer in time (busy?): raise providers.docker.connectTimeoutSeconds, or retry"
+      : "start one: Docker Desktop, or `sudo systemctl start docker`; or podman: `systemctl --user start podman.socket` " +
+        "(or `podman system service --time=0 unix://$XDG_RUNTIME_DIR/podman/podman.sock &`); " +
+        "or point DOCKER_HOST at a running engine",
   });
 }

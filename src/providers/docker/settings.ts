@@ -18,6 +18,8 @@ export const dockerSettingsSchema = z.strictObject({
   healthTimeoutSeconds: z.number().int().min(1).optional(),
   /** Grace period between SIGTERM and SIGKILL. @default 10 */
   stopTimeoutSeconds: z.number().int().min(0).optional(),
+  /** How long to keep retrying (with backoff) an engine that is there but busy. @default 30 */
+  connectTimeoutSeconds: z.number().int().min(1).optional(),
 });
 
 export type DockerSettings = z.output<typeof dockerSettingsSchema>;
@@ -49,6 +51,7 @@ export function dockerProviderOptions(
     ...(s.pullTimeoutSeconds ? { pullTimeoutMs: s.pullTimeoutSeconds * 1000 } : {}),
     ...(s.healthTimeoutSeconds ? { healthTimeoutMs: s.healthTimeoutSeconds * 1000 } : {}),
     ...(s.stopTimeoutSeconds !== undefined ? { stopTimeoutSeconds: s.stopTimeoutSeconds } : {}),
+    ...(s.connectTimeoutSeconds ? { connectTimeoutMs: s.connectTimeoutSeconds * 1000 } : {}),
     ...(flags.purgeData ? { purgeData: true } : {}),
     ...(flags.diagnose ? { diagnose: flags.diagnose } : {}),
   };
