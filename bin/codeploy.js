@@ -23,5 +23,6 @@ if (!existsSync(entry)) {
   );
   process.exit(2);
 }
-const { main } = await import(entry.href);
+const { main, quietOnClosedStdout } = await import(entry.href);
+quietOnClosedStdout();
 process.exitCode = await main(process.argv.slice(2));

@@ -10,8 +10,24 @@ export interface CliIo {
   readonly cwd: string;
 }
 
+/** Set once the reader of standard output went away (`codeploy history | head -1`). */
+let stdoutClosed = false;
+
+/**
+ * A closed standard output is not an error of the command: further output is dropped and the
+ * command ends normally (exit 0 when it succeeded) instead of dying with an EPIPE stack trace.
+ */
+export function quietOnClosedStdout(stream: NodeJS.WriteStream = process.stdout): void {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    stdoutClosed = true;
+  });
+}
+
 export const processIo: CliIo = {
-  stdout: (text) => process.stdout.write(text),
+  stdout: (text) => {
+    if (!stdoutClosed) process.stdout.write(text);
+  },
   stderr: (text) => process.stderr.write(text),
   isTty: Boolean(process.stdout.isTTY),
   env: process.env,

@@ -343,6 +343,8 @@ function topCommand(action: Command): Command {
   return command;
 }
 
+export { quietOnClosedStdout } from "./io.js";
+
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   let exitCode = EXIT_OK;
