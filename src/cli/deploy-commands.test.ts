@@ -73,6 +73,8 @@ describe("the local actor", () => {
 });
 
 describe("apply, status, history, rollback, destroy (null provider)", () => {
+  let applied: string | undefined;
+
   it("refuses to apply without a terminal and without --yes", async () => {
     const r = await run(["apply", "v1.yaml", "--provider", "null"]);
     expect(r.code).toBe(2);
@@ -103,7 +105,41 @@ describe("apply, status, history, rollback, destroy (null provider)", () => {
       .map((l) => JSON.parse(l) as { type: string; stepId?: string });
     expect(events[0]?.type).toBe("run-started");
     expect(events.filter((e) => e.type === "step-succeeded").map((e) => e.stepId)).toEqual(["service:web"]);
-    expect(events.at(-1)?.type).toBe("run-finished");
+    expect(events.at(-2)?.type).toBe("run-finished");
+    const result = events.at(-1) as {
+      type: string;
+      deployment?: string;
+      revision?: number;
+      outcome?: string;
+    };
+    expect(result).toMatchObject({ type: "result", revision: 2, outcome: "succeeded" });
+    expect(result.deployment).toMatch(/^[0-9a-f-]{36}$/);
+    applied = result.deployment;
+  });
+
+  it("ends --json with the result line also when nothing changed: what runs, and the deployment that made it", async () => {
+    const r = await run(["apply", "v2.yaml", "--yes", "--json", "--provider", "null"]);
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0] ?? "")).toEqual({
+      type: "result",
+      deployment: applied,
+      revision: 2,
+      outcome: "unchanged",
+    });
+  });
+
+  it("ends --json with a result line when policy refuses", async () => {
+    const r = await run(["apply", "bad.yaml", "--yes", "--json", "--provider", "null"]);
+    expect(r.code).toBe(1);
+    const last = r.out.trim().split("\n").at(-1) ?? "";
+    expect(JSON.parse(last)).toEqual({
+      type: "result",
+      deployment: null,
+      revision: null,
+      outcome: "refused",
+    });
   });
 
   it("refuses a plan with policy errors unless --accept-risk, and audits the refusal", async () => {

@@ -4,6 +4,7 @@ import { awaitFreeLock, currentSpec, deploy } from "../../engine/deploy.js";
 import type { ProviderName } from "../../providers/index.js";
 import { planToJson, reviewPlan } from "../../review/index.js";
 import { checkSecretAccess } from "../../spec/secret-scope.js";
+import type { StateStore } from "../../state/types.js";
 import { confirm } from "../confirm.js";
 import { EXIT_OK, EXIT_REFUSED } from "../exit.js";
 import { resolveSpecInput } from "../input.js";
@@ -62,8 +63,10 @@ export async function applyCommand(io: CliIo, input: string, flags: ApplyFlags):
     }
     const actor = actorOf(io);
     if (!review.approved && !flags.acceptRisk) {
-      if (flags.json) io.stdout(`${JSON.stringify({ type: "refused", plan: planToJson(review) })}\n`);
-      else io.stderr("refused: the plan has policy errors (fix them, or pass --accept-risk)\n");
+      if (flags.json) {
+        io.stdout(`${JSON.stringify({ type: "refused", plan: planToJson(review) })}\n`);
+        resultLine(io, { deployment: null, revision: null, outcome: "refused" });
+      } else io.stderr("refused: the plan has policy errors (fix them, or pass --accept-risk)\n");
       await store.appendAudit({
         actor,
         command: "apply",
@@ -75,6 +78,7 @@ export async function applyCommand(io: CliIo, input: string, flags: ApplyFlags):
     }
     if (review.plan.steps.every((s) => s.action === "noop")) {
       if (!flags.json) io.stdout("\nNothing to change: what runs already matches the spec.\n");
+      else resultLine(io, { ...(await whatRuns(store, spec.name, spec.environment)), outcome: "unchanged" });
       return EXIT_OK;
     }
     // Before asking: a confirmation that ends in "secret not set" wastes the reader's time.
@@ -126,7 +130,13 @@ export async function applyCommand(io: CliIo, input: string, flags: ApplyFlags):
     );
     progress.done();
     const d = outcome.deployment;
-    if (!flags.json) {
+    if (flags.json)
+      resultLine(io, {
+        deployment: d.id,
+        revision: outcome.revision.number,
+        outcome: d.outcome ?? "unknown",
+      });
+    else {
       io.stdout(
         `\n${spec.name}/${spec.environment}: ${d.outcome} (revision ${outcome.revision.number}, deployment ${d.id})\n`,
       );
@@ -141,4 +151,26 @@ export async function applyCommand(io: CliIo, input: string, flags: ApplyFlags):
 
 function asRecord(details: unknown): Record<string, unknown> {
   return typeof details === "object" && details !== null && !Array.isArray(details) ? { ...details } : {};
+}
+
+interface ApplyResult {
+  readonly deployment: string | null;
+  readonly revision: number | null;
+  /** succeeded, failed, rolled-back, cancelled; unchanged (nothing to do) or refused (nothing started). */
+  readonly outcome: string;
+}
+
+/** The last line of `apply --json`, whatever happened: scripts read the id, revision and outcome from it. */
+function resultLine(io: CliIo, result: ApplyResult): void {
+  io.stdout(`${JSON.stringify({ type: "result", ...result })}\n`);
+}
+
+/** The revision that runs and the deployment that made it run, for an apply that changes nothing. */
+async function whatRuns(store: StateStore, app: string, environment: string) {
+  const [status] = await store.status({ app, environment });
+  const revision = status?.currentRevision ?? null;
+  const made = (await store.listDeployments({ app, environment })).find(
+    (d) => d.revision === revision && d.outcome === "succeeded",
+  );
+  return { deployment: made?.id ?? null, revision };
 }
