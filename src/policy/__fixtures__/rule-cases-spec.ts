@@ -290,6 +290,7 @@ export const SPEC_CASES: RuleCases = {
     {
       label: "service without an image",
       fail: { spec: prodWeb({ image: undefined }) },
+      severity: "error",
       pass: { spec: prodWeb({ image: IMAGE }) },
       path: "services[0].image",
     },

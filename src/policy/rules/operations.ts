@@ -78,14 +78,18 @@ export const missingImage = {
   severity: "warning",
   category: "operations",
   title: "Service without an image",
-  description: "A service without an image has nothing to run; the renderer can only put a placeholder.",
+  description:
+    "A service without an image has nothing to run. On docker and kubernetes the deployment would stop half-made, so it is an error there; elsewhere the renderer can only put a placeholder.",
   *check({ spec }) {
+    // The docker provider and Kubernetes run images; neither builds one from a folder.
+    const runsImages = spec.target === "docker" || spec.target === "kubernetes";
     for (const [service, i] of indexed(spec.services)) {
       if (service.image !== undefined) continue;
       yield {
         path: servicePath(i, "image"),
-        message: `${serviceLabel(service)} has no image`,
+        message: `${serviceLabel(service)} has no image${runsImages ? `: the ${spec.target} target has nothing to run` : ""}`,
         hint: "set image to the container image to run, such as ghcr.io/acme/web:1.4.2",
+        ...(runsImages ? { severity: "error" as const } : {}),
       };
     }
   },
