@@ -120,6 +120,38 @@ describe("deploy", () => {
     expect((await slow).deployment.outcome).toBe("succeeded");
   });
 
+  it("rolls back by default to the last revision that succeeded and differs from what runs, never a failed one", async () => {
+    const key = { app: "shop", environment: "staging", actor: "ana" };
+    const v3 = validateSpec({ ...v1, services: [{ ...v1.services[0], image: "acme/web:3" }] });
+    await deploy({ spec: v1, actor: "ana" }, deps(), fast); // revision 1: succeeded
+    const failed = await deploy(
+      { spec: v2, actor: "ana" },
+      deps({ failSteps: ["service:worker"], retryable: false }),
+      fast,
+    ); // revision 2: failed, rolled back to 1
+    expect(failed.deployment.outcome).toBe("rolled-back");
+    await deploy({ spec: v3, actor: "ana" }, deps(), fast); // revision 3: succeeded, runs
+    const back = await rollbackTo(key, deps(), fast);
+    // The revision before 3 is 2, which never ran: the default skips it for 1.
+    expect(back.deployment).toMatchObject({ action: "rollback", revision: 1, outcome: "succeeded" });
+    // Now 1 runs; the last good one that differs is 3 (1 itself is what runs).
+    const again = await rollbackTo(key, deps(), fast);
+    expect(again.deployment).toMatchObject({ revision: 3, outcome: "succeeded" });
+    expect((await store.status({ app: "shop", environment: "staging" }))[0]?.currentRevision).toBe(3);
+  });
+
+  it("has no default rollback target when nothing else ever succeeded", async () => {
+    await deploy({ spec: v1, actor: "ana" }, deps(), fast);
+    await deploy(
+      { spec: v2, actor: "ana", onFailure: "stop" },
+      deps({ failSteps: ["service:worker"], retryable: false }),
+      fast,
+    );
+    await expect(
+      rollbackTo({ app: "shop", environment: "staging", actor: "ana" }, deps(), fast),
+    ).rejects.toThrow(/no earlier revision that succeeded and differs from what runs/);
+  });
+
   it("rolls back to an earlier revision on request, and destroys", async () => {
     await deploy({ spec: v1, actor: "ana" }, deps(), fast);
     await deploy({ spec: v2, actor: "ana" }, deps(), fast);

@@ -384,6 +384,31 @@ export async function recordedProvider(
     ?.provider;
 }
 
+/**
+ * The default rollback target: the revision of the most recent succeeded deployment whose spec
+ * differs from what runs. A revision that only ever failed is never picked, nor one that would
+ * change nothing.
+ */
+async function lastGoodRevision(
+  store: StateStore,
+  key: { app: string; environment: string },
+  revisions: readonly Revision[],
+  current: number | undefined,
+): Promise<number | undefined> {
+  const byNumber = new Map(revisions.map((r) => [r.number, r]));
+  const running = current === undefined ? undefined : JSON.stringify(byNumber.get(current)?.spec);
+  const succeeded = (await store.listDeployments({ ...key, limit: 10_000 }))
+    .filter((d) => d.outcome === "succeeded" && d.action !== "destroy")
+    .sort((a, b) =>
+      a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : b.revision - a.revision,
+    );
+  for (const d of succeeded) {
+    const revision = byNumber.get(d.revision);
+    if (revision && d.revision !== current && JSON.stringify(revision.spec) !== running) return d.revision;
+  }
+  return undefined;
+}
+
 async function pickRollbackRevision(
   store: StateStore,
   key: { app: string; environment: string },
@@ -397,12 +422,7 @@ async function pickRollbackRevision(
   }
   const [status] = await store.status(key);
   const current = status?.currentRevision;
-  const pick =
-    wanted ??
-    revisions
-      .map((r) => r.number)
-      .filter((n) => current === undefined || n < current)
-      .sort((a, b) => b - a)[0];
+  const pick = wanted ?? (await lastGoodRevision(store, key, revisions, current));
   const revision = revisions.find((r) => r.number === pick);
   if (!revision) {
     const known = revisions.map((r) => r.number).join(", ");
@@ -410,7 +430,7 @@ async function pickRollbackRevision(
       "NO_SUCH_REVISION",
       wanted
         ? `revision ${wanted} of ${key.app}/${key.environment} does not exist`
-        : `${key.app}/${key.environment} has no revision before ${current}`,
+        : `${key.app}/${key.environment} has no earlier revision that succeeded and differs from what runs${current !== undefined ? ` (revision ${current})` : ""}`,
       {
         hint: `known revisions: ${known}; pick one with --to`,
       },
