@@ -61,7 +61,7 @@ export function findAction(ctx: Ctx): ActionReading {
     const w = ctx.w(i);
     if (DEPLOY_VERBS.has(w) && !FILLERS.has(w) && !isNounUse(ctx, i))
       return { cue: "deploy", start: i, end: i + 1 };
-    if (question === undefined && QUESTION_STARTS.has(w) && leads(ctx, i)) question = i;
+    if (question === undefined && QUESTION_STARTS.has(w) && leads(ctx, i) && asks(ctx, i)) question = i;
   }
   if (question !== undefined) return { cue: "status", start: question, end: question + 1 };
   return { cue: "deploy", start: 0, end: 0 };
@@ -87,9 +87,24 @@ function statusHere(ctx: Ctx, start: number, end: number): boolean {
   );
 }
 
-/** "the run", "a build": nouns, not verbs. */
+/** "the run", "a build", "the last acme-store deploy": nouns, not verbs. */
 function isNounUse(ctx: Ctx, i: number): boolean {
-  return ["a", "an", "the", "my"].includes(ctx.w(i - 1)) || ctx.w(i - 1) === "-";
+  if (NOUN_LEADS.has(ctx.w(i - 1)) || ctx.w(i - 1) === "-") return true;
+  // A name before the verb, itself after an article: "since the last acme-store deploy".
+  let k = i - 1;
+  while (k > 0 && ctx.t(k)?.glue !== undefined && ctx.t(k)?.kind === "word") k--;
+  return k < i - 1 && NOUN_LEADS.has(ctx.w(k - 1));
+}
+
+const NOUN_LEADS = words("a an the my our last previous latest first");
+/** Auxiliaries ask only in a sentence that ends with "?" ("We are building..." states). */
+const AUXILIARIES = words("is are does do");
+
+function asks(ctx: Ctx, i: number): boolean {
+  if (!AUXILIARIES.has(ctx.w(i))) return true;
+  let k = i;
+  while (k < ctx.length && ctx.sameSentence(k, i)) k++;
+  return ctx.w(k - 1) === "?";
 }
 
 /** The words a removal verb governs: to the end of its sentence, or up to the next verb. */

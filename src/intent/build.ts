@@ -7,11 +7,12 @@ import { WHOLE_WORDS } from "./actions.js";
 import { amendSettings, decideAction } from "./amend.js";
 import { attachProps } from "./attach.js";
 import { dataInput, serviceInput } from "./components.js";
-import type { Ctx } from "./context.js";
 import { resolveData } from "./data-entities.js";
 import { type Entities, type Entity, fromBase, resolveServices, type SvcEntity } from "./entities.js";
 import type { DataMention, Mention, ServiceMention } from "./mention-types.js";
-import { kebab } from "./names.js";
+import { nameRun } from "./app-name.js";
+import { ARTICLES, type Ctx } from "./context.js";
+import { isNameWord, kebab } from "./names.js";
 import { regionFor } from "./places.js";
 import type { Reading } from "./read.js";
 import { gluedRun } from "./tokenizer.js";
@@ -127,8 +128,27 @@ function specName(r: Reading, e: Entities): string {
     r.ctx.assume(`no app name given: named after the service ${named[0].name}`);
     return named[0].name;
   }
+  // "deploy ghcr.io/acme/billing:2": the image's repository names what it is.
+  const images = [...new Set(live.flatMap((s) => (s.image ? [repositoryName(s.image)] : [])))];
+  if (images.length === 1 && images[0]) {
+    r.ctx.assume(`no app name given: named after the image ${images[0]}`);
+    return images[0];
+  }
+  return unnamed(r);
+}
+
+/** No name anywhere: "app", and a question, so that an unnamed request never silently replaces another. */
+function unnamed(r: Reading): string {
   r.ctx.assume("no app name given: using app");
+  r.ctx.ask('what is the app called? (say "call it NAME"; "app" was used)');
   return "app";
+}
+
+/** "ghcr.io/acme/billing:2.3" -> billing; "nginx:1.27" -> nginx. */
+function repositoryName(image: string): string {
+  const path = image.split("@")[0] ?? image;
+  const last = path.slice(path.lastIndexOf("/") + 1);
+  return kebab(last.split(":")[0] ?? "");
 }
 
 function environmentOf(r: Reading, ask: boolean): string {
@@ -199,10 +219,40 @@ function minimal(r: Reading, base: DeploymentSpec | undefined, destroying = fals
   const environment = environmentOf(r, destroying);
   // "roll back the payments service": the one named service names the deployment.
   const named = [...new Set(r.mentions.flatMap((m) => (m.type === "service" && m.name ? [m.name] : [])))];
-  const name = r.appName?.name ?? ((named.length === 1 && kebab(named[0] ?? "")) || "app");
-  if (!r.appName) r.ctx.assume(`no app name given: using ${name}`);
+  const name =
+    r.appName?.name ?? objectName(r) ?? ((named.length === 1 && kebab(named[0] ?? "")) || unnamed(r));
+  if (!r.appName && name !== "app") r.ctx.assume(`no app name given: using ${name}`);
   const platform = r.platform.target || r.platform.cloud ? platformOf(r) : {};
   return { name, environment, ...platform };
+}
+
+const OBJECT_SKIP = new Set([
+  ...ARTICLES,
+  "whole",
+  "entire",
+  "everything",
+  "all",
+  "of",
+  "for",
+  "back",
+  "down",
+  "me",
+  "us",
+  "up",
+  "what",
+  "is",
+  "rid",
+  "off",
+  "out",
+]);
+
+/** "decommission billing in production", "list everything acme-store has running": the verb's object. */
+function objectName(r: Reading): string | undefined {
+  const { ctx } = r;
+  const k = ctx.nextWord(r.action.start + 1, OBJECT_SKIP);
+  if (!ctx.sameSentence(k, r.action.start)) return undefined;
+  const run = nameRun(ctx, k);
+  return run && isNameWord(ctx, k) ? run.name : undefined;
 }
 
 const DATA_GROUPS: ReadonlySet<string> = new Set(["databases", "caches", "queues"]);

@@ -10,6 +10,7 @@ import { isNameWord, readName, STOPWORDS } from "./names.js";
 import { nounAt } from "./nouns.js";
 import type { PhraseHit } from "./phrases.js";
 import { words } from "./phrases.js";
+import { gluedRun } from "./tokenizer.js";
 import { DATA_NOUNS, type DataWord, ENGINE_TAILS } from "./vocab.js";
 
 const NOT_AFTER_VERSION = words(
@@ -147,6 +148,8 @@ function readPurposes(ctx: Ctx, j: number): { names: string[]; end: number; oneF
   return names.length > 0 ? { names, end: k, oneFor } : undefined;
 }
 
+const OWNER_NOUNS = words("app application project platform product team system stack");
+
 /** The name a purpose gives ("for uploads"); after "one for", any content word will do ("one for jobs"). */
 function purposeName(ctx: Ctx, j: number, relaxed = false): { name: string; end: number } | undefined {
   let k = j;
@@ -156,6 +159,8 @@ function purposeName(ctx: Ctx, j: number, relaxed = false): { name: string; end:
   const content =
     t?.kind === "word" && !ctx.isUsed(k) && !STOPWORDS.has(t.w) && /^[a-z][a-z0-9]*$/i.test(t.text);
   if (!isNameWord(ctx, k) && !(relaxed && content)) return undefined;
+  // "mongo for the chat app": the app's name, not the database's purpose.
+  if (OWNER_NOUNS.has(ctx.w(gluedRun(ctx.tokens, k).end))) return undefined;
   const parts = [ctx.t(k)?.text.toLowerCase() ?? ""];
   let end = k + 1;
   if (isNameWord(ctx, end) && ctx.w(end + 1) !== "and") {

@@ -25,10 +25,16 @@ export interface InterpretResult {
   readonly assumptions: string[];
   /** What could not be decided; [] when the request is complete. */
   readonly questions: string[];
+  /** For a rollback: the revision the words name ("to revision 3"); absent means the previous one. */
+  readonly rollback?: RollbackTarget;
   /** "rules", or "llm:<provider>/<model>". */
   readonly interpreter: string;
   /** Set when a model was asked, even when its answer was not used. */
   readonly usage?: InterpretUsage;
+}
+
+export interface RollbackTarget {
+  readonly revision?: number;
 }
 
 export interface InterpretOptions {

@@ -10,6 +10,7 @@ import { checkSpec, validateSpec } from "../spec/validate.js";
 import { build } from "./build.js";
 import type { Interpreter, InterpretOptions, InterpretResult } from "./interpreter.js";
 import { read } from "./read.js";
+import { findRollbackTarget } from "./rollback-target.js";
 
 export const RULES_INTERPRETER = "rules";
 
@@ -23,6 +24,8 @@ export function interpretRules(text: string, options: InterpretOptions = {}): In
   try {
     const r = read(text);
     const built = build(r, base);
+    const rollback = built.action === "rollback" ? findRollbackTarget(r.ctx, r.action.start) : undefined;
+    if (rollback?.question) r.ctx.ask(rollback.question);
     const questions = [...r.ctx.questions];
     const spec = repair(built.input, questions);
     return {
@@ -30,6 +33,7 @@ export function interpretRules(text: string, options: InterpretOptions = {}): In
       spec,
       assumptions: [...r.ctx.assumptions],
       questions,
+      ...(rollback ? { rollback: rollback.target } : {}),
       interpreter: RULES_INTERPRETER,
     };
   } catch (cause) {

@@ -197,45 +197,4 @@ export function findMonitoring(ctx: Ctx): boolean | undefined {
   return result;
 }
 
-const APP_NOUNS = words("app application project stack system platform product site website deployment");
-const VERBS_BEFORE_APP = words(
-  "deploy redeploy launch run host ship release roll back rollback revert destroy delete remove tear down scale restart stop status of update upgrade promote move migrate",
-);
-
-export interface AppNameReading {
-  readonly name: string;
-  readonly how: "said" | "words";
-}
-
-/** "call it X", "a project named X", mentions' app names ("the payments api"), "deploy the X to ...". */
-export function findAppName(ctx: Ctx, mentions: readonly Mention[]): AppNameReading | undefined {
-  for (let i = 0; i < ctx.length; i++) {
-    const w = ctx.w(i);
-    if (w === "rename" || (w === "change" && ctx.w(i + 1) === "the" && ctx.w(i + 2) === "name")) {
-      let k = i + 1;
-      while (k < i + 5 && ctx.w(k) !== "to" && ctx.w(k) !== "as") k++;
-      const n = readName(ctx, k + 1);
-      if (n && (ctx.w(k) === "to" || ctx.w(k) === "as")) return { name: n.name, how: "said" };
-    }
-    if ((w === "call" || w === "name") && ctx.w(i + 1) === "it") {
-      const n = readName(ctx, ctx.w(i + 2) === "as" ? i + 3 : i + 2);
-      if (n) return { name: n.name, how: "said" };
-    }
-    if (APP_NOUNS.has(w) && ["called", "named"].includes(ctx.w(i + 1))) {
-      const n = readName(ctx, i + 2);
-      if (n) return { name: n.name, how: "said" };
-    }
-  }
-  for (const m of mentions)
-    if (m.type === "service" && m.appName) return { name: kebab(m.appName), how: "words" };
-  for (let i = 0; i < ctx.length; i++) {
-    if (ctx.w(i) !== "the" || !VERBS_BEFORE_APP.has(ctx.w(i - 1))) continue;
-    if (!isNameWord(ctx, i + 1)) continue;
-    const after = ctx.t(i + 2);
-    if (after === undefined || after.kind === "punct" || APP_NAME_ENDS.has(after.w)) {
-      const name = kebab(ctx.t(i + 1)?.text ?? "");
-      if (name) return { name, how: "words" };
-    }
-  }
-  return undefined;
-}
+export { type AppNameReading, findAppName } from "./app-name.js";

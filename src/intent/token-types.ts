@@ -38,6 +38,8 @@ export interface Token {
   readonly minute?: number;
   /** url scheme was https (or wss). */
   readonly secure?: boolean;
+  /** Written with "'s" ("payroll's api"). */
+  readonly possessive?: boolean;
   /** Inside "( ... )": the group's number (1, 2, ...), so a parenthetical attaches to what it follows. */
   readonly paren?: number;
 }

@@ -202,7 +202,8 @@ function wordPart(part: string): Draft[] {
     ];
   }
   const clean = part.replace(/'s$/i, "").replace(/’s$/i, "");
-  if (WORD_RE.test(clean)) return [tok("word", clean)];
+  // "payroll's api": the owner names the app, so the possessive is kept as a mark.
+  if (WORD_RE.test(clean)) return [tok("word", clean, clean !== part ? { possessive: true } : {})];
   return [tok("other", part.slice(0, 32))];
 }
 
@@ -215,6 +216,11 @@ export function tokenize(text: string): Token[] {
     if (chunk === "\n") {
       parens.depth = 0;
       drafts.push(tok("punct", "."));
+      continue;
+    }
+    if (chunk === "->" || chunk === "→" || chunk === "=>") {
+      // "frontend -> api -> postgres": an arrow is a dependency, read by the builder.
+      drafts.push(tok("punct", "->"));
       continue;
     }
     if (chunk === "-" || chunk === "–" || chunk === "—" || chunk === "--" || chunk === "|") {
