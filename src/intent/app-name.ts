@@ -7,7 +7,8 @@
  */
 import type { Ctx } from "./context.js";
 import type { Mention } from "./mention-types.js";
-import { isKnownWord, isNameWord, kebab, readName } from "./names.js";
+import { ENV_STRONG } from "./cues.js";
+import { isNameWord, kebab, readName } from "./names.js";
 import { words } from "./phrases.js";
 import { DATA_NOUNS, FRAMEWORKS, SERVICE_NOUNS } from "./vocab.js";
 
@@ -77,7 +78,9 @@ function saidAt(ctx: Ctx, i: number): string | undefined {
     let k = i + 1;
     if (ctx.w(k) === "is" || ctx.w(k) === "will") k += ctx.w(k + 1) === "be" ? 2 : 1;
     const link = ctx.w(k);
-    if (link === "called" || link === "named" || link === ":") return nameRun(ctx, k + 1, true)?.name;
+    if (link === "called" || link === "named") return nameRun(ctx, k + 1, true)?.name;
+    // "Project: X" is a label at the start of a sentence; "canteen app: frontend -> api" is not.
+    if (link === ":" && i === ctx.sentenceStart(i)) return nameRun(ctx, k + 1, true)?.name;
     if (link === ",") {
       const run = nameRun(ctx, k + 1);
       if (run && (ctx.t(run.end) === undefined || ctx.t(run.end)?.kind === "punct")) return run.name;
@@ -109,13 +112,10 @@ function ownedAt(ctx: Ctx, i: number): string | undefined {
   const before = ctx.w(start - 1);
   const lead = OWNED_LEADS.has(before) || start === ctx.sentenceStart(i);
   if (!lead || roleWord(ctx.w(start)) || TIME_WORDS.has(ctx.w(start))) return undefined;
-  if (start === i - 1 && !isNameWord(ctx, start) && isKnownWord(ctx.w(start)) && !VERB_NAMES.has(ctx.w(start)))
-    return undefined;
+  // After "the", any content word names the app ("the launch app", "the metrics app"), except an environment's.
+  if (start === i - 1 && (FUNCTION_WORDS.has(ctx.w(start)) || ENV_STRONG.at(ctx.tokens, start))) return undefined;
   return nameRun(ctx, start, true)?.name;
 }
-
-/** Verbs that make names when written as one ("the launch app", "the build app"). */
-const VERB_NAMES = words("launch build release ship publish host start bring pulse relay");
 
 /** A service role or framework word describes the app ("the web app", "a node app"); it does not name it. */
 function roleWord(w: string): boolean {

@@ -5,6 +5,7 @@
 import type { CloudName } from "../spec/regions.js";
 import type { Cloud, Target } from "../spec/schema.js";
 import type { Ctx } from "./context.js";
+import { negatedAt } from "./negation.js";
 import { TARGET_CUES, type TargetCue } from "./cues.js";
 import type { Mention } from "./mention-types.js";
 import { findPlaces, findRegionCodes, type PlaceHit, type RegionCodeHit, regionFor } from "./places.js";
@@ -44,6 +45,8 @@ export function readPlatform(
   const cues: CueHit[] = [];
   for (const hit of TARGET_CUES.all(ctx.tokens, ctx.skipUsed)) {
     ctx.use(hit.start, hit.end);
+    // "not kubernetes", "rather than k8s", "not on AWS": the platform the words rule out.
+    if (negatedAt(ctx, hit.start)) continue;
     const text = ctx.tokens
       .slice(hit.start, hit.end)
       .map((t) => t.text)

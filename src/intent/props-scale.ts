@@ -3,6 +3,7 @@
  * pods") and replica counts ("3 replicas", "ten copies", "replicas: 4",
  * "scale the web to 6", "x3").
  */
+import { negatedAt } from "./negation.js";
 import type { Ctx } from "./context.js";
 import type { Prop } from "./mention-types.js";
 import { readNumber } from "./numbers.js";
@@ -98,6 +99,12 @@ function readTarget(ctx: Ctx, from: number, to: number): { value: number; index:
 export function findAutoscale(ctx: Ctx): Prop[] {
   const props: Prop[] = [];
   for (const hit of AUTOSCALE.all(ctx.tokens, ctx.skipUsed)) {
+    if (negatedAt(ctx, hit.start)) {
+      // "no autoscaling": a fixed replica count, said so.
+      ctx.use(hit.start, hit.end);
+      ctx.assume("no autoscaling: the replica count stays fixed");
+      continue;
+    }
     const from = Math.max(0, hit.start - 6);
     const to = Math.min(ctx.length, hit.end + 14);
     const b: Bounds = { start: hit.start, end: hit.end };

@@ -5,6 +5,7 @@
  */
 import type { Ctx } from "./context.js";
 import { findSchedules } from "./cron.js";
+import { negatedVerbBefore } from "./negation.js";
 import { BACKUP_CUES, EXPOSURE, HA_CUES, negatedAfter, negatedBefore, TLS_CUES } from "./cues.js";
 import type { Prop, PropValue } from "./mention-types.js";
 import { readNumber } from "./numbers.js";
@@ -250,7 +251,11 @@ export function findCues(
   const props: Prop[] = [];
   for (const hit of cues.all(ctx.tokens, ctx.skipUsed)) {
     let on = hit.value;
-    if (negatedBefore(ctx.tokens, hit.start) || negatedAfter(ctx.tokens, hit.end)) on = !on;
+    const negated =
+      negatedBefore(ctx.tokens, hit.start) ||
+      negatedAfter(ctx.tokens, hit.end) ||
+      (hit.value && negatedVerbBefore(ctx, hit.start));
+    if (negated) on = !on;
     ctx.use(hit.start, hit.end);
     for (let k = hit.start; k < hit.end; k++) if (ctx.w(k) === "cluster") ctx.release(k);
     let adjective = false;

@@ -9,6 +9,7 @@ import { type ActionReading, findAction } from "./actions.js";
 import { Ctx } from "./context.js";
 import type { Mention, Prop } from "./mention-types.js";
 import { findMentions } from "./mentions.js";
+import { splitNegated } from "./negation.js";
 import { type PlatformReading, readPlatform, readRegionCodes } from "./platform.js";
 import {
   findCpu,
@@ -39,6 +40,8 @@ export const MAX_TEXT = 10_000;
 export interface Reading {
   readonly ctx: Ctx;
   readonly mentions: readonly Mention[];
+  /** What the words rule out ("no database", "instead of MySQL"). */
+  readonly negated: readonly Mention[];
   readonly props: readonly Prop[];
   readonly env?: EnvReading;
   readonly budget?: BudgetReading;
@@ -56,7 +59,8 @@ export function read(text: string): Reading {
   props.push(...findAutoscale(ctx));
   const budget = findBudget(ctx);
   const env = findEnvironment(ctx);
-  const mentions = findMentions(ctx);
+  const found = splitNegated(ctx, findMentions(ctx));
+  const mentions = found.kept;
   const starts = new Map<number, Mention>(mentions.map((m) => [m.start, m]));
   const isNounAt = (i: number) => starts.has(i);
   const serviceEndAt = (i: number) => {
@@ -74,6 +78,7 @@ export function read(text: string): Reading {
   return {
     ctx,
     mentions,
+    negated: found.negated,
     props,
     platform,
     action,
