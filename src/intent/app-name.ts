@@ -110,7 +110,9 @@ function ownedAt(ctx: Ctx, i: number): string | undefined {
   if (!OWNED_NOUNS.has(ctx.w(i)) || i === 0) return undefined;
   const start = runStart(ctx, i - 1);
   const before = ctx.w(start - 1);
-  const lead = OWNED_LEADS.has(before) || start === ctx.sentenceStart(i);
+  // "canteen app: ..." starts its sentence with the name; "pls deploy" is a verb, not "the pls deploy".
+  const lead =
+    OWNED_LEADS.has(before) || (start === ctx.sentenceStart(i) && NAMING_NOUNS.has(ctx.w(i)) && !ctx.isUsed(start));
   if (!lead || roleWord(ctx.w(start)) || TIME_WORDS.has(ctx.w(start))) return undefined;
   // After "the", any content word names the app ("the launch app", "the metrics app"), except an environment's.
   if (start === i - 1 && (FUNCTION_WORDS.has(ctx.w(start)) || ENV_STRONG.at(ctx.tokens, start))) return undefined;

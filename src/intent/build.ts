@@ -6,6 +6,7 @@ import type { Action, DeploymentSpec, DeploymentSpecInput } from "../spec/schema
 import { WHOLE_WORDS } from "./actions.js";
 import { amendSettings, decideAction } from "./amend.js";
 import { attachProps } from "./attach.js";
+import { dependencyPhrases } from "./dependency-phrases.js";
 import { dataInput, serviceInput } from "./components.js";
 import { resolveData } from "./data-entities.js";
 import { type Entities, type Entity, fromBase, resolveServices, type SvcEntity } from "./entities.js";
@@ -57,6 +58,7 @@ export function build(r: Reading, base?: DeploymentSpec): Built {
     (input as Record<string, unknown>)[group] = items;
   }
   dependencies(ctx, e, input);
+  dependencyPhrases(ctx, e, mentions, input);
   if (unsets) applyUnsets(ctx, input, unsets);
   if (base && cue !== "remove") return { action: decideAction(cue, base, input), input };
   if (!base && e.services.length === 0 && e.data.length === 0) {
