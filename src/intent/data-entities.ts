@@ -48,6 +48,7 @@ function resolveOneData(
   m: DataMention,
   all: readonly DataMention[],
   amending: boolean,
+  notes: string[] = [],
 ): DataEntity[] {
   const live = e.data.filter((d) => !d.removed && d.group === m.group);
   // A count is a handful ("two postgres databases"); "8080 rabbitmq" is a port next to a noun.
@@ -67,6 +68,11 @@ function resolveOneData(
   if (m.engine) {
     const same = live.find((d) => d.engine === m.engine && (named === undefined || d.name === named));
     if (same && !m.fresh) return [attachData(e, m, same)];
+    // "add a redis cache" to a spec that has one: adding what exists changes nothing, and says so.
+    if (same?.base && !m.another && m.names.length === 0) {
+      notes.push(`${same.name} is already there: nothing added`);
+      return [attachData(e, m, same)];
+    }
     const open = live.find((d) => !d.engineSaid);
     if (open && !m.fresh && named === undefined) return [attachData(e, m, open)];
     return [newData(e, m, named, m.engine)];
@@ -119,7 +125,9 @@ export function resolveData(
       as.mentions.push(m);
       continue;
     }
-    const targets = resolveOneData(e, m, mentions, amending);
+    const notes: string[] = [];
+    const targets = resolveOneData(e, m, mentions, amending, notes);
+    for (const n of notes) ctx.assume(n);
     const first = targets[0];
     if (first) e.byMention.set(m, first);
     for (const extra of targets.slice(1)) if (!extra.mentions.includes(m)) extra.mentions.push(m);

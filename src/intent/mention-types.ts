@@ -32,6 +32,8 @@ export interface ServiceMention {
   definite: boolean;
   /** "another", "a second", "add a": a new one even if one exists. */
   fresh: boolean;
+  /** "another", "a second", "a new": new for sure (unlike "add a", which may find it there already). */
+  another?: boolean;
   count?: number;
   /** "two APIs: billing and accounts": one service per name. */
   names?: string[];
@@ -49,6 +51,7 @@ export interface DataMention {
   generic: boolean;
   definite: boolean;
   fresh: boolean;
+  another?: boolean;
   count?: number;
   names: string[];
   /** Names came as "one for X and one for Y": one component each. */

@@ -230,6 +230,7 @@ function decorate(ctx: Ctx, m: Mention): void {
   for (let steps = 0; j >= 0 && steps < 5; steps++) {
     const w = ctx.w(j);
     if (FRESH_WORDS.has(w) || ADD_VERBS.has(w)) m.fresh = true;
+    if (FRESH_WORDS.has(w)) m.another = true;
     // "1x API", "3x workers"
     const num = readNumberEndingAt(ctx, w === "x" && ctx.t(j)?.glue === "" ? j - 1 : j);
     if (num !== undefined) {
@@ -241,6 +242,7 @@ function decorate(ctx: Ctx, m: Mention): void {
       m.definite = !["a", "an"].includes(w);
       const before = ctx.w(j - 1);
       if (ADD_VERBS.has(before) || FRESH_WORDS.has(before)) m.fresh = true;
+      if (FRESH_WORDS.has(before)) m.another = true;
       break;
     }
     if (!NOUN_ADJECTIVES.has(w) && !FRAMEWORKS.at(ctx.tokens, j) && !ADD_VERBS.has(w)) break;
