@@ -83,7 +83,8 @@ function saidAt(ctx: Ctx, i: number): string | undefined {
     if (link === ":" && i === ctx.sentenceStart(i)) return nameRun(ctx, k + 1, true)?.name;
     if (link === ",") {
       const run = nameRun(ctx, k + 1);
-      if (run && (ctx.t(run.end) === undefined || ctx.t(run.end)?.kind === "punct")) return run.name;
+      const end = ctx.t(run?.end ?? 0);
+      if (run && !ctx.isUsed(k + 1) && (end === undefined || end.kind === "punct")) return run.name;
     }
     return undefined;
   }
@@ -100,7 +101,8 @@ function saidAt(ctx: Ctx, i: number): string | undefined {
   if (t?.possessive && t.kind === "word" && !TIME_WORDS.has(t.w)) {
     const start = runStart(ctx, i);
     const run = nameRun(ctx, start, true);
-    if (run && run.end === i + 1 && !roleWord(ctx.w(start)) && !dataWord(ctx.w(start))) return run.name;
+    const free = !ctx.isUsed(start) && !roleWord(ctx.w(start)) && !dataWord(ctx.w(start));
+    if (run && run.end === i + 1 && free) return run.name;
   }
   return undefined;
 }
@@ -172,5 +174,5 @@ function contentWord(ctx: Ctx, k: number): boolean {
 }
 
 const FUNCTION_WORDS = words(
-  "a an the my our your their its this that it them we i you and or but with to from in into on at by for of as is are be it's all everything nothing something app application service",
+  "a an the my our your their its this that it them we i you and or but with to from in into on at by for of as is are be it's all everything nothing something app application service last previous latest current first next",
 );

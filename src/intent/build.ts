@@ -102,6 +102,13 @@ function removeParts(r: Reading, e: Entities, amending: boolean): boolean {
   let removed = 0;
   for (const m of targets) {
     const target = e.byMention.get(m);
+    if (target && !target.removed && !target.base) {
+      // Removing what is not there: a question, and nothing is added or removed.
+      target.removed = true;
+      removed++;
+      r.ctx.ask(`there is no ${target.name} to remove: which part did you mean?`);
+      continue;
+    }
     if (target && !target.removed) {
       target.removed = true;
       removed++;

@@ -12,6 +12,15 @@ import { words } from "./phrases.js";
 const NEGATORS = words("no not without never nor none replaces replacing");
 /** Words between a negation and what it negates: "no need for a", "not any", "without a separate". */
 const BRIDGE = words("need for any separate extra additional dedicated real actual more use using want on in a an the old legacy existing current");
+const WANT_VERBS = words("need want use require include add deploy run install");
+
+export interface NegationOptions {
+  /** Reading components: a bare "not" is a contrast, not an absence. */
+  readonly components?: boolean;
+  /** Amending a base: "instead of X" is a swap, which the amendment reads itself. */
+  readonly amending?: boolean;
+}
+
 const PAIRS: readonly (readonly [string, string])[] = [
   ["instead", "of"],
   ["rather", "than"],
@@ -20,13 +29,18 @@ const PAIRS: readonly (readonly [string, string])[] = [
 ];
 
 /** True when the phrase starting at `start` is negated by the words before it (same clause). */
-export function negatedAt(ctx: Ctx, start: number): boolean {
+export function negatedAt(ctx: Ctx, start: number, options: NegationOptions = {}): boolean {
   let k = start - 1;
   for (let guard = 0; guard < 5 && k >= 0; guard++) {
     const w = ctx.w(k);
-    if (NEGATORS.has(w)) return w !== "not" || !["only", "just"].includes(ctx.w(k + 1));
+    if (NEGATORS.has(w)) {
+      if (w !== "not" && w !== "never") return true;
+      if (["only", "just"].includes(ctx.w(k + 1))) return false;
+      // A component after a bare "not" is a contrast ("the web app (not the api)"); "do not need X" rules it out.
+      return !options.components || WANT_VERBS.has(ctx.w(k + 1));
+    }
     const pair = PAIRS.find(([a, b]) => ctx.w(k - 1) === a && w === b);
-    if (pair) return true;
+    if (pair) return !options.amending;
     if (!BRIDGE.has(w) && !ARTICLES.has(w)) return false;
     k--;
   }
@@ -37,6 +51,7 @@ export function negatedAt(ctx: Ctx, start: number): boolean {
 export function splitNegated(
   ctx: Ctx,
   mentions: readonly Mention[],
+  amending = false,
 ): { kept: Mention[]; negated: Mention[] } {
   const kept: Mention[] = [];
   const negated: Mention[] = [];
@@ -47,7 +62,7 @@ export function splitNegated(
       negated.includes(last) &&
       last.end <= m.start &&
       ctx.tokens.slice(last.end, m.start).every((t) => ["or", "nor", ","].includes(t.w) || ARTICLES.has(t.w));
-    if (negatedAt(ctx, m.start) || chained) {
+    if (negatedAt(ctx, m.start, { components: true, amending }) || chained) {
       negated.push(m);
       ctx.assume(`not deploying ${phrase(ctx, m.start, m.end)}: the request says no`);
     } else kept.push(m);

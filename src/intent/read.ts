@@ -51,7 +51,7 @@ export interface Reading {
   readonly action: ActionReading;
 }
 
-export function read(text: string): Reading {
+export function read(text: string, amending = false): Reading {
   const ctx = new Ctx(tokenize(text.slice(0, MAX_TEXT)));
   const action = findAction(ctx);
   const codes = readRegionCodes(ctx);
@@ -59,7 +59,7 @@ export function read(text: string): Reading {
   props.push(...findAutoscale(ctx));
   const budget = findBudget(ctx);
   const env = findEnvironment(ctx);
-  const found = splitNegated(ctx, findMentions(ctx));
+  const found = splitNegated(ctx, findMentions(ctx), amending);
   const mentions = found.kept;
   const starts = new Map<number, Mention>(mentions.map((m) => [m.start, m]));
   const isNounAt = (i: number) => starts.has(i);

@@ -67,7 +67,10 @@ describe("interpretRules: contract", () => {
         "no app name given: using app",
       ]),
     );
-    expect(r.questions).toEqual(["which image should api run? (for example ghcr.io/you/api:1.0)"]);
+    expect(r.questions).toEqual([
+      'what is the app called? (say "call it NAME"; "app" was used)',
+      "which image should api run? (for example ghcr.io/you/api:1.0)",
+    ]);
   });
 
   it("asks for a cloud when a city is named without one", () => {

@@ -23,7 +23,7 @@ export function interpretRules(text: string, options: InterpretOptions = {}): In
   }
   const base = options.base === undefined ? undefined : validateSpec(options.base);
   try {
-    const r = read(text);
+    const r = read(text, base !== undefined);
     const built = build(r, base);
     const rollback = built.action === "rollback" ? findRollbackTarget(r.ctx, r.action.start) : undefined;
     if (rollback?.question) r.ctx.ask(rollback.question);
