@@ -5,7 +5,7 @@
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { NotFoundError } from "../core/errors.js";
-import type { InterpretUsage } from "../intent/index.js";
+import type { InterpretResult, InterpretUsage, RollbackTarget } from "../intent/index.js";
 import type { DeploymentSpec, Target } from "../spec/schema.js";
 import { parseSpecText, validateSpec } from "../spec/validate.js";
 import type { CliIo } from "./io.js";
@@ -13,6 +13,9 @@ import { readTextFile } from "./io.js";
 
 export interface ResolvedInput {
   readonly spec: DeploymentSpec;
+  /** What the words ask for (a file is always "deploy"). */
+  readonly action: InterpretResult["action"];
+  readonly rollback?: RollbackTarget;
   /** The words, when the input was a request rather than a file. */
   readonly request?: string;
   readonly interpreter?: string;
@@ -25,28 +28,43 @@ export interface ResolvedInput {
 
 const SPEC_FILE = /\.(ya?ml|json)$/i;
 
+export interface ResolveOptions {
+  /** --base FILE: the words amend this spec. */
+  readonly base?: string;
+  /** The spec CODE runs for an app and environment, so that words naming it amend it. */
+  readonly lookup?: (app: string, environment: string) => Promise<DeploymentSpec | undefined>;
+}
+
 export async function resolveSpecInput(
   io: CliIo,
   input: string,
   target?: string,
   /** --config, for the interpreter settings. */
   config?: string,
+  options: ResolveOptions = {},
 ): Promise<ResolvedInput> {
   const path = resolve(io.cwd, input);
   const isFile = existsSync(path) && statSync(path).isFile();
   let resolved: ResolvedInput;
   if (isFile || input === "-") {
     const text = input === "-" ? await readStdin() : await readTextFile(path, input);
-    resolved = { spec: parseSpecText(text, input), assumptions: [], questions: [], source: input };
+    resolved = {
+      spec: parseSpecText(text, input),
+      action: "deploy",
+      assumptions: [],
+      questions: [],
+      source: input,
+    };
   } else if (SPEC_FILE.test(input.trim()) && !/\s/.test(input.trim())) {
     throw new NotFoundError(`file not found: ${input}`, {
       hint: "check the path, or quote a request in words",
     });
   } else {
-    const { interpretWords } = await import("./interpret-words.js");
-    const result = await interpretWords(io, input, config === undefined ? {} : { config });
+    const result = await interpretAgainstState(io, input, config, options);
     resolved = {
       spec: result.spec,
+      action: result.action,
+      ...(result.rollback ? { rollback: result.rollback } : {}),
       request: input,
       interpreter: result.interpreter,
       assumptions: result.assumptions,
@@ -60,6 +78,39 @@ export async function resolveSpecInput(
     return { ...resolved, spec };
   }
   return resolved;
+}
+
+/**
+ * Words -> result; when they name an app (and environment) CODE runs, they
+ * amend its current spec, as --base does ("scale nc-web to 3 replicas in staging").
+ */
+async function interpretAgainstState(
+  io: CliIo,
+  input: string,
+  config: string | undefined,
+  options: ResolveOptions,
+): Promise<InterpretResult> {
+  const { interpretWords } = await import("./interpret-words.js");
+  const flags = config === undefined ? {} : { config };
+  if (options.base) {
+    const base = parseSpecText(await readTextFile(resolve(io.cwd, options.base), options.base), options.base);
+    return interpretWords(io, input, flags, { base });
+  }
+  const first = await interpretWords(io, input, flags);
+  if (!options.lookup || (first.action !== "deploy" && first.action !== "scale")) return first;
+  const { appCandidates, UNNAMED_QUESTION } = await import("../intent/index.js");
+  const unnamed = first.questions.includes(UNNAMED_QUESTION);
+  const names = [...new Set([...(unnamed ? [] : [first.spec.name]), ...appCandidates(input)])];
+  for (const name of names) {
+    const current = await options.lookup(name, first.spec.environment);
+    if (current === undefined) continue;
+    const amended = await interpretWords(io, input, flags, { base: current });
+    return {
+      ...amended,
+      assumptions: [`amending ${name} in ${first.spec.environment} as it runs now`, ...amended.assumptions],
+    };
+  }
+  return first;
 }
 
 async function readStdin(): Promise<string> {

@@ -138,14 +138,20 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option("--json", "print {steps, cost, findings} as JSON")
     .option("--accept-risk", "exit 0 even when policy reports errors (the findings are still shown)")
     .option("--advise", "also ask the Circle of Experts (codeploy.yaml experts) to review the plan")
-    .action(async (input: string[], opts: { target?: string; json?: boolean; acceptRisk?: boolean }) => {
-      const remote = await remoteOf();
-      if (remote)
-        return setExit(await (await remoteCommands()).remotePlanCommand(io, remote, input.join(" "), opts));
-      const { planCommand } = await import("./commands/plan.js");
-      const config = program.opts<{ config?: string }>().config;
-      setExit(await planCommand(io, input.join(" "), { ...opts, config }));
-    });
+    .option("--base <file>", "the words amend this spec (YAML or JSON)")
+    .action(
+      async (
+        input: string[],
+        opts: { target?: string; json?: boolean; acceptRisk?: boolean; base?: string },
+      ) => {
+        const remote = await remoteOf();
+        if (remote)
+          return setExit(await (await remoteCommands()).remotePlanCommand(io, remote, input.join(" "), opts));
+        const { planCommand } = await import("./commands/plan.js");
+        const config = program.opts<{ config?: string }>().config;
+        setExit(await planCommand(io, input.join(" "), { ...opts, config }));
+      },
+    );
 
   const intOption = (flag: string, description: string) =>
     new Option(flag, description).argParser((v: string) => {
@@ -163,6 +169,11 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       "--adopt",
       "take over existing objects (network, volume, namespace, Terraform folder) that carry another owner's labels or none; refused otherwise",
     )
+    .option(
+      "--accept-assumptions",
+      "apply words even when they leave questions open (the assumptions are shown)",
+    )
+    .option("--base <file>", "the words amend this spec (YAML or JSON)")
     .addOption(
       new Option("--on-failure <mode>", "what to do when a step fails")
         .choices(["rollback", "stop"])

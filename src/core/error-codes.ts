@@ -53,6 +53,7 @@ export const ERROR_TABLE = {
   COST_CATALOG: internal,
   COST_INPUT: invalid,
   SECRET_MISSING: refused,
+  INTENT_REFUSED: refused,
   /** A secret:NAME outside its scope (codeploy.yaml `secrets:`), or undeclared on a server. */
   SECRET_FORBIDDEN: forbidden,
   SECRET_UNSUPPORTED: refused,

@@ -126,3 +126,14 @@ export class ConfigError extends CodeError {
 export function isCodeError(value: unknown): value is CodeError {
   return value instanceof CodeError;
 }
+
+/**
+ * Words that cannot be applied as they are: an action other than deploy or
+ * scale (destroy, rollback, status have their own commands and confirmations),
+ * or questions left open. `details` names the command to use or the questions.
+ */
+export class IntentRefusedError extends CodeError {
+  constructor(message: string, options: CodeErrorOptions = {}) {
+    super("INTENT_REFUSED", message, options);
+  }
+}

@@ -6,10 +6,11 @@
  * Sure cues come first; a service's owner ("the payments api") last.
  */
 import type { Ctx } from "./context.js";
-import type { Mention } from "./mention-types.js";
 import { ENV_STRONG } from "./cues.js";
+import type { Mention } from "./mention-types.js";
 import { isNameWord, kebab, readName } from "./names.js";
 import { words } from "./phrases.js";
+import { gluedRun, tokenize } from "./tokenizer.js";
 import { DATA_NOUNS, FRAMEWORKS, SERVICE_NOUNS } from "./vocab.js";
 
 export interface AppNameReading {
@@ -19,7 +20,9 @@ export interface AppNameReading {
 }
 
 /** Nouns a person names an app with ("a platform called X", "Project: X"). */
-const NAMING_NOUNS = words("app application project stack system platform product site website tool solution");
+const NAMING_NOUNS = words(
+  "app application project stack system platform product site website tool solution",
+);
 /** Nouns that follow an app's name ("the ledger app", "the last acme-store deploy"). */
 const OWNED_NOUNS = words(
   "app application project platform product stack system deploy deployment release rollout",
@@ -114,16 +117,26 @@ function ownedAt(ctx: Ctx, i: number): string | undefined {
   const before = ctx.w(start - 1);
   // "canteen app: ..." starts its sentence with the name; "pls deploy" is a verb, not "the pls deploy".
   const lead =
-    OWNED_LEADS.has(before) || (start === ctx.sentenceStart(i) && NAMING_NOUNS.has(ctx.w(i)) && !ctx.isUsed(start));
+    OWNED_LEADS.has(before) ||
+    (start === ctx.sentenceStart(i) && NAMING_NOUNS.has(ctx.w(i)) && !ctx.isUsed(start));
   if (!lead || roleWord(ctx.w(start)) || TIME_WORDS.has(ctx.w(start))) return undefined;
   // After "the", any content word names the app ("the launch app", "the metrics app"), except an environment's.
-  if (start === i - 1 && (FUNCTION_WORDS.has(ctx.w(start)) || ENV_STRONG.at(ctx.tokens, start))) return undefined;
+  if (start === i - 1 && (FUNCTION_WORDS.has(ctx.w(start)) || ENV_STRONG.at(ctx.tokens, start)))
+    return undefined;
   return nameRun(ctx, start, true)?.name;
 }
 
 /** A service role or framework word describes the app ("the web app", "a node app"); it does not name it. */
 function roleWord(w: string): boolean {
-  roles ??= new Set([...SERVICE_NOUNS.vocabulary(), ...FRAMEWORKS.vocabulary(), "new", "whole", "entire", "same", "other"]);
+  roles ??= new Set([
+    ...SERVICE_NOUNS.vocabulary(),
+    ...FRAMEWORKS.vocabulary(),
+    "new",
+    "whole",
+    "entire",
+    "same",
+    "other",
+  ]);
   return roles.has(w);
 }
 
@@ -152,7 +165,8 @@ export function nameRun(ctx: Ctx, k: number, loose = false): { name: string; end
   let end = k + 1;
   while (end < ctx.length) {
     const n = ctx.t(end);
-    if (n === undefined || n.glue === undefined || n.kind === "punct" || n.glue === "/" || n.glue === "+") break;
+    if (n === undefined || n.glue === undefined || n.kind === "punct" || n.glue === "/" || n.glue === "+")
+      break;
     end++;
   }
   const hyphenated = end > k + 1;
@@ -176,3 +190,17 @@ function contentWord(ctx: Ctx, k: number): boolean {
 const FUNCTION_WORDS = words(
   "a an the my our your their its this that it them we i you and or but with to from in into on at by for of as is are be it's all everything nothing something app application service last previous latest current first next",
 );
+
+/** Every run of words that could be an app's name, in order ("scale nc-web to 3" -> nc-web, ...): for looking up what runs. */
+export function appCandidates(text: string): string[] {
+  const tokens = tokenize(text.slice(0, 2000));
+  const out = new Set<string>();
+  for (let i = 0; i < tokens.length && out.size < 20; i++) {
+    const t = tokens[i];
+    if (t?.kind !== "word" || t.glue !== undefined || FUNCTION_WORDS.has(t.w)) continue;
+    const run = gluedRun(tokens, i);
+    const name = kebab(run.text);
+    if (name.length >= 2) out.add(name);
+  }
+  return [...out];
+}

@@ -3,16 +3,17 @@
  * base spec, the words amend it and everything not mentioned is kept.
  */
 import type { Action, DeploymentSpec, DeploymentSpecInput } from "../spec/schema.js";
+import { UNNAMED_QUESTION } from "./action-gate.js";
 import { WHOLE_WORDS } from "./actions.js";
 import { amendSettings, decideAction } from "./amend.js";
+import { nameRun } from "./app-name.js";
 import { attachProps } from "./attach.js";
-import { dependencyPhrases } from "./dependency-phrases.js";
 import { dataInput, serviceInput } from "./components.js";
+import { ARTICLES, type Ctx } from "./context.js";
 import { resolveData } from "./data-entities.js";
+import { dependencyPhrases } from "./dependency-phrases.js";
 import { type Entities, type Entity, fromBase, resolveServices, type SvcEntity } from "./entities.js";
 import type { DataMention, Mention, ServiceMention } from "./mention-types.js";
-import { nameRun } from "./app-name.js";
-import { ARTICLES, type Ctx } from "./context.js";
 import { isNameWord, kebab } from "./names.js";
 import { regionFor } from "./places.js";
 import type { Reading } from "./read.js";
@@ -149,7 +150,7 @@ function specName(r: Reading, e: Entities): string {
 /** No name anywhere: "app", and a question, so that an unnamed request never silently replaces another. */
 function unnamed(r: Reading): string {
   r.ctx.assume("no app name given: using app");
-  r.ctx.ask('what is the app called? (say "call it NAME"; "app" was used)');
+  r.ctx.ask(UNNAMED_QUESTION);
   return "app";
 }
 
@@ -258,7 +259,9 @@ const OBJECT_SKIP = new Set([
 /** "decommission billing in production", "list everything acme-store has running": the verb's object. */
 function objectName(r: Reading): string | undefined {
   const { ctx } = r;
-  const k = ctx.nextWord(r.action.start + 1, OBJECT_SKIP);
+  // A removal's reading spans its whole scope; other verbs end where their words do.
+  const from = r.action.cue === "remove" ? r.action.start + 1 : Math.max(r.action.end, r.action.start + 1);
+  const k = ctx.nextWord(from, OBJECT_SKIP);
   if (!ctx.sameSentence(k, r.action.start)) return undefined;
   const run = nameRun(ctx, k);
   return run && isNameWord(ctx, k) ? run.name : undefined;

@@ -12,8 +12,7 @@ import type { Mention } from "./mention-types.js";
 import { table } from "./phrases.js";
 
 const DEP_VERBS = table<true>({
-  "call|calls|calling|talk to|talks to|talking to|depend on|depends on|depending on|forward to|forwards to|forwards requests to|forwards traffic to|send to|sends to|sends requests to|proxy to|proxies to|proxies requests to|connect to|connects to|relies on|rely on|read from|reads from|write to|writes to|publish to|publishes to|subscribe to|subscribes to|consume|consumes|consumes from|query|queries|point to|points to|backed by|hits|uses|use|needs|need|reach|reaches|pull from|pulls from|pulls tasks from|pulls jobs from|->":
-    true,
+  "call|calls|calling|talk to|talks to|talking to|depend on|depends on|depending on|forward to|forwards to|forwards requests to|forwards traffic to|send to|sends to|sends requests to|proxy to|proxies to|proxies requests to|connect to|connects to|relies on|rely on|read from|reads from|write to|writes to|publish to|publishes to|subscribe to|subscribes to|consume|consumes|consumes from|query|queries|point to|points to|backed by|hits|uses|use|needs|need|reach|reaches|pull from|pulls from|pulls tasks from|pulls jobs from|->": true,
 });
 const LIST_GLUE = new Set(["and", ",", "&", "+", "plus"]);
 
@@ -27,7 +26,7 @@ export function dependencyPhrases(
   const services = input.services ?? [];
   for (const hit of DEP_VERBS.all(ctx.tokens)) {
     const subject = sorted.filter((m) => m.end <= hit.start && ctx.sameSentence(m.start, hit.start)).pop();
-    const from = subject && e.byMention.get(subject);
+    const from = subject ? e.byMention.get(subject) : undefined;
     if (!from || from.group !== "services") continue;
     const svc = services.find((s) => s.name === from.name);
     if (!svc) continue;
@@ -52,7 +51,10 @@ function objects(ctx: Ctx, e: Entities, sorted: readonly Mention[], at: number):
   for (const m of sorted) {
     if (m.start < k) continue;
     const gap = ctx.tokens.slice(k, m.start);
-    const ok = out.length === 0 ? gap.length <= 4 && gap.every((t) => t.kind === "word") : gap.every((t) => LIST_GLUE.has(t.w) || ARTICLES.has(t.w));
+    const ok =
+      out.length === 0
+        ? gap.length <= 4 && gap.every((t) => t.kind === "word")
+        : gap.every((t) => LIST_GLUE.has(t.w) || ARTICLES.has(t.w));
     if (!ok || !ctx.sameSentence(m.start, at)) break;
     const ent = e.byMention.get(m);
     if (ent) out.push(ent);

@@ -11,7 +11,9 @@ import { words } from "./phrases.js";
 
 const NEGATORS = words("no not without never nor none replaces replacing");
 /** Words between a negation and what it negates: "no need for a", "not any", "without a separate". */
-const BRIDGE = words("need for any separate extra additional dedicated real actual more use using want on in a an the old legacy existing current");
+const BRIDGE = words(
+  "need for any separate extra additional dedicated real actual more use using want on in a an the old legacy existing current",
+);
 const WANT_VERBS = words("need want use require include add deploy run install");
 
 export interface NegationOptions {

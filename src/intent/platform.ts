@@ -5,9 +5,9 @@
 import type { CloudName } from "../spec/regions.js";
 import type { Cloud, Target } from "../spec/schema.js";
 import type { Ctx } from "./context.js";
-import { negatedAt } from "./negation.js";
 import { TARGET_CUES, type TargetCue } from "./cues.js";
 import type { Mention } from "./mention-types.js";
+import { negatedAt } from "./negation.js";
 import { findPlaces, findRegionCodes, type PlaceHit, type RegionCodeHit, regionFor } from "./places.js";
 
 export interface PlatformReading {

@@ -3,9 +3,10 @@
  * pods") and replica counts ("3 replicas", "ten copies", "replicas: 4",
  * "scale the web to 6", "x3").
  */
-import { negatedAt } from "./negation.js";
+
 import type { Ctx } from "./context.js";
 import type { Prop } from "./mention-types.js";
+import { negatedAt } from "./negation.js";
 import { readNumber } from "./numbers.js";
 import { table, words } from "./phrases.js";
 

@@ -5,9 +5,9 @@
  */
 import type { Ctx } from "./context.js";
 import { findSchedules } from "./cron.js";
-import { negatedVerbBefore } from "./negation.js";
 import { BACKUP_CUES, EXPOSURE, HA_CUES, negatedAfter, negatedBefore, TLS_CUES } from "./cues.js";
 import type { Prop, PropValue } from "./mention-types.js";
+import { negatedVerbBefore } from "./negation.js";
 import { readNumber } from "./numbers.js";
 import { type PhraseTable, words } from "./phrases.js";
 import { sizeUnitOf, type Token } from "./tokenizer.js";

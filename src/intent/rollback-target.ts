@@ -29,8 +29,17 @@ export function findRollbackTarget(ctx: Ctx, from: number): RollbackReading {
       }
     }
     // "#12", "to 12"
-    if ((w === "#" || w === "to") && next?.kind === "number" && Number.isInteger(next.num) && (next.num ?? 0) > 0) {
-      if (ctx.t(i + 2) === undefined || ctx.t(i + 2)?.kind === "punct" || ["in", "on", "for", "please"].includes(ctx.w(i + 2))) {
+    if (
+      (w === "#" || w === "to") &&
+      next?.kind === "number" &&
+      Number.isInteger(next.num) &&
+      (next.num ?? 0) > 0
+    ) {
+      if (
+        ctx.t(i + 2) === undefined ||
+        ctx.t(i + 2)?.kind === "punct" ||
+        ["in", "on", "for", "please"].includes(ctx.w(i + 2))
+      ) {
         ctx.use(i, i + 2);
         return { target: { revision: next.num } };
       }
@@ -38,7 +47,8 @@ export function findRollbackTarget(ctx: Ctx, from: number): RollbackReading {
   }
   for (let i = from; i < ctx.length; i++) {
     if (!WHEN_WORDS.has(ctx.w(i))) continue;
-    if (ctx.w(i) === "last" && !["week", "month", "night", "friday", "monday"].includes(ctx.w(i + 1))) continue;
+    if (ctx.w(i) === "last" && !["week", "month", "night", "friday", "monday"].includes(ctx.w(i + 1)))
+      continue;
     const phrase = ctx.tokens
       .slice(i, Math.min(ctx.length, i + 3))
       .map((t) => t.text)

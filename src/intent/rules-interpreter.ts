@@ -8,8 +8,8 @@ import { UsageError } from "../core/errors.js";
 import type { DeploymentSpec } from "../spec/schema.js";
 import { checkSpec, validateSpec } from "../spec/validate.js";
 import { build } from "./build.js";
-import type { Interpreter, InterpretOptions, InterpretResult } from "./interpreter.js";
 import { askUnread } from "./coverage.js";
+import type { Interpreter, InterpretOptions, InterpretResult } from "./interpreter.js";
 import { read } from "./read.js";
 import { findRollbackTarget } from "./rollback-target.js";
 
@@ -27,7 +27,8 @@ export function interpretRules(text: string, options: InterpretOptions = {}): In
     const built = build(r, base);
     const rollback = built.action === "rollback" ? findRollbackTarget(r.ctx, r.action.start) : undefined;
     if (rollback?.question) r.ctx.ask(rollback.question);
-    if (built.action === "deploy" || built.action === "scale") askUnread(r.ctx, [...r.mentions, ...r.negated]);
+    if (built.action === "deploy" || built.action === "scale")
+      askUnread(r.ctx, [...r.mentions, ...r.negated]);
     const questions = [...r.ctx.questions];
     const spec = repair(built.input, questions);
     return {

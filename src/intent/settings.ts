@@ -4,7 +4,6 @@
  */
 import type { Ctx } from "./context.js";
 import { ENV_NOUNS, ENV_STRONG, ENV_WEAK, MONITORING_ON, negatedAfter, negatedBefore } from "./cues.js";
-import type { Mention } from "./mention-types.js";
 import { isNameWord, kebab, readName } from "./names.js";
 import { readNumber } from "./numbers.js";
 import { words } from "./phrases.js";
@@ -19,7 +18,6 @@ export interface EnvReading {
 
 const ENV_PREPS = words("to in into on for from at");
 const ENV_ARTICLES = words("the our my an a");
-const APP_NAME_ENDS = words("to in on with at from for and using into");
 
 export function findEnvironment(ctx: Ctx): EnvReading | undefined {
   const found: { name: string; start: number; prep: string }[] = [];

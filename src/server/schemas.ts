@@ -84,6 +84,9 @@ export const deployBody = z
     stepTimeoutSeconds: z.number().int().min(1).optional().openapi({
       description: "deadline of each step attempt; may lower the server's setting, never raise it",
     }),
+    acceptAssumptions: z.boolean().optional().openapi({
+      description: "deploy words even when the interpreter left questions open (refused with 422 otherwise)",
+    }),
   })
   .refine(oneOfSpecText, oneOfMessage)
   .openapi("DeployRequest");

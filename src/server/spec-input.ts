@@ -7,6 +7,7 @@
  */
 import type { z } from "zod";
 import { SpecValidationError, UsageError } from "../core/errors.js";
+import { gateApply } from "../intent/action-gate.js";
 import type { InterpretOptions, InterpretResult, InterpretUsage } from "../intent/interpreter.js";
 import type { DeploymentSpec, Target } from "../spec/schema.js";
 import { issuesOf, validateSpec } from "../spec/validate.js";
@@ -77,10 +78,25 @@ export async function interpretText(
   return result;
 }
 
-export async function specFromBody(deps: SpecDeps, body: SpecBody): Promise<SpecFromBody> {
+/** For POST /v1/deployments: words pass the action gate (src/intent/action-gate.ts) before anything runs. */
+export interface DeployGate {
+  readonly acceptAssumptions?: boolean;
+  /** Whether an app of that name already runs in that environment. */
+  readonly exists: (app: string, environment: string) => Promise<boolean>;
+}
+
+export async function specFromBody(deps: SpecDeps, body: SpecBody, gate?: DeployGate): Promise<SpecFromBody> {
   if (body.text !== undefined) {
     const result = await interpretText(deps, body.text);
     checkComponentCount(result.spec, deps.limits.maxComponents);
+    if (gate) {
+      const existing = await gate.exists(result.spec.name, result.spec.environment);
+      gateApply(result, {
+        surface: "api",
+        existing,
+        ...(gate.acceptAssumptions ? { acceptAssumptions: true } : {}),
+      });
+    }
     if (result.action !== "deploy" && result.action !== "scale") {
       throw new UsageError(`the request asks to ${result.action}, not to deploy`, {
         hint: "use POST /v1/apps/{app}/environments/{env}/rollback, DELETE /v1/apps/{app}/environments/{env} or GET the status instead",

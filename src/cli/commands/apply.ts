@@ -1,6 +1,7 @@
 import { CodeError } from "../../core/errors.js";
 import type { OnFailure } from "../../engine/deploy.js";
 import { awaitFreeLock, currentSpec, deploy } from "../../engine/deploy.js";
+import { gateApply } from "../../intent/action-gate.js";
 import type { ProviderName } from "../../providers/index.js";
 import { planToJson, reviewPlan } from "../../review/index.js";
 import { checkSecretAccess } from "../../spec/secret-scope.js";
@@ -31,14 +32,40 @@ export interface ApplyFlags {
   readonly context?: string;
   readonly namespace?: string;
   readonly config?: string;
+  /** --base FILE: the words amend this spec. */
+  readonly base?: string;
+  /** --accept-assumptions: open questions of the words do not block. */
+  readonly acceptAssumptions?: boolean;
 }
 
 export async function applyCommand(io: CliIo, input: string, flags: ApplyFlags): Promise<number> {
   const config = await loadCliConfig(io, flags.config);
-  const resolved = await resolveSpecInput(io, input, flags.target, flags.config);
-  const spec = resolved.spec;
   const store = await openStore(io, config);
   try {
+    const resolved = await resolveSpecInput(io, input, flags.target, flags.config, {
+      ...(flags.base ? { base: flags.base } : {}),
+      lookup: (app, env) => currentSpec(store, app, env),
+    });
+    const spec = resolved.spec;
+    // Words that may not be applied are refused before waiting on any lock.
+    if (resolved.source === "words") {
+      try {
+        gateApply(resolved, {
+          surface: "cli",
+          existing: (await currentSpec(store, spec.name, spec.environment)) !== undefined,
+          ...(flags.acceptAssumptions ? { acceptAssumptions: true } : {}),
+        });
+      } catch (error) {
+        await store.appendAudit({
+          actor: actorOf(io),
+          command: "apply",
+          target: `${spec.name}/${spec.environment}`,
+          outcome: "refused",
+          details: { reason: "intent", action: resolved.action, questions: resolved.questions },
+        });
+        throw error;
+      }
+    }
     // A held lock first: fail fast naming its holder, or (--wait) wait it out and plan against
     // what it left. A plan made before waiting could say "nothing to change" and lose this change.
     await withInterrupts(io, (signal) =>

@@ -32,14 +32,21 @@ export async function interpretCommand(io: CliIo, text: string, flags: Interpret
   // Everything but the spec is a YAML comment: `interpret "..." > spec.yaml` gives a file `validate` accepts.
   const comment = (text: string) => `# ${text.replace(/\r?\n/g, " ")}`;
   const lines = [comment(`action: ${result.action} (interpreter: ${result.interpreter})`)];
-  if (result.rollback?.revision !== undefined) lines.push(comment(`rollback to revision ${result.rollback.revision}`));
+  if (result.rollback?.revision !== undefined)
+    lines.push(comment(`rollback to revision ${result.rollback.revision}`));
   if (result.usage) {
     const u = result.usage;
     const cost = u.costUsd === undefined ? "unpriced" : `$${u.costUsd.toFixed(6)}`;
-    lines.push(comment(`model ${u.model}: ${u.calls} call(s), ${u.inputTokens} in / ${u.outputTokens} out tokens, ${cost}`));
+    lines.push(
+      comment(
+        `model ${u.model}: ${u.calls} call(s), ${u.inputTokens} in / ${u.outputTokens} out tokens, ${cost}`,
+      ),
+    );
   }
-  if (result.assumptions.length > 0) lines.push(comment("assumptions:"), ...result.assumptions.map((a) => comment(`  - ${a}`)));
-  if (result.questions.length > 0) lines.push(comment("questions:"), ...result.questions.map((q) => comment(`  ? ${q}`)));
+  if (result.assumptions.length > 0)
+    lines.push(comment("assumptions:"), ...result.assumptions.map((a) => comment(`  - ${a}`)));
+  if (result.questions.length > 0)
+    lines.push(comment("questions:"), ...result.questions.map((q) => comment(`  ? ${q}`)));
   lines.push(stringify(result.spec).trimEnd());
   io.stdout(`${lines.join("\n")}\n`);
   return EXIT_OK;

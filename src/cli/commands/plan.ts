@@ -12,11 +12,19 @@ export interface PlanFlags {
   readonly acceptRisk?: boolean;
   readonly advise?: boolean;
   readonly config?: string;
+  /** --base FILE: the words amend this spec. */
+  readonly base?: string;
 }
 
 export async function planCommand(io: CliIo, input: string, flags: PlanFlags): Promise<number> {
   const config = await loadCliConfig(io, flags.config);
-  const resolved = await resolveSpecInput(io, input, flags.target, flags.config);
+  const resolved = await resolveSpecInput(
+    io,
+    input,
+    flags.target,
+    flags.config,
+    flags.base ? { base: flags.base } : {},
+  );
   requireSecretScope(resolved.spec, secretAccess(io, config));
   const review = reviewPlan(resolved.spec, {
     ...(await policySettings(config)),

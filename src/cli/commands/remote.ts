@@ -108,6 +108,7 @@ export interface RemoteApplyFlags {
   readonly yes?: boolean;
   readonly json?: boolean;
   readonly acceptRisk?: boolean;
+  readonly acceptAssumptions?: boolean;
   readonly onFailure?: "rollback" | "stop";
   readonly adopt?: boolean;
 }
@@ -141,6 +142,7 @@ export async function remoteApplyCommand(
   const accepted = await client.deploy({
     ...body,
     ...(flags.acceptRisk ? { acceptRisk: true } : {}),
+    ...(flags.acceptAssumptions ? { acceptAssumptions: true } : {}),
     ...(flags.onFailure ? { onFailure: flags.onFailure } : {}),
     ...(flags.adopt ? { adopt: true } : {}),
   });

@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { PolicyError } from "../../core/errors.js";
-import { type DeployDeps, deploy } from "../../engine/deploy.js";
+import { currentSpec, type DeployDeps, deploy } from "../../engine/deploy.js";
 import type { Provider } from "../../engine/provider.js";
 import { hashArtifacts } from "../../render/index.js";
 import type { DeploymentSpec } from "../../spec/schema.js";
@@ -29,7 +29,9 @@ const startRoute = createRoute({
   responses: {
     202: json(acceptedSchema, "recorded and running"),
     409: errorResponse("the app and environment are locked by another deployment"),
-    422: errorResponse("refused by policy (details.findings), or the provider is not available"),
+    422: errorResponse(
+      "refused by policy (details.findings), words that ask for another action or leave questions open (INTENT_REFUSED), or the provider is not available",
+    ),
     503: errorResponse("the server is shutting down"),
     ...errorResponses,
   },
@@ -192,7 +194,10 @@ export function registerDeploymentRoutes(app: OpenAPIHono<AppEnv>, deps: ServerD
     authorize(principal, "deploy");
     const body = c.req.valid("json");
     const limits = requestedLimits(deps, body);
-    const resolved = await specFromBody(deps, body);
+    const resolved = await specFromBody(deps, body, {
+      ...(body.acceptAssumptions ? { acceptAssumptions: true } : {}),
+      exists: async (app, env) => (await currentSpec(deps.store, app, env)) !== undefined,
+    });
     const { spec } = resolved;
     noteAudit(c, `${spec.name}/${spec.environment}`);
     authorize(principal, "deploy", spec.environment);
