@@ -27,7 +27,7 @@ export function dependencyPhrases(
   for (const hit of DEP_VERBS.all(ctx.tokens)) {
     const subject = sorted.filter((m) => m.end <= hit.start && ctx.sameSentence(m.start, hit.start)).pop();
     const from = subject ? e.byMention.get(subject) : undefined;
-    if (!from || from.group !== "services") continue;
+    if (from?.group !== "services") continue;
     const svc = services.find((s) => s.name === from.name);
     if (!svc) continue;
     for (const to of objects(ctx, e, sorted, hit.end)) {
