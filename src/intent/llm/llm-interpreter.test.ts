@@ -33,6 +33,13 @@ const CONTRADICTS = {
 const BAD_KIND = { ...GOOD, services: [{ ...GOOD.services[0], kind: "webapp" }] };
 const BAD_REF = { ...GOOD, services: [{ ...GOOD.services[0], dependsOn: ["nowhere"] }] };
 
+const RENAMED = {
+  name: "nginx",
+  environment: "staging",
+  services: [{ name: "web", kind: "web", image: "nginx:1.27", port: 80 }],
+  databases: [{ name: "postgres", engine: "postgres", version: "16" }],
+};
+
 /** Per model: the replies in order (the last one repeats). */
 const scripts: Record<string, FakeReply[]> = {
   valid: [{ object: GOOD, usage: { input: 1000, output: 200 } }],
@@ -41,6 +48,7 @@ const scripts: Record<string, FakeReply[]> = {
   contradicts: [{ object: CONTRADICTS }],
   invalid: [{ object: BAD_KIND }],
   silent: [{ fault: "hang" }],
+  renamed: [{ object: RENAMED }],
 };
 
 let fake: FakeLlmServer;
@@ -120,6 +128,16 @@ describe.each(["ollama", "anthropic", "openai"] as const)(
       expect(result.assumptions.join("\n")).toMatch(/replicas .* to 5; the words say 3/);
       expect(result.assumptions.join("\n")).toMatch(/environment to production; the words say staging/);
       expect(result.questions.join("\n")).toMatch(/added cache "cache" \(redis\)/);
+    });
+
+    it("holds the model to the action, the name and the negations the words say for sure", async () => {
+      const text = "deploy nginx:1.27 as edge-proxy to staging, no database";
+      const result = await interpreter("renamed").interpret(text);
+      expect(result.spec.name).toBe("edge-proxy");
+      expect(result.spec.databases).toEqual([]);
+      expect(result.assumptions.join("\n")).toContain("edge-proxy");
+      const rollback = await interpreter("valid").interpret("roll the shop back to revision 3");
+      expect(rollback).toMatchObject({ action: "rollback", rollback: { revision: 3 } });
     });
 
     it("answers with the rules when the model stays invalid", async () => {

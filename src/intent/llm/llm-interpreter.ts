@@ -19,6 +19,7 @@ import type { Interpreter, InterpretOptions, InterpretResult, InterpretUsage } f
 import { interpretRules } from "../rules-interpreter.js";
 import { type AskOptions, askForSpec, LlmSpecError } from "./ask.js";
 import { crossCheck } from "./cross-check.js";
+import { holdToWords, sureWords } from "./sure-words.js";
 
 /** rules: never ask; hybrid: ask when the rules leave questions; llm: always ask. */
 export type InterpretMode = "rules" | "hybrid" | "llm";
@@ -97,7 +98,8 @@ export function createLlmInterpreter(options: LlmInterpreterOptions): Interprete
       }
       const usage = usageOf(answer.usage, answer.calls, client, price);
       const checked = crossCheck(answer.spec, rules.spec, readFacts(text));
-      const valid = checkSpec(checked.spec);
+      const held = holdToWords(checked.spec, sureWords(text, opts.base !== undefined));
+      const valid = checkSpec(held.spec);
       if (!valid.ok) {
         const first = valid.issues[0];
         return fallback(
@@ -110,7 +112,8 @@ export function createLlmInterpreter(options: LlmInterpreterOptions): Interprete
       return {
         action: rules.action,
         spec: valid.spec,
-        assumptions: checked.assumptions,
+        ...(rules.rollback ? { rollback: rules.rollback } : {}),
+        assumptions: [...checked.assumptions, ...held.notes],
         questions: checked.questions,
         interpreter: name,
         usage,
