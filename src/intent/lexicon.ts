@@ -14,7 +14,53 @@ const SINGULARS = new Set(
   dashboard zone secret variable daemon second sec mins hr hrs`.split(/\s+/),
 );
 
+/**
+ * Deployment words of Spanish, French and German requests, read as their
+ * English lemma so that the same facts come out ("en producción con 3 réplicas").
+ */
+const FOREIGN: readonly (readonly [string, string])[] = [
+  ["producción", "production"],
+  ["produccion", "production"],
+  ["produktion", "production"],
+  ["réplicas", "replica"],
+  ["réplica", "replica"],
+  ["répliques", "replica"],
+  ["réplique", "replica"],
+  ["replikate", "replica"],
+  ["replikat", "replica"],
+  ["instancias", "instance"],
+  ["instanzen", "instance"],
+  ["datenbank", "database"],
+  ["datos", "data"],
+  ["despliega", "deploy"],
+  ["despliegue", "deploy"],
+  ["desplegar", "deploy"],
+  ["déployez", "deploy"],
+  ["déployer", "deploy"],
+  ["déploie", "deploy"],
+  ["bereitstellen", "deploy"],
+  ["deployen", "deploy"],
+  ["avec", "with"],
+  ["con", "with"],
+  ["mit", "with"],
+  ["sans", "without"],
+  ["ohne", "without"],
+  ["auf", "on"],
+  ["deux", "two"],
+  ["trois", "three"],
+  ["quatre", "four"],
+  ["zwei", "two"],
+  ["drei", "three"],
+  ["vier", "four"],
+  ["dos", "two"],
+  ["tres", "three"],
+  ["cuatro", "four"],
+  ["tienda", "shop"],
+  ["boutique", "shop"],
+];
+
 const SPELLING: ReadonlyMap<string, string> = new Map([
+  ...FOREIGN,
   ["catalogue", "catalog"],
   ["centre", "center"],
   ["datacentre", "datacenter"],
