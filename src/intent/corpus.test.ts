@@ -110,7 +110,7 @@ describe(`dev corpus (${DEV})`, () => {
   });
 });
 
-describe.skipIf(!existsSync(REALISTIC))(`realistic corpus (${REALISTIC})`, () => {
+describe(`realistic corpus (${REALISTIC})`, () => {
   it("passes >= 95% of checks", () => {
     const s = score(load(REALISTIC));
     expect(s.passed / s.checks, s.failures.join("\n")).toBeGreaterThanOrEqual(0.95);
