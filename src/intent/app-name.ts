@@ -97,8 +97,9 @@ function saidAt(ctx: Ctx, i: number): string | undefined {
     if (SERVICE_NOUNS.at(ctx.tokens, Math.max(0, i - 2)) || dataWord(subject)) return undefined;
     return nameRun(ctx, i + 1, true)?.name;
   }
-  // "deploy nginx:1.27 as edge-proxy", "run acme/api:2 as billing-api"
-  if (w === "as" && ctx.t(i - 1)?.kind === "image") return nameRun(ctx, i + 1)?.name;
+  // "deploy nginx:1.27 as edge-proxy", "run acme/api:2 as billing-api", "nginx:1.27 named nc-web2"
+  if (["as", "named", "called"].includes(w) && ctx.t(i - 1)?.kind === "image")
+    return nameRun(ctx, i + 1, w !== "as")?.name;
   // "payroll's api", "billing-v3's worker" (not "yesterday's version")
   const t = ctx.t(i);
   if (t?.possessive && t.kind === "word" && !TIME_WORDS.has(t.w)) {

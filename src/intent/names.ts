@@ -45,6 +45,7 @@ export const STOPWORDS = words(`
 const VERBS = words(`
   scale rescale resize redeploy restart reboot stop migrate promote rollback revert undeploy teardown
   destroy delete remove drop scrap reduce raise lower double halve triple grow shrink boost
+  calls talks depends forwards proxies connects relies reads writes consumes publishes subscribes queries
 `);
 
 let known: Set<string> | undefined;
