@@ -89,6 +89,8 @@ describe("apply with words", () => {
       "deploy a web frontend with postgres to qa",
       "--yes",
       "--accept-assumptions",
+      // No image is named: a plan error on docker, accepted here (the null provider runs nothing).
+      "--accept-risk",
       "--provider",
       "null",
     ]);
@@ -98,6 +100,8 @@ describe("apply with words", () => {
       "deploy a worker with redis to qa",
       "--yes",
       "--accept-assumptions",
+      // No image is named: a plan error on docker, accepted here (the null provider runs nothing).
+      "--accept-risk",
       "--provider",
       "null",
     ]);
