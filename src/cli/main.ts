@@ -9,6 +9,7 @@ import { PROVIDER_NAMES, type ProviderName } from "../providers/names.js";
 import { TARGETS } from "../spec/targets.js";
 import { registerExpertsCommands } from "./commands/experts.js";
 import { registerLogsCommands } from "./commands/logs.js";
+import { registerPolicyCommands } from "./commands/policy-register.js";
 import { registerServeCommands } from "./commands/serve.js";
 import { registerTerraformCommands } from "./commands/terraform-register.js";
 import { registerVideoCommands } from "./commands/video.js";
@@ -340,6 +341,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   registerServeCommands(program, io, setExit, configOf, remoteOf);
   registerVideoCommands(program, io, setExit, configOf);
   registerExpertsCommands(program, io, setExit, configOf);
+  registerPolicyCommands(program, io, setExit, configOf);
 
   return program;
 }

@@ -2,6 +2,7 @@
 import { resolve } from "node:path";
 import { type CodeployConfig, loadConfig } from "../core/config.js";
 import { builtinRules, loadCustomRules } from "../policy/index.js";
+import { expandRegoPaths, type RegoSettings } from "../policy/rego.js";
 import { type SecretAccess, undeclaredWarning } from "../spec/secret-scope.js";
 import type { CliIo } from "./io.js";
 
@@ -9,13 +10,23 @@ export async function loadCliConfig(io: CliIo, file?: string): Promise<CodeployC
   return loadConfig({ env: io.env, cwd: io.cwd, ...(file ? { file } : {}) });
 }
 
-/** Built-in rules plus the config's custom rule modules, with its switches. */
+/** The config's Rego policies (patterns expanded against the config's folder). */
+export function regoSettings(config: CodeployConfig): RegoSettings {
+  return {
+    files: expandRegoPaths(config.policy.rego.map((p) => resolve(config.baseDir, p))),
+    ...(config.policy.opa ? { opa: resolve(config.baseDir, config.policy.opa) } : {}),
+    deadlineMs: config.policy.regoTimeoutSeconds * 1000,
+  };
+}
+
+/** Built-in rules plus the config's custom rule modules, with its switches, and its Rego policies. */
 export async function policySettings(config: CodeployConfig) {
   const custom = await loadCustomRules(config.policy.rules.map((p) => resolve(config.baseDir, p)));
   return {
     rules: [...builtinRules, ...custom],
     disabledRules: config.policy.disable,
     severityOverrides: config.policy.severity,
+    rego: regoSettings(config),
   };
 }
 

@@ -178,8 +178,14 @@ export const configSchema = z.strictObject({
       disable: z.array(z.string().min(1)).default([]),
       /** Rule id -> severity. */
       severity: z.record(z.string(), severity).default({}),
+      /** Rego policy files or patterns (`./policy/*.rego`, relative to the config file), evaluated by OPA. */
+      rego: z.array(z.string().min(1)).default([]),
+      /** The opa binary. @default `opa` on the PATH */
+      opa: z.string().min(1).optional(),
+      /** Deadline of one Rego evaluation. */
+      regoTimeoutSeconds: z.number().positive().max(300).default(5),
     })
-    .default({ rules: [], disable: [], severity: {} }),
+    .default({ rules: [], disable: [], severity: {}, rego: [], regoTimeoutSeconds: 5 }),
   providers: z
     .strictObject({
       /** The null provider (no side effects): for rehearsals, tests and benchmarks. */

@@ -50,6 +50,8 @@ export const ERROR_TABLE = {
   POLICY: refused,
   POLICY_PLUGIN: usage,
   POLICY_RULE: internal,
+  POLICY_REGO: usage,
+  POLICY_REGO_TIMEOUT: timeout,
   COST_CATALOG: internal,
   COST_INPUT: invalid,
   SECRET_MISSING: refused,

@@ -5,7 +5,14 @@
  */
 import { type CostEstimate, estimateCost } from "../cost/index.js";
 import { buildPlan, type Plan } from "../plan/index.js";
-import { builtinRules, type Finding, type PolicyRule, runPolicy, type Severity } from "../policy/index.js";
+import {
+  builtinRules,
+  compareFindings,
+  type Finding,
+  type PolicyRule,
+  runPolicy,
+  type Severity,
+} from "../policy/index.js";
 import { render } from "../render/index.js";
 import type { RenderOptions, RenderResult } from "../render/types.js";
 import type { DeploymentSpec } from "../spec/schema.js";
@@ -39,6 +46,16 @@ export function reviewPlan(spec: DeploymentSpec, options: ReviewOptions = {}): R
     ...(options.severityOverrides ? { severityOverrides: options.severityOverrides } : {}),
   });
   return { spec, plan, artifacts, cost, findings, approved: !findings.some((f) => f.severity === "error") };
+}
+
+/**
+ * Adds findings computed outside the pure review (Rego policies evaluated by
+ * OPA at the edge, see policy/rego.ts): same order, same approval rule.
+ */
+export function withFindings(review: ReviewedPlan, extra: readonly Finding[]): ReviewedPlan {
+  if (extra.length === 0) return review;
+  const findings = [...review.findings, ...extra].sort(compareFindings);
+  return { ...review, findings, approved: !findings.some((f) => f.severity === "error") };
 }
 
 /** The JSON shape of `codeploy plan --json` and the API's plan answer. */

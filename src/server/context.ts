@@ -9,6 +9,7 @@ import type { DeployOptions } from "../engine/deploy.js";
 import type { Provider } from "../engine/provider.js";
 import type { Interpreter } from "../intent/interpreter.js";
 import type { PolicyRule, Severity } from "../policy/index.js";
+import type { RegoSettings } from "../policy/rego.js";
 import type { RenderOptions } from "../render/types.js";
 import type { DeploymentSpec } from "../spec/schema.js";
 import type { SecretAccess } from "../spec/secret-scope.js";
@@ -45,6 +46,8 @@ export interface PolicySettings {
   readonly ruleModules?: readonly string[];
   readonly disabledRules?: readonly string[];
   readonly severityOverrides?: Readonly<Record<string, Severity>>;
+  /** Rego policies evaluated by OPA after the built-in review. */
+  readonly rego?: RegoSettings;
 }
 
 export interface ServerDeps {

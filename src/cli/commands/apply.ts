@@ -3,7 +3,8 @@ import type { OnFailure } from "../../engine/deploy.js";
 import { awaitFreeLock, currentSpec, deploy } from "../../engine/deploy.js";
 import { gateApply } from "../../intent/action-gate.js";
 import type { ProviderName } from "../../providers/index.js";
-import { planToJson, reviewPlan } from "../../review/index.js";
+import { reviewWithRego } from "../../review/edge.js";
+import { planToJson } from "../../review/index.js";
 import { checkSecretAccess } from "../../spec/secret-scope.js";
 import type { StateStore } from "../../state/types.js";
 import { confirm } from "../confirm.js";
@@ -83,7 +84,10 @@ export async function applyCommand(io: CliIo, input: string, flags: ApplyFlags):
       ),
     );
     const current = await currentSpec(store, spec.name, spec.environment);
-    const review = reviewPlan(spec, { ...(current ? { current } : {}), ...(await policySettings(config)) });
+    const review = await reviewWithRego(spec, {
+      ...(current ? { current } : {}),
+      ...(await policySettings(config)),
+    });
     if (!flags.json) {
       for (const a of resolved.assumptions) io.stderr(`assumed: ${a}\n`);
       io.stdout(formatPlan(review));

@@ -1,4 +1,5 @@
-import { planToJson, type ReviewedPlan, reviewPlan } from "../../review/index.js";
+import { reviewWithRego } from "../../review/edge.js";
+import { planToJson, type ReviewedPlan } from "../../review/index.js";
 import { requireSecretScope } from "../../spec/secret-scope.js";
 import { EXIT_OK, EXIT_REFUSED } from "../exit.js";
 import { resolveSpecInput } from "../input.js";
@@ -26,7 +27,7 @@ export async function planCommand(io: CliIo, input: string, flags: PlanFlags): P
     flags.base ? { base: flags.base } : {},
   );
   requireSecretScope(resolved.spec, secretAccess(io, config));
-  const review = reviewPlan(resolved.spec, {
+  const review = await reviewWithRego(resolved.spec, {
     ...(await policySettings(config)),
     render: { secretSeed: await secretSeed(io) },
   });

@@ -1,7 +1,8 @@
 /** POST /v1/interpret and POST /v1/plan: words -> spec, spec -> reviewed plan. No side effects. */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { currentSpec } from "../../engine/deploy.js";
-import type { PlanJson } from "../../review/index.js";
+import { reviewWithRego } from "../../review/edge.js";
+import { type PlanJson, planToJson } from "../../review/index.js";
 import type { DeploymentSpec } from "../../spec/schema.js";
 import { requireSecretScope } from "../../spec/secret-scope.js";
 import { authorize } from "../auth/rbac.js";
@@ -37,6 +38,17 @@ const planRoute = createRoute({
 /** Reviews `spec` against what runs now, with the server's policy settings, off the event loop. */
 export async function review(deps: ServerDeps, spec: DeploymentSpec): Promise<PlanJson> {
   const current = await currentSpec(deps.store, spec.name, spec.environment);
+  // Rego policies read the rendered objects, which the plan workers do not send back: with
+  // policies configured the review (and OPA, a child process) runs here instead.
+  if (deps.policy.rego && deps.policy.rego.files.length > 0) {
+    return planToJson(
+      await reviewWithRego(spec, {
+        ...(current ? { current } : {}),
+        ...deps.policy,
+        render: deps.renderOptions,
+      }),
+    );
+  }
   return deps.planner.review(spec, current);
 }
 

@@ -1,0 +1,116 @@
+/**
+ * Rego policies through the real OPA (built from the Go module proxy by
+ * .ci/run): findings in the review and in `codeploy plan`, a syntax error
+ * with its file and line, and a deadline that stops a policy running long.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { main } from "../src/cli/main.js";
+import { captureIo } from "../src/cli/test-io.js";
+import { evaluateRego, expandRegoPaths, RegoError, RegoTimeoutError, regoInput } from "../src/policy/rego.js";
+import { render } from "../src/render/index.js";
+import { reviewWithRego } from "../src/review/edge.js";
+import { validateSpec } from "../src/spec/index.js";
+import { findTool } from "./helpers/tools.js";
+
+const opa = findTool("opa");
+const fixtures = resolve(import.meta.dirname, "fixtures");
+const specOf = (file: string, patch: Record<string, unknown> = {}) =>
+  validateSpec({ ...parse(readFileSync(join(fixtures, "examples", file), "utf8")), ...patch });
+
+describe.skipIf(!opa)("Rego policies evaluated by opa", () => {
+  const rego = (dir: string, deadlineMs = 10_000) => ({
+    files: expandRegoPaths([join(fixtures, dir, "*.rego")]),
+    ...(opa ? { opa } : {}),
+    deadlineMs,
+  });
+
+  it("refuses a :latest image in production with the rule's id and path", async () => {
+    const review = await reviewWithRego(specOf("risky-prod.yaml"), { rego: rego("rego") });
+    const mine = review.findings.filter((f) => f.id === "TEAM-IMG-001");
+    expect(mine).toEqual([
+      expect.objectContaining({
+        severity: "error",
+        path: "services[0].image",
+        message: "image nginx:latest is not pinned",
+      }),
+    ]);
+    expect(review.approved).toBe(false);
+  });
+
+  it("only warns outside production, with the default id and path of a string result", async () => {
+    const review = await reviewWithRego(specOf("risky-prod.yaml", { environment: "staging" }), {
+      rego: rego("rego"),
+    });
+    expect(
+      review.findings.filter((f) => f.id.startsWith("codeploy.images") || f.id === "TEAM-IMG-001"),
+    ).toEqual([expect.objectContaining({ id: "codeploy.images.warn", severity: "warning", path: "spec" })]);
+  });
+
+  it("requires a team label on every workload, and is satisfied when the objects carry one", async () => {
+    const spec = specOf("rich-prod.yaml");
+    const artifacts = render(spec);
+    const missing = (await evaluateRego(regoInput(spec, artifacts), rego("rego"))).filter(
+      (f) => f.id === "TEAM-LBL-001",
+    );
+    const workloads = (artifacts.kubernetes ?? []).filter((o) =>
+      ["Deployment", "StatefulSet", "CronJob", "Job"].includes(o.kind),
+    );
+    expect(workloads.length).toBeGreaterThan(1);
+    expect(missing.map((f) => f.path).sort()).toEqual(
+      workloads.map((o) => `artifact:kubernetes#${o.kind}/${o.metadata.name}.metadata.labels`).sort(),
+    );
+    const labelled = {
+      ...artifacts,
+      kubernetes: (artifacts.kubernetes ?? []).map((o) => ({
+        ...o,
+        metadata: { ...o.metadata, labels: { ...o.metadata.labels, team: "shop" } },
+      })),
+    };
+    const after = await evaluateRego(regoInput(spec, labelled), rego("rego"));
+    expect(after.filter((f) => f.id === "TEAM-LBL-001")).toEqual([]);
+  });
+
+  it("never hands Secret data to a policy", () => {
+    const spec = specOf("rich-prod.yaml");
+    const input = regoInput(spec, render(spec, { secretSeed: "s".repeat(32) }));
+    const text = JSON.stringify(input.artifacts);
+    expect(text).toContain('"kind":"Secret"');
+    expect(text).not.toMatch(/"(data|stringData)":/);
+  });
+
+  it("reports a syntax error with the file and line", async () => {
+    const error = await evaluateRego(
+      regoInput(specOf("rich-prod.yaml"), render(specOf("rich-prod.yaml"))),
+      rego("rego-broken"),
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RegoError);
+    expect(String((error as RegoError).message)).toMatch(/broken\.rego:7: /);
+  });
+
+  it("stops a policy that runs long at its deadline", async () => {
+    const started = Date.now();
+    const error = await evaluateRego(
+      regoInput(specOf("rich-prod.yaml"), render(specOf("rich-prod.yaml"))),
+      rego("rego-slow", 1000),
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RegoTimeoutError);
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
+  it("shows Rego findings in codeploy plan and refuses like built-in errors", async () => {
+    const work = mkdtempSync(join(tmpdir(), "codeploy-rego-"));
+    writeFileSync(
+      join(work, "codeploy.yaml"),
+      `policy:\n  rego: [${join(fixtures, "rego")}/*.rego]\n  opa: ${opa}\n  regoTimeoutSeconds: 10\n`,
+    );
+    const io = captureIo({ cwd: work, env: { CODEPLOY_HOME: join(work, "home") } });
+    const code = await main(["plan", join(fixtures, "examples", "rich-prod.yaml")], io);
+    expect(io.out()).toMatch(/ERROR\s+TEAM-LBL-001 artifact:kubernetes#Deployment\/shop-web-production/);
+    expect(io.out()).toContain("Result: refused");
+    expect(code).toBe(1);
+  });
+});
