@@ -88,7 +88,7 @@ describe.skipIf(!opa)("Rego policies evaluated by opa", () => {
       rego("rego-broken"),
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RegoError);
-    expect(String((error as RegoError).message)).toMatch(/broken\.rego:7: /);
+    expect(String((error as RegoError).message)).toMatch(/broken\.rego:8: /);
   });
 
   it("stops a policy that runs long at its deadline", async () => {
@@ -109,8 +109,64 @@ describe.skipIf(!opa)("Rego policies evaluated by opa", () => {
     );
     const io = captureIo({ cwd: work, env: { CODEPLOY_HOME: join(work, "home") } });
     const code = await main(["plan", join(fixtures, "examples", "rich-prod.yaml")], io);
-    expect(io.out()).toMatch(/ERROR\s+TEAM-LBL-001 artifact:kubernetes#Deployment\/shop-web-production/);
+    expect(io.out()).toMatch(
+      /ERROR\s+TEAM-LBL-001 artifact:kubernetes#Deployment\/web\.metadata\.labels: Deployment web has no team label/,
+    );
     expect(io.out()).toContain("Result: refused");
+    expect(code).toBe(1);
+  });
+});
+
+describe.skipIf(!opa)("codeploy policy list and policy test", () => {
+  const work = mkdtempSync(join(tmpdir(), "codeploy-policy-cli-"));
+  writeFileSync(
+    join(work, "codeploy.yaml"),
+    `policy:\n  rego: [${join(fixtures, "rego")}/*.rego]\n  opa: ${opa}\n  disable: [CODE-OPS-003]\n  severity: { CODE-REL-004: error }\n`,
+  );
+  const run = async (...argv: string[]) => {
+    const io = captureIo({ cwd: work, env: { CODEPLOY_HOME: join(work, "home") } });
+    const code = await main(argv, io);
+    return { code, out: io.out(), err: io.err() };
+  };
+
+  it("lists built-in and Rego rules with source, severity and on/off", async () => {
+    const r = await run("policy", "list", "--json");
+    expect(r.code).toBe(0);
+    const rules = (
+      JSON.parse(r.out) as { rules: { id: string; source: string; severity: string; on: boolean }[] }
+    ).rules;
+    const byId = new Map(rules.map((x) => [x.id, x]));
+    expect(byId.get("CODE-SEC-001")).toMatchObject({ source: "built-in", severity: "error", on: true });
+    expect(byId.get("CODE-OPS-003")).toMatchObject({ on: false });
+    expect(byId.get("CODE-REL-004")).toMatchObject({ severity: "error" });
+    expect(byId.get("codeploy.images.deny")).toMatchObject({ severity: "error", on: true });
+    expect(byId.get("codeploy.images.warn")).toMatchObject({ severity: "warning" });
+    expect(byId.get("codeploy.labels.deny")?.source).toMatch(/^rego .*team\.rego$/);
+    const text = await run("policy", "list");
+    expect(text.out).toMatch(/CODE-OPS-003\s+built-in\s+\S+\s+off/);
+  });
+
+  it("runs a team's pass/fail fixtures and its Rego tests through opa test", async () => {
+    const suite = join(fixtures, "rego-suite");
+    const io = captureIo({ cwd: work, env: { CODEPLOY_HOME: join(work, "home") } });
+    writeFileSync(join(work, "empty.yaml"), `policy:\n  opa: ${opa}\n`);
+    const code = await main(["--config", join(work, "empty.yaml"), "policy", "test", suite], io);
+    expect(io.out()).toContain("PASS pass/pinned.yaml");
+    expect(io.out()).toContain("PASS fail/latest.yaml: refused by CODE-REL-006, TEAM-IMG-001");
+    expect(io.out()).toMatch(/test_latest_refused_in_production: PASS/);
+    expect(io.out()).toContain("policy fixtures: 2 passed, 0 failed; opa test passed");
+    expect(code).toBe(0);
+  });
+
+  it("fails when a fail fixture passes policy", async () => {
+    const suite = mkdtempSync(join(tmpdir(), "codeploy-policy-suite-"));
+    const { mkdirSync, copyFileSync } = await import("node:fs");
+    mkdirSync(join(suite, "fail"));
+    copyFileSync(join(fixtures, "rego-suite", "pass", "pinned.yaml"), join(suite, "fail", "pinned.yaml"));
+    writeFileSync(join(work, "empty.yaml"), `policy:\n  opa: ${opa}\n`);
+    const io = captureIo({ cwd: work, env: { CODEPLOY_HOME: join(work, "home") } });
+    const code = await main(["--config", join(work, "empty.yaml"), "policy", "test", suite], io);
+    expect(io.out()).toContain("FAIL fail/pinned.yaml: passed policy but should be refused");
     expect(code).toBe(1);
   });
 });

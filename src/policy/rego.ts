@@ -195,7 +195,7 @@ export async function evaluateRego(
       input: JSON.stringify(input),
       signal: AbortSignal.timeout(deadlineMs),
       killGraceMs: 500,
-      okExitCodes: [0, 1],
+      okExitCodes: [0, 1, 2],
     });
   } catch (cause) {
     if (cause instanceof CommandError && cause.code === "COMMAND_ABORTED") {
