@@ -1,4 +1,6 @@
 /** The registry of built-in rules; builtin.test.ts checks that every one has fixtures. */
+
+import { dangerousCapabilities } from "./rules/capabilities.js";
 import {
   devOverprovisioned,
   nearBudget,
@@ -66,6 +68,7 @@ export const builtinRules: readonly PolicyRule[] = [
   bucketWithoutAccessBlock,
   openDatabasePort,
   imageDigest,
+  dangerousCapabilities,
   singleReplica,
   noBackups,
   noHighAvailability,

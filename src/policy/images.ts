@@ -1,4 +1,7 @@
 /** Container image references: `[registry/]repository[:tag][@digest]`. */
+import type { RenderResult } from "../render/types.js";
+import { kubeLabel, kubePath, kubeWorkloads } from "./artifacts.js";
+
 export interface ImageRef {
   readonly registry: string | undefined;
   readonly repository: string;
@@ -51,4 +54,32 @@ export function dataStoreOf(reference: string): string | undefined {
   const repo = parseImage(reference).repository;
   const last = repo.split("/").at(-1) ?? repo;
   return DATA_STORE_IMAGES.has(last) ? last : undefined;
+}
+
+/** A container image found in Kubernetes objects that CODE did not render from the spec. */
+export interface ForeignImage {
+  readonly image: string;
+  readonly path: string;
+  readonly label: string;
+}
+
+/**
+ * Images of workloads handed in as artifacts but not rendered by CODE (no
+ * `app.kubernetes.io/managed-by: codeploy` label): the spec rules judge the
+ * images CODE renders, so these are judged on the manifests themselves.
+ */
+export function foreignKubeImages(artifacts: RenderResult | undefined): ForeignImage[] {
+  const out: ForeignImage[] = [];
+  for (const w of kubeWorkloads(artifacts)) {
+    if (w.object.metadata.labels?.["app.kubernetes.io/managed-by"] === "codeploy") continue;
+    for (const c of w.containers) {
+      if (typeof c.data.image !== "string" || artifacts === undefined) continue;
+      out.push({
+        image: c.data.image,
+        path: kubePath(artifacts, w.object, [...c.at, "image"]),
+        label: `container "${c.name}" of ${kubeLabel(w.object)}`,
+      });
+    }
+  }
+  return out;
 }

@@ -25,7 +25,11 @@ export function deployment(name = "web", pod: Data = {}, containers: Data[] = [c
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
-    metadata: { name, labels: { "app.kubernetes.io/name": name } },
+    // Labelled like CODE's own output: image rules judge the spec's images, not these.
+    metadata: {
+      name,
+      labels: { "app.kubernetes.io/name": name, "app.kubernetes.io/managed-by": "codeploy" },
+    },
     spec: {
       replicas: 2,
       selector: { matchLabels: { "app.kubernetes.io/name": name } },

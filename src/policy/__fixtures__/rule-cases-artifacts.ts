@@ -143,6 +143,30 @@ export const ARTIFACT_CASES: RuleCases = {
       path: "artifact:docker/compose.yaml#services.web.privileged",
     },
   ],
+  "CODE-SEC-019": [
+    {
+      label: "SYS_ADMIN and NET_RAW added",
+      fail: {
+        spec,
+        artifacts: kube(
+          deployment("web", {}, [container({}, { capabilities: { add: ["SYS_ADMIN", "NET_RAW"] } })]),
+        ),
+      },
+      pass: {
+        spec,
+        artifacts: kube(
+          deployment("web", {}, [container({}, { capabilities: { add: ["CHOWN", "SETUID"] } })]),
+        ),
+      },
+      path: `${CONTAINER}.securityContext.capabilities.add`,
+    },
+    {
+      label: "compose cap_add CAP_SYS_PTRACE",
+      fail: { spec, artifacts: compose({ web: composeService({ cap_add: ["CAP_SYS_PTRACE"] }) }) },
+      pass: { spec, artifacts: compose({ web: composeService({ cap_add: ["NET_BIND_SERVICE"] }) }) },
+      path: "artifact:docker/compose.yaml#services.web.cap_add",
+    },
+  ],
   "CODE-SEC-010": [
     {
       label: "allowPrivilegeEscalation unset",

@@ -1,7 +1,7 @@
 /** Reliability rules over the spec: replicas, backups, HA, image tags, autoscaling, storage. */
 
 import { isProduction } from "../../spec/environment.js";
-import { parseImage } from "../images.js";
+import { foreignKubeImages, parseImage } from "../images.js";
 import type { PolicyRule } from "../types.js";
 import { indexed, prodSeverity, serviceLabel, servicePath, specPath } from "../util.js";
 
@@ -70,8 +70,8 @@ export const mutableImage = {
   category: "reliability",
   title: "Image :latest or untagged",
   description:
-    "latest (or no tag, which means latest) changes under you: two nodes can run different code and a rollback cannot go back. Error in production, warning elsewhere.",
-  *check({ spec }) {
+    "latest (or no tag, which means latest) changes under you: two nodes can run different code and a rollback cannot go back. Error in production, warning elsewhere. Judged on the spec, and on Kubernetes workloads handed in that CODE did not render.",
+  *check({ spec, artifacts }) {
     for (const [service, i] of indexed(spec.services)) {
       if (service.image === undefined) continue;
       const ref = parseImage(service.image);
@@ -79,6 +79,16 @@ export const mutableImage = {
       yield {
         path: servicePath(i, "image"),
         message: `${serviceLabel(service)} uses ${ref.tag === undefined ? "an untagged image (latest)" : "the :latest tag"}: ${service.image}`,
+        hint: "pin a version tag such as 1.27.3 (and, in production, a digest)",
+        severity: prodSeverity(spec),
+      };
+    }
+    for (const foreign of foreignKubeImages(artifacts)) {
+      const ref = parseImage(foreign.image);
+      if (ref.digest !== undefined || (ref.tag !== undefined && ref.tag !== "latest")) continue;
+      yield {
+        path: foreign.path,
+        message: `${foreign.label} uses ${ref.tag === undefined ? "an untagged image (latest)" : "the :latest tag"}: ${foreign.image}`,
         hint: "pin a version tag such as 1.27.3 (and, in production, a digest)",
         severity: prodSeverity(spec),
       };

@@ -1,7 +1,7 @@
 /** Security rules over the spec itself: exposure without TLS, public buckets, secrets in env, image pinning. */
 
 import { isProduction } from "../../spec/environment.js";
-import { parseImage } from "../images.js";
+import { foreignKubeImages, parseImage } from "../images.js";
 import { isLiteralSecretValue, isSecretName, secretKindOf, urlHasPassword } from "../secrets.js";
 import type { PolicyRule } from "../types.js";
 import { indexed, prodSeverity, serviceLabel, servicePath, specPath } from "../util.js";
@@ -142,8 +142,8 @@ export const imageDigest = {
   category: "security",
   title: "Production image not pinned by digest",
   description:
-    "A tag can be moved to other content; a digest (@sha256:...) names exactly what was reviewed. Production only.",
-  *check({ spec }) {
+    "A tag can be moved to other content; a digest (@sha256:...) names exactly what was reviewed. Production only; judged on the spec, and on Kubernetes workloads handed in that CODE did not render.",
+  *check({ spec, artifacts }) {
     if (!isProduction(spec)) return;
     for (const [service, i] of indexed(spec.services)) {
       if (service.image === undefined) continue;
@@ -153,6 +153,15 @@ export const imageDigest = {
       yield {
         path: servicePath(i, "image"),
         message: `${serviceLabel(service)} uses the tag ${ref.tag} without a digest`,
+        hint: "append the digest: image@sha256:<digest> (docker buildx imagetools inspect prints it)",
+      };
+    }
+    for (const foreign of foreignKubeImages(artifacts)) {
+      const ref = parseImage(foreign.image);
+      if (ref.digest !== undefined || ref.tag === undefined || ref.tag === "latest") continue;
+      yield {
+        path: foreign.path,
+        message: `${foreign.label} uses the tag ${ref.tag} without a digest`,
         hint: "append the digest: image@sha256:<digest> (docker buildx imagetools inspect prints it)",
       };
     }
