@@ -170,3 +170,42 @@ describe.skipIf(!opa)("codeploy policy list and policy test", () => {
     expect(code).toBe(1);
   });
 });
+
+describe.skipIf(!opa)("Rego findings through the API", () => {
+  it("POST /v1/plan shows them, and POST /v1/deployments refuses on them (422 POLICY)", async () => {
+    const { keyFor, startHarness } = await import("../src/server/__fixtures__/harness.js");
+    const h = await startHarness({
+      policy: {
+        rego: {
+          files: expandRegoPaths([join(fixtures, "rego", "latest.rego")]),
+          ...(opa ? { opa } : {}),
+          deadlineMs: 10_000,
+        },
+      },
+    });
+    try {
+      const token = await keyFor(h.store, "ci", "admin");
+      const spec = {
+        name: "api",
+        environment: "production",
+        services: [{ name: "web", image: "ghcr.io/acme/web:latest", port: 8080, replicas: 2 }],
+      };
+      const plan = await h.request("/v1/plan", { method: "POST", token, json: { spec } });
+      const body = (await plan.json()) as { approved: boolean; findings: { id: string; path: string }[] };
+      expect(plan.status, JSON.stringify(body)).toBe(200);
+      expect(body.findings).toContainEqual(
+        expect.objectContaining({ id: "TEAM-IMG-001", path: "services[0].image" }),
+      );
+      expect(body.approved).toBe(false);
+      const refused = await h.request("/v1/deployments", { method: "POST", token, json: { spec } });
+      expect(refused.status).toBe(422);
+      const error = (
+        (await refused.json()) as { error: { code: string; details: { findings: { id: string }[] } } }
+      ).error;
+      expect(error.code).toBe("POLICY");
+      expect(error.details.findings.map((f) => f.id)).toContain("TEAM-IMG-001");
+    } finally {
+      await h.close();
+    }
+  });
+});
