@@ -14,7 +14,14 @@ export async function loadCliConfig(io: CliIo, file?: string): Promise<CodeployC
 export function regoSettings(config: CodeployConfig): RegoSettings {
   return {
     files: expandRegoPaths(config.policy.rego.map((p) => resolve(config.baseDir, p))),
-    ...(config.policy.opa ? { opa: resolve(config.baseDir, config.policy.opa) } : {}),
+    // A bare name (`opa`) is looked up on the PATH; a path is relative to the config file.
+    ...(config.policy.opa
+      ? {
+          opa: config.policy.opa.includes("/")
+            ? resolve(config.baseDir, config.policy.opa)
+            : config.policy.opa,
+        }
+      : {}),
     deadlineMs: config.policy.regoTimeoutSeconds * 1000,
   };
 }
