@@ -45,6 +45,14 @@ function deployment(live: LiveObject): Readiness {
   const status = fields(live.status);
   if (!generationSeen(live, status))
     return { state: "waiting", summary: "waiting for the controller to see the new generation" };
+  // The ReplicaSet could not create pods: an admission plugin (Pod Security,
+  // a quota, a webhook) refused them. Waiting cannot help; the message says why.
+  const refused = condition(status, "ReplicaFailure");
+  if (refused?.status === "True")
+    return {
+      state: "failed",
+      summary: `pods are refused: ${String(refused.message ?? refused.reason ?? "")}`,
+    };
   const progressing = condition(status, "Progressing");
   if (progressing?.reason === "ProgressDeadlineExceeded")
     return { state: "failed", summary: `progress deadline exceeded: ${String(progressing.message ?? "")}` };
@@ -64,6 +72,7 @@ function statefulSet(live: LiveObject): Readiness {
   const status = fields(live.status);
   if (!generationSeen(live, status))
     return { state: "waiting", summary: "waiting for the controller to see the new generation" };
+  // The StatefulSet controller reports refused pods only as events; rollout.ts reads them on timeout.
   const desired = num(fields(live.spec).replicas, 1);
   const ready = num(status.readyReplicas, 0);
   if (ready < desired) return { state: "waiting", summary: `${ready} of ${desired} replicas ready` };
@@ -172,17 +181,46 @@ export async function waitUntilReady(client: KubeClient, ref: ObjectRef, o: Wait
       });
     const r = readiness(live) ?? { state: "ready", summary: "applied" };
     if (r.state === "ready") return r.summary;
-    if (r.state === "failed") {
-      throw new ProviderError("ROLLOUT_FAILED", `${what} failed: ${r.summary}`, {
-        hint: `see \`kubectl describe ${ref.kind.toLowerCase()} ${ref.name}${ref.namespace ? ` -n ${ref.namespace}` : ""}\` and its pods' logs`,
-      });
-    }
+    if (r.state === "failed") throw failed(ref, r.summary);
     if (r.summary !== last) o.log(`${what}: ${r.summary}`);
     last = r.summary;
     const left = o.deadline - o.now();
     if (left <= 0) throw await timedOut(client, ref, live, r.summary, o);
     await sleep(Math.min(o.pollIntervalMs, left), o.signal);
   }
+}
+
+const POD_SECURITY_HINT =
+  "the namespace's Pod Security level (label pod-security.kubernetes.io/enforce) refuses these pods: let the image run as non-root (the restricted profile), or set `runAsRoot: true` on the service in a namespace codeploy creates (it then enforces baseline)";
+
+function failed(ref: ObjectRef, summary: string): ProviderError {
+  const ns = ref.namespace ? ` -n ${ref.namespace}` : "";
+  const podSecurity = /violates PodSecurity/.test(summary);
+  return new ProviderError(
+    podSecurity ? "POD_SECURITY_REFUSED" : "ROLLOUT_FAILED",
+    `${describeRef(ref)} failed: ${summary}`,
+    {
+      hint: podSecurity
+        ? POD_SECURITY_HINT
+        : `see \`kubectl describe ${ref.kind.toLowerCase()} ${ref.name}${ns}\` and its pods' logs`,
+    },
+  );
+}
+
+/**
+ * The newest Warning event about the object itself: a StatefulSet whose pods
+ * an admission plugin refuses says so only in events (FailedCreate).
+ */
+async function lastWarning(client: KubeClient, ref: ObjectRef, signal: AbortSignal) {
+  const events = await client.list("v1", "Event", ref.namespace, "", signal).catch(() => []);
+  const about = events
+    .filter((e) => {
+      const involved = fields(e.involvedObject);
+      return e.type === "Warning" && involved.kind === ref.kind && involved.name === ref.name;
+    })
+    .sort((a, b) => String(a.lastTimestamp ?? "").localeCompare(String(b.lastTimestamp ?? "")));
+  const last = about.at(-1);
+  return last ? `${String(last.reason ?? "Warning")}: ${String(last.message ?? "")}` : undefined;
 }
 
 async function timedOut(
@@ -196,7 +234,9 @@ async function timedOut(
   const pods = selector
     ? await client.list("v1", "Pod", ref.namespace, selector, o.signal).catch(() => [])
     : [];
-  const problem = podProblem(pods);
+  const problem =
+    podProblem(pods) ?? (pods.length === 0 ? await lastWarning(client, ref, o.signal) : undefined);
+  if (problem && /violates PodSecurity/.test(problem)) return failed(ref, `pods are refused: ${problem}`);
   const ns = ref.namespace ? ` -n ${ref.namespace}` : "";
   return new ProviderError(
     "ROLLOUT_TIMEOUT",
