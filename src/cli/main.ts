@@ -118,9 +118,16 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
 
   program
     .command("render")
-    .description("write the deployment artifacts (compose, Kubernetes manifests or Terraform) for a spec")
+    .description(
+      "write the deployment artifacts (compose, Kubernetes manifests, a Helm chart or Terraform) for a spec",
+    )
     .argument("<input...>", "a spec file, or a request in words")
-    .addOption(TARGET_OPTION())
+    .addOption(
+      new Option(
+        "-t, --target <target>",
+        "deployment target, or helm (a chart of the kubernetes objects)",
+      ).choices(["docker", "kubernetes", "terraform", "helm"]),
+    )
     .requiredOption("-o, --out <dir>", "folder to write the artifacts to")
     .option("--json", "print the list of written files as JSON")
     .option("--force", "write into a non-empty folder that codeploy render did not write")

@@ -129,5 +129,8 @@ function kubernetesOptions(io: CliIo, config: CodeployConfig, flags: DeployFlags
     ...(context ? { context } : {}),
     ...(namespace ? { namespace } : {}),
     ...(k.rolloutTimeoutSeconds ? { rolloutTimeoutMs: k.rolloutTimeoutSeconds * 1000 } : {}),
+    ...(k.mode ? { mode: k.mode } : {}),
+    // A path is relative to the working directory; a bare name is looked up on the PATH.
+    ...(k.helm ? { helm: { binary: k.helm.includes("/") ? resolve(io.cwd, k.helm) : k.helm } } : {}),
   };
 }

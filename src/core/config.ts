@@ -207,6 +207,10 @@ export const configSchema = z.strictObject({
           context: z.string().min(1).optional(),
           namespace: z.string().min(1).optional(),
           rolloutTimeoutSeconds: z.number().int().min(1).optional(),
+          /** `helm`: one Helm release per app and environment, `helm upgrade --install --atomic`. */
+          mode: z.enum(["apply", "helm"]).optional(),
+          /** The helm binary for mode helm (default $CODEPLOY_HELM, else `helm` on the PATH). */
+          helm: z.string().min(1).optional(),
         })
         .optional(),
       /** Terraform provider settings (binary, backend, ...), checked by providers/terraform/settings.ts. */

@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { renderHelmChart } from "../../render/helm/index.js";
 import { render } from "../../render/index.js";
 import { resolveSecrets, secretEnvVar } from "../../spec/secret-refs.js";
 import { requireSecretScope } from "../../spec/secret-scope.js";
@@ -20,16 +21,25 @@ export interface RenderFlags {
 
 export async function renderCommand(io: CliIo, input: string, flags: RenderFlags): Promise<number> {
   const config = await loadCliConfig(io, flags.config);
-  const { spec, assumptions } = await resolveSpecInput(io, input, flags.target, flags.config);
+  // helm: a chart of the kubernetes target's objects (the spec is read for kubernetes).
+  const helm = flags.target === "helm";
+  const { spec, assumptions } = await resolveSpecInput(
+    io,
+    input,
+    helm ? "kubernetes" : flags.target,
+    flags.config,
+  );
   // Out-of-scope secrets are refused here too: render writes their values into files.
   requireSecretScope(spec, secretAccess(io, config));
   const secrets = resolveSecrets(spec, io.env);
-  const result = render(spec, { secretSeed: await secretSeed(io), secrets: secrets.values });
+  const options = { secretSeed: await secretSeed(io), secrets: secrets.values };
+  const result = helm ? renderHelmChart(spec, options) : render(spec, options);
+  const target = helm ? "helm" : result.target;
   const out = resolve(io.cwd, flags.out);
-  const written = await writeRenderOutput(out, result.target, result.files, flags.force === true);
+  const written = await writeRenderOutput(out, target, result.files, flags.force === true);
   if (flags.json) {
     printJson(io, {
-      target: result.target,
+      target,
       out,
       files: result.files.map((f) => f.path),
       removed: written.removed,
@@ -42,7 +52,7 @@ export async function renderCommand(io: CliIo, input: string, flags: RenderFlags
     io.stderr(
       `note: secret ${name} is not set (${secretEnvVar(name)}): the files refer to it without a value\n`,
     );
-  io.stdout(`wrote ${result.files.length} ${result.target} file(s) to ${out}:\n`);
+  io.stdout(`wrote ${result.files.length} ${helm ? "helm chart" : target} file(s) to ${out}:\n`);
   for (const f of result.files) io.stdout(`  ${f.path}\n`);
   for (const f of written.removed) io.stdout(`removed ${f} (no longer rendered)\n`);
   for (const f of written.keptEdited)

@@ -118,7 +118,7 @@ export async function waitGone(
  * and the step's namespace-wide policies are narrowed to this app's pods.
  * One still terminating from a destroy is waited out first.
  */
-async function applyNamespace(o: KubeObject, ctx: StepContext, env: StepEnv): Promise<string> {
+export async function applyNamespace(o: KubeObject, ctx: StepContext, env: StepEnv): Promise<string> {
   const ref = refOf(o);
   const configured = env.namespace !== undefined && (env.namespaceKind ?? "configured") === "configured";
   // A namespace named after the app + environment is the app's own: someone else's is never reused silently.

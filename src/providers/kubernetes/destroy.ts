@@ -51,7 +51,7 @@ function result(removed: readonly string[], note?: string): StepResult {
 }
 
 /** Deletes the Namespace when codeploy made it, else only the app's objects in it. */
-async function removeNetwork(namespace: string, ctx: StepContext, env: StepEnv): Promise<StepResult> {
+export async function removeNetwork(namespace: string, ctx: StepContext, env: StepEnv): Promise<StepResult> {
   const ref = { apiVersion: "v1", kind: "Namespace", name: namespace };
   const live = await env.client.read(ref, ctx.signal);
   if (!live) return result([], `${describeRef(ref)} was already gone`);

@@ -21,6 +21,7 @@ import { type Identity, namespaceName } from "../../spec/naming.js";
 import { applyStep, isOurs, renderedObjects, type StepEnv } from "./apply.js";
 import { FIELD_MANAGER, type KubeClient } from "./client.js";
 import { destroyStep } from "./destroy.js";
+import { applyHelmStep, createHelmRelease, destroyHelmStep, type HelmRun } from "./helm.js";
 import { type ConnectOptions, connect } from "./kubeconfig.js";
 import { appSelector, describeObject, namespaceOf, objectsForStep } from "./objects.js";
 import { observeApp } from "./observe.js";
@@ -43,6 +44,10 @@ export interface KubernetesProviderOptions extends ConnectOptions {
   readonly kubeConfig?: KubeConfig;
   /** @default Date.now */
   readonly clock?: () => number;
+  /** `apply`: server-side apply step by step; `helm`: one Helm release per app and environment (helm.ts). @default "apply" */
+  readonly mode?: "apply" | "helm";
+  /** helm mode: the helm binary (@default $CODEPLOY_HELM, else `helm`), or how to run it (tests). */
+  readonly helm?: { readonly binary?: string; readonly run?: HelmRun };
 }
 
 /** What a step will do, in words, without calling the cluster. */
@@ -126,14 +131,25 @@ export function createKubernetesProvider(options: KubernetesProviderOptions = {}
       now: options.clock ?? Date.now,
     };
   };
+  const helm =
+    options.mode === "helm"
+      ? createHelmRelease({
+          ...options.helm,
+          ...(options.kubeconfigPath ? { kubeconfigPath: options.kubeconfigPath } : {}),
+          ...(options.context ? { context: options.context } : {}),
+          timeoutMs: options.rolloutTimeoutMs ?? 240_000,
+        })
+      : undefined;
   return {
     name: "kubernetes",
     async preflight(signal) {
       await (await clientOf()).version(signal);
     },
     plan: async (step, ctx) => describeStep(step, ctx, options.namespace),
-    apply: async (step, ctx) => applyStep(step, ctx, await env(ctx)),
-    destroy: async (step, ctx) => destroyStep(step, ctx, await env(ctx)),
+    apply: async (step, ctx) =>
+      helm ? applyHelmStep(step, ctx, await env(ctx), helm) : applyStep(step, ctx, await env(ctx)),
+    destroy: async (step, ctx) =>
+      helm ? destroyHelmStep(step, ctx, await env(ctx), helm) : destroyStep(step, ctx, await env(ctx)),
     async observe(ctx: ObserveContext) {
       const client = await clientOf();
       const namespace =
