@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts a local Kubernetes control plane made of real upstream components, on
-# loopback only: etcd (Debian's etcd-server), kube-apiserver,
+# loopback only: etcd 3.5, kube-apiserver,
 # kube-controller-manager and kube-scheduler of one Kubernetes release (built
 # from the Go module proxy by kube-build.sh, cached), and kwok, which plays the
 # kubelet: it keeps a fake Node ready and moves pods through their lifecycle
@@ -39,7 +39,6 @@ if healthy && [ -f "$DIR/ready" ]; then
   exit 0
 fi
 
-command -v etcd >/dev/null || die "etcd not found (apt-get install etcd-server)"
 command -v openssl >/dev/null || die "openssl not found"
 command -v kubectl >/dev/null || die "kubectl not found"
 
@@ -118,7 +117,7 @@ wait_for() { # what seconds command...
 }
 
 # The data lives in memory (/dev/shm by default): a test cluster needs no durability.
-run etcd etcd --name codeploy --data-dir "$DIR/etcd" \
+run etcd "$BIN/etcd" --name codeploy --data-dir "$DIR/etcd" \
   --listen-client-urls "http://127.0.0.1:$ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
   --listen-peer-urls "http://127.0.0.1:$PEER_PORT" --initial-advertise-peer-urls "http://127.0.0.1:$PEER_PORT" \
   --initial-cluster "codeploy=http://127.0.0.1:$PEER_PORT" --log-level warn
@@ -145,7 +144,7 @@ run kube-controller-manager "$BIN/kube-controller-manager" \
   --cluster-signing-cert-file "$PKI/ca.crt" --cluster-signing-key-file "$PKI/ca.key" \
   --use-service-account-credentials=false --profiling=false
 
-# Volume binding is off: nothing here provisions volumes, so a pod with a
+# The volume plugins are off: nothing here provisions volumes, so a pod with a
 # volume claim is scheduled without waiting for the claim to bind (the claim
 # stays Pending; storage is what only a real cluster shows).
 cat >"$DIR/scheduler.yaml" <<EOF
@@ -157,7 +156,7 @@ profiles:
 - schedulerName: default-scheduler
   plugins:
     multiPoint:
-      disabled: [{ name: VolumeBinding }]
+      disabled: [{ name: VolumeBinding }, { name: NodeVolumeLimits }, { name: VolumeZone }]
 EOF
 run kube-scheduler "$BIN/kube-scheduler" --config "$DIR/scheduler.yaml" --secure-port 0
 
@@ -181,6 +180,6 @@ wait_for "the kwok node" 60 kubectl --kubeconfig "$KUBECONFIG_PATH" wait --for=c
 wait_for kube-controller-manager 60 kubectl --kubeconfig "$KUBECONFIG_PATH" get serviceaccount default -n default
 touch "$DIR/ready"
 
-log "kubernetes $("$BIN/kube-apiserver" --version | awk '{print $2}'), $(etcd --version | head -1), kwok $("$BIN/kwok" --version 2>/dev/null | head -1 | awk '{print $NF}')"
+log "kubernetes $("$BIN/kube-apiserver" --version | awk '{print $2}'), etcd $("$BIN/etcd" --version | awk '/etcd Version/ {print $3}'), kwok $(cat "$BIN/kwok.version")"
 log "control plane started in $(( $(now_ms) - start )) ms (API server https://127.0.0.1:$API_PORT, logs in $DIR/logs)"
 echo "KUBECONFIG=$KUBECONFIG_PATH"

@@ -47,7 +47,9 @@ const WORDS =
   "deploy the shop (image ghcr.io/acme/shop:1.4) with postgres 16 and redis to staging on kubernetes, 2 replicas, behind https://shop.example.com";
 
 describe("codeploy CLI against a real control plane", () => {
-  it("apply in words, kubectl sees every object ready, status shows them, destroy removes them", async (ctx) => {
+  it("apply in words, kubectl sees every object ready, status shows them, destroy removes them", {
+    timeout: 180_000,
+  }, async (ctx) => {
     if (!kube) return ctx.skip();
     if (!existsSync(join(ROOT, "dist/cli/main.js"))) throw new Error("dist/ is missing: run `npm run build`");
     const env = {

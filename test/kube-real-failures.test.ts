@@ -34,7 +34,9 @@ const rootWeb = validateSpec({
 });
 
 describe("real admission: Pod Security", () => {
-  it("a root pod in a namespace enforcing restricted is refused by the real plugin, and the error says why", async (ctx) => {
+  it("a root pod in a namespace enforcing restricted is refused by the real plugin, and the error says why", {
+    timeout: 180_000,
+  }, async (ctx) => {
     if (!kube) return ctx.skip();
     const shared = `psa-restricted-${process.pid}`;
     await kube.kubectl(["create", "namespace", shared]);
@@ -60,7 +62,9 @@ describe("real admission: Pod Security", () => {
     }
   });
 
-  it("the same root pod in the namespace codeploy creates runs: it enforces baseline there and warns against restricted", async (ctx) => {
+  it("the same root pod in the namespace codeploy creates runs: it enforces baseline there and warns against restricted", {
+    timeout: 180_000,
+  }, async (ctx) => {
     if (!kube) return ctx.skip();
     const run = await runThroughEngine(realProvider(kube), rootWeb);
     expect(failureOf(run)).toBe("");
@@ -77,7 +81,9 @@ describe("real admission: Pod Security", () => {
 });
 
 describe("real controllers: a failing rollout", () => {
-  it("pods that never become ready fail the step with the pod's reason, and deploy() rolls back to the previous revision", async (ctx) => {
+  it("pods that never become ready fail the step with the pod's reason, and deploy() rolls back to the previous revision", {
+    timeout: 180_000,
+  }, async (ctx) => {
     if (!kube) return ctx.skip();
     const good = validateSpec({ ...v1, name: "rollback" });
     const bad = validateSpec({

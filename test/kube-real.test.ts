@@ -42,7 +42,9 @@ const fullV2 = validateSpec({
 });
 
 describe("kubernetes provider against a real API server", () => {
-  it("server-side applies every rendered kind as field manager codeploy; real validation accepts them all and the controllers make them ready", async (ctx) => {
+  it("server-side applies every rendered kind as field manager codeploy; real validation accepts them all and the controllers make them ready", {
+    timeout: 180_000,
+  }, async (ctx) => {
     if (!kube) return ctx.skip();
     const provider = realProvider(kube);
     const run = await runThroughEngine(provider, full);
@@ -79,7 +81,9 @@ describe("kubernetes provider against a real API server", () => {
     expect(at(await getJson(kube, "hpa", "web", ns), "apiVersion")).toBe("autoscaling/v2");
   });
 
-  it("a second apply of the same revision is a no-op on the server: no new generation, no new apply time", async (ctx) => {
+  it("a second apply of the same revision is a no-op on the server: no new generation, no new apply time", {
+    timeout: 180_000,
+  }, async (ctx) => {
     if (!kube) return ctx.skip();
     const provider = realProvider(kube);
     const rendered = render(full).kubernetes ?? [];
@@ -105,7 +109,9 @@ describe("kubernetes provider against a real API server", () => {
     expect(await snapshot()).toEqual(before);
   });
 
-  it("a field another manager took is a real conflict for it, and codeploy's forced apply takes it back", async (ctx) => {
+  it("a field another manager took is a real conflict for it, and codeploy's forced apply takes it back", {
+    timeout: 180_000,
+  }, async (ctx) => {
     if (!kube) return ctx.skip();
     const ns = namespaceOf(full);
     const patch = JSON.stringify({
@@ -145,7 +151,9 @@ describe("kubernetes provider against a real API server", () => {
     expect(await fieldsOf("ops")).not.toContain('"f:image"');
   });
 
-  it("a new image rolls out through a new ReplicaSet of the real controller before the step ends", async (ctx) => {
+  it("a new image rolls out through a new ReplicaSet of the real controller before the step ends", {
+    timeout: 180_000,
+  }, async (ctx) => {
     if (!kube) return ctx.skip();
     const ns = namespaceOf(full);
     const run = await runThroughEngine(realProvider(kube), fullV2, full);
@@ -162,7 +170,9 @@ describe("kubernetes provider against a real API server", () => {
     expect(logs).toContain(`Deployment ${ns}/web: 2 of 2 replicas available`);
   });
 
-  it("prunes what the new revision dropped, then destroy deletes the namespace through the namespace controller", async (ctx) => {
+  it("prunes what the new revision dropped, then destroy deletes the namespace through the namespace controller", {
+    timeout: 180_000,
+  }, async (ctx) => {
     if (!kube) return ctx.skip();
     const ns = namespaceOf(full);
     const smaller = validateSpec({

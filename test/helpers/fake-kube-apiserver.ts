@@ -7,6 +7,13 @@
  * Faults per object name: never ready, a status for PATCH (403, 409 once,
  * 422 with a field, 500 once...), slow answers. Real wire format throughout:
  * metav1.Status bodies, APIResourceList, List kinds, managedFields.
+ *
+ * Kept for the faults a real API server does not produce on demand (the
+ * behaviour itself is tested on the real control plane, test/kube-real*.ts):
+ * 401 from expired credentials, 403 for a missing RBAC verb, 409 and 500
+ * once then success (the engine's retries), 429, a slow answer (the request
+ * timeout), and a fixed rollout time for the benchmark of the provider's own
+ * overhead.
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
