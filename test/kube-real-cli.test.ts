@@ -44,7 +44,7 @@ function codeploy(args: readonly string[], env: NodeJS.ProcessEnv) {
 }
 
 const WORDS =
-  "deploy the shop (image ghcr.io/acme/shop:1.4) with postgres 16 and redis to staging on kubernetes, 2 replicas, behind https://shop.example.com";
+  "deploy the shop (image ghcr.io/acme/shop:1.4, port 8080) with postgres 16 and redis to staging on kubernetes, 2 replicas, behind https://shop.example.com";
 
 describe("codeploy CLI against a real control plane", () => {
   it("apply in words, kubectl sees every object ready, status shows them, destroy removes them", {
@@ -86,7 +86,10 @@ describe("codeploy CLI against a real control plane", () => {
     expect(observed).toMatch(/"kind":"Deployment","name":"web","status":"running"/);
     expect(observed).toMatch(/"kind":"StatefulSet","name":"postgres","status":"running"/);
     const human = await codeploy(["status", "shop", "--env", "staging"], env);
-    expect(human.stdout).toMatch(/succeeded/);
+    expect(human.stdout).toMatch(/revision 1 running; last apply #1 \(revision 1\) succeeded/);
+    expect(human.stdout).toContain("Deployment web: running (2 of 2 ready)");
+    expect(human.stdout).toContain("StatefulSet postgres: running (1 of 1 ready)");
+    expect(human.stdout).not.toContain("drift:");
 
     const destroy = await codeploy(["destroy", "shop", "--env", "staging", "--yes"], env);
     expect(destroy.code, destroy.stderr).toBe(0);

@@ -118,7 +118,11 @@ function retarget(spec: DeploymentSpec, provider: ProviderName | undefined): Dep
   return { ...spec, target: provider };
 }
 
-function kubernetesOptions(io: CliIo, config: CodeployConfig, flags: DeployFlags): KubernetesProviderOptions {
+export function kubernetesOptions(
+  io: CliIo,
+  config: CodeployConfig,
+  flags: DeployFlags,
+): KubernetesProviderOptions {
   const k = config.providers.kubernetes ?? {};
   // Without one, the client's own search applies: KUBECONFIG, ~/.kube/config, in-cluster.
   const kubeconfigPath = flags.kubeconfig ?? k.kubeconfig;

@@ -1,12 +1,13 @@
 /** Read-only views of the store: status, history, audit. */
 import { recordedProvider } from "../../engine/deploy.js";
+import type { ObservedResource } from "../../engine/provider.js";
 import type { DeploymentSpec } from "../../spec/schema.js";
 import { formatHead, parseHead } from "../../state/audit-key.js";
 import { LockHeldError } from "../../state/errors.js";
 import type { AuditRecord, EnvironmentStatus, LockInfo, StateStore } from "../../state/types.js";
 import { EXIT_OK, EXIT_REFUSED } from "../exit.js";
 import { type CliIo, printJson } from "../io.js";
-import { actorOf, openStore } from "../session.js";
+import { actorOf, kubernetesOptions, openStore } from "../session.js";
 import { loadCliConfig } from "../settings.js";
 
 interface Common {
@@ -36,7 +37,7 @@ export async function statusCommand(io: CliIo, app: string | undefined, flags: C
       ...(flags.env ? { environment: flags.env } : {}),
     });
     const live = app
-      ? await Promise.all(rows.map((r) => observeLive(io, store, r)))
+      ? await Promise.all(rows.map((r) => observeLive(io, store, r, flags.config)))
       : rows.map(() => undefined);
     if (flags.json) {
       printJson(io, { environments: rows.map((r, i) => ({ ...r, ...live[i] })) });
@@ -65,6 +66,7 @@ export async function statusCommand(io: CliIo, app: string | undefined, flags: C
       const seen = live[rows.indexOf(r)];
       for (const [service, urls] of Object.entries(seen?.endpoints ?? {}))
         io.stdout(`  ${service}: ${urls.join(", ")}\n`);
+      for (const w of seen?.workloads ?? []) io.stdout(`  ${describeWorkload(w)}\n`);
       for (const problem of seen?.problems ?? []) io.stdout(`  drift: ${problem}\n`);
       if (seen?.observeError) io.stdout(`  could not check what runs: ${seen.observeError}\n`);
       if (r.lock)
@@ -241,22 +243,60 @@ export function printUnlock(
 }
 
 interface Live {
+  /** kubernetes: the app's Deployments, StatefulSets and CronJobs as they run. */
+  readonly workloads?: readonly ObservedResource[];
   readonly endpoints?: Record<string, string[]>;
   readonly problems?: string[];
   readonly observeError?: string;
 }
 
+/** `Deployment web: running (2 of 2 ready)` */
+function describeWorkload(w: ObservedResource): string {
+  const d = w.details ?? {};
+  const ready = typeof d.ready === "number" ? ` (${d.ready} of ${String(d.desired)} ready)` : "";
+  return `${w.kind} ${w.name}: ${w.status}${ready}`;
+}
+
+/** kubernetes: the workloads the cluster runs for the app, and those not running as the spec says. */
+async function observeKubernetes(
+  io: CliIo,
+  row: EnvironmentStatus,
+  spec: DeploymentSpec,
+  configPath: string | undefined,
+): Promise<Live> {
+  const k8s = await import("../../providers/kubernetes/index.js");
+  try {
+    const config = await loadCliConfig(io, configPath);
+    const provider = k8s.createKubernetesProvider(kubernetesOptions(io, config, {}));
+    const signal = AbortSignal.timeout(10_000);
+    const workloads = await provider.observe({ app: row.app, environment: row.environment, spec, signal });
+    const problems = workloads
+      .filter((w) => w.status === "degraded" || w.status === "missing")
+      .map((w) => `${w.kind} ${w.name} is ${w.status}`);
+    return { workloads, problems };
+  } catch (error) {
+    return { observeError: error instanceof Error ? error.message.split("\n")[0] : String(error) };
+  }
+}
+
 /**
- * For one named app on docker: what runs now, its endpoints, and where it
- * differs from the spec. Only when docker is what deployed it: a rehearsal
+ * For one named app on docker or kubernetes: what runs now, its endpoints, and where it
+ * differs from the spec. Only when that provider is what deployed it: a rehearsal
  * with the null provider never makes status contact an engine.
  */
-async function observeLive(io: CliIo, store: StateStore, row: EnvironmentStatus): Promise<Live | undefined> {
+async function observeLive(
+  io: CliIo,
+  store: StateStore,
+  row: EnvironmentStatus,
+  configPath?: string,
+): Promise<Live | undefined> {
   if (row.currentRevision === undefined) return undefined;
   const revision = await store.getRevision(row, row.currentRevision);
   const spec = revision?.spec as DeploymentSpec | undefined;
   const recorded = await recordedProvider(store, row);
-  if ((recorded ?? spec?.target) !== "docker" || spec === undefined) return undefined;
+  if (spec === undefined) return undefined;
+  if ((recorded ?? spec.target) === "kubernetes") return observeKubernetes(io, row, spec, configPath);
+  if ((recorded ?? spec.target) !== "docker") return undefined;
   const docker = await import("../../providers/docker/index.js");
   try {
     const provider = docker.createDockerProvider(docker.dockerProviderOptions(undefined, io.env));

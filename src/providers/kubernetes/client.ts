@@ -225,7 +225,11 @@ export class ObjectApiClient implements KubeClient {
     const out = await this.run(c, () =>
       this.api(signal).list(apiVersion, kind, namespace, none, none, none, none, labelSelector),
     );
-    return out.items.map(toLive);
+    // A real API server leaves kind and apiVersion out of list items (the fake put them in):
+    // everything that reads `kind` (observe, readiness) would see none.
+    return out.items.map((item) =>
+      toLive({ ...item, apiVersion: item.apiVersion ?? apiVersion, kind: item.kind ?? kind }),
+    );
   }
 
   async remove(ref: ObjectRef, signal: AbortSignal): Promise<boolean> {
