@@ -96,6 +96,8 @@ describe("render --target helm, checked by helm", () => {
       "services.web-api.env.LOG_LEVEL=debug,services.web-api.env.FEATURE_X=on",
       "--set",
       "services.web-api.resources.limits.memory=1Gi,namespace.create=true",
+      "--set",
+      "services.report.env.REPORT_TO=ops@example.com",
     ];
     const got = byKey(await template(set));
     const web = JSON.stringify(got.get("Deployment/web-api"));
@@ -107,6 +109,10 @@ describe("render --target helm, checked by helm", () => {
     expect(web).toContain('"memory":"1Gi"');
     expect(JSON.stringify(got.get("Ingress/web-api"))).toContain('"host":"new.example.com"');
     expect(got.get("Namespace/ns-x")).toBeDefined();
+    // A service rendered without variables gets the env key from the values alone.
+    expect(JSON.stringify(got.get("CronJob/report"))).toContain(
+      '"env":[{"name":"REPORT_TO","value":"ops@example.com"}]',
+    );
   });
 });
 
@@ -119,7 +125,9 @@ describe("providers.kubernetes.mode: helm on a real control plane", () => {
     await kube?.stop();
   }, 60_000);
 
-  it("installs one release with --atomic, upgrades it per deployment, lets a failed upgrade roll back, and uninstalls it", async (ctx) => {
+  it("installs one release with --atomic, upgrades it per deployment, lets a failed upgrade roll back, and uninstalls it", {
+    timeout: 240_000,
+  }, async (ctx) => {
     if (!binary || !kube) return ctx.skip();
     const first = validateSpec({ ...v1, name: "helmshop" });
     const second = validateSpec({

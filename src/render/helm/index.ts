@@ -16,7 +16,7 @@ import type { KubernetesRenderOptions } from "../kubernetes/index.js";
 import { renderKubernetes } from "../kubernetes/index.js";
 import { fileName, toYaml } from "../kubernetes/serialize.js";
 import type { ArtifactFile, KubeObject, RenderResult } from "../types.js";
-import { type Holes, serviceValues, templateObject } from "./template.js";
+import { type Holes, KEYLESS, serviceValues, templateObject } from "./template.js";
 
 export const CHART_VERSION = "0.1.0";
 
@@ -84,9 +84,8 @@ function fill(yaml: string, holes: Holes): string {
     const token = `HELMBLOCK${i}X`;
     // `key: TOKEN` (a map's value: the block's lines go under the key) or `- TOKEN` (list items).
     out = out
-      .replace(
-        new RegExp(`^( *)([^ \\n][^\\n]*): ${token}\\n`, "m"),
-        (_m, pad: string, key: string) => `${pad}${key}:\n${block(pad.length + 2)}`,
+      .replace(new RegExp(`^( *)([^ \\n][^\\n]*): ${token}\\n`, "m"), (_m, pad: string, key: string) =>
+        key === KEYLESS ? block(pad.length) : `${pad}${key}:\n${block(pad.length + 2)}`,
       )
       .replace(new RegExp(`^( *)- ${token}\\n`, "m"), (_m, pad: string) => block(pad.length));
   });

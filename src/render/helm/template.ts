@@ -113,8 +113,28 @@ function templateWorkload(o: Fields, s: Service, holes: Holes): void {
   container.image = scalar(holes, `${ref}.image | quote`);
   container.resources = block(holes, (indent) => `{{- toYaml ${ref}.resources | nindent ${indent} }}\n`);
   const env = Array.isArray(container.env) ? (container.env as EnvVar[]) : [];
-  container.env = [block(holes, envBlock(env, ref))];
+  if (env.length > 0) {
+    container.env = [block(holes, envBlock(env, ref))];
+    return;
+  }
+  // No variable rendered: the key appears only when the values add some.
+  container[KEYLESS] = block(holes, (indent) => {
+    const pad = " ".repeat(indent);
+    return [
+      `{{- with ${ref}.env }}`,
+      `${pad}env:`,
+      "{{- range $name, $value := . }}",
+      `${pad}  - name: {{ $name | quote }}`,
+      `${pad}    value: {{ $value | toString | quote }}`,
+      "{{- end }}",
+      "{{- end }}",
+      "",
+    ].join("\n");
+  });
 }
+
+/** A map key whose line a block replaces whole (index.ts): the block writes its own key, or none. */
+export const KEYLESS = "HELMKEYLESS";
 
 function templateIngress(o: Fields, s: Service, holes: Holes): void {
   const spec = o.spec as Fields;
