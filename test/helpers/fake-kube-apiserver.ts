@@ -8,12 +8,16 @@
  * 422 with a field, 500 once...), slow answers. Real wire format throughout:
  * metav1.Status bodies, APIResourceList, List kinds, managedFields.
  *
- * Kept for the faults a real API server does not produce on demand (the
- * behaviour itself is tested on the real control plane, test/kube-real*.ts):
- * 401 from expired credentials, 403 for a missing RBAC verb, 409 and 500
- * once then success (the engine's retries), 429, a slow answer (the request
- * timeout), and a fixed rollout time for the benchmark of the provider's own
- * overhead.
+ * The behaviour is tested on a real control plane (test/kube-real*.ts,
+ * scripts/kube-up.sh). This fake stays for the faults a real API server does
+ * not produce on demand: 401 from expired credentials, 403 for a missing RBAC
+ * verb, 409 and 500 once then success (the engine's retries), 429, a slow
+ * answer (the request timeout), a connection that drops; and for a fixed
+ * rollout time in the benchmark of the provider's own overhead. The
+ * happy-path tests of src/providers/kubernetes/provider.test.ts also run
+ * against it so that they run in a second where no control plane is built.
+ * One known difference, found by the real server: its list items carry kind
+ * and apiVersion, a real server's do not.
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
