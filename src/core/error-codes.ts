@@ -148,6 +148,12 @@ export const ERROR_TABLE = {
   ROLLOUT_FAILED: upstream,
   ROLLOUT_TIMEOUT: timeout,
   DELETE_TIMEOUT: timeout,
+  /** The namespace's Pod Security level refused the pods (admission, not the cluster, said no). */
+  POD_SECURITY_REFUSED: refused,
+  // Kubernetes provider, helm mode
+  HELM_NAME: refused,
+  HELM_NOT_FOUND: unavailable,
+  HELM_FAILED: upstream,
 
   // Terraform provider
   TF_ABORTED: { http: 409, exit: 1 },
