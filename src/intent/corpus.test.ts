@@ -28,7 +28,7 @@ const EXTRA_2 = resolve(here, "__fixtures__/extra-phrasings-2.jsonl");
 /** Third round (issue 17): names, negations, dependencies, actions, unknown words; written before the fixes. */
 const EXTRA_3 = resolve(here, "__fixtures__/extra-phrasings-3.jsonl");
 /** Requests as people write them (shared benchmark). */
-const REALISTIC = resolve(repoRoot, "../shared/intent-bench/realistic.jsonl");
+const REALISTIC = resolve(repoRoot, "test/fixtures/intent-bench/realistic.jsonl");
 
 const ABSENT = Symbol("absent");
 
