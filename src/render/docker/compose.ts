@@ -40,13 +40,20 @@ export interface ComposeModel {
 export function hostPorts(spec: DeploymentSpec): Map<string, string> {
   const used = new Set<number>();
   const out = new Map<string, string>();
+  // Where the last search for the same port and count ended: ports only get taken, so every start
+  // below it is still taken for that count, and the search resumes there (linear, not quadratic).
+  const resume = new Map<string, number>();
   for (const s of spec.services) {
     if (!s.public || s.port === undefined || s.kind === "cron") continue;
     const count = Math.max(1, s.replicas);
-    let start = s.port;
-    const free = (from: number) =>
-      Array.from({ length: count }, (_, i) => from + i).every((p) => !used.has(p));
+    const key = `${s.port}/${count}`;
+    let start = Math.max(s.port, resume.get(key) ?? s.port);
+    const free = (from: number) => {
+      for (let p = from; p < from + count; p++) if (used.has(p)) return false;
+      return true;
+    };
     while (!free(start) && start + count <= 65535) start += 1;
+    resume.set(key, start);
     for (let i = 0; i < count; i++) used.add(start + i);
     out.set(s.name, count === 1 ? String(start) : `${start}-${start + count - 1}`);
   }
