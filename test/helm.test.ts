@@ -8,15 +8,15 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { failureOf, runThroughEngine, v1 } from "../src/providers/kubernetes/__fixtures__/harness.js";
 import { renderHelmChart } from "../src/render/helm/index.js";
 import { renderKubernetes } from "../src/render/kubernetes/index.js";
 import { validateSpec } from "../src/spec/validate.js";
 import { findHelm, helm } from "./helpers/helm.js";
-import { type KubeCluster, startKubeCluster } from "./helpers/kube-cluster.js";
-import { at, getJson, namespaceOf, objectExists, realProvider } from "./helpers/kube-real.js";
+import { useKubeCluster } from "./helpers/kube-cluster.js";
+import { at, getJson, imageOf, namespaceOf, objectExists, realProvider } from "./helpers/kube-real.js";
 
 const spec = validateSpec({
   name: "chartshop",
@@ -117,17 +117,12 @@ describe("render --target helm, checked by helm", () => {
 });
 
 describe("providers.kubernetes.mode: helm on a real control plane", () => {
-  let kube: KubeCluster | undefined;
-  beforeAll(async () => {
-    if (binary) kube = await startKubeCluster();
-  }, 300_000);
-  afterAll(async () => {
-    await kube?.stop();
-  }, 60_000);
+  const cluster = useKubeCluster(() => binary !== undefined);
 
   it("installs one release with --atomic, upgrades it per deployment, lets a failed upgrade roll back, and uninstalls it", {
     timeout: 240_000,
   }, async (ctx) => {
+    const kube = cluster();
     if (!binary || !kube) return ctx.skip();
     const first = validateSpec({ ...v1, name: "helmshop" });
     const second = validateSpec({
@@ -166,16 +161,7 @@ describe("providers.kubernetes.mode: helm on a real control plane", () => {
     const upgrade = await runThroughEngine(provider, second, first);
     expect(failureOf(upgrade)).toBe("");
     expect(await history()).toEqual(["1 superseded", "2 deployed"]);
-    const image = async () =>
-      at(
-        await getJson(kube as KubeCluster, "deployment", "web", ns),
-        "spec",
-        "template",
-        "spec",
-        "containers",
-        0,
-        "image",
-      );
+    const image = () => imageOf(kube, "web", ns);
     expect(await image()).toBe("acme/web:2");
 
     const impatient = realProvider(kube, { mode: "helm", helm: { binary }, rolloutTimeoutMs: 10_000 });

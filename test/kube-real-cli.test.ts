@@ -8,20 +8,14 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type KubeCluster, startKubeCluster } from "./helpers/kube-cluster.js";
+import { describe, expect, it } from "vitest";
+import { useKubeCluster } from "./helpers/kube-cluster.js";
 import { at, getJson, objectExists } from "./helpers/kube-real.js";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const BIN = join(ROOT, "bin/codeploy.js");
 
-let kube: KubeCluster | undefined;
-beforeAll(async () => {
-  kube = await startKubeCluster();
-}, 300_000);
-afterAll(async () => {
-  await kube?.stop();
-}, 60_000);
+const cluster = useKubeCluster();
 
 function codeploy(args: readonly string[], env: NodeJS.ProcessEnv) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
@@ -50,6 +44,7 @@ describe("codeploy CLI against a real control plane", () => {
   it("apply in words, kubectl sees every object ready, status shows them, destroy removes them", {
     timeout: 180_000,
   }, async (ctx) => {
+    const kube = cluster();
     if (!kube) return ctx.skip();
     if (!existsSync(join(ROOT, "dist/cli/main.js"))) throw new Error("dist/ is missing: run `npm run build`");
     const env = {

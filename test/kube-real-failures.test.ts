@@ -7,23 +7,17 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type DeployDeps, deploy, destroyEnvironment } from "../src/engine/deploy.js";
 import type { Provider } from "../src/engine/provider.js";
 import { failureOf, render, runThroughEngine, v1 } from "../src/providers/kubernetes/__fixtures__/harness.js";
 import { hashArtifacts } from "../src/render/index.js";
 import { validateSpec } from "../src/spec/validate.js";
 import { openStateStore } from "../src/state/index.js";
-import { type KubeCluster, startKubeCluster } from "./helpers/kube-cluster.js";
+import { useKubeCluster } from "./helpers/kube-cluster.js";
 import { at, getJson, namespaceOf, objectExists, realProvider } from "./helpers/kube-real.js";
 
-let kube: KubeCluster | undefined;
-beforeAll(async () => {
-  kube = await startKubeCluster();
-}, 300_000);
-afterAll(async () => {
-  await kube?.stop();
-}, 60_000);
+const cluster = useKubeCluster();
 
 /** One web service that starts as root (nginx), and nothing else. */
 const rootWeb = validateSpec({
@@ -37,6 +31,7 @@ describe("real admission: Pod Security", () => {
   it("a root pod in a namespace enforcing restricted is refused by the real plugin, and the error says why", {
     timeout: 180_000,
   }, async (ctx) => {
+    const kube = cluster();
     if (!kube) return ctx.skip();
     const shared = `psa-restricted-${process.pid}`;
     await kube.kubectl(["create", "namespace", shared]);
@@ -65,6 +60,7 @@ describe("real admission: Pod Security", () => {
   it("the same root pod in the namespace codeploy creates runs: it enforces baseline there and warns against restricted", {
     timeout: 180_000,
   }, async (ctx) => {
+    const kube = cluster();
     if (!kube) return ctx.skip();
     const run = await runThroughEngine(realProvider(kube), rootWeb);
     expect(failureOf(run)).toBe("");
@@ -84,6 +80,7 @@ describe("real controllers: a failing rollout", () => {
   it("pods that never become ready fail the step with the pod's reason, and deploy() rolls back to the previous revision", {
     timeout: 180_000,
   }, async (ctx) => {
+    const kube = cluster();
     if (!kube) return ctx.skip();
     const good = validateSpec({ ...v1, name: "rollback" });
     const bad = validateSpec({

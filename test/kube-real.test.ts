@@ -7,7 +7,7 @@
  * and namespace deletion through the real namespace controller.
  * Pod Security and failed rollouts: kube-real-failures.test.ts.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   contextFor,
   failureOf,
@@ -19,16 +19,10 @@ import {
 } from "../src/providers/kubernetes/__fixtures__/harness.js";
 import type { DeploymentSpec } from "../src/spec/schema.js";
 import { validateSpec } from "../src/spec/validate.js";
-import { type KubeCluster, startKubeCluster } from "./helpers/kube-cluster.js";
-import { at, getJson, namespaceOf, objectExists, realProvider } from "./helpers/kube-real.js";
+import { useKubeCluster } from "./helpers/kube-cluster.js";
+import { at, getJson, imageOf, namespaceOf, objectExists, realProvider } from "./helpers/kube-real.js";
 
-let kube: KubeCluster | undefined;
-beforeAll(async () => {
-  kube = await startKubeCluster();
-}, 300_000);
-afterAll(async () => {
-  await kube?.stop();
-}, 60_000);
+const cluster = useKubeCluster();
 
 /** Every kind codeploy renders: the shop of the provider's tests plus a CronJob. */
 const full: DeploymentSpec = validateSpec({
@@ -45,6 +39,7 @@ describe("kubernetes provider against a real API server", () => {
   it("server-side applies every rendered kind as field manager codeploy; real validation accepts them all and the controllers make them ready", {
     timeout: 180_000,
   }, async (ctx) => {
+    const kube = cluster();
     if (!kube) return ctx.skip();
     const provider = realProvider(kube);
     const run = await runThroughEngine(provider, full);
@@ -84,13 +79,14 @@ describe("kubernetes provider against a real API server", () => {
   it("a second apply of the same revision is a no-op on the server: no new generation, no new apply time", {
     timeout: 180_000,
   }, async (ctx) => {
+    const kube = cluster();
     if (!kube) return ctx.skip();
     const provider = realProvider(kube);
     const rendered = render(full).kubernetes ?? [];
     const snapshot = async () => {
       const out: string[] = [];
       for (const o of rendered) {
-        const live = await getJson(kube as KubeCluster, o.kind, o.metadata.name, o.metadata.namespace);
+        const live = await getJson(kube, o.kind, o.metadata.name, o.metadata.namespace);
         const ours = (at(live, "metadata", "managedFields") as { manager: string; time: string }[]).find(
           (m) => m.manager === "codeploy",
         );
@@ -112,6 +108,7 @@ describe("kubernetes provider against a real API server", () => {
   it("a field another manager took is a real conflict for it, and codeploy's forced apply takes it back", {
     timeout: 180_000,
   }, async (ctx) => {
+    const kube = cluster();
     if (!kube) return ctx.skip();
     const ns = namespaceOf(full);
     const patch = JSON.stringify({
@@ -124,16 +121,7 @@ describe("kubernetes provider against a real API server", () => {
     // The real server refuses to let ops take a field codeploy owns without forcing.
     await expect(kube.kubectl(apply, patch)).rejects.toThrow(/conflict with "codeploy"/);
     await kube.kubectl([...apply, "--force-conflicts"], patch);
-    const image = async () =>
-      at(
-        await getJson(kube as KubeCluster, "deployment", "web", ns),
-        "spec",
-        "template",
-        "spec",
-        "containers",
-        0,
-        "image",
-      );
+    const image = () => imageOf(kube, "web", ns);
     expect(await image()).toBe("acme/web:hotfix");
     const provider = realProvider(kube);
     await provider.apply(stepOf(full, "service:web"), contextFor(full));
@@ -141,7 +129,7 @@ describe("kubernetes provider against a real API server", () => {
     const fieldsOf = async (manager: string) =>
       JSON.stringify(
         (
-          at(await getJson(kube as KubeCluster, "deployment", "web", ns), "metadata", "managedFields") as {
+          at(await getJson(kube, "deployment", "web", ns), "metadata", "managedFields") as {
             manager: string;
             fieldsV1?: unknown;
           }[]
@@ -154,6 +142,7 @@ describe("kubernetes provider against a real API server", () => {
   it("a new image rolls out through a new ReplicaSet of the real controller before the step ends", {
     timeout: 180_000,
   }, async (ctx) => {
+    const kube = cluster();
     if (!kube) return ctx.skip();
     const ns = namespaceOf(full);
     const run = await runThroughEngine(realProvider(kube), fullV2, full);
@@ -173,6 +162,7 @@ describe("kubernetes provider against a real API server", () => {
   it("prunes what the new revision dropped, then destroy deletes the namespace through the namespace controller", {
     timeout: 180_000,
   }, async (ctx) => {
+    const kube = cluster();
     if (!kube) return ctx.skip();
     const ns = namespaceOf(full);
     const smaller = validateSpec({

@@ -12,6 +12,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterAll, beforeAll } from "vitest";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 
@@ -106,4 +107,20 @@ export async function startKubeCluster(): Promise<KubeCluster | undefined> {
     return unavailable(`scripts/kube-up.sh exited ${up.code}:\n${why}`);
   }
   return cluster(last.slice("KUBECONFIG=".length), stop, true);
+}
+
+/**
+ * Starts (or joins) the control plane before the file's tests and stops it after;
+ * the getter answers undefined when none could start (the test then skips, or
+ * fails under CI, with the reason). `when`, asked in beforeAll, can leave it unstarted.
+ */
+export function useKubeCluster(when: () => boolean = () => true): () => KubeCluster | undefined {
+  let kube: KubeCluster | undefined;
+  beforeAll(async () => {
+    if (when()) kube = await startKubeCluster();
+  }, 300_000);
+  afterAll(async () => {
+    await kube?.stop();
+  }, 60_000);
+  return () => kube;
 }

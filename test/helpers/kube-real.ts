@@ -58,3 +58,16 @@ export function realProvider(kube: KubeCluster, options: KubernetesProviderOptio
     ...options,
   });
 }
+
+/** The image of a Deployment's first container, as the server has it now. */
+export async function imageOf(kube: KubeCluster, deployment: string, namespace: string): Promise<unknown> {
+  return at(
+    await getJson(kube, "deployment", deployment, namespace),
+    "spec",
+    "template",
+    "spec",
+    "containers",
+    0,
+    "image",
+  );
+}
