@@ -5,16 +5,25 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { UsageError } from "../core/errors.js";
-import { PROVIDER_NAMES, type ProviderName } from "../providers/names.js";
+import { PROVIDER_NAMES } from "../providers/names.js";
+import type { CodeService } from "../service/types.js";
 import { TARGETS } from "../spec/targets.js";
+import type { ApplyFlags } from "./commands/apply.js";
+import type { ChangeFlags } from "./commands/change.js";
 import { registerExpertsCommands } from "./commands/experts.js";
+import type { WithService } from "./commands/keys.js";
 import { registerLogsCommands } from "./commands/logs.js";
+import type { PlanFlags } from "./commands/plan.js";
 import { registerPolicyCommands } from "./commands/policy-register.js";
 import { registerServeCommands } from "./commands/serve.js";
 import { registerTerraformCommands } from "./commands/terraform-register.js";
 import { registerVideoCommands } from "./commands/video.js";
 import { EXIT_OK, EXIT_USAGE, exitCodeOf, formatError } from "./exit.js";
 import { type CliIo, processIo } from "./io.js";
+import type { LocalFlags } from "./service.js";
+
+/** The flags of commands that change what runs, for the provider they use. */
+type DeployTargetFlags = Pick<LocalFlags, "kubeconfig" | "context" | "namespace">;
 
 function packageVersion(): string {
   try {
@@ -64,13 +73,22 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .exitOverride();
 
   const configOf = () => program.opts<{ config?: string }>().config;
-  const remoteCommands = () => import("./commands/remote.js");
   /** The server named by --server or CODEPLOY_SERVER; undefined runs locally. */
   const remoteOf = async () => {
     const opts = program.opts<{ server?: string; token?: string }>();
     if (!(opts.server ?? io.env.CODEPLOY_SERVER)) return undefined;
-    return (await remoteCommands()).remoteTarget(io, opts);
+    return (await import("./service.js")).remoteTarget(io, opts);
   };
+  /** Runs a command with its service: the local one, or the server's over HTTP. */
+  const withServiceOf =
+    (flags: LocalFlags = {}): WithService =>
+    async (fn) => {
+      const { withService } = await import("./service.js");
+      const config = configOf();
+      return withService(io, await remoteOf(), { ...flags, ...(config ? { config } : {}) }, fn);
+    };
+  const run = (flags: LocalFlags, command: (service: CodeService) => Promise<number>) =>
+    withServiceOf(flags)(command).then(setExit);
 
   program
     .command("interpret")
@@ -89,11 +107,10 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       '\nExamples:\n  codeploy interpret "deploy nginx with 3 replicas in production"\n  codeploy interpret "add a redis cache" --base shop.yaml --json\n  codeploy interpret "a shop with a search engine" --llm claude',
     )
     .action(async (words: string[], opts: { base?: string; json?: boolean; llm?: string | boolean }) => {
-      const remote = await remoteOf();
-      if (remote)
-        return setExit(
-          await (await remoteCommands()).remoteInterpretCommand(io, remote, words.join(" "), opts),
-        );
+      if (await remoteOf()) {
+        const { interpretVia } = await import("./commands/interpret.js");
+        return run({}, (service) => interpretVia(io, service, words.join(" "), opts));
+      }
       const { interpretCommand } = await import("./commands/interpret.js");
       setExit(await interpretCommand(io, words.join(" "), { ...opts, config: configOf() }));
     });
@@ -147,19 +164,14 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option("--accept-risk", "exit 0 even when policy reports errors (the findings are still shown)")
     .option("--advise", "also ask the Circle of Experts (codeploy.yaml experts) to review the plan")
     .option("--base <file>", "the words amend this spec (YAML or JSON)")
-    .action(
-      async (
-        input: string[],
-        opts: { target?: string; json?: boolean; acceptRisk?: boolean; base?: string },
-      ) => {
-        const remote = await remoteOf();
-        if (remote)
-          return setExit(await (await remoteCommands()).remotePlanCommand(io, remote, input.join(" "), opts));
-        const { planCommand } = await import("./commands/plan.js");
-        const config = program.opts<{ config?: string }>().config;
-        setExit(await planCommand(io, input.join(" "), { ...opts, config }));
-      },
-    );
+    .addOption(PROVIDER_OPTION())
+    .action(async (input: string[], opts: PlanFlags) => {
+      const { planCommand } = await import("./commands/plan.js");
+      const config = configOf();
+      await run({}, (service) =>
+        planCommand(io, service, input.join(" "), { ...opts, ...(config ? { config } : {}) }),
+      );
+    });
 
   const intOption = (flag: string, description: string) =>
     new Option(flag, description).argParser((v: string) => {
@@ -189,12 +201,9 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     )
     .addOption(intOption("-p, --parallelism <n>", "steps run at once (default 8)"))
     .addOption(intOption("--step-timeout <seconds>", "deadline of each step attempt (default 300)"))
-    .action(async (input: string[], opts: Record<string, unknown>) => {
-      const remote = await remoteOf();
-      if (remote)
-        return setExit(await (await remoteCommands()).remoteApplyCommand(io, remote, input.join(" "), opts));
+    .action(async (input: string[], opts: ApplyFlags & DeployTargetFlags) => {
       const { applyCommand } = await import("./commands/apply.js");
-      setExit(await applyCommand(io, input.join(" "), { ...opts, config: configOf() }));
+      await run(opts, (service) => applyCommand(io, service, input.join(" "), opts));
     });
 
   program
@@ -206,10 +215,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option("-e, --env <env>", "one environment")
     .option("--json", "print as JSON")
     .action(async (app: string | undefined, opts: { env?: string; json?: boolean }) => {
-      const remote = await remoteOf();
-      if (remote) return setExit(await (await remoteCommands()).remoteStatusCommand(io, remote, app, opts));
       const { statusCommand } = await import("./commands/state.js");
-      setExit(await statusCommand(io, app, { ...opts, config: configOf() }));
+      await run({}, (service) => statusCommand(io, service, app, opts));
     });
 
   program
@@ -220,10 +227,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .addOption(intOption("-n, --limit <n>", "how many (default 50)"))
     .option("--json", "print deployments and revisions as JSON")
     .action(async (app: string, opts: { env?: string; json?: boolean; limit?: number }) => {
-      const remote = await remoteOf();
-      if (remote) return setExit(await (await remoteCommands()).remoteHistoryCommand(io, remote, app, opts));
       const { historyCommand } = await import("./commands/state.js");
-      setExit(await historyCommand(io, app, { ...opts, config: configOf() }));
+      await run({}, (service) => historyCommand(io, service, app, opts));
     });
 
   deployCommand(program, "rollback")
@@ -231,54 +236,20 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .argument("<app>", "the app")
     .requiredOption("-e, --env <env>", "the environment")
     .addOption(intOption("--to <revision>", "revision number to restore (see `codeploy history`)"))
-    .action(
-      async (
-        app: string,
-        opts: {
-          env: string;
-          to?: number;
-          yes?: boolean;
-          json?: boolean;
-          wait?: boolean;
-          provider?: ProviderName;
-        },
-      ) => {
-        const remote = await remoteOf();
-        if (remote)
-          return setExit(
-            await (await remoteCommands()).remoteChangeCommand(io, remote, "rollback", app, opts),
-          );
-        const { rollbackCommand } = await import("./commands/change.js");
-        setExit(await rollbackCommand(io, app, { ...opts, config: configOf() }));
-      },
-    );
+    .action(async (app: string, opts: ChangeFlags & DeployTargetFlags & { to?: number }) => {
+      const { rollbackCommand } = await import("./commands/change.js");
+      await run(opts, (service) => rollbackCommand(io, service, app, opts));
+    });
 
   deployCommand(program, "destroy")
     .description("remove everything an app runs in an environment (asks you to type the app name)")
     .argument("<app>", "the app")
     .requiredOption("-e, --env <env>", "the environment")
     .option("--purge-data", "also remove the data volumes (docker); they are kept by default")
-    .action(
-      async (
-        app: string,
-        opts: {
-          env: string;
-          yes?: boolean;
-          json?: boolean;
-          wait?: boolean;
-          provider?: ProviderName;
-          purgeData?: boolean;
-        },
-      ) => {
-        const remote = await remoteOf();
-        if (remote)
-          return setExit(
-            await (await remoteCommands()).remoteChangeCommand(io, remote, "destroy", app, opts),
-          );
-        const { destroyCommand } = await import("./commands/change.js");
-        setExit(await destroyCommand(io, app, { ...opts, config: configOf() }));
-      },
-    );
+    .action(async (app: string, opts: ChangeFlags & DeployTargetFlags) => {
+      const { destroyCommand } = await import("./commands/change.js");
+      await run(opts, (service) => destroyCommand(io, service, app, opts));
+    });
 
   program
     .command("unlock")
@@ -287,13 +258,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .requiredOption("-e, --env <env>", "the environment")
     .option("--force", "free it even though its holder still runs (its run stops with lock-lost)")
     .action(async (app: string, opts: { env: string; force?: boolean }) => {
-      const remote = await remoteOf();
-      if (remote)
-        return setExit(
-          await (await remoteCommands()).remoteUnlockCommand(io, remote, app, opts.env, opts.force === true),
-        );
       const { unlockCommand } = await import("./commands/state.js");
-      setExit(await unlockCommand(io, app, { ...opts, config: configOf() }));
+      await run({}, (service) => unlockCommand(io, service, app, opts));
     });
 
   const audit = program
@@ -307,20 +273,16 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option("--head <seq:mac>", "also check against a head stored elsewhere (from `codeploy audit head`)")
     .option("--json", "print as JSON")
     .action(async (opts: { json?: boolean; head?: string }) => {
-      const remote = await remoteOf();
-      if (remote) return setExit(await (await remoteCommands()).remoteAuditVerifyCommand(io, remote, opts));
       const { auditVerifyCommand } = await import("./commands/state.js");
-      setExit(await auditVerifyCommand(io, { ...opts, config: configOf() }));
+      await run({}, (service) => auditVerifyCommand(io, service, opts));
     });
   audit
     .command("head")
     .description("print the last record's seq and MAC, to keep elsewhere for `audit verify --head`")
     .option("--json", "print as JSON")
     .action(async (opts: { json?: boolean }) => {
-      const remote = await remoteOf();
-      if (remote) return setExit(await (await remoteCommands()).remoteAuditHeadCommand(io, remote, opts));
       const { auditHeadCommand } = await import("./commands/state.js");
-      setExit(await auditHeadCommand(io, { ...opts, config: configOf() }));
+      await run({}, (service) => auditHeadCommand(io, service, opts));
     });
   audit
     .command("list")
@@ -328,10 +290,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .addOption(intOption("-n, --limit <n>", "how many (default 50)"))
     .option("--json", "print as JSON")
     .action(async (opts: { json?: boolean; limit?: number }) => {
-      const remote = await remoteOf();
-      if (remote) return setExit(await (await remoteCommands()).remoteAuditListCommand(io, remote, opts));
       const { auditListCommand } = await import("./commands/state.js");
-      setExit(await auditListCommand(io, { ...opts, config: configOf() }));
+      await run({}, (service) => auditListCommand(io, service, opts));
     });
 
   // These read or change what runs on this machine: through a server they would act on the wrong one.
@@ -345,7 +305,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
 
   registerTerraformCommands(program, io, setExit, configOf);
   registerLogsCommands(program, io, setExit);
-  registerServeCommands(program, io, setExit, configOf, remoteOf);
+  registerServeCommands(program, io, setExit, configOf, withServiceOf());
   registerVideoCommands(program, io, setExit, configOf);
   registerExpertsCommands(program, io, setExit, configOf);
   registerPolicyCommands(program, io, setExit, configOf);

@@ -3,8 +3,12 @@
  * plain lines otherwise, or one JSON event per line with --json.
  */
 import type { EngineEvent } from "../engine/events.js";
-import type { PlanStep } from "../plan/build.js";
 import type { CliIo } from "./io.js";
+
+/** A step as the display needs it: the plan's, or the service's view of it. */
+export interface ProgressStep {
+  readonly id: string;
+}
 
 export type ProgressMode = "tty" | "plain" | "json";
 
@@ -38,7 +42,7 @@ const MARK: Record<State, string> = {
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 
-export function createProgress(io: CliIo, mode: ProgressMode, steps: readonly PlanStep[]): Progress {
+export function createProgress(io: CliIo, mode: ProgressMode, steps: readonly ProgressStep[]): Progress {
   if (mode === "json") return { onEvent: (e) => io.stdout(`${JSON.stringify(e)}\n`), done: () => {} };
   if (mode === "plain") return plainProgress(io);
   return ttyProgress(io, steps);
@@ -81,7 +85,7 @@ function plainProgress(io: CliIo): Progress {
   };
 }
 
-function ttyProgress(io: CliIo, steps: readonly PlanStep[]): Progress {
+function ttyProgress(io: CliIo, steps: readonly ProgressStep[]): Progress {
   const rows = new Map<string, { state: State; started?: number; ms?: number; note?: string }>();
   for (const s of steps) rows.set(s.id, { state: "waiting" });
   let drawn = 0;

@@ -59,6 +59,8 @@ export const ERROR_TABLE = {
   /** A secret:NAME outside its scope (codeploy.yaml `secrets:`), or undeclared on a server. */
   SECRET_FORBIDDEN: forbidden,
   SECRET_UNSUPPORTED: refused,
+  /** An apply was run although what runs already matches its spec. */
+  NOTHING_TO_CHANGE: conflict,
 
   // Auth and limits (the server)
   UNAUTHENTICATED: { http: 401, exit: 1 },

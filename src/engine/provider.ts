@@ -62,6 +62,34 @@ export interface Provider {
   destroy(step: PlanStep, ctx: StepContext): Promise<StepResult>;
   /** What runs now for the app and environment. */
   observe(ctx: ObserveContext): Promise<readonly ObservedResource[]>;
+  /**
+   * Optional capabilities, asked by `status` and `logs` through the registry;
+   * no surface names a concrete provider.
+   */
+  /** Per service, the URLs where what was observed answers. */
+  endpoints?(observed: readonly ObservedResource[]): Readonly<Record<string, readonly string[]>>;
+  /** Where what was observed differs from the spec, in words. */
+  drift?(spec: DeploymentSpec, observed: readonly ObservedResource[]): readonly string[];
+  /** Streams the app's logs; resolves with the number of lines. */
+  logs?(ctx: LogsContext): Promise<number>;
+}
+
+export interface LogLine {
+  /** The replica or component it came from (`web-1`). */
+  readonly source: string;
+  readonly stream: "stdout" | "stderr";
+  readonly text: string;
+}
+
+export interface LogsContext {
+  readonly app: string;
+  readonly environment: string;
+  readonly service?: string;
+  readonly follow?: boolean;
+  readonly tail?: number;
+  readonly timestamps?: boolean;
+  readonly signal: AbortSignal;
+  readonly onLine: (line: LogLine) => void;
 }
 
 /** A provider call that failed; `retryable` says whether trying again may help. */

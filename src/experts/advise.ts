@@ -3,12 +3,28 @@
  * the circle; the consensus and its recommendations are printed beside the plan.
  */
 import type { ReviewedPlan } from "../review/index.js";
+import type { DeploymentSpec } from "../spec/schema.js";
 import { askCircle, type CircleOptions } from "./circle.js";
 import type { Consultation } from "./types.js";
 
+/** What advice reads of a plan: the reviewed plan itself, or its JSON answer with the spec. */
+export type AdvisedPlan =
+  | ReviewedPlan
+  | {
+      readonly spec: DeploymentSpec;
+      readonly steps: readonly { readonly id: string; readonly action: string }[];
+      readonly cost: { readonly monthlyUsd: number };
+      readonly findings: readonly {
+        readonly severity: string;
+        readonly id: string;
+        readonly message: string;
+      }[];
+    };
+
 /** A compact, deterministic description of the plan: enough for advice, no secrets (env values are left out). */
-export function planSummary(review: ReviewedPlan): string {
-  const { spec, plan, cost, findings } = review;
+export function planSummary(review: AdvisedPlan): string {
+  const { spec, cost, findings } = review;
+  const plan = { steps: "plan" in review ? review.plan.steps : review.steps };
   const lines = [
     `App ${spec.name} in ${spec.environment}, target ${spec.target}, cloud ${spec.cloud}${spec.region ? ` ${spec.region}` : ""}.`,
     `Services: ${spec.services.map((s) => `${s.name} (${s.kind}, ${s.replicas} replica(s)${s.image ? `, image ${s.image}` : ""}${s.public ? ", public" : ""})`).join("; ") || "none"}.`,
@@ -20,10 +36,10 @@ export function planSummary(review: ReviewedPlan): string {
   return lines.join("\n");
 }
 
-export function advicePrompt(review: ReviewedPlan): string {
+export function advicePrompt(review: AdvisedPlan): string {
   return `Review this deployment plan. What are its main risks, and what would you change before deploying it?\n\n${planSummary(review)}`;
 }
 
-export function adviseOnPlan(review: ReviewedPlan, circleOptions: CircleOptions): Promise<Consultation> {
+export function adviseOnPlan(review: AdvisedPlan, circleOptions: CircleOptions): Promise<Consultation> {
   return askCircle(advicePrompt(review), circleOptions);
 }

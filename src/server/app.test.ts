@@ -191,10 +191,14 @@ describe("failures", () => {
     });
     expect((await h.store.getLock({ app: "locked", environment: "staging" }))?.deploymentId).toBe(id);
     await h.api.runs.idle();
+    // The same spec again changes nothing: 200 with the deployment that made it run.
+    const same = await h.request("/v1/deployments", { method: "POST", token: deployer, json: { spec } });
+    expect(same.status).toBe(200);
+    expect(await same.json()).toMatchObject({ id, unchanged: true, revision: 1 });
     const chosen = await h.request("/v1/deployments", {
       method: "POST",
       token: deployer,
-      json: { spec, provider: "null" },
+      json: { spec: { ...spec, services: [{ ...web, replicas: 3 }] }, provider: "null" },
     });
     expect(chosen.status).toBe(202);
     const refused = await h.request("/v1/deployments", {

@@ -21,6 +21,7 @@ import type { DeployOptions } from "../engine/deploy.js";
 import type { Interpreter } from "../intent/interpreter.js";
 import { rulesInterpreter } from "../intent/rules-interpreter.js";
 import type { RenderOptions } from "../render/types.js";
+import { checkComponentCount } from "../service/limits.js";
 import type { SecretScope } from "../spec/secret-scope.js";
 import type { StateStore } from "../state/types.js";
 import { createAuthenticator } from "./auth/authenticate.js";
@@ -44,7 +45,7 @@ import { type ExpertsRouteOptions, registerExpertsRoutes } from "./routes/expert
 import { registerIntentRoutes } from "./routes/intent.js";
 import { registerSystemRoutes } from "./routes/system.js";
 import { publishingStore, Runs, type ShutdownReport } from "./runs.js";
-import { checkComponentCount, requestInvalid } from "./spec-input.js";
+import { requestInvalid } from "./spec-input.js";
 
 export interface AppOptions {
   readonly store: StateStore;

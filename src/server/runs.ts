@@ -6,9 +6,9 @@
  * subscribers after they are committed, with their sequence numbers, so a
  * live stream and a replay from the store are the same stream.
  */
-import type { DeployOutcome } from "../engine/deploy.js";
 import type { EngineEvent } from "../engine/events.js";
-import type { Deployment, StateStore, StepEvent } from "../state/types.js";
+import type { DeploymentView as Deployment } from "../service/types.js";
+import type { StateStore, StepEvent } from "../state/types.js";
 import { HttpError } from "./errors.js";
 
 export interface RunContext {
@@ -17,7 +17,8 @@ export interface RunContext {
   readonly onEvent: (event: EngineEvent) => void;
 }
 
-export type RunFn = (ctx: RunContext) => Promise<DeployOutcome>;
+/** Runs one change; resolves with its finished deployment. */
+export type RunFn = (ctx: RunContext) => Promise<Deployment>;
 
 export interface RunListener {
   readonly event: (event: StepEvent) => void;
@@ -158,7 +159,7 @@ export class Runs {
       };
       const done: Promise<void> = fn({ signal: controller.signal, onStart, onEvent })
         .then(
-          (outcome) => this.hooks.onFinished?.(outcome.deployment),
+          (deployment) => this.hooks.onFinished?.(deployment),
           (error: unknown) => {
             if (started === undefined) reject(error);
             else this.hooks.onError?.(`deployment ${started.id} failed to record its outcome`, error);

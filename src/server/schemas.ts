@@ -57,6 +57,7 @@ export const interpretResult = z
 const specOrText = {
   spec: specSchema.optional(),
   text: words.optional(),
+  base: specSchema.optional().openapi({ description: "with text: the spec the words amend" }),
   target: z.enum(TARGETS).optional(),
   acceptRisk: z.boolean().optional().openapi({ description: "go on although policy reports errors" }),
 };
@@ -65,7 +66,22 @@ const oneOfSpecText = (b: { spec?: unknown; text?: string | undefined }) =>
   (b.spec === undefined) !== (b.text === undefined);
 const oneOfMessage = { message: "give exactly one of spec or text", path: ["spec"] };
 
-export const planBody = z.strictObject(specOrText).refine(oneOfSpecText, oneOfMessage).openapi("PlanRequest");
+const provider = z.string().min(1).optional().openapi({
+  description: "only providers listed in server.requestProviders are accepted",
+});
+
+export const planBody = z
+  .strictObject({
+    ...specOrText,
+    provider,
+    gate: z.boolean().optional().openapi({
+      description:
+        "the plan is for a deployment: words that ask for another action, or leave questions open without acceptAssumptions, are refused (INTENT_REFUSED)",
+    }),
+    acceptAssumptions: z.boolean().optional(),
+  })
+  .refine(oneOfSpecText, oneOfMessage)
+  .openapi("PlanRequest");
 
 export const deployBody = z
   .strictObject({
@@ -75,9 +91,7 @@ export const deployBody = z
       description:
         "take over existing objects that carry another owner's labels or none (admin only); without it they are refused with OWNERSHIP_CONFLICT",
     }),
-    provider: z.string().min(1).optional().openapi({
-      description: "only providers listed in server.requestProviders are accepted",
-    }),
+    provider,
     parallelism: z.number().int().min(1).optional().openapi({
       description: "steps run at once; may lower the server's setting, never raise it",
     }),
@@ -123,6 +137,7 @@ export const planResult = z
     }),
     findings: z.array(finding).readonly(),
     artifacts: z.array(z.string()),
+    spec: specSchema.openapi({ description: "the spec planned (interpreted from the words, retargeted)" }),
     request: z.string().optional(),
     interpreter: z.string().optional(),
     usage: interpretUsageSchema.optional(),
@@ -162,6 +177,9 @@ export const acceptedSchema = z
       description: "true: every slot (server.maxConcurrentDeployments) is busy; it starts in its turn",
     }),
     position: z.number().int().min(1).optional().openapi({ description: "place in the wait list, 1 = next" }),
+    unchanged: z.boolean().optional().openapi({
+      description: "true (200): what runs already matches the spec; id is the deployment that made it run",
+    }),
     links: z.object({ self: z.string(), events: z.string() }),
   })
   .openapi("Accepted");
@@ -201,8 +219,33 @@ export const environmentResult = z
     lock: lockSchema.optional(),
     endpoints: z.array(z.string()),
     outputs: z.record(z.string(), z.record(z.string(), z.string())),
+    serviceEndpoints: z.record(z.string(), z.array(z.string())).optional(),
+    workloads: z
+      .array(
+        z.object({
+          kind: z.string(),
+          name: z.string(),
+          status: z.enum(["running", "stopped", "degraded", "missing"]),
+          ready: z.number().int().optional(),
+          desired: z.number().int().optional(),
+        }),
+      )
+      .optional(),
+    problems: z.array(z.string()).optional(),
+    observeError: z.string().optional(),
   })
   .openapi("EnvironmentStatus");
+
+export const statusQuery = z.object({
+  app: z.string().min(1).optional(),
+  env: z.string().min(1).optional(),
+  live: z.enum(["true", "false"]).optional().openapi({
+    description:
+      "also ask the provider that deployed each environment what runs (endpoints, workloads, drift)",
+  }),
+});
+
+export const statusResult = z.object({ environments: z.array(environmentResult) }).openapi("Status");
 
 export const historyResult = z
   .object({

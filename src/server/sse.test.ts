@@ -6,8 +6,8 @@
  * running in another server process is followed through the store.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ApiClient, createApiClient, type StreamItem } from "../service/api-client.js";
 import { type Harness, keyFor, startHarness } from "./__fixtures__/harness.js";
-import { type ApiClient, createApiClient, type StreamItem } from "./client.js";
 import { silentLogger } from "./logger.js";
 import { providerResolver } from "./providers.js";
 import { type RunningServer, startServer } from "./server.js";

@@ -1,21 +1,10 @@
-/** rollback and destroy: changes to what runs, confirmed, with live progress. */
-import {
-  currentSpec,
-  type DeployDeps,
-  type DeployOptions,
-  type DeployOutcome,
-  destroyEnvironment,
-  rollbackTo,
-} from "../../engine/deploy.js";
-import { buildDestroyPlan } from "../../plan/build.js";
-import type { ProviderName } from "../../providers/index.js";
-import type { StateStore } from "../../state/types.js";
+/** Changes to what runs (apply's run, rollback, destroy): confirmed, with live progress and Ctrl-C handling. */
+import type { ProviderName } from "../../providers/names.js";
+import type { Change, CodeService, DeploymentView } from "../../service/types.js";
 import { confirm } from "../confirm.js";
 import { EXIT_OK, EXIT_REFUSED } from "../exit.js";
 import type { CliIo } from "../io.js";
 import { createProgress, type Progress } from "../progress.js";
-import { actorOf, deployDeps, openStore } from "../session.js";
-import { loadCliConfig } from "../settings.js";
 import { withInterrupts } from "../signals.js";
 
 export interface ChangeFlags {
@@ -24,119 +13,81 @@ export interface ChangeFlags {
   readonly json?: boolean;
   readonly wait?: boolean;
   readonly provider?: ProviderName;
-  readonly kubeconfig?: string;
-  readonly context?: string;
-  readonly namespace?: string;
-  readonly config?: string;
   readonly purgeData?: boolean;
 }
 
-function report(io: CliIo, flags: ChangeFlags, out: DeployOutcome, verb: string): number {
-  const d = out.deployment;
+/** Confirm, then run the change with live progress, and report it; exit 0 only when it succeeded. */
+export async function runChange(
+  io: CliIo,
+  change: Change,
+  flags: { yes?: boolean; json?: boolean; verb: "apply" | "rollback" | "destroy" },
+  after?: (deployment: DeploymentView) => void,
+): Promise<number> {
+  const confirmed = await confirm(io, {
+    ...(flags.yes ? { yes: true } : {}),
+    what: change.confirm.what,
+    ...(change.confirm.typeToConfirm ? { typeToConfirm: change.confirm.typeToConfirm } : {}),
+  });
+  if (!confirmed) {
+    io.stderr("cancelled: nothing was changed\n");
+    return EXIT_REFUSED;
+  }
+  let progress: Progress | undefined;
+  const mode = flags.json ? "json" : io.isTty ? "tty" : "plain";
+  const d = await withInterrupts(io, (signal) =>
+    change.run({
+      signal,
+      onStart: (_d, steps) => {
+        progress = createProgress(io, mode, steps);
+      },
+      onEvent: (e) => progress?.onEvent(e),
+    }),
+  );
+  progress?.done();
   if (!flags.json) {
+    const verb = flags.verb === "apply" ? "" : `${flags.verb} `;
     io.stdout(
-      `\n${d.app}/${d.environment}: ${verb} ${d.outcome} (revision ${d.revision}, deployment ${d.id})\n`,
+      `\n${d.app}/${d.environment}: ${verb}${d.outcome ?? d.state} (revision ${d.revision}, deployment ${d.id})\n`,
     );
     if (d.error) io.stdout(`  error: ${d.error}\n`);
   }
+  after?.(d);
   return d.outcome === "succeeded" ? EXIT_OK : EXIT_REFUSED;
-}
-
-type Runner = (deps: DeployDeps, options: DeployOptions, actor: string) => Promise<DeployOutcome>;
-
-/** Confirm, then run the change with live progress and Ctrl-C handling, and report it. */
-async function runChange(
-  io: CliIo,
-  flags: ChangeFlags,
-  verb: "rollback" | "destroy",
-  prepare: (store: StateStore) => Promise<{ what: string; typeToConfirm?: string }>,
-  runner: Runner,
-): Promise<number> {
-  const config = await loadCliConfig(io, flags.config);
-  const store = await openStore(io, config);
-  try {
-    const { what, typeToConfirm } = await prepare(store);
-    const confirmed = await confirm(io, {
-      ...(flags.yes ? { yes: true } : {}),
-      what,
-      ...(typeToConfirm ? { typeToConfirm } : {}),
-    });
-    if (!confirmed) {
-      io.stderr("cancelled: nothing was changed\n");
-      return EXIT_REFUSED;
-    }
-    const deps = await deployDeps(io, store, config, flags);
-    let progress: Progress | undefined;
-    const mode = flags.json ? "json" : io.isTty ? "tty" : "plain";
-    const out = await withInterrupts(io, (signal) =>
-      runner(
-        deps,
-        {
-          signal,
-          onStart: (_d, plan) => {
-            progress = createProgress(io, mode, plan.steps);
-          },
-          onEvent: (e) => progress?.onEvent(e),
-        },
-        actorOf(io),
-      ),
-    );
-    progress?.done();
-    return report(io, flags, out, verb);
-  } finally {
-    await store.close();
-  }
 }
 
 export async function rollbackCommand(
   io: CliIo,
+  service: CodeService,
   app: string,
   flags: ChangeFlags & { to?: number },
 ): Promise<number> {
-  const to = flags.to !== undefined ? ` to revision ${flags.to}` : " to the previous revision";
-  return runChange(
-    io,
-    flags,
-    "rollback",
-    async () => ({
-      what: `roll back ${app}/${flags.env}${to}`,
-      ...(flags.env === "production" ? { typeToConfirm: app } : {}),
-    }),
-    (deps, options, actor) =>
-      rollbackTo(
-        {
-          app,
-          environment: flags.env,
-          actor,
-          ...(flags.to !== undefined ? { toRevision: flags.to } : {}),
-          ...(flags.wait ? { waitForLock: true } : {}),
-        },
-        deps,
-        options,
-      ),
-  );
+  const change = await service.rollback({
+    app,
+    environment: flags.env,
+    ...(flags.to !== undefined ? { revision: flags.to } : {}),
+    ...(flags.wait ? { wait: true } : {}),
+    ...(flags.provider ? { provider: flags.provider } : {}),
+  });
+  return runChange(io, change, { ...flags, verb: "rollback" });
 }
 
-export async function destroyCommand(io: CliIo, app: string, flags: ChangeFlags): Promise<number> {
-  return runChange(
-    io,
-    flags,
-    "destroy",
-    async (store) => {
-      const running = await currentSpec(store, app, flags.env);
-      if (running && !flags.json) {
-        const steps = buildDestroyPlan(running).steps;
-        io.stdout(
-          `Destroy ${app}/${flags.env}: ${steps.length} step(s)\n${steps.map((s) => `  - ${s.description}`).join("\n")}\n`,
-        );
-      }
-      return { what: `destroy ${app}/${flags.env}`, typeToConfirm: app };
-    },
-    (deps, options, actor) =>
-      destroyEnvironment(
-        { app, environment: flags.env, actor, ...(flags.wait ? { waitForLock: true } : {}) },
-        deps,
-        options,
-      ),
-  );
+export async function destroyCommand(
+  io: CliIo,
+  service: CodeService,
+  app: string,
+  flags: ChangeFlags,
+): Promise<number> {
+  const change = await service.destroy({
+    app,
+    environment: flags.env,
+    ...(flags.wait ? { wait: true } : {}),
+    ...(flags.provider ? { provider: flags.provider } : {}),
+    ...(flags.purgeData ? { purgeData: true } : {}),
+  });
+  if (change.steps.length > 0 && !flags.json) {
+    io.stdout(
+      `Destroy ${app}/${flags.env}: ${change.steps.length} step(s)\n${change.steps.map((s) => `  - ${s.description}`).join("\n")}\n`,
+    );
+  }
+  return runChange(io, change, { ...flags, verb: "destroy" });
 }

@@ -1,12 +1,12 @@
 /** The `codeploy experts` commands: list, ask, history, show, export. */
 import type { CodeployConfig } from "../../core/config.js";
 import { UsageError } from "../../core/errors.js";
+import type { AdvisedPlan } from "../../experts/advise.js";
 import { askCircle } from "../../experts/circle.js";
 import { consultationMarkdown } from "../../experts/markdown.js";
 import { memberStatuses, selectMembers } from "../../experts/members.js";
 import { type ConsultationExport, folderExport, storeCache } from "../../experts/stores.js";
 import type { Consultation } from "../../experts/types.js";
-import type { ReviewedPlan } from "../../review/index.js";
 import { EXIT_OK, EXIT_REFUSED } from "../exit.js";
 import { type CliIo, printJson } from "../io.js";
 import { openStore } from "../session.js";
@@ -201,7 +201,7 @@ export async function expertsExportCommand(
  * settings (recorded like any consultation) and prints the advice after the
  * plan, or returns it for `--json` as the `advice` field.
  */
-export async function adviseFromCli(io: CliIo, config: CodeployConfig, review: ReviewedPlan, json: boolean) {
+export async function adviseFromCli(io: CliIo, config: CodeployConfig, review: AdvisedPlan, json: boolean) {
   const { advicePrompt } = await import("../../experts/advise.js");
   const consultation = await withInterrupts(io, (signal) =>
     runConsultation(io, { config, question: advicePrompt(review), flags: {}, signal }),

@@ -1,10 +1,13 @@
 import { resolve } from "node:path";
 import { stringify } from "yaml";
 import { UsageError } from "../../core/errors.js";
+import type { InterpretResult } from "../../intent/index.js";
+import type { CodeService } from "../../service/types.js";
 import { parseSpecText } from "../../spec/validate.js";
 import { EXIT_OK } from "../exit.js";
 import { interpretWords } from "../interpret-words.js";
 import { type CliIo, printJson, readTextFile } from "../io.js";
+import { readSpecInput } from "../service.js";
 
 export interface InterpretFlags {
   readonly base?: string;
@@ -25,6 +28,23 @@ export async function interpretCommand(io: CliIo, text: string, flags: Interpret
     ? parseSpecText(await readTextFile(resolve(io.cwd, flags.base), flags.base), flags.base)
     : undefined;
   const result = await interpretWords(io, text, flags, base ? { base } : {});
+  return printInterpretation(io, result, flags);
+}
+
+/** Through a service (a server's interpreter): the base travels as a document and is validated there. */
+export async function interpretVia(
+  io: CliIo,
+  service: CodeService,
+  text: string,
+  flags: InterpretFlags,
+): Promise<number> {
+  const input = await readSpecInput(io, text, flags.base);
+  if (!("text" in input))
+    throw new UsageError("interpret takes words, not a spec file", { hint: "use `codeploy plan FILE`" });
+  return printInterpretation(io, await service.interpret(input), flags);
+}
+
+function printInterpretation(io: CliIo, result: InterpretResult, flags: InterpretFlags): number {
   if (flags.json) {
     printJson(io, result);
     return EXIT_OK;

@@ -6,16 +6,13 @@
  */
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { UsageError } from "../../core/errors.js";
-import type { ApiClient } from "../../server/client.js";
-import type { ApiKey, ApiKeyRole } from "../../state/keys.js";
-import type { StateStore } from "../../state/types.js";
+import type { CodeService, KeyView } from "../../service/types.js";
+import type { ApiKeyRole } from "../../state/keys.js";
 import { EXIT_OK } from "../exit.js";
 import { type CliIo, printJson } from "../io.js";
-import type { RemoteTarget } from "./remote.js";
 
 interface Common {
   readonly json?: boolean;
-  readonly config?: string;
 }
 
 export interface CreateKeyFlags extends Common {
@@ -25,115 +22,19 @@ export interface CreateKeyFlags extends Common {
   readonly expiresInDays?: number;
 }
 
-/** A key as both the store and the API describe it. */
-type KeyView = Omit<ApiKey, "expiresAt" | "revokedAt"> & {
-  readonly expiresAt?: string | undefined;
-  readonly revokedAt?: string | undefined;
-};
-
-interface KeyRequest {
-  readonly name: string;
-  readonly role: ApiKeyRole;
-  readonly environments: readonly string[];
-  readonly expiresInDays?: number;
-}
-
-/** Where keys are managed: the local store, or a server. */
-interface KeyAdmin {
-  create(request: KeyRequest): Promise<{ readonly apiKey: KeyView; readonly token: string }>;
-  list(): Promise<readonly KeyView[]>;
-  revoke(id: string): Promise<KeyView>;
-  expire(id: string, at: Date | undefined): Promise<KeyView>;
-}
-
-/** The server named by --server (or CODEPLOY_SERVER); undefined: the local store. */
-export type KeyAdminSource = () => Promise<RemoteTarget | undefined>;
-
-const DAY_MS = 86_400_000;
-
-async function withKeyAdmin<T>(
-  io: CliIo,
-  flags: Common,
-  remoteOf: KeyAdminSource,
-  fn: (admin: KeyAdmin) => Promise<T>,
-): Promise<T> {
-  const remote = await remoteOf();
-  if (remote) return fn(serverKeyAdmin(await (await import("./remote.js")).clientFor(remote)));
-  const [{ loadCliConfig }, { openStore, actorOf }] = await Promise.all([
-    import("../settings.js"),
-    import("../session.js"),
-  ]);
-  const store = await openStore(io, await loadCliConfig(io, flags.config));
-  try {
-    return await fn(storeKeyAdmin(store, actorOf(io)));
-  } finally {
-    await store.close();
-  }
-}
-
-/** The server manages and audits the keys, under the token's name. */
-function serverKeyAdmin(client: ApiClient): KeyAdmin {
-  return {
-    async create(r) {
-      const { key, apiKey } = await client.createKey({
-        name: r.name,
-        role: r.role,
-        environments: [...r.environments],
-        ...(r.expiresInDays !== undefined ? { expiresInDays: r.expiresInDays } : {}),
-      });
-      return { apiKey, token: key };
-    },
-    list: async () => (await client.listKeys()).keys,
-    revoke: (id) => client.revokeKey(id),
-    expire: (id, at) => client.expireKey(id, at?.toISOString()),
-  };
-}
-
-/** Keys on this machine's store; each change is audited here under the local actor. */
-function storeKeyAdmin(store: StateStore, actor: string): KeyAdmin {
-  const audit = (command: string, key: KeyView, details: Record<string, unknown>) =>
-    store.appendAudit({ actor, command, target: `key:${key.name}`, outcome: "ok", details });
-  return {
-    async create(r) {
-      const created = await store.apiKeys.create({
-        name: r.name,
-        role: r.role,
-        environments: r.environments,
-        ...(r.expiresInDays ? { expiresAt: new Date(Date.now() + r.expiresInDays * DAY_MS) } : {}),
-        createdBy: actor,
-      });
-      const { apiKey } = created;
-      await audit("keys.create", apiKey, {
-        keyId: apiKey.id,
-        role: apiKey.role,
-        environments: apiKey.environments,
-      });
-      return created;
-    },
-    list: () => store.apiKeys.list(),
-    async revoke(id) {
-      const key = await store.apiKeys.revoke(id);
-      await audit("keys.revoke", key, { keyId: key.id });
-      return key;
-    },
-    async expire(id, at) {
-      const key = await store.apiKeys.expire(id, at);
-      await audit("keys.expire", key, { keyId: key.id, expiresAt: key.expiresAt });
-      return key;
-    },
-  };
-}
+/** Runs a command with the service (local store, or the server named by --server). */
+export type WithService = <T>(fn: (service: CodeService) => Promise<T>) => Promise<T>;
 
 export async function keysCreateCommand(
   io: CliIo,
   flags: CreateKeyFlags,
-  remoteOf: KeyAdminSource = async () => undefined,
+  withService: WithService,
 ): Promise<number> {
-  return withKeyAdmin(io, flags, remoteOf, async (admin) => {
-    const { apiKey, token } = await admin.create({
+  return withService(async (service) => {
+    const { apiKey, token } = await service.keys.create({
       name: flags.name,
       role: flags.role,
-      environments: flags.env ?? [],
+      environments: [...(flags.env ?? [])],
       ...(flags.expiresInDays !== undefined ? { expiresInDays: flags.expiresInDays } : {}),
     });
     if (flags.json) printJson(io, { key: token, apiKey });
@@ -152,13 +53,9 @@ function scope(key: KeyView): string {
   return key.environments.length === 0 ? "all environments" : `environments: ${key.environments.join(", ")}`;
 }
 
-export async function keysListCommand(
-  io: CliIo,
-  flags: Common,
-  remoteOf: KeyAdminSource = async () => undefined,
-): Promise<number> {
-  return withKeyAdmin(io, flags, remoteOf, async (admin) => {
-    const keys = await admin.list();
+export async function keysListCommand(io: CliIo, flags: Common, withService: WithService): Promise<number> {
+  return withService(async (service) => {
+    const keys = await service.keys.list();
     if (flags.json) {
       printJson(io, { keys });
       return EXIT_OK;
@@ -179,7 +76,7 @@ export async function keysChangeCommand(
   id: string,
   change: "revoke" | "expire",
   flags: Common & { at?: string },
-  remoteOf: KeyAdminSource = async () => undefined,
+  withService: WithService,
 ): Promise<number> {
   const at = flags.at === undefined ? undefined : new Date(flags.at);
   if (at !== undefined && Number.isNaN(at.getTime())) {
@@ -187,8 +84,8 @@ export async function keysChangeCommand(
       hint: "use ISO 8601, such as 2026-12-31T23:59:00Z",
     });
   }
-  return withKeyAdmin(io, flags, remoteOf, async (admin) => {
-    const key = change === "revoke" ? await admin.revoke(id) : await admin.expire(id, at);
+  return withService(async (service) => {
+    const key = change === "revoke" ? await service.keys.revoke(id) : await service.keys.expire(id, at);
     if (flags.json) printJson(io, key);
     else
       io.stdout(
@@ -208,13 +105,8 @@ export function registerKeysCommands(
   program: Command,
   io: CliIo,
   setExit: (code: number) => void,
-  configOf: () => string | undefined,
-  remoteOf: KeyAdminSource = async () => undefined,
+  withService: WithService,
 ): void {
-  const withConfig = <T extends object>(opts: T) => {
-    const config = configOf();
-    return config ? { ...opts, config } : opts;
-  };
   const keys = program
     .command("keys")
     .description("API keys of `codeploy serve` (only their hashes are stored)");
@@ -230,19 +122,19 @@ export function registerKeysCommands(
     .option("-e, --env <env...>", "environments it may act on (default: all; production changes need admin)")
     .addOption(new Option("--expires-in-days <days>", "expire after this many days").argParser(days))
     .option("--json", "print {key, apiKey} as JSON")
-    .action(async (opts: CreateKeyFlags) => setExit(await keysCreateCommand(io, withConfig(opts), remoteOf)));
+    .action(async (opts: CreateKeyFlags) => setExit(await keysCreateCommand(io, opts, withService)));
   keys
     .command("list")
     .description("every key with its role, environments and state (never the key itself)")
     .option("--json", "print as JSON")
-    .action(async (opts: Common) => setExit(await keysListCommand(io, withConfig(opts), remoteOf)));
+    .action(async (opts: Common) => setExit(await keysListCommand(io, opts, withService)));
   keys
     .command("revoke")
     .description("revoke a key at once")
     .argument("<id>", "the key id (see `codeploy keys list`)")
     .option("--json", "print as JSON")
     .action(async (id: string, opts: Common) =>
-      setExit(await keysChangeCommand(io, id, "revoke", withConfig(opts), remoteOf)),
+      setExit(await keysChangeCommand(io, id, "revoke", opts, withService)),
     );
   keys
     .command("expire")
@@ -251,6 +143,6 @@ export function registerKeysCommands(
     .option("--at <time>", "ISO 8601 time of expiry")
     .option("--json", "print as JSON")
     .action(async (id: string, opts: Common & { at?: string }) =>
-      setExit(await keysChangeCommand(io, id, "expire", withConfig(opts), remoteOf)),
+      setExit(await keysChangeCommand(io, id, "expire", opts, withService)),
     );
 }

@@ -1,11 +1,9 @@
-import { reviewWithRego } from "../../review/edge.js";
-import { planToJson, type ReviewedPlan } from "../../review/index.js";
-import { requireSecretScope } from "../../spec/secret-scope.js";
+import type { ProviderName } from "../../providers/names.js";
+import type { CodeService, PlanAnswer } from "../../service/types.js";
+import { TARGETS } from "../../spec/targets.js";
 import { EXIT_OK, EXIT_REFUSED } from "../exit.js";
-import { resolveSpecInput } from "../input.js";
 import { type CliIo, printJson } from "../io.js";
-import { secretSeed } from "../secret-seed.js";
-import { loadCliConfig, policySettings, secretAccess } from "../settings.js";
+import { readSpecInput } from "../service.js";
 
 export interface PlanFlags {
   readonly target?: string;
@@ -15,39 +13,31 @@ export interface PlanFlags {
   readonly config?: string;
   /** --base FILE: the words amend this spec. */
   readonly base?: string;
+  readonly provider?: ProviderName;
 }
 
-export async function planCommand(io: CliIo, input: string, flags: PlanFlags): Promise<number> {
-  const config = await loadCliConfig(io, flags.config);
-  const resolved = await resolveSpecInput(
-    io,
-    input,
-    flags.target,
-    flags.config,
-    flags.base ? { base: flags.base } : {},
-  );
-  requireSecretScope(resolved.spec, secretAccess(io, config));
-  const review = await reviewWithRego(resolved.spec, {
-    ...(await policySettings(config)),
-    render: { secretSeed: await secretSeed(io) },
+export async function planCommand(
+  io: CliIo,
+  service: CodeService,
+  input: string,
+  flags: PlanFlags,
+): Promise<number> {
+  const plan = await service.plan({
+    input: await readSpecInput(io, input, flags.base),
+    ...targetOf(flags.target),
+    ...(flags.provider ? { provider: flags.provider } : {}),
   });
-  const refused = !review.approved && !flags.acceptRisk;
-  const advise = flags.advise ? (await import("./experts-run.js")).adviseFromCli : undefined;
+  const refused = !plan.approved && !flags.acceptRisk;
+  const advise = flags.advise ? await adviser(io, flags) : undefined;
   if (flags.json) {
-    const advice = advise ? await advise(io, config, review, true) : undefined;
-    printJson(io, {
-      ...planToJson(review),
-      ...(advice !== undefined ? { advice } : {}),
-      ...(resolved.request
-        ? { request: resolved.request, assumptions: resolved.assumptions, questions: resolved.questions }
-        : {}),
-    });
+    const advice = advise ? await advise(plan, true) : undefined;
+    printJson(io, { ...plan, ...(advice !== undefined ? { advice } : {}) });
     return refused ? EXIT_REFUSED : EXIT_OK;
   }
-  for (const a of resolved.assumptions) io.stderr(`assumed: ${a}\n`);
-  io.stdout(formatPlan(review));
-  if (advise) await advise(io, config, review, false);
-  const errors = review.findings.filter((f) => f.severity === "error").length;
+  for (const a of plan.assumptions ?? []) io.stderr(`assumed: ${a}\n`);
+  io.stdout(formatPlan(plan));
+  if (advise) await advise(plan, false);
+  const errors = plan.findings.filter((f) => f.severity === "error").length;
   if (errors === 0) io.stdout("\nResult: the plan passes policy.\n");
   else if (flags.acceptRisk) io.stdout(`\nResult: ${errors} policy error(s) accepted with --accept-risk.\n`);
   else
@@ -57,12 +47,27 @@ export async function planCommand(io: CliIo, input: string, flags: PlanFlags): P
   return refused ? EXIT_REFUSED : EXIT_OK;
 }
 
+export function targetOf(target: string | undefined) {
+  const found = TARGETS.find((t) => t === target);
+  return found ? { target: found } : {};
+}
+
+/** --advise: the Circle of Experts configured in codeploy.yaml reviews the plan (on this machine). */
+async function adviser(io: CliIo, flags: PlanFlags) {
+  const [{ adviseFromCli }, { loadCliConfig }] = await Promise.all([
+    import("./experts-run.js"),
+    import("../settings.js"),
+  ]);
+  const config = await loadCliConfig(io, flags.config);
+  return (plan: PlanAnswer, json: boolean) => adviseFromCli(io, config, plan, json);
+}
+
 const SYMBOL = { create: "+", update: "~", delete: "-", noop: "=" } as const;
 const usd = (n: number) =>
   `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
-export function formatPlan(review: ReviewedPlan): string {
-  const { spec, plan, cost, findings } = review;
+export function formatPlan(plan: PlanAnswer): string {
+  const { spec, cost, findings } = plan;
   const where = spec.cloud === "local" ? "local" : `${spec.cloud}${spec.region ? ` ${spec.region}` : ""}`;
   const out: string[] = [
     `Plan for ${spec.name} in ${spec.environment} (${spec.target}, ${where}): ${plan.steps.length} steps in ${plan.levels.length} stages`,

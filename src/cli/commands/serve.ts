@@ -15,7 +15,7 @@ import type { RunningServer } from "../../server/server.js";
 import type { StateStore } from "../../state/types.js";
 import { EXIT_OK } from "../exit.js";
 import type { CliIo } from "../io.js";
-import { type KeyAdminSource, registerKeysCommands } from "./keys.js";
+import { registerKeysCommands, type WithService } from "./keys.js";
 
 export interface ServeFlags {
   readonly port?: number;
@@ -168,7 +168,7 @@ export function registerServeCommands(
   io: CliIo,
   setExit: (code: number) => void,
   configOf: () => string | undefined,
-  remoteOf?: KeyAdminSource,
+  withService: WithService,
 ): void {
   program
     .command("serve")
@@ -187,5 +187,5 @@ export function registerServeCommands(
       const config = configOf();
       setExit(await serveCommand(io, { ...opts, ...(config ? { config } : {}) }));
     });
-  registerKeysCommands(program, io, setExit, configOf, remoteOf);
+  registerKeysCommands(program, io, setExit, withService);
 }

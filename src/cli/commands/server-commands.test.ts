@@ -18,15 +18,8 @@ import { hashApiKey } from "../../state/keys.js";
 import { openStateStore } from "../../state/store.js";
 import type { StateStore } from "../../state/types.js";
 import { main } from "../main.js";
+import { remoteTarget, withService } from "../service.js";
 import { captureIo } from "../test-io.js";
-import {
-  remoteApplyCommand,
-  remoteChangeCommand,
-  remoteHistoryCommand,
-  remotePlanCommand,
-  remoteStatusCommand,
-  remoteTarget,
-} from "./remote.js";
 import { registerServeCommands } from "./serve.js";
 
 let work: string;
@@ -47,6 +40,7 @@ async function run(argv: string[]) {
     io,
     (c) => (code = c),
     () => undefined,
+    (fn) => withService(io, undefined, {}, fn),
   );
   await program.parseAsync(argv, { from: "user" });
   return { code, out: io.out(), err: io.err() };
@@ -131,48 +125,46 @@ describe("the CLI with --server", () => {
     expect(() => remoteTarget(io(), { server: "ftp://x" })).toThrow(/not an http/);
   });
 
+  const remote = async (argv: string[], token?: string) => {
+    const io = captureIo({
+      cwd: work,
+      env: { CODEPLOY_HOME: join(work, "not-used"), CODEPLOY_SERVER: server.url },
+    });
+    const code = await main([...argv, ...(token ? ["--token", token] : [])], io);
+    return { code, out: io.out(), err: io.err() };
+  };
+
   it("plans, applies with live events, shows status and history, rolls back", async () => {
-    const target = { url: server.url, token: deployer };
     const specFile = join(work, "shop.yaml");
     await writeFile(
       specFile,
       "name: shop\nenvironment: staging\nservices:\n  - name: web\n    image: nginx:1.27\n    port: 80\n    replicas: 2\n    healthCheck: { path: / }\n",
     );
-    const plan = io();
-    expect(await remotePlanCommand(plan, target, "shop.yaml", {})).toBe(0);
-    expect(plan.out()).toMatch(/Plan for shop in staging/);
-    const apply = io();
-    expect(await remoteApplyCommand(apply, target, "shop.yaml", { yes: true })).toBe(0);
-    expect(apply.out()).toMatch(/succeeded\s+service:web/);
-    expect(apply.out()).toMatch(/shop\/staging: apply succeeded \(revision 1/);
+    const plan = await remote(["plan", "shop.yaml"], deployer);
+    expect(plan.code).toBe(0);
+    expect(plan.out).toMatch(/Plan for shop in staging/);
+    const apply = await remote(["apply", "shop.yaml", "--yes"], deployer);
+    expect(apply).toMatchObject({ code: 0 });
+    expect(apply.out).toMatch(/service:web/);
+    expect(apply.out).toMatch(/shop\/staging: succeeded \(revision 1/);
     await writeFile(specFile, (await readFile(specFile, "utf8")).replace("nginx:1.27", "nginx:1.28"));
-    const second = io();
-    expect(await remoteApplyCommand(second, target, "shop.yaml", { yes: true })).toBe(0);
-    expect(second.out()).toMatch(/apply succeeded \(revision 2/);
-    const status = io();
-    await remoteStatusCommand(status, target, "shop", { env: "staging" });
-    expect(status.out()).toMatch(/shop\/staging: revision 2 running/);
-    const rollback = io();
-    expect(
-      await remoteChangeCommand(rollback, target, "rollback", "shop", { env: "staging", to: 1, yes: true }),
-    ).toBe(0);
-    const history = io();
-    await remoteHistoryCommand(history, target, "shop", { json: true });
-    const { deployments } = JSON.parse(history.out()) as { deployments: { action: string; actor: string }[] };
+    const second = await remote(["apply", "shop.yaml", "--yes"], deployer);
+    expect(second.code).toBe(0);
+    expect(second.out).toMatch(/succeeded \(revision 2/);
+    const status = await remote(["status", "shop", "--env", "staging"], deployer);
+    expect(status.out).toMatch(/shop\/staging: revision 2 running/);
+    const rollback = await remote(["rollback", "shop", "--env", "staging", "--to", "1", "--yes"], deployer);
+    expect(rollback.code).toBe(0);
+    const history = await remote(["history", "shop", "--json"], deployer);
+    const { deployments } = JSON.parse(history.out) as { deployments: { action: string; actor: string }[] };
     expect(deployments[0]).toMatchObject({ action: "rollback", actor: "key:remote-ci" });
   });
 
   it("passes the server's refusal on as a typed error (a deployer cannot destroy)", async () => {
-    const target = { url: server.url, token: deployer };
-    await expect(
-      remoteChangeCommand(io(), target, "destroy", "shop", { env: "staging", yes: true }),
-    ).rejects.toMatchObject({
-      code: "FORBIDDEN",
-      message: expect.stringMatching(/deployer may not destroy/),
-    });
-    await expect(remotePlanCommand(io(), { url: server.url }, "x.yaml", {})).rejects.toMatchObject({
-      code: "UNAUTHENTICATED",
-    });
+    const destroy = await remote(["destroy", "shop", "--env", "staging", "--yes"], deployer);
+    expect(destroy).toMatchObject({ code: 1, err: expect.stringMatching(/deployer may not destroy/) });
+    const anonymous = await remote(["plan", "x.yaml"]);
+    expect(anonymous.err).toMatch(/UNAUTHENTICATED|file not found/);
   });
 });
 

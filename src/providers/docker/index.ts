@@ -19,7 +19,7 @@ import type { PlanStep } from "../../plan/build.js";
 import { applyBuckets, applyData, applyService, verifyIngress } from "./apply-steps.js";
 import { ensureNetwork } from "./infra.js";
 import { networkName } from "./names.js";
-import { observeScope } from "./observe.js";
+import { checkObserved, endpointsOf, observeScope } from "./observe.js";
 import { removeBucket, removeComponent, removeEverything } from "./remove-steps.js";
 import { type DockerProviderOptions, Session } from "./session.js";
 import { scopeOf } from "./workload.js";
@@ -107,6 +107,12 @@ export function createDockerProvider(options: DockerProviderOptions = {}): Provi
         ctx,
         session.settings.publishHost,
       );
+    },
+    endpoints: (observed) => endpointsOf(observed),
+    drift: (spec, observed) => checkObserved(spec, observed),
+    async logs(ctx) {
+      const { streamLogs } = await import("./logs.js");
+      return streamLogs(await session.docker(ctx.signal), ctx);
     },
   };
 }

@@ -5,16 +5,12 @@
  * has a TTY; lines are split per container and stream.
  */
 import type Docker from "dockerode";
+import type { LogLine } from "../../engine/provider.js";
 import { listContainers } from "./containers.js";
 import { apiError } from "./errors.js";
 import { LABEL, type Scope } from "./names.js";
 
-export interface LogLine {
-  /** `web-0`: the service and replica. */
-  readonly source: string;
-  readonly stream: "stdout" | "stderr";
-  readonly text: string;
-}
+export type { LogLine };
 
 export interface StreamLogsOptions extends Scope {
   readonly service?: string;

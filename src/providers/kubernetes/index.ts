@@ -156,5 +156,9 @@ export function createKubernetesProvider(options: KubernetesProviderOptions = {}
         options.namespace ?? (await namespaceFor(client, ctx, ctx.signal)) ?? namespaceName(ctx);
       return observeApp(client, namespace, ctx);
     },
+    drift: (_spec, observed) =>
+      observed
+        .filter((w) => w.status === "degraded" || w.status === "missing")
+        .map((w) => `${w.kind} ${w.name} is ${w.status}`),
   };
 }

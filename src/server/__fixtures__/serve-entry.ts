@@ -2,6 +2,7 @@
 import { Command } from "commander";
 import { registerServeCommands } from "../../cli/commands/serve.js";
 import { processIo } from "../../cli/io.js";
+import { withService } from "../../cli/service.js";
 
 const program = new Command("codeploy").option("-c, --config <file>").exitOverride();
 let code = 0;
@@ -12,6 +13,10 @@ registerServeCommands(
     code = c;
   },
   () => program.opts<{ config?: string }>().config,
+  async (fn) => {
+    const config = program.opts<{ config?: string }>().config;
+    return withService(processIo, undefined, config ? { config } : {}, fn);
+  },
 );
 await program.parseAsync(process.argv.slice(2), { from: "user" });
 process.exitCode = code;

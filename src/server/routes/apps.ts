@@ -1,9 +1,6 @@
 /** Apps and environments: list, status with endpoints, history, rollback (202), destroy (202), unlock. */
-import { createRoute, type OpenAPIHono, type z } from "@hono/zod-openapi";
-import { destroyEnvironment, rollbackTo } from "../../engine/deploy.js";
-import type { DeploymentSpec } from "../../spec/schema.js";
-import type { Deployment, EnvironmentStatus, StateStore } from "../../state/types.js";
-import { authorize, mayAccess } from "../auth/rbac.js";
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import type { EnvironmentView } from "../../service/types.js";
 import { type AppContext, type AppEnv, noteAudit, type ServerDeps } from "../context.js";
 import { HttpError, notFound } from "../errors.js";
 import {
@@ -13,12 +10,17 @@ import {
   envParams,
   historyResult,
   rollbackBody,
+  statusQuery,
+  statusResult,
   unlockQuery,
   unlockResult,
 } from "../schemas.js";
+import { serviceFor } from "../service.js";
 import { requestInvalid } from "../spec-input.js";
 import { errorResponse, errorResponses, json, jsonBody, secured } from "./common.js";
-import { accepted, runDeps, runOptions } from "./deployments.js";
+import { accepted, runHooks } from "./deployments.js";
+
+const historyQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).optional() });
 
 const ENV_PATH = "/v1/apps/{app}/environments/{env}";
 const tags = ["apps"];
@@ -28,6 +30,16 @@ const changeErrors = {
   503: errorResponse("the server is shutting down"),
   ...errorResponses,
 };
+
+const statusListRoute = createRoute({
+  method: "get",
+  path: "/v1/status",
+  tags,
+  summary: "What runs where: every environment the token may see, or one app's (live: also ask its provider)",
+  security: secured,
+  request: { query: statusQuery },
+  responses: { 200: json(statusResult, "environments"), ...errorResponses },
+});
 
 const listRoute = createRoute({
   method: "get",
@@ -58,7 +70,7 @@ const historyRoute = createRoute({
   tags,
   summary: "Deployments (newest first) and revisions of an environment",
   security: secured,
-  request: { params: envParams },
+  request: { params: envParams, query: historyQuery },
   responses: { 200: json(historyResult, "history"), ...errorResponses },
 });
 
@@ -114,7 +126,7 @@ async function optionalBody<T extends z.ZodType>(c: AppContext, schema: T): Prom
   return parsed.data;
 }
 
-function groupApps(rows: readonly EnvironmentStatus[]) {
+function groupApps(rows: readonly EnvironmentView[]) {
   const apps = new Map<string, { environment: string; currentRevision?: number; state?: string }[]>();
   for (const r of rows) {
     const list = apps.get(r.app) ?? [];
@@ -128,58 +140,42 @@ function groupApps(rows: readonly EnvironmentStatus[]) {
   return [...apps].map(([app, environments]) => ({ app, environments }));
 }
 
-/** Outputs of the steps of the deployment that put the current revision in place; URLs among them are endpoints. */
-async function outputsOf(store: StateStore, status: EnvironmentStatus) {
-  const outputs: Record<string, Record<string, string>> = {};
-  if (status.currentRevision === undefined) return { outputs, endpoints: [] };
-  const history = await store.listDeployments({
-    app: status.app,
-    environment: status.environment,
-    limit: 20,
-  });
-  const live: Deployment | undefined = history.find(
-    (d) => d.outcome === "succeeded" && d.action !== "destroy",
-  );
-  for (const e of live ? await store.listEvents(live.id) : []) {
-    const data = e.data;
-    if (e.type !== "step-succeeded" || e.step === undefined || data === null || typeof data !== "object")
-      continue;
-    const found = "outputs" in data ? data.outputs : undefined;
-    if (found && typeof found === "object")
-      outputs[e.step] = Object.fromEntries(Object.entries(found).map(([k, v]) => [k, String(v)]));
-  }
-  const endpoints = Object.values(outputs)
-    .flatMap((o) => Object.values(o))
-    .filter((v) => /^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(v));
-  return { outputs, endpoints: [...new Set(endpoints)].sort() };
-}
-
 export function registerAppRoutes(app: OpenAPIHono<AppEnv>, deps: ServerDeps): void {
   app.openapi(listRoute, async (c) => {
-    const principal = c.get("principal");
-    authorize(principal, "read");
-    const rows = (await deps.store.status()).filter((r) => mayAccess(principal, r.environment));
-    return c.json({ apps: groupApps(rows) }, 200);
+    const { environments } = await serviceFor(deps, c.get("principal")).status();
+    return c.json({ apps: groupApps(environments) }, 200);
+  });
+
+  app.openapi(statusListRoute, async (c) => {
+    const q = c.req.valid("query");
+    const answer = await serviceFor(deps, c.get("principal")).status({
+      ...(q.app ? { app: q.app } : {}),
+      ...(q.env ? { environment: q.env } : {}),
+      ...(q.live === "true" ? { live: true } : {}),
+    });
+    return c.json(answer, 200);
   });
 
   app.openapi(statusRoute, async (c) => {
     const { app: name, env } = c.req.valid("param");
-    authorize(c.get("principal"), "read", env);
-    const [status] = await deps.store.status({ app: name, environment: env });
+    const { environments } = await serviceFor(deps, c.get("principal")).status({
+      app: name,
+      environment: env,
+    });
+    const [status] = environments;
     if (status === undefined) throw notFound(`${name}/${env} was never deployed`);
-    return c.json({ ...status, ...(await outputsOf(deps.store, status)) }, 200);
+    return c.json(status, 200);
   });
 
   app.openapi(historyRoute, async (c) => {
     const { app: name, env } = c.req.valid("param");
-    authorize(c.get("principal"), "read", env);
-    const key = { app: name, environment: env };
-    const [deployments, revisions] = await Promise.all([
-      deps.store.listDeployments({ ...key, limit: 100 }),
-      deps.store.listRevisions(key),
-    ]);
-    const summaries = revisions.map(({ spec: _s, artifactHashes: _h, app: _a, environment: _e, ...r }) => r);
-    return c.json({ deployments, revisions: summaries }, 200);
+    const limit = c.req.valid("query").limit;
+    const history = await serviceFor(deps, c.get("principal")).history({
+      app: name,
+      environment: env,
+      limit: limit ?? 100,
+    });
+    return c.json(history, 200);
   });
 
   registerChangeRoutes(app, deps);
@@ -193,49 +189,33 @@ function registerChangeRoutes(app: OpenAPIHono<AppEnv>, deps: ServerDeps): void 
   app.post("/v1/apps/:app/environments/:env/rollback", async (c) => {
     const name = c.req.param("app");
     const env = c.req.param("env");
-    const principal = c.get("principal");
-    noteAudit(c, `${name}/${env}`);
-    authorize(principal, "rollback", env);
+    const service = serviceFor(deps, c.get("principal"), c);
     const body = await optionalBody(c, rollbackBody);
-    const deployment = await deps.runs.start((ctx) =>
-      rollbackTo(
-        {
-          app: name,
-          environment: env,
-          actor: principal.actor,
-          ...(body.revision !== undefined ? { toRevision: body.revision } : {}),
-        },
-        runDeps(deps, recordedOr(deps)),
-        runOptions(deps, ctx),
-      ),
-    );
-    return accepted(c, deployment);
+    const change = await service.rollback({
+      app: name,
+      environment: env,
+      ...(body.revision !== undefined ? { revision: body.revision } : {}),
+    });
+    return accepted(c, await deps.runs.start((ctx) => change.run(runHooks(ctx))));
   });
 
   app.openapi(destroyRoute, async (c) => {
     const { app: name, env } = c.req.valid("param");
-    const principal = c.get("principal");
-    noteAudit(c, `${name}/${env}`);
-    authorize(principal, "destroy", env);
-    const deployment = await deps.runs.start((ctx) =>
-      destroyEnvironment(
-        { app: name, environment: env, actor: principal.actor },
-        runDeps(deps, recordedOr(deps)),
-        runOptions(deps, ctx),
-      ),
-    );
-    return accepted(c, deployment);
+    const change = await serviceFor(deps, c.get("principal"), c).destroy({ app: name, environment: env });
+    return accepted(c, await deps.runs.start((ctx) => change.run(runHooks(ctx))));
   });
 
   app.openapi(unlockRoute, async (c) => {
     const { app: name, env } = c.req.valid("param");
     const force = c.req.valid("query").force === "true";
     noteAudit(c, `${name}/${env}`, { force });
-    authorize(c.get("principal"), "unlock", env);
-    const key = { app: name, environment: env };
     // The store checks the holder and deletes in one transaction: a live holder (a run in any
     // process, renewing its lease) is refused unless forced; a forced-out run stops with lock-lost.
-    const { freed, lock } = await deps.store.unlock(key, { force });
+    const { freed, lock } = await serviceFor(deps, c.get("principal")).unlock({
+      app: name,
+      environment: env,
+      force,
+    });
     noteAudit(c, `${name}/${env}`, {
       freed,
       force,
@@ -245,10 +225,4 @@ function registerChangeRoutes(app: OpenAPIHono<AppEnv>, deps: ServerDeps): void 
     });
     return c.json({ freed, ...(lock ? { lock } : {}) }, 200);
   });
-}
-
-/** The provider recorded with what runs now (rollback, destroy), else the server's choice for the spec. */
-function recordedOr(deps: ServerDeps) {
-  return (spec: DeploymentSpec, recorded?: string) =>
-    deps.providers(spec, recorded === undefined || recorded === spec.target ? undefined : recorded);
 }

@@ -1,23 +1,17 @@
 /** POST /v1/deployments (202, runs in the background), GET one, GET its events as SSE. */
 import { randomUUID } from "node:crypto";
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import { PolicyError } from "../../core/errors.js";
-import { currentSpec, type DeployDeps, deploy } from "../../engine/deploy.js";
-import type { Provider } from "../../engine/provider.js";
-import { hashArtifacts } from "../../render/index.js";
-import type { DeploymentSpec } from "../../spec/schema.js";
-import { scopedSecretValues } from "../../spec/secret-scope.js";
+import type { Change, DeploymentView, RunHooks } from "../../service/types.js";
 import type { Deployment } from "../../state/types.js";
 import { authorize } from "../auth/rbac.js";
 import { type AppContext, type AppEnv, noteAudit, type ServerDeps } from "../context.js";
-import { forbidden, notFound } from "../errors.js";
-import { lowerOnly } from "../limits.js";
+import { notFound } from "../errors.js";
 import type { RunContext } from "../runs.js";
 import { acceptedSchema, deployBody, deploymentSchema, idParam } from "../schemas.js";
-import { specFromBody } from "../spec-input.js";
+import { serviceFor } from "../service.js";
 import { eventStream } from "../sse.js";
 import { errorResponse, errorResponses, json, jsonBody, secured } from "./common.js";
-import { review } from "./intent.js";
+import { inputOf } from "./intent.js";
 
 const startRoute = createRoute({
   method: "post",
@@ -27,6 +21,10 @@ const startRoute = createRoute({
   security: secured,
   request: { body: jsonBody(deployBody) },
   responses: {
+    200: json(
+      acceptedSchema,
+      "nothing to change: what runs already matches (unchanged: true, the deployment that made it run)",
+    ),
     202: json(acceptedSchema, "recorded and running"),
     409: errorResponse("the app and environment are locked by another deployment"),
     422: errorResponse(
@@ -70,62 +68,17 @@ const eventsRoute = createRoute({
   },
 });
 
-/** DeployDeps of one run: the server's store and render settings, with the provider picked for the request. */
-export function runDeps(
-  deps: ServerDeps,
-  providerFor: (spec: DeploymentSpec, recorded?: string) => Provider,
-): DeployDeps {
+/** The run hooks of one background run, for the server's run list. */
+export function runHooks(ctx: RunContext, deploymentId?: string): RunHooks {
   return {
-    store: deps.store,
-    providerFor,
-    render: (spec) => deps.planner.render(spec, scopedSecretValues(spec, deps.secrets)),
-    hashArtifacts,
-    secrets: deps.secrets,
-  };
-}
-
-/** The engine's own defaults, the ceilings when the server sets none. */
-const ENGINE_PARALLELISM = 8;
-const ENGINE_STEP_TIMEOUT_MS = 300_000;
-
-/** Parallelism and step deadline of one request: lower than the server's, or the server's. */
-function requestedLimits(deps: ServerDeps, body: { parallelism?: number; stepTimeoutSeconds?: number }) {
-  const parallelism = lowerOnly(
-    "parallelism",
-    body.parallelism,
-    deps.deployOptions.parallelism ?? ENGINE_PARALLELISM,
-    "the server's deployment parallelism",
-  );
-  const stepTimeoutSeconds = lowerOnly(
-    "stepTimeoutSeconds",
-    body.stepTimeoutSeconds,
-    Math.floor((deps.deployOptions.stepTimeoutMs ?? ENGINE_STEP_TIMEOUT_MS) / 1000),
-    "the server's step timeout",
-  );
-  return {
-    ...(parallelism !== undefined ? { parallelism } : {}),
-    ...(body.stepTimeoutSeconds !== undefined && stepTimeoutSeconds !== undefined
-      ? { stepTimeoutMs: stepTimeoutSeconds * 1000 }
-      : {}),
-  };
-}
-
-/** Engine options of one background run. */
-export function runOptions(
-  deps: ServerDeps,
-  ctx: RunContext,
-  limits: ReturnType<typeof requestedLimits> = {},
-) {
-  return {
-    ...deps.deployOptions,
-    ...limits,
     signal: ctx.signal,
-    onStart: (d: Deployment) => ctx.onStart(d),
+    ...(deploymentId ? { deploymentId } : {}),
+    onStart: (d) => ctx.onStart(d),
     onEvent: ctx.onEvent,
   };
 }
 
-export function accepted(c: AppContext, d: Deployment) {
+export function accepted(c: AppContext, d: DeploymentView) {
   noteAudit(c, `${d.app}/${d.environment}`, { deployment: d.id, revision: d.revision });
   return c.json(
     {
@@ -140,14 +93,32 @@ export function accepted(c: AppContext, d: Deployment) {
   );
 }
 
+/** 200 for an apply whose spec already runs: the deployment and revision that run it. */
+function unchanged(c: AppContext, change: Change) {
+  const deployment = change.current?.deployment ?? "";
+  noteAudit(c, `${change.app}/${change.environment}`, { unchanged: true, deployment });
+  return c.json(
+    {
+      id: deployment,
+      app: change.app,
+      environment: change.environment,
+      action: "apply" as const,
+      unchanged: true,
+      ...(change.current?.revision != null ? { revision: change.current.revision } : {}),
+      links: { self: `/v1/deployments/${deployment}`, events: `/v1/deployments/${deployment}/events` },
+    },
+    200,
+  );
+}
+
 /** 202 for a deployment waiting for a free slot: its future id and its place in the wait list. */
-function queued(c: AppContext, id: string, spec: DeploymentSpec, position: number) {
-  noteAudit(c, `${spec.name}/${spec.environment}`, { deployment: id, queued: position });
+function queued(c: AppContext, id: string, change: Change, position: number) {
+  noteAudit(c, `${change.app}/${change.environment}`, { deployment: id, queued: position });
   return c.json(
     {
       id,
-      app: spec.name,
-      environment: spec.environment,
+      app: change.app,
+      environment: change.environment,
       action: "apply" as const,
       queued: true,
       position,
@@ -190,52 +161,35 @@ function finishedCache(deps: ServerDeps) {
 
 export function registerDeploymentRoutes(app: OpenAPIHono<AppEnv>, deps: ServerDeps): void {
   app.openapi(startRoute, async (c) => {
-    const principal = c.get("principal");
-    authorize(principal, "deploy");
     const body = c.req.valid("json");
-    const limits = requestedLimits(deps, body);
-    const resolved = await specFromBody(deps, body, {
+    const service = serviceFor(deps, c.get("principal"), c);
+    const change = await service.apply({
+      input: inputOf(body),
+      ...(body.target ? { target: body.target } : {}),
+      ...(body.provider ? { provider: body.provider } : {}),
+      ...(body.acceptRisk ? { acceptRisk: true } : {}),
       ...(body.acceptAssumptions ? { acceptAssumptions: true } : {}),
-      exists: async (app, env) => (await currentSpec(deps.store, app, env)) !== undefined,
+      ...(body.onFailure ? { onFailure: body.onFailure } : {}),
+      ...(body.adopt ? { adopt: true } : {}),
+      ...(body.parallelism !== undefined ? { parallelism: body.parallelism } : {}),
+      ...(body.stepTimeoutSeconds !== undefined ? { stepTimeoutSeconds: body.stepTimeoutSeconds } : {}),
     });
-    const { spec } = resolved;
-    noteAudit(c, `${spec.name}/${spec.environment}`);
-    authorize(principal, "deploy", spec.environment);
-    const reviewed = await review(deps, spec);
-    if (!reviewed.approved && body.acceptRisk !== true) {
-      throw new PolicyError("the plan has policy errors", {
-        hint: "fix the findings listed in details, or send acceptRisk: true",
-        details: { findings: reviewed.findings.filter((f) => f.severity === "error") },
-      });
-    }
-    // Adopting takes over objects that are not this app + environment's: an admin decision.
-    if (body.adopt === true && principal.role !== "admin")
-      throw forbidden("only an admin may adopt existing objects", "leave adopt out, or ask an admin");
-    const provider = deps.providers(spec, body.provider);
+    // A refused plan: running it throws the refusal (422 with the findings).
+    if (change.plan && !change.plan.approved && body.acceptRisk !== true) await change.run();
+    if (!change.changes) return unchanged(c, change);
     const id = randomUUID();
-    const admission = deps.runs.admit((ctx) =>
-      deploy(
-        {
-          deploymentId: id,
-          spec,
-          actor: principal.actor,
-          ...(resolved.request !== undefined ? { request: resolved.request } : {}),
-          ...(resolved.interpreter !== undefined ? { interpreter: resolved.interpreter } : {}),
-          ...(resolved.usage ? { interpretUsage: resolved.usage } : {}),
-          onFailure: body.onFailure ?? "rollback",
-          ...(body.adopt === true ? { adopt: true } : {}),
-        },
-        runDeps(deps, () => provider),
-        runOptions(deps, ctx, limits),
-      ),
-    );
+    const admission = deps.runs.admit((ctx) => change.run(runHooks(ctx, id)));
     if (admission.position === 0) return accepted(c, await admission.recorded);
     admission.recorded.catch((error: unknown) =>
-      deps.logger.log("warn", `queued deployment ${id} of ${spec.name}/${spec.environment} did not start`, {
-        error,
-      }),
+      deps.logger.log(
+        "warn",
+        `queued deployment ${id} of ${change.app}/${change.environment} did not start`,
+        {
+          error,
+        },
+      ),
     );
-    return queued(c, id, spec, admission.position);
+    return queued(c, id, change, admission.position);
   });
 
   const cached = finishedCache(deps);

@@ -10,9 +10,9 @@ import { selectMembers } from "../../experts/members.js";
 import { storeCache } from "../../experts/stores.js";
 import type { Consultation, ExpertMember } from "../../experts/types.js";
 import { costOf, type LlmClientOptions } from "../../llm/index.js";
+import { lowerOnly } from "../../service/limits.js";
 import { authorize } from "../auth/rbac.js";
 import type { AppEnv, ServerDeps } from "../context.js";
-import { lowerOnly } from "../limits.js";
 import { errorResponses, json, jsonBody, secured } from "./common.js";
 
 export interface ExpertsRouteOptions {

@@ -1,14 +1,12 @@
 /** POST /v1/interpret and POST /v1/plan: words -> spec, spec -> reviewed plan. No side effects. */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import { currentSpec } from "../../engine/deploy.js";
 import { reviewWithRego } from "../../review/edge.js";
 import { type PlanJson, planToJson } from "../../review/index.js";
+import type { SpecInput } from "../../service/types.js";
 import type { DeploymentSpec } from "../../spec/schema.js";
-import { requireSecretScope } from "../../spec/secret-scope.js";
-import { authorize } from "../auth/rbac.js";
 import type { AppEnv, ServerDeps } from "../context.js";
 import { interpretBody, interpretResult, planBody, planResult } from "../schemas.js";
-import { interpretText, specFromBody, validateAt } from "../spec-input.js";
+import { serviceFor } from "../service.js";
 import { errorResponses, json, jsonBody, secured } from "./common.js";
 
 const interpretRoute = createRoute({
@@ -36,8 +34,11 @@ const planRoute = createRoute({
 });
 
 /** Reviews `spec` against what runs now, with the server's policy settings, off the event loop. */
-export async function review(deps: ServerDeps, spec: DeploymentSpec): Promise<PlanJson> {
-  const current = await currentSpec(deps.store, spec.name, spec.environment);
+export async function reviewSpec(
+  deps: ServerDeps,
+  spec: DeploymentSpec,
+  current: DeploymentSpec | undefined,
+): Promise<PlanJson> {
   // Rego policies read the rendered objects, which the plan workers do not send back: with
   // policies configured the review (and OPA, a child process) runs here instead.
   if (deps.policy.rego && deps.policy.rego.files.length > 0) {
@@ -52,35 +53,32 @@ export async function review(deps: ServerDeps, spec: DeploymentSpec): Promise<Pl
   return deps.planner.review(spec, current);
 }
 
+/** `{text, base?}` or `{spec}` of a request body: what to deploy. */
+export function inputOf(body: { text?: string | undefined; base?: unknown; spec?: unknown }): SpecInput {
+  if (body.text !== undefined)
+    return { text: body.text, ...(body.base !== undefined ? { base: body.base } : {}) };
+  return { spec: body.spec };
+}
+
 export function registerIntentRoutes(app: OpenAPIHono<AppEnv>, deps: ServerDeps): void {
   app.openapi(interpretRoute, async (c) => {
-    const principal = c.get("principal");
-    authorize(principal, "interpret");
     const body = c.req.valid("json");
-    const base = body.base === undefined ? undefined : validateAt(body.base, "base");
-    const result = await interpretText(deps, body.text, base ? { base } : {});
-    authorize(principal, "interpret", result.spec.environment);
+    const result = await serviceFor(deps, c.get("principal")).interpret({
+      text: body.text,
+      ...(body.base !== undefined ? { base: body.base } : {}),
+    });
     return c.json(result, 200);
   });
 
   app.openapi(planRoute, async (c) => {
-    const principal = c.get("principal");
-    authorize(principal, "plan");
-    const resolved = await specFromBody(deps, c.req.valid("json"));
-    authorize(principal, "plan", resolved.spec.environment);
-    // A plan shows what a deployment would render: refuse secrets the caller's app + environment may not use.
-    requireSecretScope(resolved.spec, deps.secrets);
-    const reviewed = await review(deps, resolved.spec);
-    const words =
-      resolved.request !== undefined
-        ? {
-            request: resolved.request,
-            ...(resolved.interpreter !== undefined ? { interpreter: resolved.interpreter } : {}),
-            ...(resolved.usage ? { usage: resolved.usage } : {}),
-            assumptions: [...resolved.assumptions],
-            questions: [...resolved.questions],
-          }
-        : {};
-    return c.json({ ...reviewed, ...words }, 200);
+    const body = c.req.valid("json");
+    const plan = await serviceFor(deps, c.get("principal")).plan({
+      input: inputOf(body),
+      ...(body.target ? { target: body.target } : {}),
+      ...(body.provider ? { provider: body.provider } : {}),
+      ...(body.gate ? { gate: true } : {}),
+      ...(body.acceptAssumptions ? { acceptAssumptions: true } : {}),
+    });
+    return c.json(plan, 200);
   });
 }

@@ -1,36 +1,38 @@
 /**
- * A small typed client of the API, for the CLI's `--server URL` mode and for
- * tests. Error answers become CodeErrors with the server's code, message and
+ * A small typed client of the API: the transport of the HTTP service
+ * (`http.ts`, the CLI's `--server URL` mode) and of tests. Error answers become CodeErrors with the server's code, message and
  * hint, so the CLI prints and maps them like local failures.
  */
-import type { z } from "zod";
 import { isErrorCode } from "../core/error-codes.js";
 import { CodeError } from "../core/errors.js";
 import type { StepEvent } from "../state/types.js";
 import type {
-  acceptedSchema,
-  apiKeySchema,
-  appsResult,
-  auditHeadResult,
-  auditListResult,
-  auditVerifyResult,
-  deployBody,
-  deploymentSchema,
-  environmentResult,
-  historyResult,
-  interpretBody,
-  interpretResult,
-  keyBody,
-  keyCreated,
-  keysResult,
-  planBody,
-  planResult,
-  unlockResult,
-} from "./schemas.js";
+  AuditHead,
+  AuditLine,
+  AuditVerification,
+  DeploymentView,
+  EnvironmentView,
+  HistoryAnswer,
+  InterpretAnswer,
+  KeyView,
+  PlanAnswer,
+  StatusAnswer,
+  UnlockAnswer,
+} from "./types.js";
 
-export type Accepted = z.output<typeof acceptedSchema>;
-export type DeploymentView = z.output<typeof deploymentSchema>;
-export type PlanView = z.output<typeof planResult>;
+/** The answer to a deployment request: recorded and running, or waiting for a slot. */
+export interface Accepted {
+  readonly id: string;
+  readonly app: string;
+  readonly environment: string;
+  readonly action: "apply" | "rollback" | "destroy";
+  readonly revision?: number;
+  readonly queued?: boolean;
+  readonly position?: number;
+  /** An apply that changes nothing answers 200 with what runs instead. */
+  readonly unchanged?: boolean;
+  readonly links: { readonly self: string; readonly events: string };
+}
 
 export interface ApiClientOptions {
   /** `http://127.0.0.1:8080` */
@@ -45,30 +47,36 @@ export type StreamItem =
   | { readonly kind: "event"; readonly event: StepEvent }
   | { readonly kind: "end"; readonly deployment: DeploymentView };
 
-/** Specs travel as read from a file: the server validates them and answers with paths. */
-type Loose<T> = Omit<T, "spec" | "base"> & { spec?: unknown; base?: unknown };
+/** A request body as sent: specs travel as read from a file, the server validates them. */
+export type Body = Readonly<Record<string, unknown>>;
 
 export interface ApiClient {
-  interpret(body: Loose<z.input<typeof interpretBody>>): Promise<z.output<typeof interpretResult>>;
-  plan(body: Loose<z.input<typeof planBody>>): Promise<PlanView>;
-  deploy(body: Loose<z.input<typeof deployBody>>): Promise<Accepted>;
+  interpret(body: Body): Promise<InterpretAnswer>;
+  plan(body: Body): Promise<PlanAnswer>;
+  deploy(body: Body): Promise<Accepted>;
   deployment(id: string): Promise<DeploymentView>;
   events(id: string, options?: { after?: number; signal?: AbortSignal }): AsyncGenerator<StreamItem>;
-  apps(): Promise<z.output<typeof appsResult>>;
-  environment(app: string, env: string): Promise<z.output<typeof environmentResult>>;
-  history(app: string, env: string): Promise<z.output<typeof historyResult>>;
+  apps(): Promise<{
+    apps: {
+      app: string;
+      environments: { environment: string; currentRevision?: number; state?: string }[];
+    }[];
+  }>;
+  status(query?: { app?: string; env?: string; live?: boolean }): Promise<StatusAnswer>;
+  environment(app: string, env: string): Promise<EnvironmentView>;
+  history(app: string, env: string, limit?: number): Promise<HistoryAnswer>;
   rollback(app: string, env: string, revision?: number): Promise<Accepted>;
   destroy(app: string, env: string): Promise<Accepted>;
   /** `force`: free it even while its holder runs (admins only; audited). */
-  unlock(app: string, env: string, force?: boolean): Promise<z.output<typeof unlockResult>>;
-  verifyAudit(options?: { head?: string }): Promise<z.output<typeof auditVerifyResult>>;
-  auditHead(): Promise<z.output<typeof auditHeadResult>>;
-  listAudit(options?: { limit?: number }): Promise<z.output<typeof auditListResult>>;
-  createKey(body: z.input<typeof keyBody>): Promise<z.output<typeof keyCreated>>;
-  listKeys(): Promise<z.output<typeof keysResult>>;
-  revokeKey(id: string): Promise<z.output<typeof apiKeySchema>>;
+  unlock(app: string, env: string, force?: boolean): Promise<UnlockAnswer>;
+  verifyAudit(options?: { head?: string }): Promise<AuditVerification>;
+  auditHead(): Promise<AuditHead>;
+  listAudit(options?: { limit?: number }): Promise<{ records: AuditLine[] }>;
+  createKey(body: Body): Promise<{ key: string; apiKey: KeyView }>;
+  listKeys(): Promise<{ keys: KeyView[] }>;
+  revokeKey(id: string): Promise<KeyView>;
   /** `at`: ISO 8601; default now. */
-  expireKey(id: string, at?: string): Promise<z.output<typeof apiKeySchema>>;
+  expireKey(id: string, at?: string): Promise<KeyView>;
 }
 
 export function createApiClient(options: ApiClientOptions): ApiClient {
@@ -87,8 +95,10 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     deployment: (id) => call("GET", `/v1/deployments/${encodeURIComponent(id)}`),
     events: (id, opts = {}) => streamEvents(doFetch, base, options.token, id, opts),
     apps: () => call("GET", "/v1/apps"),
+    status: (q = {}) =>
+      call("GET", `/v1/status${query({ app: q.app, env: q.env, live: q.live ? "true" : undefined })}`),
     environment: (app, e) => call("GET", env(app, e)),
-    history: (app, e) => call("GET", `${env(app, e)}/history`),
+    history: (app, e, limit) => call("GET", `${env(app, e)}/history${query({ limit: limit?.toString() })}`),
     rollback: (app, e, revision) =>
       call("POST", `${env(app, e)}/rollback`, revision === undefined ? {} : { revision }),
     destroy: (app, e) => call("DELETE", env(app, e)),
@@ -107,6 +117,14 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     expireKey: (id, at) =>
       call("POST", `/v1/keys/${encodeURIComponent(id)}/expire`, at === undefined ? {} : { at }),
   };
+}
+
+/** `?a=1&b=2` of the defined values, or "". */
+function query(values: Record<string, string | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(values)) if (v !== undefined) params.set(k, v);
+  const text = params.toString();
+  return text ? `?${text}` : "";
 }
 
 async function send(

@@ -1,0 +1,61 @@
+/**
+ * The local service as the CLI wires it: the store in CODEPLOY_HOME (or
+ * DATABASE_URL), codeploy.yaml's policy, providers and secrets, the words
+ * interpreter it configures, and the person at the terminal as the actor.
+ */
+import { createProvider } from "../providers/index.js";
+import { hashArtifacts, render } from "../render/index.js";
+import { reviewWithRego } from "../review/edge.js";
+import { planToJson } from "../review/index.js";
+import { createLocalService, localCaller } from "../service/local.js";
+import type { CodeService } from "../service/types.js";
+import { interpretWords } from "./interpret-words.js";
+import type { CliIo } from "./io.js";
+import { secretSeed } from "./secret-seed.js";
+import type { LocalFlags } from "./service.js";
+import { actorOf, knownProvider, openStore, providerSettings } from "./session.js";
+import { loadCliConfig, policySettings, secretAccess } from "./settings.js";
+
+export async function openLocalService(
+  io: CliIo,
+  flags: LocalFlags,
+): Promise<{ service: CodeService; close: () => Promise<void> }> {
+  const config = await loadCliConfig(io, flags.config);
+  const store = await openStore(io, config);
+  try {
+    const [seed, policy] = await Promise.all([secretSeed(io), policySettings(config)]);
+    const settings = providerSettings(io, config, {
+      ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}),
+      ...(flags.context ? { context: flags.context } : {}),
+      ...(flags.namespace ? { namespace: flags.namespace } : {}),
+      ...(flags.purgeData ? { purgeData: true } : {}),
+    });
+    const service = createLocalService(
+      {
+        store,
+        interpret: (text, options) =>
+          interpretWords(io, text, flags.config ? { config: flags.config } : {}, options),
+        review: async (spec, current) =>
+          planToJson(
+            await reviewWithRego(spec, {
+              ...(current ? { current } : {}),
+              ...policy,
+              render: { secretSeed: seed },
+            }),
+          ),
+        // Named by the request or recorded with what runs, when this version knows it; else the spec's target.
+        provider: (spec, name) => createProvider(knownProvider(name) ?? spec.target, settings),
+        render: (spec, secrets) => render(spec, { secretSeed: seed, secrets }),
+        hashArtifacts,
+        secrets: secretAccess(io, config),
+        surface: "cli",
+        recordAudit: true,
+      },
+      localCaller(actorOf(io)),
+    );
+    return { service, close: () => store.close() };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}

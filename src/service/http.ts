@@ -1,0 +1,226 @@
+/**
+ * The service of a `codeploy serve` over its API: every gate runs on the
+ * server, in its local service; this side only sends requests and follows
+ * the deployment's events. Specs travel as documents and are validated there.
+ */
+import { CodeError, PolicyError } from "../core/errors.js";
+import type { EngineEvent } from "../engine/events.js";
+import type { StepEvent } from "../state/types.js";
+import type { Accepted, ApiClient, Body } from "./api-client.js";
+import type {
+  ApplyRequest,
+  Change,
+  CodeService,
+  DeploymentView,
+  PlanAnswer,
+  PlanRequest,
+  RunHooks,
+  StepView,
+} from "./types.js";
+
+function bodyOf(request: PlanRequest): Body {
+  const input = request.input;
+  return {
+    ...("text" in input
+      ? { text: input.text, ...(input.base !== undefined ? { base: input.base } : {}) }
+      : { spec: input.spec }),
+    ...(request.target ? { target: request.target } : {}),
+    ...(request.provider ? { provider: request.provider } : {}),
+  };
+}
+
+/** The engine event a stored step event was recorded from (see engine/recorder.ts). */
+export function engineEventOf(e: StepEvent): EngineEvent {
+  const data = e.data !== null && typeof e.data === "object" ? e.data : {};
+  return { ...data, type: e.type, at: Date.parse(e.at) } as EngineEvent;
+}
+
+/** Follows a deployment's events until it ends; resolves with its final record. */
+async function follow(
+  client: ApiClient,
+  accepted: Accepted,
+  steps: readonly StepView[],
+  hooks: RunHooks,
+): Promise<DeploymentView> {
+  let started = false;
+  let last: DeploymentView | undefined;
+  const start = async () => {
+    if (started) return;
+    started = true;
+    hooks.onStart?.(await client.deployment(accepted.id), steps);
+  };
+  for await (const item of client.events(accepted.id, hooks.signal ? { signal: hooks.signal } : {})) {
+    await start();
+    if (item.kind === "end") last = item.deployment;
+    else hooks.onEvent?.(engineEventOf(item.event));
+  }
+  await start();
+  return last ?? (await client.deployment(accepted.id));
+}
+
+export function createHttpService(client: ApiClient, where: string): CodeService {
+  const change = (base: Omit<Change, "run">, send: () => Promise<Accepted>): Change => ({
+    ...base,
+    run: async (hooks = {}) => follow(client, await send(), base.steps, hooks),
+  });
+
+  return {
+    where,
+    interpret: (request) =>
+      client.interpret({ text: request.text, ...(request.base !== undefined ? { base: request.base } : {}) }),
+    plan: (request) => client.plan(bodyOf(request)),
+
+    async apply(request: ApplyRequest) {
+      if (request.wait)
+        throw new CodeError("USAGE", "--wait runs only on this machine, not through a server", {
+          hint: "drop --wait; the server queues deployments itself",
+        });
+      const body = bodyOf(request);
+      // The server runs the words gate with the plan, so refusals come before any confirmation.
+      const plan: PlanAnswer = await client.plan({
+        ...body,
+        gate: true,
+        ...(request.acceptAssumptions ? { acceptAssumptions: true } : {}),
+      });
+      const changes = plan.steps.some((s) => s.action !== "noop");
+      const base = {
+        action: "apply" as const,
+        app: plan.app,
+        environment: plan.environment,
+        plan,
+        steps: plan.steps,
+        changes,
+        confirm: {
+          what: `apply ${plan.app} to ${plan.environment} on ${where}`,
+          ...(plan.environment === "production" ? { typeToConfirm: plan.app } : {}),
+        },
+      };
+      if (!plan.approved && request.acceptRisk !== true) {
+        // Not sent: the server would refuse it the same way, and a policy changed in between
+        // must not deploy what nobody confirmed.
+        return {
+          ...base,
+          run: async () => {
+            throw new PolicyError("the plan has policy errors", {
+              hint: "fix the findings listed, or pass --accept-risk",
+              details: { findings: plan.findings.filter((f) => f.severity === "error") },
+            });
+          },
+        };
+      }
+      if (!changes) {
+        const history = await client.history(plan.app, plan.environment, 20);
+        const status = await client.status({ app: plan.app, env: plan.environment });
+        const revision = status.environments[0]?.currentRevision ?? null;
+        const made = history.deployments.find((d) => d.revision === revision && d.outcome === "succeeded");
+        return {
+          ...base,
+          current: { revision, deployment: made?.id ?? null },
+          run: async () => {
+            throw new CodeError(
+              "NOTHING_TO_CHANGE",
+              `${plan.app}/${plan.environment}: what runs already matches the spec`,
+            );
+          },
+        };
+      }
+      return change(base, () =>
+        client.deploy({
+          ...body,
+          ...(request.acceptRisk ? { acceptRisk: true } : {}),
+          ...(request.acceptAssumptions ? { acceptAssumptions: true } : {}),
+          ...(request.onFailure ? { onFailure: request.onFailure } : {}),
+          ...(request.adopt ? { adopt: true } : {}),
+          ...(request.parallelism !== undefined ? { parallelism: request.parallelism } : {}),
+          ...(request.stepTimeoutSeconds !== undefined
+            ? { stepTimeoutSeconds: request.stepTimeoutSeconds }
+            : {}),
+        }),
+      );
+    },
+
+    async rollback(request) {
+      const { app, environment } = request;
+      return change(
+        {
+          action: "rollback",
+          app,
+          environment,
+          steps: [],
+          changes: true,
+          confirm: {
+            what: `roll back ${app}/${environment}${request.revision !== undefined ? ` to revision ${request.revision}` : ""} on ${where}`,
+            ...(environment === "production" ? { typeToConfirm: app } : {}),
+          },
+        },
+        () => client.rollback(app, environment, request.revision),
+      );
+    },
+
+    async destroy(request) {
+      const { app, environment } = request;
+      return change(
+        {
+          action: "destroy",
+          app,
+          environment,
+          steps: [],
+          changes: true,
+          confirm: { what: `destroy ${app}/${environment} on ${where}`, typeToConfirm: app },
+        },
+        () => client.destroy(app, environment),
+      );
+    },
+
+    status: (request = {}) =>
+      client.status({
+        ...(request.app ? { app: request.app } : {}),
+        ...(request.environment ? { env: request.environment } : {}),
+        ...(request.live ? { live: true } : {}),
+      }),
+
+    async history(request) {
+      const environments = request.environment
+        ? [request.environment]
+        : (await client.status({ app: request.app })).environments.map((e) => e.environment);
+      const answers = await Promise.all(
+        environments.map((e) => client.history(request.app, e, request.limit)),
+      );
+      const deployments = answers
+        .flatMap((h) => h.deployments)
+        .sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0))
+        .slice(0, request.limit ?? 50);
+      return { deployments, revisions: answers.flatMap((h) => h.revisions) };
+    },
+
+    unlock: (request) => client.unlock(request.app, request.environment, request.force === true),
+
+    audit: {
+      verify: (options = {}) => client.verifyAudit(options),
+      async head() {
+        try {
+          return await client.auditHead();
+        } catch (error) {
+          if (error instanceof CodeError && error.code === "NOT_FOUND") return undefined;
+          throw error;
+        }
+      },
+      list: async (options = {}) => (await client.listAudit(options)).records,
+    },
+
+    keys: {
+      async create(r) {
+        const { key, apiKey } = await client.createKey({
+          name: r.name,
+          role: r.role,
+          environments: [...r.environments],
+          ...(r.expiresInDays !== undefined ? { expiresInDays: r.expiresInDays } : {}),
+        });
+        return { apiKey, token: key };
+      },
+      list: async () => (await client.listKeys()).keys,
+      revoke: (id) => client.revokeKey(id),
+      expire: (id, at) => client.expireKey(id, at?.toISOString()),
+    },
+  };
+}

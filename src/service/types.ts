@@ -1,0 +1,288 @@
+/**
+ * The one interface for everything a person or a program does with CODE.
+ * Two implementations: `local.ts` (engine, store, provider registry,
+ * configuration: every gate lives there) and `http.ts` (the API client of a
+ * `codeploy serve`, whose routes call the local one). The CLI takes either;
+ * the server and, next, the MCP server and the dashboard call the local one.
+ * The model is Pulumi's automation API: one Workspace, local and remote.
+ */
+import type { EngineEvent } from "../engine/events.js";
+import type { InterpretResult, InterpretUsage } from "../intent/index.js";
+import type { PlanJson } from "../review/index.js";
+import type { DeploymentSpec } from "../spec/schema.js";
+import type { Target } from "../spec/targets.js";
+import type { ApiKey, ApiKeyRole } from "../state/keys.js";
+import type { AuditRecord, Deployment, EnvironmentStatus, LockInfo, Revision } from "../state/types.js";
+
+/** What a caller may do; the server maps roles to these, the CLI may do everything. */
+export type Permission =
+  | "read"
+  | "interpret"
+  | "plan"
+  | "deploy"
+  | "rollback"
+  | "destroy"
+  | "unlock"
+  | "keys"
+  | "audit"
+  /** Take over objects another owner labelled (`--adopt`). */
+  | "adopt";
+
+/**
+ * Who is asking. The local service asks `authorize` once it knows the
+ * environment a request touches (words name it only after interpretation),
+ * and filters lists with `sees`. On the CLI both allow everything.
+ */
+export interface Caller {
+  readonly actor: string;
+  /** Throws a FORBIDDEN error when the caller may not. */
+  readonly authorize: (permission: Permission, environment?: string) => void;
+  readonly sees: (environment: string) => boolean;
+  /** Told which app + environment a request is about once known (the server's audit record). */
+  readonly note?: (target: EnvironmentRequest) => void;
+}
+
+/** What to deploy: words (interpreted where the service runs) or a spec document (validated there). */
+export type SpecInput =
+  | { readonly text: string; readonly base?: unknown }
+  | { readonly spec: unknown; readonly source?: string };
+
+export interface InterpretRequest {
+  readonly text: string;
+  /** A spec (document) the words amend. */
+  readonly base?: unknown;
+}
+
+export type InterpretAnswer = InterpretResult;
+
+export interface PlanRequest {
+  readonly input: SpecInput;
+  /** Retargets the spec (`--target`). */
+  readonly target?: Target;
+  /**
+   * Deploy with this provider: the plan shows its kind of artifacts (`--provider`). A name
+   * the registry or the server does not allow is refused when the provider is created.
+   */
+  readonly provider?: string;
+  /**
+   * The plan is for an apply: words that ask for another action, or leave
+   * questions open without `acceptAssumptions`, are refused (INTENT_REFUSED).
+   */
+  readonly gate?: boolean;
+  readonly acceptAssumptions?: boolean;
+}
+
+/** The words behind a plan: what was asked and what the interpreter assumed. */
+export interface WordsView {
+  readonly request?: string;
+  readonly interpreter?: string;
+  readonly usage?: InterpretUsage;
+  readonly assumptions?: string[];
+  readonly questions?: string[];
+}
+
+/** The reviewed plan against what runs now, with the spec it was made from. */
+export type PlanAnswer = PlanJson & WordsView & { readonly spec: DeploymentSpec };
+
+export interface ApplyRequest extends PlanRequest {
+  readonly acceptRisk?: boolean;
+  readonly acceptAssumptions?: boolean;
+  readonly onFailure?: "rollback" | "stop";
+  readonly adopt?: boolean;
+  /** Wait for a held lock instead of failing with LOCK_HELD (local only). */
+  readonly wait?: boolean;
+  /** May lower the configured parallelism, never raise it. */
+  readonly parallelism?: number;
+  /** May lower the configured step deadline, never raise it. */
+  readonly stepTimeoutSeconds?: number;
+}
+
+export interface EnvironmentRequest {
+  readonly app: string;
+  readonly environment: string;
+}
+
+export interface RollbackRequest extends EnvironmentRequest {
+  /** @default the last succeeded revision that differs from what runs */
+  readonly revision?: number;
+  readonly wait?: boolean;
+  readonly provider?: string;
+}
+
+export interface DestroyRequest extends EnvironmentRequest {
+  readonly wait?: boolean;
+  readonly provider?: string;
+  /** Remove data volumes too (docker). */
+  readonly purgeData?: boolean;
+}
+
+/** A step as a change shows it before it runs. */
+export interface StepView {
+  readonly id: string;
+  readonly kind: string;
+  readonly action: "create" | "update" | "delete" | "noop";
+  readonly dependsOn: readonly string[];
+  readonly description: string;
+}
+
+export type DeploymentView = Omit<Deployment, "provider">;
+
+export interface RunHooks {
+  readonly signal?: AbortSignal;
+  /**
+   * The id the deployment gets (a server answers a queued request with it before it starts).
+   * Never taken from a request: chosen by the process that runs it.
+   */
+  readonly deploymentId?: string;
+  /** The deployment is recorded (lock taken, revision written); its steps are about to run. */
+  readonly onStart?: (deployment: DeploymentView, steps: readonly StepView[]) => void;
+  readonly onEvent?: (event: EngineEvent) => void;
+  /** Waiting for another change's lock (`wait`). */
+  readonly onWait?: (lock: LockInfo, key: EnvironmentRequest) => void;
+}
+
+/**
+ * A change that passed every gate the service can check before running it:
+ * the caller shows it, asks for confirmation, then calls `run` (once).
+ */
+export interface Change {
+  readonly action: "apply" | "rollback" | "destroy";
+  readonly app: string;
+  readonly environment: string;
+  /** apply: the reviewed plan. */
+  readonly plan?: PlanAnswer;
+  /** The steps that will run, when known before running (apply, destroy). */
+  readonly steps: readonly StepView[];
+  /** False when what runs already matches: `run` would do nothing. */
+  readonly changes: boolean;
+  /** apply: the revision and deployment that run now, for an apply that changes nothing. */
+  readonly current?: { readonly revision: number | null; readonly deployment: string | null };
+  /** Says what to confirm; production and destroy ask to type the app's name. */
+  readonly confirm: { readonly what: string; readonly typeToConfirm?: string };
+  /** Runs the change; resolves with the finished deployment. Refusals (policy, secrets) throw. */
+  run(hooks?: RunHooks): Promise<DeploymentView>;
+}
+
+export interface StatusRequest {
+  readonly app?: string;
+  readonly environment?: string;
+  /** Also ask the provider what runs (endpoints, workloads, drift). @default false */
+  readonly live?: boolean;
+}
+
+export interface ObservedWorkload {
+  readonly kind: string;
+  readonly name: string;
+  readonly status: "running" | "stopped" | "degraded" | "missing";
+  readonly ready?: number;
+  readonly desired?: number;
+}
+
+export type EnvironmentView = Omit<EnvironmentStatus, "lastDeployment"> & {
+  readonly lastDeployment: DeploymentView | undefined;
+  /** URLs among the outputs of the deployment that runs now (and, live, what the provider reports). */
+  readonly endpoints: string[];
+  /** Step id -> the outputs it recorded, of the deployment that runs now. */
+  readonly outputs: Record<string, Record<string, string>>;
+  /** Per service, live: the URLs the provider reports. */
+  readonly serviceEndpoints?: Record<string, string[]>;
+  readonly workloads?: ObservedWorkload[];
+  /** Live: where what runs differs from the spec. */
+  readonly problems?: string[];
+  /** Live: the provider could not be asked. */
+  readonly observeError?: string;
+};
+
+export interface StatusAnswer {
+  readonly environments: EnvironmentView[];
+}
+
+export interface HistoryRequest {
+  readonly app: string;
+  readonly environment?: string;
+  /** @default 50 */
+  readonly limit?: number;
+}
+
+export type RevisionView = Omit<Revision, "spec" | "artifactHashes" | "app" | "environment"> & {
+  readonly app?: string;
+  readonly environment?: string;
+};
+
+export interface HistoryAnswer {
+  /** Newest first, across the environments asked. */
+  readonly deployments: DeploymentView[];
+  readonly revisions: RevisionView[];
+}
+
+export interface UnlockRequest extends EnvironmentRequest {
+  readonly force?: boolean;
+}
+
+export interface UnlockAnswer {
+  readonly freed: boolean;
+  readonly lock?: LockInfo;
+}
+
+export interface AuditVerification {
+  readonly ok: boolean;
+  readonly count: number;
+  readonly legacy?: number | undefined;
+  readonly anchored?: boolean | undefined;
+  readonly brokenAt?: number | undefined;
+  readonly reason?: string | undefined;
+}
+
+export interface AuditHead {
+  readonly seq: number;
+  readonly mac: string;
+  /** `seq:mac`, what `audit verify --head` takes. */
+  readonly head: string;
+}
+
+export type AuditLine = Pick<AuditRecord, "at" | "seq" | "actor" | "command" | "outcome"> & {
+  readonly target?: string | undefined;
+};
+
+export interface AuditService {
+  verify(options?: { head?: string }): Promise<AuditVerification>;
+  /** Undefined when the log is empty. */
+  head(): Promise<AuditHead | undefined>;
+  list(options?: { limit?: number }): Promise<AuditLine[]>;
+}
+
+/** A key as both the store and the API describe it. */
+export type KeyView = Omit<ApiKey, "expiresAt" | "revokedAt"> & {
+  readonly expiresAt?: string | undefined;
+  readonly revokedAt?: string | undefined;
+};
+
+export interface KeyRequest {
+  readonly name: string;
+  readonly role: ApiKeyRole;
+  readonly environments: string[];
+  readonly expiresInDays?: number;
+}
+
+export interface KeyService {
+  create(request: KeyRequest): Promise<{ readonly apiKey: KeyView; readonly token: string }>;
+  list(): Promise<KeyView[]>;
+  revoke(id: string): Promise<KeyView>;
+  /** `at`: default now. */
+  expire(id: string, at?: Date): Promise<KeyView>;
+}
+
+export interface CodeService {
+  /** "this machine", or the server's URL: for messages such as "apply shop to staging on URL". */
+  readonly where: string;
+  interpret(request: InterpretRequest): Promise<InterpretAnswer>;
+  plan(request: PlanRequest): Promise<PlanAnswer>;
+  apply(request: ApplyRequest, hooks?: Pick<RunHooks, "signal" | "onWait">): Promise<Change>;
+  rollback(request: RollbackRequest): Promise<Change>;
+  destroy(request: DestroyRequest): Promise<Change>;
+  status(request?: StatusRequest): Promise<StatusAnswer>;
+  history(request: HistoryRequest): Promise<HistoryAnswer>;
+  unlock(request: UnlockRequest): Promise<UnlockAnswer>;
+  readonly audit: AuditService;
+  readonly keys: KeyService;
+}
