@@ -396,7 +396,9 @@ describe.skipIf(!pm)("docker provider on a real podman service", () => {
     const h = await harness();
     const out = await h.apply(webSpec("logs", { replicas: 2 }));
     for (const url of Object.values(out.result.steps.get("service:web")?.outputs ?? {})) await fetch(url);
-    const io = captureIo({ env: { DOCKER_HOST: pm?.host } });
+    // An empty store of its own: nothing recorded there, so the docker engine is asked.
+    const logsHome = mkdtempSync(join(tmpdir(), "cdp-logs-home-"));
+    const io = captureIo({ env: { DOCKER_HOST: pm?.host, CODEPLOY_HOME: logsHome } });
     expect(await logsCommand(io, "logs", { env: "dev", service: "web" })).toBe(0);
     expect(io.out()).toMatch(/^web-0 +\| serving v1$/m);
     expect(io.out()).toMatch(/^web-1 +\| serving v1$/m);
@@ -425,7 +427,7 @@ describe.skipIf(!pm)("docker provider on a real podman service", () => {
     expect(await following).toBe(2);
     expect(seen).toContainEqual(expect.stringMatching(/^web-0 stderr .*response:200$/));
     // The same through commander, as the coordinator wires it.
-    const wired = captureIo({ env: { DOCKER_HOST: pm?.host } });
+    const wired = captureIo({ env: { DOCKER_HOST: pm?.host, CODEPLOY_HOME: logsHome } });
     let code = -1;
     const program = new Command().exitOverride();
     registerLogsCommands(program, wired, (c) => {
@@ -435,7 +437,7 @@ describe.skipIf(!pm)("docker provider on a real podman service", () => {
     expect(code).toBe(0);
     expect(wired.out() + wired.err()).toMatch(/^web-1 +\| /m);
     expect((wired.out() + wired.err()).trim().split("\n")).toHaveLength(2);
-    const none = captureIo({ env: { DOCKER_HOST: pm?.host } });
+    const none = captureIo({ env: { DOCKER_HOST: pm?.host, CODEPLOY_HOME: logsHome } });
     await expect(logsCommand(none, "nothing-here", { env: "dev" })).rejects.toThrow(
       /no containers of nothing-here\/dev/,
     );

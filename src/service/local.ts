@@ -16,6 +16,7 @@ import {
   type DeployOutcome,
   deploy,
   destroyEnvironment,
+  recordedProvider,
   rollbackTo,
 } from "../engine/deploy.js";
 import type { Provider } from "../engine/provider.js";
@@ -448,6 +449,32 @@ export function createLocalService(deps: LocalServiceDeps, caller: Caller): Code
           await audit("refused", { force, holder: holderOf(error.lock) });
         throw error;
       }
+    },
+
+    async logs(request, onLine, signal) {
+      const { app, environment } = request;
+      caller.authorize("read", environment);
+      const running = await lookup(app, environment);
+      // The provider that deployed it; with nothing recorded here (another store), the docker engine.
+      const name = (await recordedProvider(store, { app, environment })) ?? running?.target ?? "docker";
+      const provider = deps.provider(running ?? ({ target: "docker" } as DeploymentSpec), name, "recorded");
+      if (provider.logs === undefined) {
+        throw new CodeError(
+          "NOT_DEPLOYED",
+          `the ${name} provider that deployed ${app}/${environment} keeps no logs CODE can read`,
+          { hint: "logs come from the docker provider; see what runs with `codeploy status`" },
+        );
+      }
+      return provider.logs({
+        app,
+        environment,
+        ...(request.service ? { service: request.service } : {}),
+        ...(request.follow ? { follow: true } : {}),
+        ...(request.tail !== undefined ? { tail: request.tail } : {}),
+        ...(request.timestamps ? { timestamps: true } : {}),
+        signal,
+        onLine,
+      });
     },
 
     audit: localAudit(store, caller),

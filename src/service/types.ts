@@ -7,6 +7,7 @@
  * The model is Pulumi's automation API: one Workspace, local and remote.
  */
 import type { EngineEvent } from "../engine/events.js";
+import type { LogLine } from "../engine/provider.js";
 import type { InterpretResult, InterpretUsage } from "../intent/index.js";
 import type { PlanJson } from "../review/index.js";
 import type { DeploymentSpec } from "../spec/schema.js";
@@ -272,6 +273,13 @@ export interface KeyService {
   expire(id: string, at?: Date): Promise<KeyView>;
 }
 
+export interface LogsRequest extends EnvironmentRequest {
+  readonly service?: string;
+  readonly follow?: boolean;
+  readonly tail?: number;
+  readonly timestamps?: boolean;
+}
+
 export interface CodeService {
   /** "this machine", or the server's URL: for messages such as "apply shop to staging on URL". */
   readonly where: string;
@@ -283,6 +291,11 @@ export interface CodeService {
   status(request?: StatusRequest): Promise<StatusAnswer>;
   history(request: HistoryRequest): Promise<HistoryAnswer>;
   unlock(request: UnlockRequest): Promise<UnlockAnswer>;
+  /**
+   * Streams the logs of what runs, from the provider that deployed it (a capability: docker
+   * has it); resolves with the number of sources (containers) read.
+   */
+  logs(request: LogsRequest, onLine: (line: LogLine) => void, signal: AbortSignal): Promise<number>;
   readonly audit: AuditService;
   readonly keys: KeyService;
 }

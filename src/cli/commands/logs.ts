@@ -6,10 +6,12 @@
  */
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { CodeError } from "../../core/errors.js";
-import type { LogLine } from "../../providers/docker/logs.js";
+import type { LogLine } from "../../engine/provider.js";
+import type { CodeService } from "../../service/types.js";
 import { EXIT_OK } from "../exit.js";
 import type { CliIo } from "../io.js";
 import { withInterrupts } from "../signals.js";
+import type { WithService } from "./keys.js";
 
 export interface LogsFlags {
   readonly env: string;
@@ -27,33 +29,38 @@ function printer(io: CliIo, width: number): (line: LogLine) => void {
   };
 }
 
-export async function logsCommand(io: CliIo, app: string, flags: LogsFlags): Promise<number> {
-  // Imported here: main.ts registers this command at start-up, and dockerode is not light.
-  const { connectDocker } = await import("../../providers/docker/connect.js");
-  const { streamLogs } = await import("../../providers/docker/logs.js");
-  const { docker, endpoint } = await connectDocker({
-    ...(io.env.DOCKER_HOST ? { host: io.env.DOCKER_HOST } : {}),
-    ...(io.env.XDG_RUNTIME_DIR ? { xdgRuntimeDir: io.env.XDG_RUNTIME_DIR } : {}),
-  });
-  const run = (signal: AbortSignal) =>
-    streamLogs(docker, {
-      app,
-      environment: flags.env,
-      ...(flags.service ? { service: flags.service } : {}),
-      ...(flags.follow ? { follow: true } : {}),
-      ...(flags.tail !== undefined ? { tail: flags.tail } : {}),
-      ...(flags.timestamps ? { timestamps: true } : {}),
-      signal,
-      onLine: printer(io, (flags.service?.length ?? 8) + 2),
-    });
-  const count = flags.follow ? await withInterrupts(io, run) : await run(new AbortController().signal);
+export async function logsCommand(
+  io: CliIo,
+  app: string,
+  flags: LogsFlags,
+  withService: WithService = (fn) => withLocalService(io, fn),
+): Promise<number> {
+  const onLine = printer(io, (flags.service?.length ?? 8) + 2);
+  const request = {
+    app,
+    environment: flags.env,
+    ...(flags.service ? { service: flags.service } : {}),
+    ...(flags.follow ? { follow: true } : {}),
+    ...(flags.tail !== undefined ? { tail: flags.tail } : {}),
+    ...(flags.timestamps ? { timestamps: true } : {}),
+  };
+  const count = await withService((service) =>
+    flags.follow
+      ? withInterrupts(io, (signal) => service.logs(request, onLine, signal))
+      : service.logs(request, onLine, new AbortController().signal),
+  );
   if (count === 0) {
     const what = `${app}/${flags.env}${flags.service ? ` (service ${flags.service})` : ""}`;
-    throw new CodeError("NOT_DEPLOYED", `no containers of ${what} on the engine at ${endpoint}`, {
+    throw new CodeError("NOT_DEPLOYED", `no containers of ${what} on the engine`, {
       hint: "check the names with `codeploy status`; logs exist only for apps deployed with the docker provider",
     });
   }
   return EXIT_OK;
+}
+
+async function withLocalService<T>(io: CliIo, fn: (service: CodeService) => Promise<T>): Promise<T> {
+  const { withService } = await import("../service.js");
+  return withService(io, undefined, {}, fn);
 }
 
 const tailOption = () =>
@@ -66,7 +73,12 @@ const tailOption = () =>
   );
 
 /** Adds `logs` to the program; the docker modules load only when the command runs. */
-export function registerLogsCommands(program: Command, io: CliIo, setExit: (code: number) => void): void {
+export function registerLogsCommands(
+  program: Command,
+  io: CliIo,
+  setExit: (code: number) => void,
+  withService?: WithService,
+): void {
   program
     .command("logs")
     .description("show the container logs of an app deployed on Docker (or podman)")
@@ -81,6 +93,6 @@ export function registerLogsCommands(program: Command, io: CliIo, setExit: (code
       "\nExamples:\n  codeploy logs shop --env staging --service web --tail 50\n  codeploy logs shop -e dev -f",
     )
     .action(async (app: string, opts: LogsFlags) => {
-      setExit(await logsCommand(io, app, opts));
+      setExit(await logsCommand(io, app, opts, withService));
     });
 }

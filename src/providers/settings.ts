@@ -1,0 +1,58 @@
+/**
+ * Every provider's settings from the `providers:` section of codeploy.yaml,
+ * the environment and a command's flags: the one place that knows each
+ * provider's options, so the CLI and the server never name a provider.
+ */
+import { resolve } from "node:path";
+import type { CodeployConfig } from "../core/config.js";
+import { dockerProviderOptions } from "./docker/settings.js";
+import type { ProviderSettings } from "./index.js";
+import type { KubernetesProviderOptions } from "./kubernetes/index.js";
+import { parseTerraformSettings } from "./terraform/settings.js";
+
+export interface SettingsInput {
+  readonly providers: CodeployConfig["providers"];
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Paths in flags are relative to it. */
+  readonly cwd: string;
+  /** CODE's home: the terraform provider's work folders live under it. */
+  readonly home: string;
+  readonly flags?: {
+    readonly purgeData?: boolean;
+    readonly kubeconfig?: string;
+    readonly context?: string;
+    readonly namespace?: string;
+  };
+  readonly diagnose?: (message: string) => void;
+}
+
+export function settingsFromConfig(input: SettingsInput): ProviderSettings {
+  const { providers, env, flags = {} } = input;
+  return {
+    ...(providers.null ? { null: providers.null } : {}),
+    kubernetes: kubernetesOptions(input),
+    docker: dockerProviderOptions(providers.docker, env, {
+      purgeData: flags.purgeData ?? false,
+      ...(input.diagnose ? { diagnose: input.diagnose } : {}),
+    }),
+    terraform: { home: input.home, env, settings: parseTerraformSettings(providers.terraform) },
+  };
+}
+
+function kubernetesOptions(input: SettingsInput): KubernetesProviderOptions {
+  const k = input.providers.kubernetes ?? {};
+  const flags = input.flags ?? {};
+  // Without one, the client's own search applies: KUBECONFIG, ~/.kube/config, in-cluster.
+  const kubeconfigPath = flags.kubeconfig ?? k.kubeconfig;
+  const context = flags.context ?? k.context;
+  const namespace = flags.namespace ?? k.namespace;
+  return {
+    ...(kubeconfigPath ? { kubeconfigPath: resolve(input.cwd, kubeconfigPath) } : {}),
+    ...(context ? { context } : {}),
+    ...(namespace ? { namespace } : {}),
+    ...(k.rolloutTimeoutSeconds ? { rolloutTimeoutMs: k.rolloutTimeoutSeconds * 1000 } : {}),
+    ...(k.mode ? { mode: k.mode } : {}),
+    // A path is relative to the working directory; a bare name is looked up on the PATH.
+    ...(k.helm ? { helm: { binary: k.helm.includes("/") ? resolve(input.cwd, k.helm) : k.helm } } : {}),
+  };
+}
