@@ -10,26 +10,31 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 /**
- * `npm ci` exits 0 even when the SQLite addon was built for another Node
- * (node-gyp given other headers): it would fail at the first `codeploy` run.
- * Open an in-memory database now, in a child, and fail the install with what
- * to run instead.
+ * The state store's SQLite driver is Node's own `node:sqlite` (22.16+) or the
+ * optional @photostructure/sqlite (Node 20): `npm ci` exits 0 even when that
+ * optional package failed to install. Open an in-memory database now through
+ * the built driver module, in a child, and fail the install with what to run.
  */
 function checkSqliteDriver() {
+  const driver = new URL("../dist/state/sqlite-driver.js", import.meta.url).href;
   const probe = spawnSync(
     process.execPath,
-    ["-e", "new (require('better-sqlite3'))(':memory:').prepare('select 1').get()"],
+    [
+      "--input-type=module",
+      "-e",
+      // The child prints only the error's own message (a stack would show source lines).
+      `try { const m = await import(${JSON.stringify(driver)}); (await m.openSqliteFile(":memory:")).prepare("select 1").get(); }` +
+        " catch (e) { process.stderr.write(String(e?.message ?? e)); process.exit(1); }",
+    ],
     { cwd: root, encoding: "utf8" },
   );
-  if (probe.status === 0) return;
-  const why = (probe.stderr.match(/NODE_MODULE_VERSION[^\n]*|Could not locate the bindings file[^\n]*/) ?? [
-    probe.stderr.trim().split("\n")[0] ?? "unknown error",
-  ])[0];
+  if (probe.status === 0) return 0;
+  const why = probe.stderr.trim().split("\n")[0] || `exit ${probe.status}`;
   process.stderr.write(
-    `codeploy: the SQLite driver (better-sqlite3) does not load on this Node.js ${process.version}: ${why}\n` +
-      `  hint: run \`npm rebuild better-sqlite3\` with this Node first on PATH (${process.execPath})\n`,
+    `codeploy: the state store cannot open SQLite: ${why}\n` +
+      `  hint: run \`npm ci\` again with this Node first on PATH (${process.execPath}), or use Node.js 22.16+ or 24\n`,
   );
-  process.exit(1);
+  return 1;
 }
 const built = join(root, "dist/cli/main.js");
 
@@ -48,13 +53,12 @@ const inputs = Math.max(
   statSync(join(root, "tsconfig.json")).mtimeMs,
   statSync(join(root, "tsconfig.build.json")).mtimeMs,
 );
-checkSqliteDriver();
-if (existsSync(built) && statSync(built).mtimeMs >= inputs && !process.argv.includes("--force")) {
-  process.exit(0);
+if (!existsSync(built) || statSync(built).mtimeMs < inputs || process.argv.includes("--force")) {
+  const result = spawnSync(
+    process.execPath,
+    [join(root, "node_modules/typescript/bin/tsc"), "-p", join(root, "tsconfig.build.json")],
+    { stdio: "inherit" },
+  );
+  if (result.status !== 0) process.exit(result.status ?? 1);
 }
-const result = spawnSync(
-  process.execPath,
-  [join(root, "node_modules/typescript/bin/tsc"), "-p", join(root, "tsconfig.build.json")],
-  { stdio: "inherit" },
-);
-process.exit(result.status ?? 1);
+process.exit(checkSqliteDriver());

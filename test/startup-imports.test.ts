@@ -18,7 +18,7 @@ const entry = join(root, "test/helpers/cli-entry.ts");
 const HEAVY = [
   "node_modules/@kubernetes/client-node/",
   "node_modules/dockerode/",
-  "node_modules/better-sqlite3/",
+  "node_modules/@photostructure/sqlite/",
   "node_modules/pg/",
   "node_modules/kysely/",
   "node_modules/hono/",

@@ -8,9 +8,9 @@
 import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import { beforeEach, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
+import { openSqliteFile } from "../state/sqlite-driver.js";
 import { main } from "./main.js";
 import { captureIo } from "./test-io.js";
 
@@ -21,8 +21,8 @@ const run = async (argv: string[]) => {
   const code = await main(argv, io);
   return { code, out: io.out(), err: io.err() };
 };
-const sql = (text: string) => {
-  const db = new Database(join(home, "state.db"));
+const sql = async (text: string) => {
+  const db = await openSqliteFile(join(home, "state.db"));
   try {
     db.prepare(text).run();
   } finally {
@@ -61,14 +61,14 @@ describe("codeploy audit", () => {
   });
 
   it("reports records removed from the end as tampered", async () => {
-    sql("delete from audit_log where seq >= 4");
+    await sql("delete from audit_log where seq >= 4");
     const r = await run(["audit", "verify"]);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/audit log TAMPERED: record 4 of 3: records 4\.\.6 are missing/);
   });
 
   it("reports an emptied log and a replaced database file as tampered", async () => {
-    sql("delete from audit_log");
+    await sql("delete from audit_log");
     const emptied = await run(["audit", "verify"]);
     expect(emptied.code).toBe(1);
     expect(emptied.err).toContain("the log is empty");
@@ -89,7 +89,7 @@ describe("codeploy audit", () => {
     expect((await run(["audit", "verify", "--head", head])).code).toBe(0);
     // The anchor file is gone too (someone cleaned up both): the stored head still catches the cut.
     rmSync(join(home, "audit.head"));
-    sql("delete from audit_log where seq >= 5");
+    await sql("delete from audit_log where seq >= 5");
     const cut = await run(["audit", "verify", "--head", head]);
     expect(cut.code).toBe(1);
     expect(cut.err).toMatch(/records 5\.\.6 are missing: the given head holds record 6/);

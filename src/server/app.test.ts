@@ -5,9 +5,9 @@
  * refusals, locks, request-chosen providers, and API keys kept as hashes.
  */
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashApiKey } from "../state/keys.js";
+import { openSqliteFile } from "../state/sqlite-driver.js";
 import type { StateStore } from "../state/types.js";
 import { type Harness, keyFor, serverConfig, startHarness } from "./__fixtures__/harness.js";
 import { type ServerLogger, silentLogger } from "./logger.js";
@@ -340,7 +340,7 @@ describe("API keys over the API", () => {
     expect(res.status).toBe(201);
     const { key, apiKey } = (await res.json()) as { key: string; apiKey: { id: string; state: string } };
     expect(apiKey.state).toBe("active");
-    const db = new Database(join(h.home, "state.db"), { readonly: true });
+    const db = await openSqliteFile(join(h.home, "state.db"), { readOnly: true });
     const row = db.prepare("select * from api_keys where id = ?").get(apiKey.id) as Record<string, unknown>;
     db.close();
     expect(row.hash).toBe(hashApiKey(key));

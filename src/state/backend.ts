@@ -10,6 +10,14 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Kysely, PostgresDialect, SqliteDialect, sql } from "kysely";
 import type { StateDatabase } from "./db-schema.js";
 import { StateStoreError } from "./errors.js";
+import {
+  hasSqliteCode,
+  kyselyDatabase,
+  SQLITE_BUSY,
+  type SqliteDriver,
+  type SyncDatabase,
+  sqliteDriver,
+} from "./sqlite-driver.js";
 import type { StoreDialect } from "./types.js";
 
 export type Db = Kysely<StateDatabase>;
@@ -40,45 +48,30 @@ export interface SqliteOptions {
 }
 
 /**
- * better-sqlite3 is synchronous: SQLite's own busy wait would freeze the event
- * loop, and with two connections in one process the holder could never finish.
- * So statements wait at most STATEMENT_BUSY_MS (rare: WAL recovery, checkpoints)
- * and BEGIN IMMEDIATE is retried here, asynchronously, up to busyTimeoutMs.
+ * The SQLite drivers are synchronous: SQLite's own busy wait would freeze the
+ * event loop, and with two connections in one process the holder could never
+ * finish. So statements wait at most STATEMENT_BUSY_MS (rare: WAL recovery,
+ * checkpoints) and BEGIN IMMEDIATE is retried here, asynchronously, up to
+ * busyTimeoutMs.
  */
 const STATEMENT_BUSY_MS = 100;
 
-/**
- * The SQLite driver is a native addon built for one Node ABI. Built for
- * another Node (a version switch after `npm ci`, or node-gyp given the wrong
- * headers) it fails at the first use: say so, and what to run.
- */
-export function nativeAddonProblem(error: unknown): string | undefined {
-  const message = error instanceof Error ? error.message : String(error);
-  if (/NODE_MODULE_VERSION|compiled against a different Node\.js version/.test(message))
-    return `the SQLite driver (better-sqlite3) was built for another Node.js version than this one (${process.version})`;
-  if (/Could not locate the bindings file|better_sqlite3\.node/.test(message))
-    return "the SQLite driver (better-sqlite3) has no native build for this Node.js";
-  return undefined;
-}
-
-function openDatabase<T>(open: () => T): T {
+function openFile(driver: SqliteDriver, path: string, busyTimeoutMs: number): SyncDatabase {
   try {
-    return open();
+    return driver.open(path, { timeout: busyTimeoutMs });
   } catch (error) {
-    const problem = nativeAddonProblem(error);
-    if (problem === undefined) throw error;
-    throw new StateStoreError(problem, {
+    throw new StateStoreError(`cannot open the state database ${path}`, {
       cause: error,
-      hint: `run \`npm rebuild better-sqlite3\` in the codeploy folder with ${process.execPath} first on PATH (or \`npm ci\` again)`,
+      hint: "check that CODEPLOY_HOME is writable and the file is a codeploy state database",
     });
   }
 }
 
 export async function openSqlite(path: string, options: SqliteOptions = {}): Promise<Backend> {
-  const { default: Database } = await import("better-sqlite3");
+  const driver = await sqliteDriver();
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
-  const database = openDatabase(() => new Database(path, { timeout: busyTimeoutMs }));
+  const database = openFile(driver, path, busyTimeoutMs);
   try {
     chmodSync(path, 0o600); // the WAL and shm files take the same mode
   } catch {
@@ -86,10 +79,10 @@ export async function openSqlite(path: string, options: SqliteOptions = {}): Pro
   }
   try {
     // Switching to WAL needs a lock: the full timeout here, once per open.
-    database.pragma("journal_mode = WAL");
-    database.pragma(`synchronous = ${options.synchronous === "full" ? "FULL" : "NORMAL"}`);
-    database.pragma("foreign_keys = ON");
-    database.pragma(`busy_timeout = ${STATEMENT_BUSY_MS}`);
+    database.exec("pragma journal_mode = WAL");
+    database.exec(`pragma synchronous = ${options.synchronous === "full" ? "FULL" : "NORMAL"}`);
+    database.exec("pragma foreign_keys = ON");
+    database.exec(`pragma busy_timeout = ${STATEMENT_BUSY_MS}`);
   } catch (error) {
     database.close();
     throw new StateStoreError(`cannot open the state database ${path}`, {
@@ -97,7 +90,7 @@ export async function openSqlite(path: string, options: SqliteOptions = {}): Pro
       hint: "check that CODEPLOY_HOME is writable and the file is a codeploy state database",
     });
   }
-  const db: Db = new Kysely({ dialect: new SqliteDialect({ database }) });
+  const db: Db = new Kysely({ dialect: new SqliteDialect({ database: kyselyDatabase(database) }) });
   return {
     dialect: "sqlite",
     db,
@@ -136,7 +129,7 @@ async function beginImmediate(conn: Db, busyTimeoutMs: number): Promise<void> {
 }
 
 function isBusy(error: unknown): boolean {
-  return error instanceof Error && "code" in error && String(error.code).startsWith("SQLITE_BUSY");
+  return hasSqliteCode(error, SQLITE_BUSY);
 }
 
 function busyError(error: unknown, busyTimeoutMs: number): StateStoreError {

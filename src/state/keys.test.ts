@@ -6,11 +6,11 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { startPostgres } from "../../test/helpers/postgres.js";
 import { hashApiKey } from "./keys.js";
+import { openSqliteFile } from "./sqlite-driver.js";
 import { openStateStore } from "./store.js";
 import type { StateStore } from "./types.js";
 
@@ -28,7 +28,7 @@ const openSqliteBackend: Opener = async (clock) => {
   return {
     store,
     rows: async () => {
-      const db = new Database(join(home, "state.db"), { readonly: true });
+      const db = await openSqliteFile(join(home, "state.db"), { readOnly: true });
       try {
         return db.prepare("select * from api_keys").all() as Record<string, unknown>[];
       } finally {

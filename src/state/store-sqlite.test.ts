@@ -1,9 +1,9 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { loadAuditKeyring } from "./audit-key.js";
+import { openSqliteFile } from "./sqlite-driver.js";
 import { defineStateStoreContract } from "./store.contract.js";
 import { openStateStore } from "./store.js";
 import type { StateStore } from "./types.js";
@@ -23,10 +23,10 @@ defineStateStoreContract("sqlite", async (clock) => {
     auditKey: audit.key,
     open,
     sql: async (text) => {
-      const db = new Database(join(home, "state.db"));
+      const db = await openSqliteFile(join(home, "state.db"));
       try {
         const statement = db.prepare(text);
-        if (statement.reader) return statement.all();
+        if (statement.columns().length > 0) return statement.all();
         statement.run();
         return [];
       } finally {
@@ -45,8 +45,8 @@ describe("sqlite state file", () => {
     const home = await mkdtemp(join(tmpdir(), "codeploy-state-"));
     const store = await openStateStore({ home });
     await store.close();
-    const db = new Database(join(home, "state.db"), { readonly: true });
-    expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
+    const db = await openSqliteFile(join(home, "state.db"), { readOnly: true });
+    expect(db.prepare("pragma journal_mode").get()).toEqual({ journal_mode: "wal" });
     db.close();
     const { statSync } = await import("node:fs");
     expect(statSync(join(home, "state.db")).mode & 0o777).toBe(0o600);
