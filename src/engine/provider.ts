@@ -6,6 +6,10 @@
  */
 import { CodeError } from "../core/errors.js";
 import type { PlanStep } from "../plan/build.js";
+
+/** The step a provider carries out: the engine hands providers the plan's steps. */
+export type { PlanStep };
+
 import type { RenderResult } from "../render/types.js";
 import type { DeploymentSpec } from "../spec/schema.js";
 

@@ -11,11 +11,11 @@
 import type {
   ObserveContext,
   ObservedResource,
+  PlanStep,
   Provider,
   StepContext,
   StepResult,
 } from "../../engine/provider.js";
-import type { PlanStep } from "../../plan/build.js";
 import { applyBuckets, applyData, applyService, verifyIngress } from "./apply-steps.js";
 import { ensureNetwork } from "./infra.js";
 import { networkName } from "./names.js";

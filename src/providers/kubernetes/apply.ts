@@ -5,6 +5,8 @@
  * objects that the new manifests no longer have (an HPA when autoscaling was
  * dropped, a Service when the port went).
  */
+
+import type { PlanStep } from "../../engine/provider.js";
 import {
   type FoundOwner,
   OwnershipConflictError,
@@ -12,7 +14,6 @@ import {
   type StepContext,
   type StepResult,
 } from "../../engine/provider.js";
-import type { PlanStep } from "../../plan/build.js";
 import type { KubeObject } from "../../render/types.js";
 import { type KubeClient, type LiveObject, refOf } from "./client.js";
 import { seconds } from "./errors.js";

@@ -5,8 +5,7 @@
  * (Kubernetes keeps them when a StatefulSet goes) and the log says how to
  * free them. The Namespace goes last and only when codeploy made it.
  */
-import type { StepContext, StepResult } from "../../engine/provider.js";
-import type { PlanStep } from "../../plan/build.js";
+import type { PlanStep, StepContext, StepResult } from "../../engine/provider.js";
 import { objectStoreName } from "../../render/data-services.js";
 import { bucketJobName } from "../../render/kubernetes/data-services.js";
 import { isOurs, renderedObjects, type StepEnv, waitGone } from "./apply.js";

@@ -15,8 +15,7 @@
  * (managed-by codeploy, part-of the app, the environment) and kept in use.
  */
 import type { KubeConfig } from "@kubernetes/client-node";
-import type { ObserveContext, Provider, StepContext } from "../../engine/provider.js";
-import type { PlanStep } from "../../plan/build.js";
+import type { ObserveContext, PlanStep, Provider, StepContext } from "../../engine/provider.js";
 import { type Identity, namespaceName } from "../../spec/naming.js";
 import { applyStep, isOurs, renderedObjects, type StepEnv } from "./apply.js";
 import { FIELD_MANAGER, type KubeClient } from "./client.js";

@@ -15,7 +15,7 @@
  * component: adding a database changes who may reach it, and that change is
  * part of the step that adds it.
  */
-import type { PlanStep } from "../../plan/build.js";
+import type { PlanStep } from "../../engine/provider.js";
 import { objectStoreName } from "../../render/data-services.js";
 import { bucketJobName } from "../../render/kubernetes/data-services.js";
 import type { KubeObject } from "../../render/types.js";

@@ -27,11 +27,11 @@ import type { CommandRunner } from "../../core/command-runner.js";
 import type {
   ObserveContext,
   ObservedResource,
+  PlanStep,
   Provider,
   StepContext,
   StepResult,
 } from "../../engine/provider.js";
-import type { PlanStep } from "../../plan/build.js";
 import type { ArtifactFile, RenderResult } from "../../render/types.js";
 import type { DeploymentSpec } from "../../spec/schema.js";
 import { type Env, findTerraform } from "./binary.js";
