@@ -105,7 +105,15 @@ describe("connectionVars", () => {
   const names = (i: number) => connectionVars(spec, service(i)).map((v) => v.name);
 
   it("gives several of a kind the plain name for the first and a prefixed name for each", () => {
-    expect(names(0)).toEqual(["DATABASE_URL", "MAIN_DATABASE_URL", "ORDERS_DATABASE_URL"]);
+    const parts = ["URL", "HOST", "PORT", "USER", "PASSWORD", "NAME"].map((p) => `DATABASE_${p}`);
+    const first = parts.flatMap((p) => [p, `MAIN_${p}`]);
+    expect(names(0)).toEqual([
+      ...first,
+      ...parts.map((p) => `ORDERS_${p}`),
+      "REDIS_HOST",
+      "REDIS_PORT",
+      "REDIS_PASSWORD",
+    ]);
   });
 
   it("leaves variables the spec sets alone", () => {
@@ -117,9 +125,9 @@ describe("connectionVars", () => {
       { name: "API_URL", value: { type: "literal", value: "http://api:8080" } },
       { name: "S3_BUCKET", value: { type: "literal", value: "files" } },
       { name: "S3_ENDPOINT", value: { type: "url", component: "minio" } },
+      { name: "AWS_REGION", value: { type: "literal", value: "us-east-1" } },
       { name: "AWS_ACCESS_KEY_ID", value: { type: "store-user" } },
       { name: "AWS_SECRET_ACCESS_KEY", value: { type: "store-password" } },
-      { name: "AWS_REGION", value: { type: "literal", value: "us-east-1" } },
       { name: "S3_FORCE_PATH_STYLE", value: { type: "literal", value: "true" } },
     ]);
   });

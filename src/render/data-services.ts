@@ -8,6 +8,7 @@
 import { createHash } from "node:crypto";
 import { CodeError } from "../core/errors.js";
 import type { CacheEngine, DatabaseEngine, DeploymentSpec, QueueEngine, Service } from "../spec/schema.js";
+import { contractVars, engineFamily, type Offer } from "./connections.js";
 import type { CredentialSource } from "./types.js";
 
 export type DataKind = "database" | "cache" | "queue" | "object-store";
@@ -428,6 +429,11 @@ export function serviceNamed(spec: DeploymentSpec, name: string): Service | unde
   return specIndex(spec).services.get(name);
 }
 
+/** The data component of that name (database, cache, queue or the object store), in constant time. */
+export function dataComponentNamed(spec: DeploymentSpec, name: string): DataComponent | undefined {
+  return specIndex(spec).data.get(name);
+}
+
 /** Every data component to run, in spec order: databases, caches, queues, then MinIO when there are buckets. */
 export function dataComponents(spec: DeploymentSpec): DataComponent[] {
   return [...specIndex(spec).components];
@@ -453,8 +459,10 @@ export function envName(name: string): string {
   return name.toUpperCase().replace(/-/g, "_");
 }
 
+/** What a connection variable holds on docker and kubernetes; passwords stay references. */
 export type ConnectionValue =
   | { readonly type: "url"; readonly component: string }
+  | { readonly type: "password"; readonly component: string }
   | { readonly type: "store-user" }
   | { readonly type: "store-password" }
   | { readonly type: "literal"; readonly value: string };
@@ -464,46 +472,86 @@ export interface ConnectionVar {
   readonly value: ConnectionValue;
 }
 
+/** The database inside each engine is named after the app (`my-shop` -> `my_shop`). */
+export function localDatabaseName(spec: DeploymentSpec): string {
+  return spec.name.replace(/-/g, "_");
+}
+
+/** ElasticMQ's queue URLs: a fixed account id, the queue's name. */
+const ELASTICMQ_ACCOUNT = "000000000000";
+const LOCAL_REGION = "us-east-1";
+
+function literal(value: string | number): ConnectionValue {
+  return { type: "literal", value: String(value) };
+}
+
+function dataOffer(spec: DeploymentSpec, c: DataComponent): Offer<ConnectionValue> | undefined {
+  const p = c.profile;
+  const family = engineFamily(c.engine);
+  if (!family) return undefined;
+  const url: ConnectionValue = { type: "url", component: c.name };
+  const password: ConnectionValue | undefined =
+    p.credentials === "none" ? undefined : { type: "password", component: c.name };
+  const endpoint = { host: literal(c.name), port: literal(p.port) };
+  switch (family) {
+    case "database":
+      return {
+        family,
+        parts: {
+          url,
+          ...endpoint,
+          user: literal(DATA_USER),
+          password,
+          name: literal(localDatabaseName(spec)),
+        },
+      };
+    case "redis":
+      return { family, parts: { url, ...endpoint, password } };
+    case "amqp":
+    case "nats":
+      return { family, parts: { url, ...endpoint, user: literal(DATA_USER), password } };
+    case "sqs":
+      return {
+        family,
+        parts: {
+          endpoint: url,
+          queueUrl: literal(`http://${c.name}:${p.port}/${ELASTICMQ_ACCOUNT}/${c.name}`),
+          region: literal(LOCAL_REGION),
+        },
+      };
+    default:
+      return { family, parts: { url, ...endpoint } };
+  }
+}
+
 /**
- * The variables that tell a service where its dependencies are. One of a kind:
- * DATABASE_URL. Several: DATABASE_URL for the first, and <NAME>_DATABASE_URL for
- * each. Buckets: S3_ENDPOINT, S3_BUCKET (same rule) and the store's keys.
- * Another service with a port: <NAME>_URL. Variables the spec sets win.
+ * The variables that tell a service where its dependencies are, on docker and
+ * kubernetes: the connection contract (connections.ts) with the local values.
+ * Buckets live in the MinIO store, reached with its keys and path-style URLs.
  */
 export function connectionVars(spec: DeploymentSpec, service: Service): ConnectionVar[] {
   const { data, services, bucketNames, storeName } = specIndex(spec);
-  const base = (dep: string) =>
-    data.get(dep)?.profile.urlEnv ?? (bucketNames.has(dep) ? "S3_BUCKET" : undefined);
-  const counts = new Map<string, number>();
-  for (const dep of service.dependsOn) {
-    const b = base(dep);
-    if (b) counts.set(b, (counts.get(b) ?? 0) + 1);
-  }
-  const out: ConnectionVar[] = [];
-  const add = (name: string, value: ConnectionValue) => {
-    if (!Object.hasOwn(service.env, name) && !out.some((v) => v.name === name)) out.push({ name, value });
-  };
-  for (const dep of service.dependsOn) {
-    const b = base(dep);
-    const value: ConnectionValue = bucketNames.has(dep)
-      ? { type: "literal", value: dep }
-      : { type: "url", component: dep };
-    if (b) {
-      add(b, value);
-      if ((counts.get(b) ?? 0) > 1) add(`${envName(dep)}_${b}`, value);
-    }
-    if (bucketNames.has(dep)) {
-      add("S3_ENDPOINT", { type: "url", component: storeName });
-      add("AWS_ACCESS_KEY_ID", { type: "store-user" });
-      add("AWS_SECRET_ACCESS_KEY", { type: "store-password" });
-      add("AWS_REGION", { type: "literal", value: "us-east-1" });
-      add("S3_FORCE_PATH_STYLE", { type: "literal", value: "true" });
-    }
+  const offer = (dep: string): Offer<ConnectionValue> | undefined => {
+    const c = data.get(dep);
+    if (c) return dataOffer(spec, c);
+    if (bucketNames.has(dep))
+      return {
+        family: "bucket",
+        parts: {
+          bucket: literal(dep),
+          endpoint: { type: "url", component: storeName },
+          region: literal(LOCAL_REGION),
+          accessKeyId: { type: "store-user" },
+          secretAccessKey: { type: "store-password" },
+          forcePathStyle: literal("true"),
+        },
+      };
     const other = services.get(dep);
     if (other?.port !== undefined)
-      add(`${envName(dep)}_URL`, { type: "literal", value: `http://${dep}:${other.port}` });
-  }
-  return out;
+      return { family: "service", parts: { url: literal(`http://${dep}:${other.port}`) } };
+    return undefined;
+  };
+  return contractVars(service, offer).map((v) => ({ name: v.name, value: v.value }));
 }
 
 /** A password from the credential source; refused unless URL-safe, since it goes into connection URLs. */

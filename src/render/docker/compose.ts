@@ -90,6 +90,8 @@ function connectionValue(ctx: AppContext, value: ConnectionValue): string {
       const c = ctx.data.get(value.component);
       return c ? c.profile.url(composeAccess(ctx.spec, c.name, false)) : "";
     }
+    case "password":
+      return `\${${passwordVar(value.component, "app")}}`;
     case "store-user":
       return composeAccess(ctx.spec, store, false).user;
     case "store-password":

@@ -10,6 +10,7 @@ import {
   type DataAccess,
   type DataComponent,
   envName,
+  localDatabaseName,
   MINIO_CLIENT_IMAGE,
 } from "../data-services.js";
 import type { CredentialSource } from "../types.js";
@@ -32,7 +33,7 @@ function ref(name: string, strict: boolean): string {
 }
 
 export function databaseName(spec: DeploymentSpec): string {
-  return spec.name.replace(/-/g, "_");
+  return localDatabaseName(spec);
 }
 
 /** Access data for compose: passwords as references to `.env`. */

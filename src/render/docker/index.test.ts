@@ -104,8 +104,16 @@ describe("rich spec", () => {
 
   it("builds the connection URLs from the generated passwords kept in .env", () => {
     expect(web.environment).toEqual({
+      DATABASE_HOST: "postgres",
+      DATABASE_NAME: "shop",
+      DATABASE_PASSWORD: `\${CODEPLOY_POSTGRES_PASSWORD}`,
+      DATABASE_PORT: "5432",
       DATABASE_URL: `postgres://app:\${CODEPLOY_POSTGRES_PASSWORD}@postgres:5432/shop`,
+      DATABASE_USER: "app",
       LOG_LEVEL: "info",
+      REDIS_HOST: "redis",
+      REDIS_PASSWORD: `\${CODEPLOY_REDIS_PASSWORD}`,
+      REDIS_PORT: "6379",
       REDIS_URL: `redis://:\${CODEPLOY_REDIS_PASSWORD}@redis:6379`,
     });
     expect(doc.services.worker?.environment).toMatchObject({

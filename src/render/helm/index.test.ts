@@ -53,7 +53,14 @@ describe("helm chart renderer", () => {
       replicas: 2,
       resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "250m", memory: "256Mi" } },
       domain: "shop.example.com",
-      env: { LOG_LEVEL: "info" },
+      // The connection contract's plain parts are values too; the password and URL stay secret references.
+      env: {
+        DATABASE_HOST: "postgres",
+        DATABASE_NAME: "shop",
+        DATABASE_PORT: "5432",
+        DATABASE_USER: "app",
+        LOG_LEVEL: "info",
+      },
     });
     expect(values.services.report).toMatchObject({ image: "acme/report:1", domain: "" });
     expect(file("values.yaml")).not.toContain("sk_test_123");

@@ -179,16 +179,19 @@ describe("credentials", () => {
 
   it("hands credentials to app containers through secretKeyRef only", () => {
     const env = containerOf(find(rich, "Deployment", "web"))?.env ?? [];
+    const ref = (name: string, key: string) => ({ secretKeyRef: { name, key } });
     expect(env).toEqual([
-      {
-        name: "DATABASE_URL",
-        valueFrom: { secretKeyRef: { name: "postgres-credentials", key: "CONNECTION_URL" } },
-      },
+      { name: "DATABASE_HOST", value: "postgres" },
+      { name: "DATABASE_NAME", value: "shop" },
+      { name: "DATABASE_PASSWORD", valueFrom: ref("postgres-credentials", "POSTGRES_PASSWORD") },
+      { name: "DATABASE_PORT", value: "5432" },
+      { name: "DATABASE_URL", valueFrom: ref("postgres-credentials", "CONNECTION_URL") },
+      { name: "DATABASE_USER", value: "app" },
       { name: "LOG_LEVEL", value: "info" },
-      {
-        name: "REDIS_URL",
-        valueFrom: { secretKeyRef: { name: "redis-credentials", key: "CONNECTION_URL" } },
-      },
+      { name: "REDIS_HOST", value: "redis" },
+      { name: "REDIS_PASSWORD", valueFrom: ref("redis-credentials", "REDIS_PASSWORD") },
+      { name: "REDIS_PORT", value: "6379" },
+      { name: "REDIS_URL", valueFrom: ref("redis-credentials", "CONNECTION_URL") },
     ]);
   });
 

@@ -11,6 +11,7 @@ import {
   DATA_USER,
   type DataAccess,
   type DataComponent,
+  localDatabaseName,
   MINIO_CLIENT_IMAGE,
 } from "../data-services.js";
 import type { KubeObject } from "../types.js";
@@ -35,7 +36,7 @@ function access(ctx: KubeContext, c: DataComponent, password: string, rootPasswo
     user: DATA_USER,
     password,
     rootPassword,
-    database: ctx.spec.name.replace(/-/g, "_"),
+    database: localDatabaseName(ctx.spec),
     scope: `${ctx.spec.name}/${ctx.spec.environment}`,
   };
 }

@@ -11,7 +11,12 @@ import type { IPodDisruptionBudget } from "kubernetes-models/policy/v1";
 import type { IContainer, IEnvVar, IPodSpec, IProbe, ISecret, IService } from "kubernetes-models/v1";
 import type { Service } from "../../spec/schema.js";
 import { secretNamesOf, secretRefName } from "../../spec/secret-refs.js";
-import { type ConnectionValue, connectionVars, DEFAULT_APP_RESOURCES as DEFAULTS } from "../data-services.js";
+import {
+  type ConnectionValue,
+  connectionVars,
+  DEFAULT_APP_RESOURCES as DEFAULTS,
+  dataComponentNamed,
+} from "../data-services.js";
 import type { KubeObject } from "../types.js";
 import { containerRuntime } from "./image-runtime.js";
 import { CONNECTION_URL_KEY, type KubeContext, labels, meta, secretName, selectorLabels } from "./labels.js";
@@ -63,6 +68,10 @@ function connectionEnv(ctx: KubeContext, name: string, value: ConnectionValue): 
   switch (value.type) {
     case "url":
       return { name, valueFrom: secretRef(secretName(value.component), CONNECTION_URL_KEY) };
+    case "password": {
+      const key = dataComponentNamed(ctx.spec, value.component)?.profile.passwordEnv ?? "";
+      return { name, valueFrom: secretRef(secretName(value.component), key) };
+    }
     case "store-user":
       return { name, valueFrom: secretRef(secretName(store), "MINIO_ROOT_USER") };
     case "store-password":
