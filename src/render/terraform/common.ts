@@ -27,7 +27,15 @@ export type ProviderName = keyof typeof PROVIDERS;
 export const REQUIRED_TERRAFORM = ">= 1.6";
 
 /** The files of a module, one per concern, in the order they are listed. */
-export type ModuleFile = "network" | "databases" | "caches" | "queues" | "buckets" | "services" | "cluster";
+export type ModuleFile =
+  | "network"
+  | "databases"
+  | "caches"
+  | "queues"
+  | "buckets"
+  | "secrets"
+  | "services"
+  | "cluster";
 
 /** Collects the blocks of one module while a cloud renderer walks the spec. */
 export class ModuleBuilder {
@@ -250,24 +258,6 @@ export function secretVariables(spec: DeploymentSpec): TopBlock[] {
       sensitive: true,
     }),
   );
-}
-
-/** A service's environment: the spec's own variables, then how to reach what it depends on (the spec wins). */
-export function serviceEnv(
-  service: Service,
-  connections: ReadonlyMap<string, Readonly<Record<string, HclValue>>>,
-): [string, HclValue][] {
-  const env: [string, HclValue][] = Object.entries(service.env).map(([k, v]) => [k, envValue(v)]);
-  const taken = new Set(Object.keys(service.env));
-  for (const dep of service.dependsOn) {
-    for (const [key, value] of Object.entries(connections.get(dep) ?? {})) {
-      if (!taken.has(key)) {
-        env.push([key, value]);
-        taken.add(key);
-      }
-    }
-  }
-  return env;
 }
 
 /**

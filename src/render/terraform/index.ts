@@ -33,6 +33,7 @@ const CONCERNS: readonly ModuleFile[] = [
   "caches",
   "queues",
   "buckets",
+  "secrets",
   "services",
   "cluster",
 ];

@@ -1,7 +1,14 @@
 import { isProduction } from "../../../spec/environment.js";
 import type { DeploymentSpec } from "../../../spec/schema.js";
 import { ModuleBuilder } from "../common.js";
+import type { Connection } from "../connections.js";
 import type { HclValue } from "../hcl.js";
+
+/** One IAM statement a service needs to use a component (its task role gets it). */
+export interface AwsAccess {
+  readonly actions: readonly string[];
+  readonly resources: readonly HclValue[];
+}
 
 /** What the AWS renderers share while they walk one spec. */
 export interface AwsContext {
@@ -18,8 +25,8 @@ export interface AwsContext {
   /** Port -> what listens there, for the data tier's security group. */
   readonly dataPorts: Map<number, string>;
   readonly servicePorts: number[];
-  /** Component name -> environment variables that tell a service how to reach it. */
-  readonly connections: Map<string, Record<string, HclValue>>;
+  /** Component name -> what a service that depends on it gets (the connection contract). */
+  readonly connections: Map<string, Connection<AwsAccess>>;
 }
 
 export function awsContext(spec: DeploymentSpec): AwsContext {

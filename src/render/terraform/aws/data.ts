@@ -5,7 +5,6 @@
 import type { Cache, Database } from "../../../spec/schema.js";
 import {
   databaseName,
-  envName,
   ident,
   majorOf,
   named,
@@ -15,12 +14,15 @@ import {
   variableBlock,
   versionOf,
 } from "../common.js";
-import { call, expr, type TopBlock } from "../hcl.js";
+import { plain, secret } from "../connections.js";
+import { call, expr, type HclExpr, type TopBlock } from "../hcl.js";
 import type { AwsContext } from "./context.js";
 
 const PRIVATE_SUBNETS = expr("aws_subnet.private[*].id");
 const DATA_SG = [expr("aws_security_group.data.id")];
 const DB_PORTS = { postgres: 5432, mysql: 3306, mariadb: 3306, mongodb: 27017 } as const;
+/** The database user the services connect as (the master user: RDS and DocumentDB create no other). */
+const DB_USER = "dbadmin";
 
 function snapshotSettings(ctx: AwsContext, name: string) {
   return {
@@ -41,9 +43,9 @@ function rdsInstance(ctx: AwsContext, db: Database): TopBlock {
     storage_type: "gp3",
     storage_encrypted: true,
     db_name: databaseName(ctx.spec),
-    username: "dbadmin",
-    // RDS keeps the master password in Secrets Manager: no secret in the state or the files.
-    manage_master_user_password: true,
+    username: DB_USER,
+    // Generated here, so that the services get it through Secrets Manager (secrets.ts) in their URL.
+    password: expr(`random_password.${ident(db.name)}.result`),
     multi_az: db.highAvailability,
     backup_retention_period: db.backups ? 7 : 0,
     db_subnet_group_name: expr("aws_db_subnet_group.main.name"),
@@ -76,7 +78,7 @@ function docdbCluster(ctx: AwsContext, db: Database): TopBlock[] {
         cluster_identifier: named(db.name),
         engine: "docdb",
         engine_version: docdbVersion(version),
-        master_username: "dbadmin",
+        master_username: DB_USER,
         master_password: expr(`random_password.${id}.result`),
         // DocumentDB keeps at least one day of backups; more only when the spec asks for backups.
         backup_retention_period: db.backups ? 7 : 1,
@@ -97,41 +99,52 @@ function docdbCluster(ctx: AwsContext, db: Database): TopBlock[] {
   ];
 }
 
+/** `postgres://user:pw@host:port/db`: credentials in the URL, as DATABASE_URL is everywhere. */
+function dbUrl(
+  scheme: string,
+  host: string,
+  port: string,
+  db: string,
+  password: string,
+  query = "",
+): HclExpr {
+  return expr(`"${scheme}://${DB_USER}:\${${password}}@\${${host}}:${port}/${db}${query}"`);
+}
+
 function renderDatabase(ctx: AwsContext, db: Database): void {
   const id = ident(db.name);
-  const n = envName(db.name);
-  ctx.dataPorts.set(DB_PORTS[db.engine], db.engine);
-  if (db.engine === "mongodb") {
-    ctx.m.add("databases", ...docdbCluster(ctx, db));
-    ctx.connections.set(db.name, {
-      [`${n}_HOST`]: expr(`aws_docdb_cluster.${id}.endpoint`),
-      [`${n}_PORT`]: "27017",
-    });
-    ctx.m.output(
-      `${id}_endpoint`,
-      expr(`aws_docdb_cluster.${id}.endpoint`),
-      `DocumentDB endpoint of ${db.name}`,
-    );
-    ctx.m.output(
-      `${id}_password`,
-      expr(`random_password.${id}.result`),
-      `Master password of ${db.name}`,
-      true,
-    );
-    return;
-  }
-  ctx.m.add("databases", rdsInstance(ctx, db));
-  ctx.connections.set(db.name, {
-    [`${n}_HOST`]: expr(`aws_db_instance.${id}.address`),
-    [`${n}_PORT`]: call("tostring", expr(`aws_db_instance.${id}.port`)),
-    [`${n}_DATABASE`]: databaseName(ctx.spec),
-  });
-  ctx.m.output(`${id}_endpoint`, expr(`aws_db_instance.${id}.address`), `Host name of database ${db.name}`);
-  ctx.m.output(
-    `${id}_master_secret_arn`,
-    expr(`aws_db_instance.${id}.master_user_secret[0].secret_arn`),
-    `Secrets Manager secret that holds the master password of ${db.name}`,
+  const password = `random_password.${id}.result`;
+  const name = databaseName(ctx.spec);
+  const port = DB_PORTS[db.engine];
+  ctx.dataPorts.set(port, db.engine);
+  const host = db.engine === "mongodb" ? `aws_docdb_cluster.${id}.endpoint` : `aws_db_instance.${id}.address`;
+  // DocumentDB: TLS on, one replica set, no retryable writes (it has none).
+  const query =
+    db.engine === "mongodb"
+      ? "?tls=true&replicaSet=rs0&readPreference=secondaryPreferred&retryWrites=false"
+      : db.engine === "postgres"
+        ? "?sslmode=require"
+        : "";
+  const scheme = db.engine === "mongodb" ? "mongodb" : db.engine === "postgres" ? "postgres" : "mysql";
+  ctx.m.add(
+    "databases",
+    ...(db.engine === "mongodb" ? docdbCluster(ctx, db) : [randomPassword(id), rdsInstance(ctx, db)]),
   );
+  ctx.connections.set(db.name, {
+    offer: {
+      family: "database",
+      parts: {
+        url: secret(db.name, "url", dbUrl(scheme, host, String(port), name, password, query)),
+        host: plain(expr(host)),
+        port: plain(String(port)),
+        user: plain(DB_USER),
+        password: secret(db.name, "password", expr(password)),
+        name: plain(name),
+      },
+    },
+    access: [],
+  });
+  ctx.m.output(`${id}_endpoint`, expr(host), `Host name of database ${db.name}`);
 }
 
 /** ElastiCache wants major.minor for redis 6+ and valkey: "7" -> "7.1". */
@@ -161,7 +174,6 @@ function cacheSettings(cache: Cache, port: number) {
 
 function memcachedCluster(ctx: AwsContext, cache: Cache): void {
   const id = ident(cache.name);
-  const n = envName(cache.name);
   const replicas = ctx.production ? 2 : 1;
   ctx.dataPorts.set(11211, "memcached");
   ctx.m.add(
@@ -174,9 +186,17 @@ function memcachedCluster(ctx: AwsContext, cache: Cache): void {
       tags: { Name: named(cache.name) },
     }),
   );
+  const host = `aws_elasticache_cluster.${id}.cluster_address`;
   ctx.connections.set(cache.name, {
-    [`${n}_HOST`]: expr(`aws_elasticache_cluster.${id}.cluster_address`),
-    [`${n}_PORT`]: "11211",
+    offer: {
+      family: "memcached",
+      parts: {
+        url: plain(expr(`"memcached://\${${host}}:11211"`)),
+        host: plain(expr(host)),
+        port: plain("11211"),
+      },
+    },
+    access: [],
   });
   ctx.m.output(
     `${id}_endpoint`,
@@ -187,10 +207,10 @@ function memcachedCluster(ctx: AwsContext, cache: Cache): void {
 
 function replicationGroup(ctx: AwsContext, cache: Cache): void {
   const id = ident(cache.name);
-  const n = envName(cache.name);
   ctx.dataPorts.set(6379, cache.engine);
   ctx.m.add(
     "caches",
+    randomPassword(id),
     resource("aws_elasticache_replication_group", id, {
       replication_group_id: shortName(cache.name, 40),
       description: `Cache ${cache.name} (${cache.engine})`,
@@ -200,13 +220,27 @@ function replicationGroup(ctx: AwsContext, cache: Cache): void {
       automatic_failover_enabled: ctx.production,
       multi_az_enabled: ctx.production,
       at_rest_encryption_enabled: true,
+      // AUTH on top of TLS: the services get the token in REDIS_URL (rediss://:token@host:6379).
+      auth_token: expr(`random_password.${id}.result`),
       snapshot_retention_limit: ctx.production ? 7 : 0,
       tags: { Name: named(cache.name) },
     }),
   );
-  const endpoint = expr(`aws_elasticache_replication_group.${id}.primary_endpoint_address`);
-  ctx.connections.set(cache.name, { [`${n}_HOST`]: endpoint, [`${n}_PORT`]: "6379" });
-  ctx.m.output(`${id}_endpoint`, endpoint, `Primary endpoint of cache ${cache.name} (TLS)`);
+  const host = `aws_elasticache_replication_group.${id}.primary_endpoint_address`;
+  const token = `random_password.${id}.result`;
+  ctx.connections.set(cache.name, {
+    offer: {
+      family: "redis",
+      parts: {
+        url: secret(cache.name, "url", expr(`"rediss://:\${${token}}@\${${host}}:6379"`)),
+        host: plain(expr(host)),
+        port: plain("6379"),
+        password: secret(cache.name, "password", expr(token)),
+      },
+    },
+    access: [],
+  });
+  ctx.m.output(`${id}_endpoint`, expr(host), `Primary endpoint of cache ${cache.name} (TLS)`);
 }
 
 function renderCache(ctx: AwsContext, cache: Cache): void {

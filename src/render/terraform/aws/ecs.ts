@@ -9,10 +9,12 @@
 import { fargateCpuUnits, fargateShape } from "../../../spec/cloud-sizes.js";
 import { cpuCores, memoryMiB } from "../../../spec/quantity.js";
 import type { Queue, Service } from "../../../spec/schema.js";
-import { envName, ident, named, resource, serviceEnv, versionOf, webPort } from "../common.js";
+import { ident, named, resource, versionOf, webPort } from "../common.js";
+import { type CloudEnv, cloudEnv, plain } from "../connections.js";
 import { block, call, expr, type HclValue, type TopBlock } from "../hcl.js";
 import { publicServices, renderAwsLoadBalancer, securedServices } from "./alb.js";
-import type { AwsContext } from "./context.js";
+import type { AwsAccess, AwsContext } from "./context.js";
+import { assumeRole, executionRole, secretArn, secretBlocks, serviceRoles } from "./identity.js";
 
 /** The smallest Fargate size that holds the requested CPU and memory. */
 export function fargateSize(
@@ -55,8 +57,8 @@ export function natsServices(queues: readonly Queue[]): Service[] {
     );
 }
 
-function containerDefinition(ctx: AwsContext, s: Service): HclValue {
-  const env = serviceEnv(s, ctx.connections).map(([name, value]) => ({ name, value }));
+function containerDefinition(s: Service, env: CloudEnv<AwsAccess>): HclValue {
+  const secrets = env.secrets.map(([name, secret]) => ({ name, valueFrom: secretArn(secret) }));
   return call("jsonencode", [
     {
       name: s.name,
@@ -66,7 +68,9 @@ function containerDefinition(ctx: AwsContext, s: Service): HclValue {
         s.port === undefined && s.kind !== "web"
           ? undefined
           : [{ name: "http", containerPort: webPort(s), protocol: "tcp" }],
-      environment: env,
+      environment: env.plain.map(([name, value]) => ({ name, value })),
+      // Credentials: ECS reads them from Secrets Manager when the task starts (execution role).
+      secrets: secrets.length > 0 ? secrets : undefined,
       logConfiguration: {
         logDriver: "awslogs",
         options: {
@@ -81,6 +85,7 @@ function containerDefinition(ctx: AwsContext, s: Service): HclValue {
 
 function taskDefinition(ctx: AwsContext, s: Service, comment?: string[]): TopBlock {
   const size = fargateSize(s.resources?.cpu, s.resources?.memory);
+  const env = cloudEnv(s, ctx.connections);
   return resource(
     "aws_ecs_task_definition",
     ident(s.name),
@@ -90,8 +95,9 @@ function taskDefinition(ctx: AwsContext, s: Service, comment?: string[]): TopBlo
       network_mode: "awsvpc",
       cpu: String(size.cpu),
       memory: String(size.memory),
-      execution_role_arn: expr("aws_iam_role.ecs_execution.arn"),
-      container_definitions: containerDefinition(ctx, s),
+      execution_role_arn: expr(`aws_iam_role.${executionRole(s, env)}.arn`),
+      task_role_arn: env.access.length > 0 ? expr(`aws_iam_role.${ident(s.name)}_task.arn`) : undefined,
+      container_definitions: containerDefinition(s, env),
     },
     comment,
   );
@@ -186,17 +192,11 @@ function schedule(s: Service): TopBlock[] {
   ];
 }
 
-const assume = (service: string) =>
-  call("jsonencode", {
-    Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
-  });
-
-function roles(crons: readonly Service[]): TopBlock[] {
+function roles(ctx: AwsContext, crons: readonly Service[]): TopBlock[] {
   const blocks = [
     resource("aws_iam_role", "ecs_execution", {
       name: named("ecs-execution"),
-      assume_role_policy: assume("ecs-tasks.amazonaws.com"),
+      assume_role_policy: assumeRole("ecs-tasks.amazonaws.com"),
     }),
     resource("aws_iam_role_policy_attachment", "ecs_execution", {
       role: expr("aws_iam_role.ecs_execution.name"),
@@ -207,18 +207,29 @@ function roles(crons: readonly Service[]): TopBlock[] {
   const taskArns = crons.map((s) =>
     expr(`"\${aws_ecs_task_definition.${ident(s.name)}.arn_without_revision}:*"`),
   );
+  // EventBridge passes each job's own roles to ECS, and only those.
+  const passed = new Set<string>();
+  for (const s of crons) {
+    const env = cloudEnv(s, ctx.connections);
+    passed.add(executionRole(s, env));
+    if (env.access.length > 0) passed.add(`${ident(s.name)}_task`);
+  }
   const policy = {
     Version: "2012-10-17",
     Statement: [
       { Effect: "Allow", Action: "ecs:RunTask", Resource: taskArns },
-      { Effect: "Allow", Action: "iam:PassRole", Resource: expr("aws_iam_role.ecs_execution.arn") },
+      {
+        Effect: "Allow",
+        Action: "iam:PassRole",
+        Resource: [...passed].sort().map((r) => expr(`aws_iam_role.${r}.arn`)),
+      },
     ],
   };
   return [
     ...blocks,
     resource("aws_iam_role", "events", {
       name: named("events"),
-      assume_role_policy: assume("events.amazonaws.com"),
+      assume_role_policy: assumeRole("events.amazonaws.com"),
     }),
     resource("aws_iam_role_policy", "events", {
       role: expr("aws_iam_role.events.id"),
@@ -244,16 +255,31 @@ function cluster(ctx: AwsContext): TopBlock[] {
   ];
 }
 
+/** What a dependant gets for another service (Service Connect names it) and for a NATS queue run here. */
+function serviceConnections(ctx: AwsContext, nats: readonly Service[]): void {
+  for (const q of nats) {
+    const parts = { url: plain(`nats://${q.name}:4222`), host: plain(q.name), port: plain("4222") };
+    ctx.connections.set(q.name, { offer: { family: "nats", parts }, access: [] });
+  }
+  for (const s of ctx.spec.services) {
+    if (s.port === undefined || s.kind === "cron") continue;
+    const url = plain(`http://${s.name}:${webPort(s)}`);
+    ctx.connections.set(s.name, { offer: { family: "service", parts: { url } }, access: [] });
+  }
+}
+
 export function renderAwsEcs(ctx: AwsContext): void {
   const nats = natsServices(ctx.spec.queues);
-  for (const q of nats) ctx.connections.set(q.name, { [`${envName(q.name)}_URL`]: `nats://${q.name}:4222` });
+  serviceConnections(ctx, nats);
   const all = [...ctx.spec.services, ...nats];
   const lbNames = new Set(publicServices(ctx).map((s) => s.name));
   // Computed once: per service it made rendering quadratic in the number of services.
   const listeners = securedServices(ctx).length > 0 ? ["http", "https"] : ["http"];
   const crons = all.filter((s) => s.kind === "cron");
-  ctx.m.add("services", ...cluster(ctx), ...roles(crons));
+  ctx.m.add("services", ...cluster(ctx), ...roles(ctx, crons));
+  ctx.m.add("secrets", ...secretBlocks(ctx, all));
   for (const s of all) {
+    ctx.m.add("services", ...serviceRoles(s, cloudEnv(s, ctx.connections)));
     if (s.port !== undefined || s.kind === "web") ctx.servicePorts.push(webPort(s));
     const isNats = nats.includes(s);
     const comment = isNats

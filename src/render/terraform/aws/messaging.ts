@@ -6,7 +6,6 @@
  */
 import type { Bucket, Queue } from "../../../spec/schema.js";
 import {
-  envName,
   ident,
   majorOf,
   named,
@@ -16,6 +15,7 @@ import {
   variableBlock,
   versionOf,
 } from "../common.js";
+import { plain, secret } from "../connections.js";
 import { block, call, expr, type TopBlock } from "../hcl.js";
 import type { AwsContext } from "./context.js";
 
@@ -23,7 +23,29 @@ const DATA_SG = [expr("aws_security_group.data.id")];
 
 function sqsQueue(ctx: AwsContext, queue: Queue): TopBlock[] {
   const id = ident(queue.name);
-  ctx.connections.set(queue.name, { [`${envName(queue.name)}_URL`]: expr(`aws_sqs_queue.${id}.url`) });
+  ctx.connections.set(queue.name, {
+    offer: {
+      family: "sqs",
+      parts: {
+        endpoint: plain(expr(`"https://sqs.\${var.region}.amazonaws.com"`)),
+        queueUrl: plain(expr(`aws_sqs_queue.${id}.url`)),
+        region: plain(expr("var.region")),
+      },
+    },
+    access: [
+      {
+        actions: [
+          "sqs:SendMessage",
+          "sqs:ReceiveMessage",
+          "sqs:DeleteMessage",
+          "sqs:ChangeMessageVisibility",
+          "sqs:GetQueueAttributes",
+          "sqs:GetQueueUrl",
+        ],
+        resources: [expr(`aws_sqs_queue.${id}.arn`)],
+      },
+    ],
+  });
   ctx.m.output(`${id}_url`, expr(`aws_sqs_queue.${id}.url`), `URL of SQS queue ${queue.name}`);
   return [
     resource("aws_sqs_queue", `${id}_dlq`, {
@@ -61,18 +83,27 @@ function mqBroker(ctx: AwsContext, queue: Queue): TopBlock[] {
       default: size,
     }),
   );
-  const endpoint = expr(`aws_mq_broker.${id}.instances[0].endpoints[0]`);
+  // The broker's endpoint reads amqps://b-....mq.<region>.amazonaws.com:5671.
+  const endpoint = `aws_mq_broker.${id}.instances[0].endpoints[0]`;
+  const password = `random_password.${id}.result`;
   ctx.connections.set(queue.name, {
-    [`${envName(queue.name)}_URL`]: endpoint,
-    [`${envName(queue.name)}_USER`]: "app",
+    offer: {
+      family: "amqp",
+      parts: {
+        url: secret(
+          queue.name,
+          "url",
+          call("replace", expr(endpoint), "amqps://", expr(`"amqps://app:\${${password}}@"`)),
+        ),
+        host: plain(expr(`regex("^amqps://([^:/]+)", ${endpoint})[0]`)),
+        port: plain("5671"),
+        user: plain("app"),
+        password: secret(queue.name, "password", expr(password)),
+      },
+    },
+    access: [],
   });
-  ctx.m.output(`${id}_endpoint`, endpoint, `AMQPS endpoint of broker ${queue.name}`);
-  ctx.m.output(
-    `${id}_password`,
-    expr(`random_password.${id}.result`),
-    `Password of user "app" on ${queue.name}`,
-    true,
-  );
+  ctx.m.output(`${id}_endpoint`, expr(endpoint), `AMQPS endpoint of broker ${queue.name}`);
   return [
     randomPassword(id),
     resource("aws_mq_broker", id, {
@@ -113,7 +144,7 @@ function mskCluster(ctx: AwsContext, queue: Queue): TopBlock[] {
     }),
   );
   const brokers = expr(`aws_msk_cluster.${id}.bootstrap_brokers_tls`);
-  ctx.connections.set(queue.name, { [`${envName(queue.name)}_BROKERS`]: brokers });
+  ctx.connections.set(queue.name, { offer: { family: "kafka", parts: { url: plain(brokers) } }, access: [] });
   ctx.m.output(`${id}_bootstrap_brokers`, brokers, `TLS bootstrap brokers of Kafka cluster ${queue.name}`);
   return [
     resource("aws_msk_cluster", id, {
@@ -198,7 +229,22 @@ export function renderAwsMessaging(ctx: AwsContext): void {
     ctx.m.add("buckets", ...bucketBlocks(ctx, bucket));
     const id = ident(bucket.name);
     ctx.connections.set(bucket.name, {
-      [`${envName(bucket.name)}_BUCKET`]: expr(`aws_s3_bucket.${id}.bucket`),
+      offer: {
+        family: "bucket",
+        parts: {
+          bucket: plain(expr(`aws_s3_bucket.${id}.bucket`)),
+          endpoint: plain(expr(`"https://s3.\${var.region}.amazonaws.com"`)),
+          region: plain(expr("var.region")),
+        },
+      },
+      // The task role reads and writes the objects of this bucket, nothing else.
+      access: [
+        { actions: ["s3:ListBucket"], resources: [expr(`aws_s3_bucket.${id}.arn`)] },
+        {
+          actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+          resources: [expr(`"\${aws_s3_bucket.${id}.arn}/*"`)],
+        },
+      ],
     });
     ctx.m.output(`${id}_bucket`, expr(`aws_s3_bucket.${id}.bucket`), `Name of S3 bucket ${bucket.name}`);
   }

@@ -1,7 +1,16 @@
 import { isProduction } from "../../../spec/environment.js";
 import type { DeploymentSpec } from "../../../spec/schema.js";
 import { ModuleBuilder } from "../common.js";
+import type { Connection } from "../connections.js";
 import { expr, type HclExpr, type HclValue } from "../hcl.js";
+
+/** A role the container app's own identity needs on one resource (a blob container). */
+export interface AzureAccess {
+  readonly scope: HclValue;
+  readonly role: string;
+  /** Label suffix of the assignment, unique per app: the component's identifier and a word. */
+  readonly label: string;
+}
 
 /** What the Azure renderers share while they walk one spec. */
 export interface AzureContext {
@@ -12,8 +21,8 @@ export interface AzureContext {
   readonly aks: boolean;
   /** Delegated subnets needed by flexible servers, by engine. */
   readonly delegations: Set<"postgres" | "mysql">;
-  /** Component name -> environment variables that tell a service how to reach it. */
-  readonly connections: Map<string, Record<string, HclValue>>;
+  /** Component name -> what a service that depends on it gets (the connection contract). */
+  readonly connections: Map<string, Connection<AzureAccess>>;
 }
 
 export function azureContext(spec: DeploymentSpec): AzureContext {

@@ -6,7 +6,6 @@
 import type { Cache, Database, Queue } from "../../../spec/schema.js";
 import {
   databaseName,
-  envName,
   ident,
   majorOf,
   randomPassword,
@@ -14,6 +13,7 @@ import {
   variableBlock,
   versionOf,
 } from "../common.js";
+import { plain, secret } from "../connections.js";
 import { block, expr, type TopBlock } from "../hcl.js";
 import { type AzureContext, PLACE, uniqueName } from "./context.js";
 
@@ -138,36 +138,56 @@ function cosmos(ctx: AzureContext, db: Database): TopBlock[] {
   ];
 }
 
-function renderDatabase(ctx: AzureContext, db: Database): void {
+function renderCosmos(ctx: AzureContext, db: Database): void {
   const id = ident(db.name);
-  const n = envName(db.name);
+  const account = `azurerm_cosmosdb_account.${id}`;
+  ctx.m.add("databases", ...cosmos(ctx, db));
+  ctx.connections.set(db.name, {
+    offer: {
+      family: "database",
+      parts: {
+        url: secret(db.name, "url", expr(`${account}.primary_mongodb_connection_string`)),
+        host: plain(expr(`"\${${account}.name}.mongo.cosmos.azure.com"`)),
+        port: plain("10255"),
+        user: plain(expr(`${account}.name`)),
+        password: secret(db.name, "password", expr(`${account}.primary_key`)),
+        name: plain(databaseName(ctx.spec)),
+      },
+    },
+    access: [],
+  });
+  ctx.m.output(`${id}_host`, expr(`"\${${account}.name}.mongo.cosmos.azure.com"`), `Host of ${db.name}`);
+}
+
+function renderDatabase(ctx: AzureContext, db: Database): void {
   if (db.engine === "mongodb") {
-    ctx.m.add("databases", ...cosmos(ctx, db));
-    ctx.connections.set(db.name, {
-      [`${n}_HOST`]: expr(`"\${azurerm_cosmosdb_account.${id}.name}.mongo.cosmos.azure.com"`),
-    });
-    ctx.m.output(
-      `${id}_connection_string`,
-      expr(`azurerm_cosmosdb_account.${id}.primary_mongodb_connection_string`),
-      `MongoDB connection string of ${db.name}`,
-      true,
-    );
+    renderCosmos(ctx, db);
     return;
   }
+  const id = ident(db.name);
   ctx.m.add("databases", ...flexibleServer(ctx, db));
-  const host = expr(`${serverType(db)}.${id}.fqdn`);
+  const host = `${serverType(db)}.${id}.fqdn`;
+  const password = `random_password.${id}.result`;
+  const postgres = db.engine === "postgres";
+  const port = postgres ? 5432 : 3306;
+  const name = databaseName(ctx.spec);
+  // Flexible servers require TLS.
+  const url = `"${postgres ? "postgres" : "mysql"}://dbadmin:\${${password}}@\${${host}}:${port}/${name}${postgres ? "?sslmode=require" : ""}"`;
   ctx.connections.set(db.name, {
-    [`${n}_HOST`]: host,
-    [`${n}_DATABASE`]: databaseName(ctx.spec),
-    [`${n}_USER`]: "dbadmin",
+    offer: {
+      family: "database",
+      parts: {
+        url: secret(db.name, "url", expr(url)),
+        host: plain(expr(host)),
+        port: plain(String(port)),
+        user: plain("dbadmin"),
+        password: secret(db.name, "password", expr(password)),
+        name: plain(name),
+      },
+    },
+    access: [],
   });
-  ctx.m.output(`${id}_host`, host, `Host name of database ${db.name}`);
-  ctx.m.output(
-    `${id}_password`,
-    expr(`random_password.${id}.result`),
-    `Password of dbadmin on ${db.name}`,
-    true,
-  );
+  ctx.m.output(`${id}_host`, expr(host), `Host name of database ${db.name}`);
 }
 
 function renderCache(ctx: AzureContext, cache: Cache): void {
@@ -197,18 +217,25 @@ function renderCache(ctx: AzureContext, cache: Cache): void {
       comment.length > 0 ? comment : undefined,
     ),
   );
-  const host = expr(`azurerm_redis_cache.${id}.hostname`);
+  const cacheRef = `azurerm_redis_cache.${id}`;
+  // TLS only (port 6380) with the access key as the AUTH password.
   ctx.connections.set(cache.name, {
-    [`${envName(cache.name)}_HOST`]: host,
-    [`${envName(cache.name)}_PORT`]: "6380",
+    offer: {
+      family: "redis",
+      parts: {
+        url: secret(
+          cache.name,
+          "url",
+          expr(`"rediss://:\${${cacheRef}.primary_access_key}@\${${cacheRef}.hostname}:6380"`),
+        ),
+        host: plain(expr(`${cacheRef}.hostname`)),
+        port: plain("6380"),
+        password: secret(cache.name, "password", expr(`${cacheRef}.primary_access_key`)),
+      },
+    },
+    access: [],
   });
-  ctx.m.output(`${id}_host`, host, `Host of cache ${cache.name} (TLS port 6380)`);
-  ctx.m.output(
-    `${id}_access_key`,
-    expr(`azurerm_redis_cache.${id}.primary_access_key`),
-    `Access key of ${cache.name}`,
-    true,
-  );
+  ctx.m.output(`${id}_host`, expr(`${cacheRef}.hostname`), `Host of cache ${cache.name} (TLS port 6380)`);
 }
 
 function renderQueues(ctx: AzureContext, queues: readonly Queue[]): void {
@@ -245,18 +272,36 @@ function renderQueues(ctx: AzureContext, queues: readonly Queue[]): void {
         comment,
       ),
     );
+    // A key for this queue only (send and receive), not the namespace's root key.
+    ctx.m.add(
+      "queues",
+      resource("azurerm_servicebus_queue_authorization_rule", `${id}_app`, {
+        name: "app",
+        queue_id: expr(`azurerm_servicebus_queue.${id}.id`),
+        listen: true,
+        send: true,
+        manage: false,
+      }),
+    );
     ctx.connections.set(queue.name, {
-      [`${envName(queue.name)}_NAMESPACE`]: expr(
-        `"\${azurerm_servicebus_namespace.main.name}.servicebus.windows.net"`,
-      ),
-      [`${envName(queue.name)}_QUEUE`]: queue.name,
+      offer: {
+        family: "servicebus",
+        parts: {
+          connectionString: secret(
+            queue.name,
+            "connectionString",
+            expr(`azurerm_servicebus_queue_authorization_rule.${id}_app.primary_connection_string`),
+          ),
+          queue: plain(queue.name),
+        },
+      },
+      access: [],
     });
   }
   ctx.m.output(
-    "servicebus_connection_string",
-    expr("azurerm_servicebus_namespace.main.default_primary_connection_string"),
-    "Service Bus connection string",
-    true,
+    "servicebus_namespace",
+    expr(`"\${azurerm_servicebus_namespace.main.name}.servicebus.windows.net"`),
+    "Service Bus namespace of the queues",
   );
 }
 

@@ -7,9 +7,10 @@
 
 import { cpuCores, memoryMiB } from "../../../spec/quantity.js";
 import type { Service } from "../../../spec/schema.js";
-import { ident, resource, serviceEnv, shortName, variableBlock, webPort } from "../common.js";
+import { ident, resource, shortName, variableBlock, webPort } from "../common.js";
+import { type CloudEnv, cloudEnv, plain } from "../connections.js";
 import { block, expr, type HclBlock, type TopBlock } from "../hcl.js";
-import { type AzureContext, PLACE } from "./context.js";
+import { type AzureAccess, type AzureContext, PLACE } from "./context.js";
 
 /** Container Apps sizes: CPU in quarter cores (0.25-4) with twice as many GiB of memory. */
 export function containerAppSize(s: Service): { cpu: number; memory: string } {
@@ -19,9 +20,38 @@ export function containerAppSize(s: Service): { cpu: number; memory: string } {
   return { cpu, memory: `${cpu * 2}Gi` };
 }
 
-function container(ctx: AzureContext, s: Service): HclBlock {
+/** Credentials are the app's own secrets (not readable by other apps); env entries name them. */
+function envBlocks(env: CloudEnv<AzureAccess>): HclBlock[] {
+  return [
+    ...env.plain.map(([name, value]) => block({ name, value })),
+    ...env.secrets.map(([name, secret]) => block({ name, secret_name: secret.id })),
+  ];
+}
+
+function secretsOf(env: CloudEnv<AzureAccess>): HclBlock[] | undefined {
+  const blocks = env.readSecrets.map((secret) => block({ name: secret.id, value: secret.value }));
+  return blocks.length > 0 ? blocks : undefined;
+}
+
+/** The app's own identity, and a role on each resource it uses (blob containers). */
+function roleAssignments(s: Service, env: CloudEnv<AzureAccess>, type: string): TopBlock[] {
+  const id = ident(s.name);
+  return env.access.map((a) =>
+    resource("azurerm_role_assignment", `${id}_${a.label}`, {
+      scope: a.scope,
+      role_definition_name: a.role,
+      principal_id: expr(`${type}.${id}.identity[0].principal_id`),
+    }),
+  );
+}
+
+function identityOf(env: CloudEnv<AzureAccess>): HclBlock | undefined {
+  return env.access.length > 0 ? block({ type: "SystemAssigned" }) : undefined;
+}
+
+function container(s: Service, envs: CloudEnv<AzureAccess>): HclBlock {
   const size = containerAppSize(s);
-  const env = serviceEnv(s, ctx.connections).map(([name, value]) => block({ name, value }));
+  const env = envBlocks(envs);
   return block({
     name: s.name,
     image: expr(`var.${ident(s.name)}_image`),
@@ -34,8 +64,9 @@ function container(ctx: AzureContext, s: Service): HclBlock {
   });
 }
 
-function containerApp(ctx: AzureContext, s: Service): TopBlock {
+function containerApp(ctx: AzureContext, s: Service): TopBlock[] {
   const id = ident(s.name);
+  const env = cloudEnv(s, ctx.connections);
   const listens = s.kind === "web" || s.port !== undefined;
   const scaleRule = s.autoscale
     ? block({
@@ -49,7 +80,7 @@ function containerApp(ctx: AzureContext, s: Service): TopBlock {
         `Domain ${s.domain}: add a CNAME to the app's FQDN and the TXT record asuid.${s.domain}, then bind it with azurerm_container_app_custom_domain.`,
       ]
     : undefined;
-  return resource(
+  const app = resource(
     "azurerm_container_app",
     id,
     {
@@ -57,10 +88,12 @@ function containerApp(ctx: AzureContext, s: Service): TopBlock {
       container_app_environment_id: expr("azurerm_container_app_environment.main.id"),
       resource_group_name: PLACE.resource_group_name,
       revision_mode: "Single",
+      identity: identityOf(env),
+      secret: secretsOf(env),
       template: block({
         min_replicas: s.autoscale?.min ?? s.replicas,
         max_replicas: s.autoscale?.max ?? Math.max(s.replicas, 1),
-        container: container(ctx, s),
+        container: container(s, env),
         custom_scale_rule: scaleRule,
       }),
       ingress: listens
@@ -74,13 +107,17 @@ function containerApp(ctx: AzureContext, s: Service): TopBlock {
     },
     comment,
   );
+  return [app, ...roleAssignments(s, env, "azurerm_container_app")];
 }
 
-function containerJob(ctx: AzureContext, s: Service): TopBlock {
-  return resource("azurerm_container_app_job", ident(s.name), {
+function containerJob(ctx: AzureContext, s: Service): TopBlock[] {
+  const env = cloudEnv(s, ctx.connections);
+  const job = resource("azurerm_container_app_job", ident(s.name), {
     name: shortName(s.name, 32),
     ...PLACE,
     container_app_environment_id: expr("azurerm_container_app_environment.main.id"),
+    identity: identityOf(env),
+    secret: secretsOf(env),
     replica_timeout_in_seconds: 3600,
     replica_retry_limit: 1,
     schedule_trigger_config: block({
@@ -88,13 +125,20 @@ function containerJob(ctx: AzureContext, s: Service): TopBlock {
       parallelism: 1,
       replica_completion_count: 1,
     }),
-    template: block({ container: container(ctx, s) }),
+    template: block({ container: container(s, env) }),
   });
+  return [job, ...roleAssignments(s, env, "azurerm_container_app_job")];
 }
 
 export function renderContainerApps(ctx: AzureContext): void {
   const services = ctx.spec.services;
   if (services.length === 0) return;
+  // Another app is reached at its ingress host name (internal ingress stays inside the environment).
+  for (const s of services) {
+    if (s.kind === "cron" || s.port === undefined) continue;
+    const url = plain(expr(`"https://\${azurerm_container_app.${ident(s.name)}.ingress[0].fqdn}"`));
+    ctx.connections.set(s.name, { offer: { family: "service", parts: { url } }, access: [] });
+  }
   ctx.m.add(
     "services",
     resource("azurerm_container_app_environment", "main", {
@@ -106,7 +150,7 @@ export function renderContainerApps(ctx: AzureContext): void {
     }),
   );
   for (const s of services) {
-    ctx.m.add("services", s.kind === "cron" ? containerJob(ctx, s) : containerApp(ctx, s));
+    ctx.m.add("services", ...(s.kind === "cron" ? containerJob(ctx, s) : containerApp(ctx, s)));
     if (s.kind !== "cron" && (s.kind === "web" || s.port !== undefined)) {
       const fqdn = expr(`azurerm_container_app.${ident(s.name)}.ingress[0].fqdn`);
       ctx.m.output(`${ident(s.name)}_fqdn`, fqdn, `Host name of container app ${s.name}`);

@@ -3,7 +3,8 @@
  * letters and digits) with a blob container per bucket, private unless the
  * spec marks the bucket public.
  */
-import { envName, ident, resource } from "../common.js";
+import { ident, resource } from "../common.js";
+import { plain } from "../connections.js";
 import { block, expr, type TopBlock } from "../hcl.js";
 import { type AzureContext, PLACE } from "./context.js";
 
@@ -47,8 +48,21 @@ export function renderAzureBuckets(ctx: AzureContext): void {
       ),
     );
     ctx.connections.set(bucket.name, {
-      [`${envName(bucket.name)}_ACCOUNT`]: expr("azurerm_storage_account.main.name"),
-      [`${envName(bucket.name)}_CONTAINER`]: bucket.name,
+      offer: {
+        family: "bucket",
+        parts: {
+          bucket: plain(bucket.name),
+          endpoint: plain(expr("azurerm_storage_account.main.primary_blob_endpoint")),
+        },
+      },
+      // The app's own identity reads and writes this container's blobs, nothing else: no account key.
+      access: [
+        {
+          scope: expr(`azurerm_storage_container.${id}.resource_manager_id`),
+          role: "Storage Blob Data Contributor",
+          label: `${id}_blobs`,
+        },
+      ],
     });
   }
   ctx.m.output(

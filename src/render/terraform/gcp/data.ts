@@ -6,7 +6,6 @@
 import type { Cache, Database } from "../../../spec/schema.js";
 import {
   databaseName,
-  envName,
   ident,
   majorOf,
   named,
@@ -16,6 +15,7 @@ import {
   variableBlock,
   versionOf,
 } from "../common.js";
+import { plain, secret } from "../connections.js";
 import { block, call, expr, type HclBlock, type TopBlock } from "../hcl.js";
 import type { GcpContext } from "./context.js";
 import { renderGcpBucket, renderGcpQueue } from "./messaging.js";
@@ -119,40 +119,80 @@ function firestore(ctx: GcpContext, db: Database): TopBlock {
   );
 }
 
-function renderDatabase(ctx: GcpContext, db: Database): void {
+function renderFirestore(ctx: GcpContext, db: Database): void {
   const id = ident(db.name);
-  const n = envName(db.name);
+  ctx.apis.add("firestore.googleapis.com");
+  ctx.m.add("databases", firestore(ctx, db));
+  const database = `google_firestore_database.${id}`;
+  // Firestore's MongoDB endpoint: TLS on 443, signed in with the service's own account (no password).
+  const host = `"\${${database}.uid}.\${var.region}.firestore.goog"`;
+  const query =
+    "?loadBalanced=true&tls=true&retryWrites=false&authMechanism=MONGODB-OIDC&authMechanismProperties=ENVIRONMENT:gcp,TOKEN_RESOURCE:FIRESTORE";
+  ctx.connections.set(db.name, {
+    offer: {
+      family: "database",
+      parts: {
+        url: plain(
+          expr(
+            `"mongodb://\${${database}.uid}.\${var.region}.firestore.goog:443/\${${database}.name}${query}"`,
+          ),
+        ),
+        host: plain(expr(host)),
+        port: plain("443"),
+        name: plain(expr(`${database}.name`)),
+      },
+    },
+    access: [
+      {
+        type: "google_project_iam_member",
+        target: { project: expr("var.project_id") },
+        role: "roles/datastore.user",
+        label: `${id}_user`,
+        condition: {
+          title: `only ${db.name}`,
+          expression: expr(`"resource.name == '\${${database}.id}'"`),
+        },
+      },
+    ],
+  });
+  ctx.m.output(`${id}_database`, expr(`${database}.name`), `Firestore database of ${db.name}`);
+}
+
+function renderDatabase(ctx: GcpContext, db: Database): void {
   if (db.engine === "mongodb") {
-    ctx.apis.add("firestore.googleapis.com");
-    ctx.m.add("databases", firestore(ctx, db));
-    ctx.connections.set(db.name, { [`${n}_DATABASE`]: expr(`google_firestore_database.${id}.name`) });
-    ctx.m.output(
-      `${id}_database`,
-      expr(`google_firestore_database.${id}.name`),
-      `Firestore database of ${db.name}`,
-    );
+    renderFirestore(ctx, db);
     return;
   }
+  const id = ident(db.name);
   ctx.apis.add("sqladmin.googleapis.com");
   ctx.privateServices = true;
   ctx.m.add("databases", ...sqlInstance(ctx, db));
-  const host = expr(`google_sql_database_instance.${id}.private_ip_address`);
+  const hostRef = `google_sql_database_instance.${id}.private_ip_address`;
+  const password = `random_password.${id}.result`;
+  const name = databaseName(ctx.spec);
+  const postgres = db.engine === "postgres";
+  const port = postgres ? 5432 : 3306;
+  // Cloud SQL accepts encrypted connections only (ssl_mode ENCRYPTED_ONLY).
+  const url = `"${postgres ? "postgres" : "mysql"}://app:\${${password}}@\${${hostRef}}:${port}/${name}${postgres ? "?sslmode=require" : ""}"`;
   ctx.connections.set(db.name, {
-    [`${n}_HOST`]: host,
-    [`${n}_DATABASE`]: databaseName(ctx.spec),
-    [`${n}_USER`]: "app",
+    offer: {
+      family: "database",
+      parts: {
+        url: secret(db.name, "url", expr(url)),
+        host: plain(expr(hostRef)),
+        port: plain(String(port)),
+        user: plain("app"),
+        password: secret(db.name, "password", expr(password)),
+        name: plain(name),
+      },
+    },
+    access: [],
   });
-  ctx.m.output(`${id}_private_ip`, host, `Private IP of Cloud SQL instance ${db.name}`);
+  ctx.m.output(`${id}_private_ip`, expr(hostRef), `Private IP of Cloud SQL instance ${db.name}`);
   ctx.m.output(
     `${id}_connection_name`,
     expr(`google_sql_database_instance.${id}.connection_name`),
     `Connection name of ${db.name}`,
-  );
-  ctx.m.output(
-    `${id}_password`,
-    expr(`random_password.${id}.result`),
-    `Password of user "app" on ${db.name}`,
-    true,
   );
 }
 
@@ -181,14 +221,24 @@ function memcache(ctx: GcpContext, cache: Cache): void {
       depends_on: PRIVATE_SERVICES,
     }),
   );
-  const endpoint = expr(`google_memcache_instance.${id}.discovery_endpoint`);
-  ctx.connections.set(cache.name, { [`${envName(cache.name)}_DISCOVERY`]: endpoint });
-  ctx.m.output(`${id}_discovery_endpoint`, endpoint, `Discovery endpoint of Memcached ${cache.name}`);
+  // The discovery endpoint reads "ip:port".
+  const endpoint = `google_memcache_instance.${id}.discovery_endpoint`;
+  ctx.connections.set(cache.name, {
+    offer: {
+      family: "memcached",
+      parts: {
+        url: plain(expr(`"memcached://\${${endpoint}}"`)),
+        host: plain(expr(`split(":", ${endpoint})[0]`)),
+        port: plain(expr(`split(":", ${endpoint})[1]`)),
+      },
+    },
+    access: [],
+  });
+  ctx.m.output(`${id}_discovery_endpoint`, expr(endpoint), `Discovery endpoint of Memcached ${cache.name}`);
 }
 
 function redis(ctx: GcpContext, cache: Cache): void {
   const id = ident(cache.name);
-  const n = envName(cache.name);
   ctx.apis.add("redis.googleapis.com");
   const valkey =
     cache.engine === "valkey"
@@ -215,18 +265,25 @@ function redis(ctx: GcpContext, cache: Cache): void {
       valkey,
     ),
   );
-  const host = expr(`google_redis_instance.${id}.host`);
+  const instance = `google_redis_instance.${id}`;
+  // AUTH and TLS are on: the URL is rediss:// with the AUTH string (clients trust the instance's server_ca_certs).
   ctx.connections.set(cache.name, {
-    [`${n}_HOST`]: host,
-    [`${n}_PORT`]: call("tostring", expr(`google_redis_instance.${id}.port`)),
+    offer: {
+      family: "redis",
+      parts: {
+        url: secret(
+          cache.name,
+          "url",
+          expr(`"rediss://:\${${instance}.auth_string}@\${${instance}.host}:\${${instance}.port}"`),
+        ),
+        host: plain(expr(`${instance}.host`)),
+        port: plain(call("tostring", expr(`${instance}.port`))),
+        password: secret(cache.name, "password", expr(`${instance}.auth_string`)),
+      },
+    },
+    access: [],
   });
-  ctx.m.output(`${id}_host`, host, `Host of Memorystore instance ${cache.name}`);
-  ctx.m.output(
-    `${id}_auth_string`,
-    expr(`google_redis_instance.${id}.auth_string`),
-    `AUTH string of ${cache.name}`,
-    true,
-  );
+  ctx.m.output(`${id}_host`, expr(`${instance}.host`), `Host of Memorystore instance ${cache.name}`);
 }
 
 function renderCache(ctx: GcpContext, cache: Cache): void {

@@ -4,7 +4,8 @@
  * and public access prevented unless the spec marks the bucket public.
  */
 import type { Bucket, Queue } from "../../../spec/schema.js";
-import { envName, ident, named, resource } from "../common.js";
+import { ident, named, resource } from "../common.js";
+import { plain } from "../connections.js";
 import { block, expr } from "../hcl.js";
 import type { GcpContext } from "./context.js";
 
@@ -35,8 +36,27 @@ export function renderGcpQueue(ctx: GcpContext, queue: Queue): void {
     }),
   );
   ctx.connections.set(queue.name, {
-    [`${envName(queue.name)}_TOPIC`]: expr(`google_pubsub_topic.${id}.id`),
-    [`${envName(queue.name)}_SUBSCRIPTION`]: expr(`google_pubsub_subscription.${id}.id`),
+    offer: {
+      family: "pubsub",
+      parts: {
+        topic: plain(expr(`google_pubsub_topic.${id}.id`)),
+        subscription: plain(expr(`google_pubsub_subscription.${id}.id`)),
+      },
+    },
+    access: [
+      {
+        type: "google_pubsub_topic_iam_member",
+        target: { topic: expr(`google_pubsub_topic.${id}.name`) },
+        role: "roles/pubsub.publisher",
+        label: `${id}_publisher`,
+      },
+      {
+        type: "google_pubsub_subscription_iam_member",
+        target: { subscription: expr(`google_pubsub_subscription.${id}.name`) },
+        role: "roles/pubsub.subscriber",
+        label: `${id}_subscriber`,
+      },
+    ],
   });
   ctx.m.output(`${id}_topic`, expr(`google_pubsub_topic.${id}.id`), `Pub/Sub topic of ${queue.name}`);
 }
@@ -70,7 +90,21 @@ export function renderGcpBucket(ctx: GcpContext, bucket: Bucket): void {
     );
   }
   ctx.connections.set(bucket.name, {
-    [`${envName(bucket.name)}_BUCKET`]: expr(`google_storage_bucket.${id}.name`),
+    offer: {
+      family: "bucket",
+      parts: {
+        bucket: plain(expr(`google_storage_bucket.${id}.name`)),
+        endpoint: plain("https://storage.googleapis.com"),
+      },
+    },
+    access: [
+      {
+        type: "google_storage_bucket_iam_member",
+        target: { bucket: expr(`google_storage_bucket.${id}.name`) },
+        role: "roles/storage.objectUser",
+        label: `${id}_objects`,
+      },
+    ],
   });
   ctx.m.output(`${id}_bucket`, expr(`google_storage_bucket.${id}.name`), `Name of bucket ${bucket.name}`);
 }

@@ -6,9 +6,11 @@
 
 import { cpuCores, memoryMiB } from "../../../spec/quantity.js";
 import type { Service } from "../../../spec/schema.js";
-import { ident, named, resource, serviceEnv, shortName, variableBlock, webPort } from "../common.js";
+import { ident, named, resource, shortName, variableBlock, webPort } from "../common.js";
+import { type CloudEnv, cloudEnv, plain } from "../connections.js";
 import { block, call, expr, type HclBlock, type TopBlock } from "../hcl.js";
-import type { GcpContext } from "./context.js";
+import type { GcpAccess, GcpContext } from "./context.js";
+import { envBlocks, secretBlocks, serviceAccount, serviceIdentity } from "./identity.js";
 
 /** Cloud Run CPU is 1, 2, 4 or 8, with a memory floor per CPU count. */
 export function cloudRunLimits(s: Service): { cpu: string; memory: string } {
@@ -19,10 +21,10 @@ export function cloudRunLimits(s: Service): { cpu: string; memory: string } {
   return { cpu: String(cpu), memory: mib % 1024 === 0 ? `${mib / 1024}Gi` : `${mib}Mi` };
 }
 
-function container(ctx: GcpContext, s: Service): HclBlock {
+function container(s: Service, envs: CloudEnv<GcpAccess>): HclBlock {
   const limits = cloudRunLimits(s);
   const probe = s.healthCheck ? block({ http_get: block({ path: s.healthCheck.path }) }) : undefined;
-  const env = serviceEnv(s, ctx.connections).map(([name, value]) => block({ name, value }));
+  const env = envBlocks(envs);
   return block({
     image: expr(`var.${ident(s.name)}_image`),
     ports: s.kind === "cron" ? undefined : block({ container_port: webPort(s) }),
@@ -47,6 +49,8 @@ const VPC_ACCESS = block({
 
 function runService(ctx: GcpContext, s: Service): TopBlock[] {
   const id = ident(s.name);
+  const env = cloudEnv(s, ctx.connections);
+  const identity = serviceIdentity(s, env);
   const min = s.autoscale?.min ?? s.replicas;
   const max = s.autoscale?.max ?? Math.max(s.replicas, 1);
   const comment = [
@@ -58,6 +62,7 @@ function runService(ctx: GcpContext, s: Service): TopBlock[] {
       : []),
   ];
   const blocks = [
+    ...identity.blocks,
     resource(
       "google_cloud_run_v2_service",
       id,
@@ -67,11 +72,13 @@ function runService(ctx: GcpContext, s: Service): TopBlock[] {
         ingress: s.public ? "INGRESS_TRAFFIC_ALL" : "INGRESS_TRAFFIC_INTERNAL_ONLY",
         deletion_protection: ctx.production,
         template: block({
-          service_account: expr("google_service_account.run.email"),
+          service_account: expr(`${serviceAccount(s)}.email`),
           scaling: block({ min_instance_count: min, max_instance_count: max }),
           vpc_access: VPC_ACCESS,
-          containers: container(ctx, s),
+          containers: container(s, env),
         }),
+        // A revision starts only once its account may read its secrets.
+        depends_on: identity.grants.length > 0 ? identity.grants : undefined,
       },
       comment.length > 0 ? comment : undefined,
     ),
@@ -108,21 +115,25 @@ function domainMapping(ctx: GcpContext, s: Service, domain: string): TopBlock {
 
 function runJob(ctx: GcpContext, s: Service): TopBlock[] {
   const id = ident(s.name);
+  const env = cloudEnv(s, ctx.connections);
+  const identity = serviceIdentity(s, env);
   const uri = `"https://run.googleapis.com/v2/projects/\${var.project_id}/locations/\${var.region}/jobs/\${google_cloud_run_v2_job.${id}.name}:run"`;
   return [
+    ...identity.blocks,
     resource("google_cloud_run_v2_job", id, {
       name: shortName(s.name, 49),
       location: expr("var.region"),
       deletion_protection: ctx.production,
       template: block({
         template: block({
-          service_account: expr("google_service_account.run.email"),
+          service_account: expr(`${serviceAccount(s)}.email`),
           max_retries: 1,
           timeout: "3600s",
           vpc_access: VPC_ACCESS,
-          containers: container(ctx, s),
+          containers: container(s, env),
         }),
       }),
+      depends_on: identity.grants.length > 0 ? identity.grants : undefined,
     }),
     resource("google_cloud_run_v2_job_iam_member", id, {
       name: expr(`google_cloud_run_v2_job.${id}.name`),
@@ -147,15 +158,24 @@ function runJob(ctx: GcpContext, s: Service): TopBlock[] {
 export function renderCloudRun(ctx: GcpContext): void {
   const services = ctx.spec.services;
   if (services.length === 0) return;
+  // Another service is reached at its Cloud Run URL (internal ingress stays inside the project's network).
+  for (const s of services) {
+    if (s.kind === "cron" || s.port === undefined) continue;
+    const url = plain(expr(`google_cloud_run_v2_service.${ident(s.name)}.uri`));
+    ctx.connections.set(s.name, { offer: { family: "service", parts: { url } }, access: [] });
+  }
+  ctx.m.add("secrets", ...secretBlocks(ctx));
   ctx.apis.add("run.googleapis.com");
-  if (services.some((s) => s.kind === "cron")) ctx.apis.add("cloudscheduler.googleapis.com");
-  ctx.m.add(
-    "services",
-    resource("google_service_account", "run", {
-      account_id: shortName("run", 30),
-      display_name: expr(`"Cloud Run services of \${local.name_prefix}"`),
-    }),
-  );
+  if (services.some((s) => s.kind === "cron")) {
+    ctx.apis.add("cloudscheduler.googleapis.com");
+    ctx.m.add(
+      "services",
+      resource("google_service_account", "run", {
+        account_id: shortName("run", 30),
+        display_name: expr(`"Cloud Scheduler of \${local.name_prefix}: starts the jobs"`),
+      }),
+    );
+  }
   for (const s of services)
     ctx.m.add("services", ...(s.kind === "cron" ? runJob(ctx, s) : runService(ctx, s)));
 }
