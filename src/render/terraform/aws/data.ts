@@ -15,7 +15,7 @@ import {
   versionOf,
 } from "../common.js";
 import { plain, secret } from "../connections.js";
-import { call, expr, type HclExpr, type TopBlock } from "../hcl.js";
+import { expr, type HclExpr, type TopBlock } from "../hcl.js";
 import type { AwsContext } from "./context.js";
 
 const PRIVATE_SUBNETS = expr("aws_subnet.private[*].id");
