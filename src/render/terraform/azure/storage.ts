@@ -58,7 +58,8 @@ export function renderAzureBuckets(ctx: AzureContext): void {
       // The app's own identity reads and writes this container's blobs, nothing else: no account key.
       access: [
         {
-          scope: expr(`azurerm_storage_container.${id}.resource_manager_id`),
+          // With storage_account_id set, the container's id is its Resource Manager ID (azurerm 4).
+          scope: expr(`azurerm_storage_container.${id}.id`),
           role: "Storage Blob Data Contributor",
           label: `${id}_blobs`,
         },
