@@ -30,9 +30,34 @@ describe("buildPlan", () => {
     expect(pos("cache:redis")).toBeLessThan(pos("service:api"));
     expect(pos("service:api")).toBeLessThan(pos("service:web"));
     expect(pos("service:web")).toBeLessThan(pos("ingress:web"));
-    expect(pos("monitoring")).toBe(ids.length - 1);
+    // Docker renders nothing for monitoring: no step promises it (ECS turns Container Insights on).
+    expect(ids).not.toContain("monitoring");
+    const onEcs = buildPlan(validateSpec({ ...shop, target: "terraform", cloud: "aws" })).steps.map(
+      (s) => s.id,
+    );
+    expect(onEcs.at(-1)).toBe("monitoring");
     expect(ids).not.toContain("ingress:api");
     expect(plan.steps.every((s) => s.action === "create")).toBe(true);
+  });
+
+  it("promises an ingress only where the target renders one: a domain without a port gets none on docker or kubernetes", () => {
+    const site = (target: string, cloud = "local") =>
+      validateSpec({
+        name: "blog",
+        target,
+        cloud,
+        services: [{ name: "web", image: "wordpress:6", public: true, domain: "blog.example.com" }],
+      });
+    const ids = (target: string, cloud?: string) => buildPlan(site(target, cloud)).steps.map((s) => s.id);
+    expect(ids("docker")).not.toContain("ingress:web");
+    expect(ids("kubernetes")).not.toContain("ingress:web");
+    // The load balancer forwards to 8080 when no port is named: that is rendered.
+    expect(ids("terraform", "aws")).toContain("ingress:web");
+    const withPort = validateSpec({
+      ...site("kubernetes"),
+      services: [{ ...site("kubernetes").services[0], port: 80 }],
+    });
+    expect(buildPlan(withPort).steps.map((s) => s.id)).toContain("ingress:web");
   });
 
   it("groups independent steps in the same level", () => {
@@ -102,7 +127,7 @@ describe("buildPlan", () => {
 describe("buildDestroyPlan", () => {
   it("removes everything, the network last and data after the services that use it", async () => {
     const { buildDestroyPlan } = await import("./build.js");
-    const plan = buildDestroyPlan(shop);
+    const plan = buildDestroyPlan(validateSpec({ ...shop, target: "terraform", cloud: "aws" }));
     const ids = plan.steps.map((s) => s.id);
     expect(plan.steps.every((s) => s.action === "delete")).toBe(true);
     expect(ids.at(-1)).toBe("remove-network");

@@ -4,6 +4,7 @@
  * on), then ingress for public services, then monitoring. Removals run in the
  * reverse order: ingress, services, then the data they used.
  */
+import { rendersCredentials, rendersMonitoring, rendersPublicEndpoint } from "../render/exposure.js";
 import { type ChangeAction, type ComponentGroup, diffSpecs, type SpecDiff } from "../spec/diff.js";
 import type { DeploymentSpec, Service, Target } from "../spec/schema.js";
 import { secretNamesOf } from "../spec/secret-refs.js";
@@ -68,17 +69,14 @@ function describe(action: ChangeAction, what: string, fields: readonly string[] 
   return fields.length > 0 ? `${verb} ${what} (${fields.join(", ")})` : `${verb} ${what}`;
 }
 
-function hasCredentials(spec: DeploymentSpec): boolean {
-  return spec.databases.length + spec.caches.length + spec.queues.length > 0;
-}
-
 function infraAction(current: DeploymentSpec | undefined, changed: boolean): ChangeAction {
   if (!current) return "create";
   return changed ? "update" : "noop";
 }
 
-function ingressWanted(s: Service | undefined): boolean {
-  return s !== undefined && s.kind === "web" && s.public;
+/** A public web service, when the target renders a way in for it (never a phantom ingress step). */
+function ingressWanted(spec: DeploymentSpec | undefined, s: Service | undefined): boolean {
+  return spec !== undefined && s !== undefined && s.kind === "web" && rendersPublicEndpoint(spec, s);
 }
 
 /** Builds the plan; throws PlanCycleError when services depend on each other in a circle. */
@@ -97,9 +95,9 @@ export function buildPlan(desired: DeploymentSpec, current?: DeploymentSpec): Pl
       `network for ${desired.name}-${desired.environment}`,
     ),
   });
-  const secrets = hasCredentials(desired);
+  const secrets = rendersCredentials(desired);
   if (secrets) {
-    const action = current && hasCredentials(current) ? "noop" : "create";
+    const action = current && rendersCredentials(current) ? "noop" : "create";
     steps.push({
       id: "secrets",
       kind: "secrets",
@@ -137,9 +135,9 @@ export function buildPlan(desired: DeploymentSpec, current?: DeploymentSpec): Pl
         : describe(change.action, `${kind} ${change.name}`, change.fields),
       ...(change.fields.length > 0 ? { fields: change.fields } : {}),
     });
-    if (kind === "service" && ingressWanted(service)) {
+    if (kind === "service" && ingressWanted(desired, service)) {
       const before = current?.services.find((s) => s.name === change.name);
-      const action: ChangeAction = !ingressWanted(before)
+      const action: ChangeAction = !ingressWanted(current, before)
         ? "create"
         : change.fields.some((f) => ["domain", "tls", "port", "public"].includes(f))
           ? "update"
@@ -158,8 +156,8 @@ export function buildPlan(desired: DeploymentSpec, current?: DeploymentSpec): Pl
     }
   }
   steps.push(...removalSteps(diff, current, desired));
-  if (desired.monitoring.enabled) {
-    const action: ChangeAction = current?.monitoring.enabled ? "noop" : "create";
+  if (rendersMonitoring(desired)) {
+    const action: ChangeAction = current && rendersMonitoring(current) ? "noop" : "create";
     const serviceSteps = steps.filter((s) => s.kind === "service" && s.action !== "delete").map((s) => s.id);
     steps.push({
       id: "monitoring",
@@ -192,7 +190,7 @@ function removalSteps(
   const steps: PlanStep[] = [];
   for (const s of current.services) {
     const keep = desired.services.find((d) => d.name === s.name);
-    if (ingressWanted(s) && !ingressWanted(keep)) {
+    if (ingressWanted(current, s) && !ingressWanted(desired, keep)) {
       steps.push({
         id: `remove-ingress:${s.name}`,
         kind: "ingress",
@@ -239,7 +237,7 @@ export function buildDestroyPlan(current: DeploymentSpec): Plan {
   const diff = diffSpecs(current, empty);
   const steps = removalSteps(diff, current, empty);
   const everything = steps.map((s) => s.id);
-  if (current.monitoring.enabled) {
+  if (rendersMonitoring(current)) {
     steps.unshift({
       id: "remove-monitoring",
       kind: "monitoring",
@@ -248,7 +246,7 @@ export function buildDestroyPlan(current: DeploymentSpec): Plan {
       description: describe("delete", "monitoring"),
     });
   }
-  if (hasCredentials(current)) {
+  if (rendersCredentials(current)) {
     steps.push({
       id: "remove-secrets",
       kind: "secrets",

@@ -10,6 +10,7 @@ import {
 } from "./rules/cost.js";
 import { internalExposed, publicDatabase } from "./rules/exposure.js";
 import {
+  domainWithoutPort,
   frequentCron,
   missingImage,
   missingRegion,
@@ -90,4 +91,5 @@ export const builtinRules: readonly PolicyRule[] = [
   publicWithoutDomain,
   missingImage,
   frequentCron,
+  domainWithoutPort,
 ];

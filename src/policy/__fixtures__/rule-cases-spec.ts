@@ -309,4 +309,18 @@ export const SPEC_CASES: RuleCases = {
       path: "services[1].schedule",
     },
   ],
+  "CODE-OPS-007": [
+    {
+      label: "public service with a domain and no port on kubernetes",
+      fail: { spec: prodWeb({ port: undefined }, { target: "kubernetes" }) },
+      pass: { spec: prodWeb({ port: 8080 }, { target: "kubernetes" }) },
+      path: "services[0].port",
+    },
+    {
+      label: "and on docker",
+      fail: { spec: prodWeb({ port: undefined }, { target: "docker" }) },
+      pass: { spec: prodWeb({ port: undefined, domain: undefined }, { target: "docker" }) },
+      path: "services[0].port",
+    },
+  ],
 };

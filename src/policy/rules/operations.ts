@@ -1,5 +1,6 @@
 /** Operations rules: monitoring, regions, domains, images and schedules that make a deployment operable. */
 import { CronExpressionParser } from "cron-parser";
+import { rendersPublicEndpoint } from "../../render/exposure.js";
 import { isProduction } from "../../spec/environment.js";
 import type { PolicyRule } from "../types.js";
 import { indexed, serviceLabel, servicePath } from "../util.js";
@@ -124,6 +125,26 @@ export const frequentCron = {
         path: servicePath(i, "schedule"),
         message: `cron ${serviceLabel(service)} runs every ${gap} minute${gap === 1 ? "" : "s"} ("${service.schedule}")`,
         hint: "run it as a worker that loops, or schedule it every 5 minutes or less often",
+      };
+    }
+  },
+} satisfies PolicyRule;
+
+export const domainWithoutPort = {
+  id: "CODE-OPS-007",
+  severity: "warning",
+  category: "operations",
+  title: "Public service with a domain and no port",
+  description:
+    "Without a port nothing can route the domain to the service: no Ingress on kubernetes, no published port on docker. The plan promises no public endpoint for it.",
+  *check({ spec }) {
+    for (const [service, i] of indexed(spec.services)) {
+      if (!service.public || service.domain === undefined || service.port !== undefined) continue;
+      if (service.kind === "cron" || rendersPublicEndpoint(spec, service)) continue;
+      yield {
+        path: servicePath(i, "port"),
+        message: `public ${serviceLabel(service)} has domain ${service.domain} but no port: target ${spec.target} renders no public endpoint for it`,
+        hint: "set port to the port the container listens on (such as 80 or 8080)",
       };
     }
   },
