@@ -25,7 +25,12 @@ const CANDIDATES = ["/usr/local/bin/terraform", "/usr/bin/terraform"];
 /** The terraform binary, or undefined when none is installed (tests then skip with that reason). */
 export const terraformBinary: string | undefined = CANDIDATES.find((path) => existsSync(path));
 
-export function runTerraform(args: readonly string[], cwd: string): Promise<TerraformRun> {
+/** `extraEnv` may replace the defaults (a CLI config naming a provider mirror, for validate). */
+export function runTerraform(
+  args: readonly string[],
+  cwd: string,
+  extraEnv: Readonly<Record<string, string>> = {},
+): Promise<TerraformRun> {
   const binary = terraformBinary;
   if (!binary) return Promise.reject(new Error("terraform is not installed"));
   const env = {
@@ -36,6 +41,7 @@ export function runTerraform(args: readonly string[], cwd: string): Promise<Terr
     TF_IN_AUTOMATION: "1",
     TF_INPUT: "0",
     TF_DATA_DIR: join(cwd, ".terraform"),
+    ...extraEnv,
   };
   return new Promise((resolve) => {
     execFile(binary, [...args], { cwd, env, timeout: 120_000 }, (error, stdout, stderr) => {
