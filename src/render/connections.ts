@@ -11,7 +11,7 @@
  * `<NAME>_DATABASE_URL`... for each. Other services are always
  * `<NAME>_URL`. A variable the spec sets itself wins.
  */
-import type { DeploymentSpec, Service } from "../spec/schema.js";
+import type { Service } from "../spec/schema.js";
 
 export type Family =
   | "database"
@@ -166,19 +166,6 @@ export function contractVars<V>(
     }
   }
   return out;
-}
-
-/** Names of the spec's components by group, to tell what a dependency is. */
-export function dependencyKind(
-  spec: DeploymentSpec,
-  name: string,
-): "database" | "cache" | "queue" | "bucket" | "service" | undefined {
-  if (spec.databases.some((d) => d.name === name)) return "database";
-  if (spec.caches.some((c) => c.name === name)) return "cache";
-  if (spec.queues.some((q) => q.name === name)) return "queue";
-  if (spec.buckets.some((b) => b.name === name)) return "bucket";
-  if (spec.services.some((s) => s.name === name)) return "service";
-  return undefined;
 }
 
 /** The family of a spec engine where it runs as itself (docker, kubernetes, and the clouds that offer it). */

@@ -4,12 +4,12 @@ import { CACHE_ENGINES, DATABASE_ENGINES, QUEUE_ENGINES } from "../spec/schema.j
 import { validateSpec } from "../spec/validate.js";
 import {
   checkedPassword,
-  connectionVars,
   DATA_SERVICES,
   dataComponents,
   kafkaClusterId,
   objectStoreName,
 } from "./data-services.js";
+import { connectionVars } from "./local-connections.js";
 
 describe("the data-service table", () => {
   it("has an entry for every engine of the spec, plus MinIO", () => {

@@ -3,12 +3,11 @@
  * from official images (and that the docker provider reuses): image, default
  * version, ports, data path, environment, health check and connection URL per
  * engine. Plus the rules both renderers share: which data components a spec
- * has, and which connection variables each app service gets.
+ * has, and the values of the connection contract (connections.ts) for them.
  */
 import { createHash } from "node:crypto";
 import { CodeError } from "../core/errors.js";
 import type { CacheEngine, DatabaseEngine, DeploymentSpec, QueueEngine, Service } from "../spec/schema.js";
-import { contractVars, engineFamily, type Offer } from "./connections.js";
 import type { CredentialSource } from "./types.js";
 
 export type DataKind = "database" | "cache" | "queue" | "object-store";
@@ -60,8 +59,6 @@ export interface DataServiceProfile {
   readonly healthcheck: readonly string[] | undefined;
   /** Kubernetes readiness probe: exec of `healthcheck`, a TCP connect, or an HTTP GET. */
   readonly probe: ReadyProbe;
-  /** Variable name that app services get, such as DATABASE_URL. */
-  readonly urlEnv: string;
   readonly url: (a: DataAccess) => string;
   /** Kubernetes requests and limits: [request, limit]. */
   readonly cpu: readonly [string, string];
@@ -100,7 +97,6 @@ function redisLike(repository: string, binary: string, cli: string, passwordEnv:
     args: (a) => [binary, "--requirepass", a.password, "--appendonly", "yes"],
     healthcheck: sh(`${cli} -a "$${passwordEnv}" --no-auth-warning ping | grep -q PONG`),
     probe: { type: "exec" },
-    urlEnv: "REDIS_URL",
     url: (a) => `redis://:${a.password}@${a.host}:6379`,
   });
 }
@@ -130,7 +126,6 @@ function mysqlLike(engine: "mysql" | "mariadb"): DataServiceProfile {
         ? ["mysqladmin", "ping", "-h", "127.0.0.1", "--silent"]
         : ["healthcheck.sh", "--connect", "--innodb_initialized"],
     probe: { type: "exec" },
-    urlEnv: "DATABASE_URL",
     url: (a) => `mysql://${a.user}:${a.password}@${a.host}:3306/${a.database}`,
   });
 }
@@ -162,7 +157,6 @@ export const DATA_SERVICES: Readonly<Record<DataEngine, DataServiceProfile>> = {
     passwordEnv: "POSTGRES_PASSWORD",
     healthcheck: sh('pg_isready -h 127.0.0.1 -U "$POSTGRES_USER" -d "$POSTGRES_DB"'),
     probe: { type: "exec" },
-    urlEnv: "DATABASE_URL",
     url: (a) => `postgres://${a.user}:${a.password}@${a.host}:5432/${a.database}`,
   }),
   mysql: mysqlLike("mysql"),
@@ -185,7 +179,6 @@ export const DATA_SERVICES: Readonly<Record<DataEngine, DataServiceProfile>> = {
     passwordEnv: "MONGO_INITDB_ROOT_PASSWORD",
     healthcheck: ["mongosh", "--quiet", "--eval", "db.adminCommand('ping')"],
     probe: { type: "exec" },
-    urlEnv: "DATABASE_URL",
     // The user is created in the admin database by the image's init step.
     url: (a) => `mongodb://${a.user}:${a.password}@${a.host}:27017/${a.database}?authSource=admin`,
   }),
@@ -205,7 +198,6 @@ export const DATA_SERVICES: Readonly<Record<DataEngine, DataServiceProfile>> = {
     secretEnv: [],
     healthcheck: ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/11211"],
     probe: { type: "tcp" },
-    urlEnv: "MEMCACHED_URL",
     url: (a) => `memcached://${a.host}:11211`,
     cpu: ["100m", "500m"],
     memory: ["96Mi", "256Mi"],
@@ -224,7 +216,6 @@ export const DATA_SERVICES: Readonly<Record<DataEngine, DataServiceProfile>> = {
     passwordEnv: "RABBITMQ_DEFAULT_PASS",
     healthcheck: ["rabbitmq-diagnostics", "-q", "ping"],
     probe: { type: "exec" },
-    urlEnv: "AMQP_URL",
     url: (a) => `amqp://${a.user}:${a.password}@${a.host}:5672`,
   }),
   nats: define({
@@ -256,7 +247,6 @@ export const DATA_SERVICES: Readonly<Record<DataEngine, DataServiceProfile>> = {
     ],
     healthcheck: ["wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8222/healthz"],
     probe: { type: "http", path: "/healthz", port: 8222 },
-    urlEnv: "NATS_URL",
     url: (a) => `nats://${a.user}:${a.password}@${a.host}:4222`,
   }),
   kafka: define({
@@ -290,7 +280,6 @@ export const DATA_SERVICES: Readonly<Record<DataEngine, DataServiceProfile>> = {
     healthcheck: ["/opt/kafka/bin/kafka-broker-api-versions.sh", "--bootstrap-server", "localhost:9092"],
     // The check above starts a JVM: fine every 10 s in compose, too heavy as a Kubernetes probe.
     probe: { type: "tcp" },
-    urlEnv: "KAFKA_BROKERS",
     url: (a) => `${a.host}:9092`,
     cpu: ["250m", "1"],
     memory: ["768Mi", "1Gi"],
@@ -309,7 +298,6 @@ export const DATA_SERVICES: Readonly<Record<DataEngine, DataServiceProfile>> = {
     secretEnv: [],
     healthcheck: undefined,
     probe: { type: "tcp" },
-    urlEnv: "SQS_ENDPOINT",
     url: (a) => `http://${a.host}:9324`,
   }),
   minio: define({
@@ -330,7 +318,6 @@ export const DATA_SERVICES: Readonly<Record<DataEngine, DataServiceProfile>> = {
     args: () => ["server", "/data", "--console-address", ":9001", "--certs-dir", "/tmp/certs"],
     healthcheck: ["mc", "ready", "local"],
     probe: { type: "http", path: "/minio/health/ready", port: 9000 },
-    urlEnv: "S3_ENDPOINT",
     url: (a) => `http://${a.host}:9000`,
   }),
 };
@@ -429,6 +416,11 @@ export function serviceNamed(spec: DeploymentSpec, name: string): Service | unde
   return specIndex(spec).services.get(name);
 }
 
+/** Whether the spec has a bucket of that name, in constant time. */
+export function isBucket(spec: DeploymentSpec, name: string): boolean {
+  return specIndex(spec).bucketNames.has(name);
+}
+
 /** The data component of that name (database, cache, queue or the object store), in constant time. */
 export function dataComponentNamed(spec: DeploymentSpec, name: string): DataComponent | undefined {
   return specIndex(spec).data.get(name);
@@ -457,101 +449,6 @@ function buildDataComponents(spec: DeploymentSpec, storeName: string): DataCompo
 /** `orders-db` -> `ORDERS_DB`. */
 export function envName(name: string): string {
   return name.toUpperCase().replace(/-/g, "_");
-}
-
-/** What a connection variable holds on docker and kubernetes; passwords stay references. */
-export type ConnectionValue =
-  | { readonly type: "url"; readonly component: string }
-  | { readonly type: "password"; readonly component: string }
-  | { readonly type: "store-user" }
-  | { readonly type: "store-password" }
-  | { readonly type: "literal"; readonly value: string };
-
-export interface ConnectionVar {
-  readonly name: string;
-  readonly value: ConnectionValue;
-}
-
-/** The database inside each engine is named after the app (`my-shop` -> `my_shop`). */
-export function localDatabaseName(spec: DeploymentSpec): string {
-  return spec.name.replace(/-/g, "_");
-}
-
-/** ElasticMQ's queue URLs: a fixed account id, the queue's name. */
-const ELASTICMQ_ACCOUNT = "000000000000";
-const LOCAL_REGION = "us-east-1";
-
-function literal(value: string | number): ConnectionValue {
-  return { type: "literal", value: String(value) };
-}
-
-function dataOffer(spec: DeploymentSpec, c: DataComponent): Offer<ConnectionValue> | undefined {
-  const p = c.profile;
-  const family = engineFamily(c.engine);
-  if (!family) return undefined;
-  const url: ConnectionValue = { type: "url", component: c.name };
-  const password: ConnectionValue | undefined =
-    p.credentials === "none" ? undefined : { type: "password", component: c.name };
-  const endpoint = { host: literal(c.name), port: literal(p.port) };
-  switch (family) {
-    case "database":
-      return {
-        family,
-        parts: {
-          url,
-          ...endpoint,
-          user: literal(DATA_USER),
-          password,
-          name: literal(localDatabaseName(spec)),
-        },
-      };
-    case "redis":
-      return { family, parts: { url, ...endpoint, password } };
-    case "amqp":
-    case "nats":
-      return { family, parts: { url, ...endpoint, user: literal(DATA_USER), password } };
-    case "sqs":
-      return {
-        family,
-        parts: {
-          endpoint: url,
-          queueUrl: literal(`http://${c.name}:${p.port}/${ELASTICMQ_ACCOUNT}/${c.name}`),
-          region: literal(LOCAL_REGION),
-        },
-      };
-    default:
-      return { family, parts: { url, ...endpoint } };
-  }
-}
-
-/**
- * The variables that tell a service where its dependencies are, on docker and
- * kubernetes: the connection contract (connections.ts) with the local values.
- * Buckets live in the MinIO store, reached with its keys and path-style URLs.
- */
-export function connectionVars(spec: DeploymentSpec, service: Service): ConnectionVar[] {
-  const { data, services, bucketNames, storeName } = specIndex(spec);
-  const offer = (dep: string): Offer<ConnectionValue> | undefined => {
-    const c = data.get(dep);
-    if (c) return dataOffer(spec, c);
-    if (bucketNames.has(dep))
-      return {
-        family: "bucket",
-        parts: {
-          bucket: literal(dep),
-          endpoint: { type: "url", component: storeName },
-          region: literal(LOCAL_REGION),
-          accessKeyId: { type: "store-user" },
-          secretAccessKey: { type: "store-password" },
-          forcePathStyle: literal("true"),
-        },
-      };
-    const other = services.get(dep);
-    if (other?.port !== undefined)
-      return { family: "service", parts: { url: literal(`http://${dep}:${other.port}`) } };
-    return undefined;
-  };
-  return contractVars(service, offer).map((v) => ({ name: v.name, value: v.value }));
 }
 
 /** A password from the credential source; refused unless URL-safe, since it goes into connection URLs. */

@@ -7,14 +7,13 @@ import { composeProjectName } from "../../spec/naming.js";
 import type { DeploymentSpec, Service } from "../../spec/schema.js";
 import { secretEnvVar, secretRefName } from "../../spec/secret-refs.js";
 import {
-  type ConnectionValue,
-  connectionVars,
   type DataComponent,
   DEFAULT_APP_RESOURCES,
   dataComponents,
   objectStoreName,
   serviceNamed,
 } from "../data-services.js";
+import { type ConnectionValue, connectionVars } from "../local-connections.js";
 import {
   bucketJob,
   type ComposeService,

@@ -10,9 +10,9 @@ import {
   type DataAccess,
   type DataComponent,
   envName,
-  localDatabaseName,
   MINIO_CLIENT_IMAGE,
 } from "../data-services.js";
+import { localDatabaseName } from "../local-connections.js";
 import type { CredentialSource } from "../types.js";
 import { composeCpus, composeMemory } from "./units.js";
 

@@ -11,9 +11,9 @@ import {
   DATA_USER,
   type DataAccess,
   type DataComponent,
-  localDatabaseName,
   MINIO_CLIENT_IMAGE,
 } from "../data-services.js";
+import { localDatabaseName } from "../local-connections.js";
 import type { KubeObject } from "../types.js";
 import {
   CONNECTION_URL_KEY,

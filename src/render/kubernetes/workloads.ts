@@ -11,12 +11,8 @@ import type { IPodDisruptionBudget } from "kubernetes-models/policy/v1";
 import type { IContainer, IEnvVar, IPodSpec, IProbe, ISecret, IService } from "kubernetes-models/v1";
 import type { Service } from "../../spec/schema.js";
 import { secretNamesOf, secretRefName } from "../../spec/secret-refs.js";
-import {
-  type ConnectionValue,
-  connectionVars,
-  DEFAULT_APP_RESOURCES as DEFAULTS,
-  dataComponentNamed,
-} from "../data-services.js";
+import { DEFAULT_APP_RESOURCES as DEFAULTS, dataComponentNamed } from "../data-services.js";
+import { type ConnectionValue, connectionVars } from "../local-connections.js";
 import type { KubeObject } from "../types.js";
 import { containerRuntime } from "./image-runtime.js";
 import { CONNECTION_URL_KEY, type KubeContext, labels, meta, secretName, selectorLabels } from "./labels.js";
