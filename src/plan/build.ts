@@ -4,10 +4,11 @@
  * on), then ingress for public services, then monitoring. Removals run in the
  * reverse order: ingress, services, then the data they used.
  */
-import { rendersCredentials, rendersMonitoring, rendersPublicEndpoint } from "../render/exposure.js";
+
 import { type ChangeAction, type ComponentGroup, diffSpecs, type SpecDiff } from "../spec/diff.js";
 import type { DeploymentSpec, Service, Target } from "../spec/schema.js";
 import { secretNamesOf } from "../spec/secret-refs.js";
+import { rendersCredentials, rendersMonitoring, rendersPublicEndpoint } from "../spec/target-capabilities.js";
 import { topologicalLevels } from "./graph.js";
 
 export type StepKind =

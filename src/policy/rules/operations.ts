@@ -1,7 +1,7 @@
 /** Operations rules: monitoring, regions, domains, images and schedules that make a deployment operable. */
 import { CronExpressionParser } from "cron-parser";
-import { rendersPublicEndpoint } from "../../render/exposure.js";
 import { isProduction } from "../../spec/environment.js";
+import { rendersPublicEndpoint } from "../../spec/target-capabilities.js";
 import type { PolicyRule } from "../types.js";
 import { indexed, serviceLabel, servicePath } from "../util.js";
 

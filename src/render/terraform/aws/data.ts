@@ -222,6 +222,8 @@ function replicationGroup(ctx: AwsContext, cache: Cache): void {
       at_rest_encryption_enabled: true,
       // AUTH on top of TLS: the services get the token in REDIS_URL (rediss://:token@host:6379).
       auth_token: expr(`random_password.${id}.result`),
+      // A group made before the token existed gets it added with the old (no) token still accepted meanwhile.
+      auth_token_update_strategy: "ROTATE",
       snapshot_retention_limit: ctx.production ? 7 : 0,
       tags: { Name: named(cache.name) },
     }),

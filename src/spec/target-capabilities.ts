@@ -1,12 +1,13 @@
 /**
- * What each target renders for the parts of a plan that are not components:
- * a public endpoint, generated credentials, monitoring. The planner asks
- * these so that it never promises a step nothing is rendered for; each
- * predicate states the condition its renderer uses (plan/rendered.test.ts
- * holds them to the rendered objects over the example specs and interpreted
- * requests).
+ * What each target renders (render/) for the parts of a plan that are not
+ * components: a public endpoint, generated credentials, monitoring. Kept in
+ * spec/ so that plan/ and policy/ may ask without importing the renderers.
+ * The planner asks these so that it never promises a step nothing is
+ * rendered for; each predicate states the condition its renderer uses
+ * (plan/rendered.test.ts holds them to the rendered objects over the example
+ * specs and interpreted requests).
  */
-import type { DeploymentSpec, Service } from "../spec/schema.js";
+import type { DeploymentSpec, Service } from "./schema.js";
 
 /** Whether the target renders a way in from outside for the service (the plan's ingress step). */
 export function rendersPublicEndpoint(spec: DeploymentSpec, s: Service): boolean {
@@ -65,7 +66,7 @@ export function rendersCredentials(spec: DeploymentSpec): boolean {
 /** Whether the target renders anything for `monitoring.enabled` (the plan's monitoring step). */
 export function rendersMonitoring(spec: DeploymentSpec): boolean {
   if (!spec.monitoring.enabled) return false;
-  // Only ECS on AWS turns something on today (Container Insights); the plan has no monitoring step elsewhere.
+  // Only ECS on AWS turns something on today (Container Insights): the plan has no monitoring step elsewhere.
   if (spec.target !== "terraform" || spec.cloud !== "aws") return false;
   return spec.services.length > 0 || spec.queues.some((q) => q.engine === "nats");
 }
