@@ -1,6 +1,4 @@
 export { type GateOptions, gateApply, type Surface, UNNAMED_QUESTION } from "./action-gate.js";
-export { appCandidates } from "./app-name.js";
-export { type IntentFacts, readFacts } from "./facts.js";
 export {
   type Interpreter,
   type InterpretOptions,
@@ -9,4 +7,6 @@ export {
   type RollbackTarget,
   withFallback,
 } from "./interpreter.js";
+export { appCandidates } from "./read/app-name.js";
+export { type IntentFacts, readFacts } from "./read/facts.js";
 export { interpretRules, RULES_INTERPRETER, rulesInterpreter } from "./rules-interpreter.js";

@@ -7,11 +7,11 @@
 import { UsageError } from "../core/errors.js";
 import type { DeploymentSpec } from "../spec/schema.js";
 import { checkSpec, validateSpec } from "../spec/validate.js";
-import { build } from "./build.js";
-import { askUnread } from "./coverage.js";
+import { build } from "./build/build.js";
+import { askUnread } from "./build/coverage.js";
 import type { Interpreter, InterpretOptions, InterpretResult } from "./interpreter.js";
-import { read } from "./read.js";
-import { findRollbackTarget } from "./rollback-target.js";
+import { read } from "./read/read.js";
+import { findRollbackTarget } from "./read/rollback-target.js";
 
 export const RULES_INTERPRETER = "rules";
 
@@ -23,7 +23,7 @@ export function interpretRules(text: string, options: InterpretOptions = {}): In
   }
   const base = options.base === undefined ? undefined : validateSpec(options.base);
   try {
-    const r = read(text, base !== undefined);
+    const r = read(text, { amending: base !== undefined });
     const built = build(r, base);
     const rollback = built.action === "rollback" ? findRollbackTarget(r.ctx, r.action.start) : undefined;
     if (rollback?.question) r.ctx.ask(rollback.question);

@@ -7,7 +7,7 @@
  * dropped and asked about (a question), never silently kept.
  */
 import type { DeploymentSpec, Service } from "../../spec/schema.js";
-import type { IntentFacts } from "../facts.js";
+import type { IntentFacts } from "../read/facts.js";
 
 export interface CrossChecked {
   /** Not yet validated: the caller checks it. */

@@ -14,8 +14,8 @@ import {
   type Usage,
 } from "../../llm/index.js";
 import { checkSpec } from "../../spec/validate.js";
-import { readFacts } from "../facts.js";
 import type { Interpreter, InterpretOptions, InterpretResult, InterpretUsage } from "../interpreter.js";
+import { readFacts } from "../read/facts.js";
 import { interpretRules } from "../rules-interpreter.js";
 import { type AskOptions, askForSpec, LlmSpecError } from "./ask.js";
 import { crossCheck } from "./cross-check.js";
@@ -98,7 +98,7 @@ export function createLlmInterpreter(options: LlmInterpreterOptions): Interprete
       }
       const usage = usageOf(answer.usage, answer.calls, client, price);
       const checked = crossCheck(answer.spec, rules.spec, readFacts(text));
-      const held = holdToWords(checked.spec, sureWords(text, opts.base !== undefined));
+      const held = holdToWords(checked.spec, sureWords(text, { amending: opts.base !== undefined }));
       const valid = checkSpec(held.spec);
       if (!valid.ok) {
         const first = valid.issues[0];

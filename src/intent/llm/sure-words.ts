@@ -6,16 +6,17 @@
  * each correction is said.
  */
 import type { DeploymentSpec } from "../../spec/schema.js";
-import type { DataMention } from "../mention-types.js";
-import { read } from "../read.js";
+import type { DataMention } from "../mentions/mention-types.js";
+import { read } from "../read/read.js";
+import type { ReadMode } from "../tokens/context.js";
 
 export interface SureWords {
   readonly name?: string;
   readonly negated: readonly { readonly group: DataMention["group"]; readonly engine?: string }[];
 }
 
-export function sureWords(text: string, amending: boolean): SureWords {
-  const r = read(text, amending);
+export function sureWords(text: string, mode: ReadMode = {}): SureWords {
+  const r = read(text, mode);
   const negated = r.negated.flatMap((m) =>
     m.type === "data" ? [{ group: m.group, ...(m.engine ? { engine: m.engine } : {}) }] : [],
   );

@@ -1,0 +1,220 @@
+/**
+ * Mentions -> components. Several mentions of the same thing ("the api" twice)
+ * become one component; with a base spec, mentions find the components that
+ * already exist ("the worker", "the database") and only new ones are added.
+ */
+import type { Bucket, Cache, Database, DeploymentSpec, Queue, Service } from "../../spec/schema.js";
+import { parseImage } from "../mentions/images.js";
+import type { Mention, ServiceMention, ServiceRole } from "../mentions/mention-types.js";
+import type { Ctx } from "../tokens/context.js";
+import { kebab, uniqueName } from "../vocab/names.js";
+import { type DataEngine, type DataGroup, ROLE_NAMES } from "../vocab/vocab.js";
+import { mergeApps, mergeImages, mergeParens } from "./merges.js";
+
+export interface Autoscale {
+  min?: number;
+  max?: number;
+  target?: number;
+}
+
+export interface SvcEntity {
+  readonly group: "services";
+  name: string;
+  role: ServiceRole;
+  readonly mentions: Mention[];
+  app?: string;
+  image?: string;
+  count?: number;
+  replicas?: number;
+  port?: number;
+  cpu?: string;
+  memory?: string;
+  domain?: string;
+  tls?: boolean;
+  public?: boolean;
+  health?: string;
+  autoscale?: Autoscale;
+  schedule?: { cron: string; detail: number; notes: readonly string[] };
+  env: Record<string, string>;
+  base?: Service;
+  removed?: boolean;
+}
+
+export interface DataEntity {
+  readonly group: DataGroup;
+  name: string;
+  readonly mentions: Mention[];
+  engine?: DataEngine;
+  engineSaid: boolean;
+  version?: string;
+  storageGb?: number;
+  ha?: boolean;
+  backups?: boolean;
+  public?: boolean;
+  unsupported?: string;
+  base?: Database | Cache | Queue | Bucket;
+  removed?: boolean;
+  /** The base name, when an engine change renamed it ("mysql" -> "postgres"). */
+  renamedFrom?: string;
+}
+
+export type Entity = SvcEntity | DataEntity;
+
+export interface Entities {
+  readonly services: SvcEntity[];
+  readonly data: DataEntity[];
+  readonly byMention: Map<Mention, Entity>;
+}
+
+export const DEFAULT_ENGINES: Record<Exclude<DataGroup, "buckets">, DataEngine> = {
+  databases: "postgres",
+  caches: "redis",
+  queues: "rabbitmq",
+};
+
+export function fromBase(base: DeploymentSpec | undefined): Entities {
+  const services: SvcEntity[] = (base?.services ?? []).map((s) => ({
+    group: "services",
+    name: s.name,
+    role: s.kind === "web" ? "web" : s.kind,
+    mentions: [],
+    env: { ...s.env },
+    base: s,
+  }));
+  const data: DataEntity[] = [];
+  for (const group of ["databases", "caches", "queues", "buckets"] as const) {
+    for (const d of base?.[group] ?? []) {
+      data.push({
+        group,
+        name: d.name,
+        mentions: [],
+        engineSaid: true,
+        ...("engine" in d ? { engine: d.engine } : {}),
+        base: d,
+      });
+    }
+  }
+  return { services, data, byMention: new Map() };
+}
+
+export function allNames(e: Entities): Set<string> {
+  return new Set([...e.services, ...e.data].filter((x) => !x.removed).map((x) => x.name));
+}
+
+function keyOf(m: ServiceMention): string {
+  if (m.name) return m.name;
+  if ((m.role === "cron" || m.role === "job") && m.purpose) return kebab(m.purpose) || ROLE_NAMES[m.role];
+  if (m.role === "image" && m.image) return m.app ?? (kebab(parseImage(m.image).last) || "app");
+  if (m.role === "app" || m.role === "named" || m.role === "image") return m.app ?? "web";
+  return ROLE_NAMES[m.role];
+}
+
+const KIND_OF_ROLE: Partial<Record<ServiceRole, "worker" | "cron">> = {
+  worker: "worker",
+  cron: "cron",
+  job: "cron",
+};
+
+function findService(ctx: Ctx, e: Entities, m: ServiceMention, key: string): SvcEntity | undefined {
+  const live = e.services.filter((s) => !s.removed);
+  const byName = live.find((s) => s.name === key);
+  if (byName || !ctx.amending || m.name) return byName;
+  const kind = KIND_OF_ROLE[m.role];
+  if (kind) return live.find((s) => s.base?.kind === kind || s.role === kind);
+  if (m.app) return live.find((s) => s.image?.includes(m.app ?? "") || s.base?.image?.includes(m.app ?? ""));
+  if (m.role === "web" || m.role === "app") {
+    const webs = live.filter((s) => (s.base?.kind ?? "web") === "web");
+    return webs.length === 1 ? webs[0] : undefined;
+  }
+  return undefined;
+}
+
+function addService(ctx: Ctx, e: Entities, m: ServiceMention): SvcEntity {
+  const key = keyOf(m);
+  const existing = m.fresh && ctx.amending ? undefined : findService(ctx, e, m, key);
+  if (existing) {
+    existing.mentions.push(m);
+    if (m.image && !existing.image) existing.image = m.image;
+    if (m.app && !existing.app) existing.app = m.app;
+    if (m.count !== undefined && existing.count === undefined) existing.count = m.count;
+    return existing;
+  }
+  const entity: SvcEntity = {
+    group: "services",
+    name: uniqueName(key, allNames(e)),
+    role: m.role,
+    mentions: [m],
+    env: {},
+    ...(m.app ? { app: m.app } : {}),
+    ...(m.image ? { image: m.image } : {}),
+    ...(m.count !== undefined ? { count: m.count } : {}),
+  };
+  e.services.push(entity);
+  return entity;
+}
+
+export function resolveServices(ctx: Ctx, e: Entities, mentions: readonly ServiceMention[]): void {
+  const merged = mergeParens(ctx, mentions);
+  mergeImages(ctx, mentions, merged);
+  mergeApps(ctx, mentions, merged);
+  for (const m of mentions) {
+    if (m.weak || merged.has(m)) continue;
+    const before = e.services.length;
+    if (m.names && m.names.length > 1) {
+      const made = m.names.map((name) =>
+        addService(ctx, e, { ...m, name, role: m.role === "app" ? "named" : m.role }),
+      );
+      for (const s of made.slice(1)) s.mentions.push(m);
+      if (made[0]) e.byMention.set(m, made[0]);
+      continue;
+    }
+    const s = addService(ctx, e, m);
+    e.byMention.set(m, s);
+    if (ctx.amending && e.services.length > before && m.definite && !m.fresh) {
+      ctx.ask(`there was no ${s.name} in the current spec: added one; is that what you meant?`);
+    }
+  }
+  resolveWeak(ctx, e, mentions);
+  for (const [image, host] of merged) {
+    const entity = e.byMention.get(host);
+    if (entity?.group === "services") {
+      if (image.image) entity.image = image.image;
+      if (image.app && !entity.app) entity.app = image.app;
+      e.byMention.set(image, entity);
+      entity.mentions.push(image);
+    }
+  }
+}
+
+function resolveWeak(ctx: Ctx, e: Entities, mentions: readonly ServiceMention[]): void {
+  const weak = mentions.filter((m) => m.weak);
+  if (weak.length === 0) return;
+  let primary = primaryService(e);
+  if (primary === undefined) {
+    const first = weak[0];
+    if (first === undefined) return;
+    primary = addService(ctx, e, { ...first, role: "app", weak: false });
+    ctx.assume(`"${wordsOf(ctx, first)}" read as one web service named ${primary.name}`);
+  }
+  for (const m of weak) {
+    e.byMention.set(m, primary);
+    primary.mentions.push(m);
+  }
+}
+
+function wordsOf(ctx: Ctx, m: Mention): string {
+  return ctx.tokens
+    .slice(m.start, m.end)
+    .map((t) => t.text)
+    .join(" ");
+}
+
+/** The service that unspecific words mean: the first web service, else the first service. */
+export function primaryService(e: Entities): SvcEntity | undefined {
+  const live = e.services.filter((s) => !s.removed);
+  return live.find((s) => (s.base?.kind ?? kindOfRole(s.role)) === "web") ?? live[0];
+}
+
+export function kindOfRole(role: ServiceRole): "web" | "worker" | "cron" {
+  return role === "worker" ? "worker" : role === "cron" ? "cron" : "web";
+}
