@@ -19,6 +19,7 @@ import { dataInput, serviceInput } from "./components.js";
 import { resolveData } from "./data-entities.js";
 import { dependencyPhrases } from "./dependency-phrases.js";
 import { type Entities, type Entity, fromBase, resolveServices, type SvcEntity } from "./entities.js";
+import { applyExposureScope } from "./exposure-scope.js";
 
 export interface Built {
   readonly action: Action;
@@ -54,6 +55,7 @@ export function build(r: Reading, base?: DeploymentSpec): Built {
   }
   const mentions = [...r.mentions, ...nameMentions(ctx, e, r.mentions)];
   attachProps(ctx, e, r.props, { mentions });
+  applyExposureScope(ctx, e, r.props, mentions);
   const input = base ? amendSettings(r, base, e) : freshSettings(r, e);
   input.services = liveServices(e).map((s) => serviceInput(ctx, s, input.environment === "production"));
   for (const group of ["databases", "caches", "queues", "buckets"] as const) {
