@@ -29,7 +29,8 @@ export function serviceInput(ctx: Ctx, s: SvcEntity, production: boolean): Servi
   const b = s.base;
   const kind = kindOf(s);
   const out: ServiceInput = { ...(b ? structuredClone(b) : {}), name: s.name, kind, env: { ...s.env } };
-  const image = s.image ?? (s.app ? knownApp(s.app)?.image : undefined);
+  // An app's public image is a default: it never replaces the image a base service runs ("add nginx").
+  const image = s.image ?? (s.app && !b?.image ? knownApp(s.app)?.image : undefined);
   if (image) out.image = image;
   else if (!b) ctx.ask(`which image should ${s.name} run? (for example ghcr.io/you/${s.name}:1.0)`);
   if (s.app && !s.image && !b) ctx.assume(`${s.app}: the public image ${knownApp(s.app)?.image}`);

@@ -65,7 +65,9 @@ function resolveOneData(ctx: Ctx, e: Entities, m: DataMention, all: readonly Dat
     if (same && !m.fresh) return [attachData(e, m, same)];
     // "add a redis cache" to a spec that has one: adding what exists changes nothing, and says so.
     if (same?.base && !m.another && m.names.length === 0) {
-      ctx.assume(`${same.name} is already there: nothing added`);
+      ctx.assume(
+        `${same.name} is already there: nothing added (say "another ${same.engine}" to add a second one)`,
+      );
       return [attachData(e, m, same)];
     }
     const open = live.find((d) => !d.engineSaid);
@@ -76,6 +78,15 @@ function resolveOneData(ctx: Ctx, e: Entities, m: DataMention, all: readonly Dat
   if (byName) return [attachData(e, m, byName)];
   if (live.length > 0 && !m.fresh && (m.definite || ctx.amending) && named === undefined) {
     return live.map((d) => attachData(e, m, d));
+  }
+  // "add a cache" to a spec that has one: nothing added, and said (not "another cache").
+  const existing = live.filter((d) => d.base);
+  if (ctx.amending && m.fresh && !m.another && named === undefined && existing.length > 0) {
+    const names = existing.map((d) => d.name).join(", ");
+    ctx.assume(
+      `${names} is already there: nothing added (say "another ${GROUP_WORD[m.group]}" to add a second one)`,
+    );
+    return existing.map((d) => attachData(e, m, d));
   }
   return [newData(e, m, named, defaultEngine(m))];
 }

@@ -7,6 +7,7 @@ import type { Bucket, Cache, Database, DeploymentSpec, Queue, Service } from "..
 import { parseImage } from "../mentions/images.js";
 import type { Mention, ServiceMention, ServiceRole } from "../mentions/mention-types.js";
 import type { Ctx } from "../tokens/context.js";
+import { knownApp } from "../vocab/apps.js";
 import { kebab, uniqueName } from "../vocab/names.js";
 import { type DataEngine, type DataGroup, ROLE_NAMES } from "../vocab/vocab.js";
 import { mergeApps, mergeImages, mergeParens } from "./merges.js";
@@ -131,7 +132,7 @@ function findService(ctx: Ctx, e: Entities, m: ServiceMention, key: string): Svc
 
 function addService(ctx: Ctx, e: Entities, m: ServiceMention): SvcEntity {
   const key = keyOf(m);
-  const existing = m.fresh && ctx.amending ? undefined : findService(ctx, e, m, key);
+  const existing = m.fresh && ctx.amending ? alreadyThere(ctx, e, m, key) : findService(ctx, e, m, key);
   if (existing) {
     existing.mentions.push(m);
     if (m.image && !existing.image) existing.image = m.image;
@@ -151,6 +152,40 @@ function addService(ctx: Ctx, e: Entities, m: ServiceMention): SvcEntity {
   };
   e.services.push(entity);
   return entity;
+}
+
+/** Words after a mention that describe a new job for it ("a worker that sends emails"). */
+const DESCRIBED = new Set(["that", "which", "who", "for"]);
+
+/**
+ * "add an api" or "add nginx" to a spec that runs one: adding what exists
+ * changes nothing, and says so. "another api", "a worker that sends emails"
+ * and a different image are new services.
+ */
+function alreadyThere(ctx: Ctx, e: Entities, m: ServiceMention, key: string): SvcEntity | undefined {
+  if (m.another || DESCRIBED.has(ctx.w(m.end))) return undefined;
+  const said = m.image ?? (m.app ? knownApp(m.app)?.image : undefined);
+  const same = e.services.find((s) => {
+    if (!s.base || s.removed) return false;
+    const sameImage =
+      said !== undefined && s.base.image !== undefined && repository(s.base.image) === repository(said);
+    return s.name === key ? said === undefined || sameImage : sameImage && !m.name;
+  });
+  if (!same) return undefined;
+  const note = `${same.name} is already there: nothing added (say "another ${m.app ?? key}" to add a second one)`;
+  const retag = m.image !== undefined && m.image !== same.base?.image;
+  ctx.assume(
+    retag ? `${same.name} already runs ${repository(m.image ?? "")}: its image is now ${m.image}` : note,
+  );
+  return same;
+}
+
+/** "ghcr.io/acme/api:2@sha256:..." -> "ghcr.io/acme/api"; "nginx" and "docker.io/library/nginx" stay apart (rare). */
+function repository(image: string): string {
+  const ref = image.split("@")[0] ?? image;
+  const slash = ref.lastIndexOf("/");
+  const colon = ref.lastIndexOf(":");
+  return (colon > slash ? ref.slice(0, colon) : ref).toLowerCase();
 }
 
 export function resolveServices(ctx: Ctx, e: Entities, mentions: readonly ServiceMention[]): void {
