@@ -10,6 +10,7 @@ import { checkSpec, validateSpec } from "../spec/validate.js";
 import { build } from "./build/build.js";
 import { askUnread } from "./build/coverage.js";
 import type { Interpreter, InterpretOptions, InterpretResult } from "./interpreter.js";
+import { askForeign } from "./read/language.js";
 import { read } from "./read/read.js";
 import { findRollbackTarget } from "./read/rollback-target.js";
 
@@ -29,6 +30,7 @@ export function interpretRules(text: string, options: InterpretOptions = {}): In
     if (rollback?.question) r.ctx.ask(rollback.question);
     if (built.action === "deploy" || built.action === "scale")
       askUnread(r.ctx, [...r.mentions, ...r.negated]);
+    askForeign(r.ctx);
     const questions = [...r.ctx.questions];
     const spec = repair(built.input, questions);
     return {

@@ -121,4 +121,9 @@ describe("tokenize", () => {
   it("reads a bar between fields as a clause break", () => {
     expect(kinds("stg | web 2x")).toEqual(["word:staging", "punct:,", "word:web", "number:2", "word:x"]);
   });
+
+  it("splits a French or Italian elided article from its word, and keeps English contractions", () => {
+    expect(kinds("l'API d'orders")).toEqual(["word:the", "word:api", "word:of", "word:orders"]);
+    expect(kinds("it's o'reilly")).toEqual(["word:it", "word:is", "word:o'reilly"]);
+  });
 });

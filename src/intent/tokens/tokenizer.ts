@@ -166,12 +166,17 @@ function numberWithUnit(n: string, unit: string): Draft[] {
   return [tok("number", n, { num, value: n }), tok("word", unit, { glue: "" })];
 }
 
+const ELISION = /^((?:l|d|j|n|s|c|m|t|qu|dell|all|nell|sull)['’])(\p{L}[\p{L}\p{N}'’._/+&-]+)$/iu;
+
 /** Hyphenated and slashed words become glued parts ("multi-AZ" -> multi + AZ). */
 function splitWord(core: string): Draft[] {
   const lower = core.toLowerCase().replace(/’/g, "'");
   const expanded = CONTRACTIONS.get(lower);
   if (expanded) return expanded.map((w) => tok("word", w));
   if (lower.endsWith("n't")) return [tok("word", core.slice(0, -3)), tok("word", "not")];
+  // French and Italian elision: "l'API" is the article and "API" ("l'" reads as "the").
+  const elided = ELISION.exec(core);
+  if (elided?.[1] && elided[2]) return [tok("word", elided[1]), ...splitWord(elided[2])];
   const out: Draft[] = [];
   const parts = core.split(/([-/+&])/);
   let glue: string | undefined;

@@ -18,6 +18,7 @@ import {
   TARGET_CUES,
   TLS_CUES,
 } from "./cues.js";
+import { FOREIGN_FUNCTION_WORDS } from "./languages.js";
 import { DATA_NOUNS, FRAMEWORKS, SERVICE_NOUNS } from "./vocab.js";
 
 /** Function words and everyday words that are never a component's name. */
@@ -54,7 +55,7 @@ let known: Set<string> | undefined;
 /** Every word that the grammar gives a meaning of its own. */
 function knownWords(): Set<string> {
   if (known) return known;
-  known = new Set<string>([...STOPWORDS, ...VERBS, ...DEPLOY_VERBS]);
+  known = new Set<string>([...STOPWORDS, ...VERBS, ...DEPLOY_VERBS, ...FOREIGN_FUNCTION_WORDS]);
   for (const t of [SERVICE_NOUNS, FRAMEWORKS, DATA_NOUNS, APP_PHRASES, ENV_STRONG, ENV_WEAK, TARGET_CUES]) {
     for (const w of t.vocabulary()) known.add(w);
   }

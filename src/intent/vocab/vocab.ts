@@ -78,7 +78,10 @@ const queue = (engine?: QueueEngine, extra: Partial<DataWord> = {}): DataWord =>
 const bucket = (extra: Partial<DataWord> = {}): DataWord => ({ group: "buckets", ...extra });
 
 export const DATA_NOUNS = table<DataWord>([
-  ["database|db|rdbms|sql database|relational database|sql db|data base|datastore|data store|sql", db()],
+  [
+    "database|db|rdbms|sql database|relational database|sql db|data base|base de data|base of data|datastore|data store|sql",
+    db(),
+  ],
   ["postgres|pg|postgis|timescaledb|timescale|postgres sql|aurora postgres", db("postgres")],
   ["mysql|my sql|aurora mysql|percona", db("mysql")],
   ["mariadb|maria db|maria", db("mariadb")],
