@@ -200,16 +200,33 @@ function appMention(
 /** "deploy prometheus", "grafana and prometheus" (an app), not "with prometheus monitoring" (a cue). */
 function deployedApp(ctx: Ctx, hit: PhraseHit<string>, before: readonly Mention[]): boolean {
   const after = ctx.w(hit.end);
-  if (["monitoring", "metric", "metrics", "alerting", "dashboard", "scraping"].includes(after)) return false;
+  if (MONITORING_WORDS.has(after)) return false;
   if (["server", "instance", "service", "app", "container"].includes(after)) return true;
   const p = ctx.prevWord(hit.start);
   const prev = ctx.w(p);
   if (prev === "and" || prev === ",") {
+    // Listed right after another component ("postgres and grafana"): deployed like it.
     const last = before[before.length - 1];
-    return last?.type === "service" && last.app !== undefined && last.end >= p - 1;
+    return last !== undefined && last.end >= p - 1;
   }
+  // "with grafana and a time-series database": the first of a list of components.
+  if (listedBeforeComponent(ctx, hit.end)) return true;
   return !["with", "using", "via", "plus", "for", "by", "through"].includes(prev);
 }
+
+const LIST_WORDS = new Set(["and", ",", "+", "&"]);
+
+/** True when a list joiner and then a component noun follow ("grafana, redis", "grafana and a queue"). */
+function listedBeforeComponent(ctx: Ctx, end: number): boolean {
+  if (!LIST_WORDS.has(ctx.w(end)) && !LIST_WORDS.has(ctx.t(end)?.text ?? "")) return false;
+  for (let k = end + 1; k < Math.min(ctx.length, end + 6); k++) {
+    if (nounAt(ctx, k) !== undefined) return true;
+    if (ctx.t(k)?.kind !== "word" || MONITORING_WORDS.has(ctx.w(k))) return false;
+  }
+  return false;
+}
+
+const MONITORING_WORDS = new Set(["monitoring", "metric", "metrics", "alerting", "dashboard", "scraping"]);
 
 const PRODUCT_ADJECTIVES = words("online small simple new little personal company static");
 

@@ -73,7 +73,7 @@ export const TARGET_CUES = table<TargetCue>([
 ]);
 
 export const MONITORING_ON = table<boolean>({
-  "monitoring|monitored|monitor|observability|metrics|prometheus|alerting|alert|datadog|new relic|newrelic|apm|opentelemetry|otel|tracing|grafana dashboard|metrics dashboard|monitoring dashboard": true,
+  "monitoring|monitored|monitor|observability|metrics|prometheus|alerting|alert|datadog|new relic|newrelic|apm|opentelemetry|otel|tracing|grafana|grafana dashboard|loki|jaeger|metrics dashboard|monitoring dashboard": true,
 });
 
 export const TLS_CUES = table<boolean>({
