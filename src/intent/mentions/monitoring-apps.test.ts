@@ -8,7 +8,9 @@ const read = (text: string) => {
 
 describe("monitoring apps: a service when listed as one, else a monitoring wish", () => {
   it("a monitoring app in a list of components is deployed", () => {
-    expect(read("Deploy the metrics app with grafana and a time-series database").services).toEqual(["grafana"]);
+    expect(read("Deploy the metrics app with grafana and a time-series database").services).toEqual([
+      "grafana",
+    ]);
     expect(read("deploy the api with postgres and grafana").services).toContain("grafana");
     expect(read("deploy the api with grafana, redis and postgres").services).toContain("grafana");
   });

@@ -2,7 +2,8 @@
  * The app's name as people say it: "call it X", "a platform called X",
  * "Project: X", "my side project, X.", "deploy nginx:1.27 as X", "payroll's
  * api", "for the field-notes app", "since the last acme-store deploy", and
- * the object of a verb that acts on a whole app ("decommission billing").
+ * the object of a verb that acts on a whole app ("decommission billing"),
+ * what replaces something ("orders-v2 replaces the old orders service").
  * Sure cues come first; a service's owner ("the payments api") last.
  */
 
@@ -98,6 +99,8 @@ function saidAt(ctx: Ctx, i: number): string | undefined {
     if (SERVICE_NOUNS.at(ctx.tokens, Math.max(0, i - 2)) || dataWord(subject)) return undefined;
     return nameRun(ctx, i + 1, true)?.name;
   }
+  // "orders-v2 replaces the old orders service": what replaces something is what is deployed.
+  if (REPLACES.has(w)) return replacerAt(ctx, i);
   // "deploy nginx:1.27 as edge-proxy", "run acme/api:2 as billing-api", "nginx:1.27 named nc-web2"
   if (["as", "named", "called"].includes(w) && ctx.t(i - 1)?.kind === "image")
     return nameRun(ctx, i + 1, w !== "as")?.name;
@@ -110,6 +113,20 @@ function saidAt(ctx: Ctx, i: number): string | undefined {
     if (run && run.end === i + 1 && free) return run.name;
   }
   return undefined;
+}
+
+const REPLACES = words("replace replaces replacing supersede supersedes superseding");
+const AUXILIARIES = words("will is shall would");
+
+/** The name before a replacement verb, when it opens its sentence (or follows a label: "Context: X replaces Y"). */
+function replacerAt(ctx: Ctx, i: number): string | undefined {
+  const last = AUXILIARIES.has(ctx.w(i - 1)) ? i - 2 : i - 1;
+  if (last < 0) return undefined;
+  const start = runStart(ctx, last);
+  const opens = start === ctx.sentenceStart(i) || ctx.w(start - 1) === ":";
+  if (!opens || roleWord(ctx.w(start)) || dataWord(ctx.w(start))) return undefined;
+  const run = nameRun(ctx, start);
+  return run && run.end === last + 1 ? run.name : undefined;
 }
 
 /** "for the ledger app", "the last acme-store deploy", "canteen app: ..." */
