@@ -6,6 +6,7 @@
 import type { Bucket, Cache, Database, DeploymentSpec, Queue, Service } from "../../spec/schema.js";
 import { parseImage } from "../mentions/images.js";
 import type { Mention, ServiceMention, ServiceRole } from "../mentions/mention-types.js";
+import { isSeparatePart } from "../mentions/mentions.js";
 import type { Ctx } from "../tokens/context.js";
 import { knownApp } from "../vocab/apps.js";
 import { kebab, uniqueName } from "../vocab/names.js";
@@ -222,7 +223,16 @@ export function resolveServices(ctx: Ctx, e: Entities, mentions: readonly Servic
 }
 
 function resolveWeak(ctx: Ctx, e: Entities, mentions: readonly ServiceMention[]): void {
-  const weak = mentions.filter((m) => m.weak);
+  const parts = mentions.filter((m) => isSeparatePart(m, mentions));
+  for (const m of parts) {
+    // "an api and a tile server": a part of its own, named by its word (and asked for its image).
+    const part: ServiceMention = { ...m, role: "named", weak: false, name: kebab(m.appName ?? "") };
+    const s = addService(ctx, e, part);
+    // The entity keeps the words' own mention: its name was derived, not said, so it never names the app.
+    s.mentions.splice(s.mentions.indexOf(part), 1, m);
+    e.byMention.set(m, s);
+  }
+  const weak = mentions.filter((m) => m.weak && !parts.includes(m));
   if (weak.length === 0) return;
   let primary = primaryService(e);
   if (primary === undefined) {

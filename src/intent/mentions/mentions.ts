@@ -29,6 +29,16 @@ const ADD_VERBS = words("add adding include attach plus");
 const MONITORING_APPS = words("prometheus grafana loki jaeger");
 const DEPLOY_WORDS = words("deploy launch run host start create build");
 
+/** Weak nouns that, said as "a X <noun>" beside other components, are one more component ("a tile server"). */
+const PART_NOUNS = words("server bot");
+
+/** "an api and a tile server": the weak "a tile server" is a part of its own, not the app. */
+export function isSeparatePart(m: Mention, all: readonly Mention[]): boolean {
+  if (m.type !== "service" || !m.weak || m.definite || !m.appName || !PART_NOUNS.has(m.noun ?? ""))
+    return false;
+  return all.some((o) => o.type === "service" && !o.weak);
+}
+
 export function findMentions(ctx: Ctx): Mention[] {
   const out: Mention[] = [];
   const hasBucketWord = ctx.tokens.some(

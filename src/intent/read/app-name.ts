@@ -8,6 +8,7 @@
  */
 
 import type { Mention } from "../mentions/mention-types.js";
+import { isSeparatePart } from "../mentions/mentions.js";
 import type { Ctx } from "../tokens/context.js";
 import { words } from "../tokens/phrases.js";
 import { gluedRun, tokenize } from "../tokens/tokenizer.js";
@@ -49,7 +50,8 @@ export function findAppName(ctx: Ctx, mentions: readonly Mention[]): AppNameRead
     if (owned) return { name: owned, how: "said" };
   }
   for (const m of mentions)
-    if (m.type === "service" && m.appName) return { name: kebab(m.appName), how: "words" };
+    if (m.type === "service" && m.appName && !isSeparatePart(m, mentions))
+      return { name: kebab(m.appName), how: "words" };
   for (let i = 0; i < ctx.length; i++) {
     if (ctx.w(i) !== "the" || !VERBS_BEFORE_APP.has(ctx.w(i - 1))) continue;
     if (!isNameWord(ctx, i + 1)) continue;

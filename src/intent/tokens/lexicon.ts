@@ -170,8 +170,10 @@ function normalizeUncached(lower: string): string {
   if (spelled) return spelled;
   const single = singular(lower);
   if (single !== lower) return SPELLING.get(single) ?? single;
-  if (lower.length >= 7 && /^[a-z]+$/.test(lower) && !NOT_TYPOS.has(lower)) {
+  if (lower.length >= 6 && /^[a-z]+$/.test(lower) && !NOT_TYPOS.has(lower)) {
     for (const target of FUZZY_TARGETS) {
+      // Six letters only as a seven-letter target with one letter dropped ("stagin"): shorter words are too many.
+      if (lower.length === 6 && target.length !== 7) continue;
       if (target !== lower && Math.abs(target.length - lower.length) <= 1 && oneEdit(lower, target)) {
         return SPELLING.get(target) ?? singular(target);
       }

@@ -126,4 +126,9 @@ describe("tokenize", () => {
     expect(kinds("l'API d'orders")).toEqual(["word:the", "word:api", "word:of", "word:orders"]);
     expect(kinds("it's o'reilly")).toEqual(["word:it", "word:is", "word:o'reilly"]);
   });
+
+  it("catches a seven-letter word with its last letter dropped, not other six-letter words", () => {
+    expect(tokenize("in stagin with mongod").map((t) => t.w)).toEqual(["in", "staging", "with", "mongodb"]);
+    expect(tokenize("stages taking").map((t) => t.w)).toEqual(["stages", "taking"]);
+  });
 });
