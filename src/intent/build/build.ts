@@ -95,12 +95,17 @@ function scaleOnly(r: Reading): boolean {
 function specName(r: Reading, e: Entities): string {
   if (r.appName) return r.appName.name;
   const live = liveServices(e);
+  // A service named in words ("a service called parcel-hub") says more than the software it runs (nginx).
+  const named = live.filter((s) => s.mentions.some((m) => m.type === "service" && m.name));
+  if (live.length === 1 && named.length === 1 && named[0]) {
+    r.ctx.assume(`no app name given: named after the service ${named[0].name}`);
+    return named[0].name;
+  }
   const apps = [...new Set(live.map((s) => s.app).filter((a): a is string => a !== undefined))];
   if (apps.length === 1 && apps[0]) {
     r.ctx.assume(`no app name given: named after ${apps[0]}`);
     return apps[0];
   }
-  const named = live.filter((s) => s.mentions.some((m) => m.type === "service" && m.name));
   if (named.length === 1 && named[0]) {
     r.ctx.assume(`no app name given: named after the service ${named[0].name}`);
     return named[0].name;

@@ -59,11 +59,26 @@ export function mergeImages(
     if (!host && (ctx.w(m.end) === "for" || ctx.w(m.end) === "as")) {
       host = mentions.find((o) => o.role !== "image" && o.start > m.end && o.start <= m.end + 3 && !o.image);
     }
+    host ??= pronounHost(ctx, mentions, m);
     if (host) {
       host.image = m.image;
       merged.set(m, host);
     }
   }
+}
+
+const PRONOUNS = new Set(["it", "this", "that"]);
+
+/** "We are building a service called parcel-hub. It needs nginx:1.27": "it" is the one service named before. */
+function pronounHost(
+  ctx: Ctx,
+  mentions: readonly ServiceMention[],
+  m: ServiceMention,
+): ServiceMention | undefined {
+  const s = ctx.sentenceStart(m.start);
+  if (!PRONOUNS.has(ctx.w(s)) || m.start - s > 4) return undefined;
+  const before = mentions.filter((o) => o.role !== "image" && o.end <= s && !o.image && !o.weak);
+  return before.length === 1 ? before[0] : undefined;
 }
 
 const APP_LEADS = new Set(["using", "running", "powered", "based", "built", "via", "on"]);
