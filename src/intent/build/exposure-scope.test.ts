@@ -15,6 +15,12 @@ describe("exposure by contrast", () => {
     `${THREE}; just the frontend should be reachable from the internet`,
     `${THREE}; keep everything private apart from the frontend`,
     `${THREE}; all services are internal other than the frontend`,
+    `${THREE}; only the frontend should be reachable from outside`,
+    `${THREE}; expose only the frontend`,
+    `${THREE}; the frontend is the only public service`,
+    `${THREE}; nothing except the frontend is exposed`,
+    `${THREE}; no service other than the frontend is public`,
+    `${THREE}; nothing is public except for the frontend`,
   ])("%s", (text) => {
     expect(exposure(text)).toEqual({ frontend: true, api: false, backend: false });
   });
@@ -30,6 +36,12 @@ describe("exposure by contrast", () => {
       api: true,
       backend: false,
     });
+  });
+
+  it("an exception to a quantifier is no negation: nothing is dropped", () => {
+    const r = interpretRules(`${THREE}; no service other than the backend is public`);
+    expect(r.spec.services.map((s) => s.name)).toEqual(["frontend", "api", "backend"]);
+    expect(r.assumptions.filter((a) => a.startsWith("not deploying"))).toEqual([]);
   });
 
   it("says what it did", () => {

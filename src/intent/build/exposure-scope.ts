@@ -70,10 +70,16 @@ function scopeOf(
   mentions: readonly Mention[],
 ): Scope | undefined {
   const from = Math.max(ctx.sentenceStart(p.start), p.start - REACH);
-  // "only the api is public": the services right after "only".
-  for (let k = from; k < p.start; k++) {
-    if (!ONLY.has(ctx.w(k))) continue;
+  // "only the api is public": the services right after "only"; "expose only the frontend": after the cue.
+  const onlyAt = [...range(from, p.start), ...range(p.end, Math.min(p.end + 2, ctx.length))];
+  for (const k of onlyAt) {
+    if (!ONLY.has(ctx.w(k)) || !ctx.sameSentence(k, p.start)) continue;
     const named = listAfter(ctx, e, k + 1, mentions);
+    if (named.length > 0) return { named, namedValue: on };
+  }
+  // "the frontend is the only public service": the services before "is the only".
+  if (ONLY.has(ctx.w(p.start - 1)) && ctx.w(p.start - 2) === "the" && COPULA.has(ctx.w(p.start - 3))) {
+    const named = listBefore(ctx, e, p.start - 3, mentions);
     if (named.length > 0) return { named, namedValue: on };
   }
   for (let k = from; k < p.start; k++) {
@@ -98,6 +104,30 @@ function exceptionAfter(ctx: Ctx, from: number): number | undefined {
     if (EXCEPT_SECOND[w] !== undefined && ctx.w(k - 1) === EXCEPT_SECOND[w]) return k;
   }
   return undefined;
+}
+
+const COPULA = words("is are");
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
+}
+
+/** The components listed right before `end`: "the api and the web [are the only ...]". */
+function listBefore(ctx: Ctx, e: Entities, end: number, mentions: readonly Mention[]): Entity[] {
+  const out: Entity[] = [];
+  let k = end - 1;
+  for (let guard = 0; guard < 12 && k >= 0; guard++) {
+    const m = mentions.find((x) => x.end === k + 1);
+    const ent = m ? e.byMention.get(m) : undefined;
+    if (m && ent) {
+      if (!out.includes(ent)) out.unshift(ent);
+      k = m.start - 1;
+      continue;
+    }
+    if (!LIST_GLUE.has(ctx.w(k))) break;
+    k--;
+  }
+  return out;
 }
 
 /** The components listed from `start` on: "the api and the web", "frontend, admin". */

@@ -17,4 +17,10 @@ describe("negation scope", () => {
     expect(negated("deploy the api, no redis or memcached", false)).toEqual(["redis", "memcached"]);
     expect(negated("deploy the api, no redis or memcached", true)).toEqual(["redis", "memcached"]);
   });
+
+  it('"no X but Y" still rules X out; "no X other than Y" does not', () => {
+    expect(negated("deploy the api with postgres, no redis but a memcached cache", false)).toEqual(["redis"]);
+    expect(negated("deploy a web and an api; no service other than the web is public", false)).toEqual([]);
+    expect(negated("deploy a web and an api; nothing is public except for the api", false)).toEqual([]);
+  });
 });

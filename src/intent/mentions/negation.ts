@@ -40,6 +40,8 @@ export function negatedAt(ctx: Ctx, start: number, options: NegationOptions = {}
       return !options.components || WANT_VERBS.has(ctx.w(k + 1));
     }
     const pair = PAIRS.find(([a, b]) => ctx.w(k - 1) === a && w === b);
+    // "nothing is public except for the web": an exception to a quantifier, not an absence.
+    if (pair && quantifierBefore(ctx, k - 1)) return false;
     // Amending a base, "instead of X" names a component to swap, which the amendment reads itself.
     if (pair) return !(options.components && ctx.amending);
     if (!BRIDGE.has(w) && !ARTICLES.has(w)) return false;
@@ -62,13 +64,34 @@ export function splitNegated(
       negated.includes(last) &&
       last.end <= m.start &&
       ctx.tokens.slice(last.end, m.start).every((t) => ["or", "nor", ","].includes(t.w) || ARTICLES.has(t.w));
-    if (negatedAt(ctx, m.start, { components: true }) || chained) {
+    // "no service other than the gateway is public": a quantifier with its exception, not an absence.
+    const quantified = exceptionAt(ctx, m.end);
+    if (!quantified && (negatedAt(ctx, m.start, { components: true }) || chained)) {
       negated.push(m);
       ctx.assume(`not deploying ${phrase(ctx, m.start, m.end)}: the request says no`);
     } else kept.push(m);
     last = m;
   }
   return { kept, negated };
+}
+
+const QUANTIFIERS = words("no none nothing nobody everything all every each");
+/** Not "but": "no redis but memcached" is an absence and a choice. */
+const EXCEPTIONS = words("except besides excluding");
+
+/** A quantifier a few words before `end` in its clause ("nothing is public [except for]"). */
+function quantifierBefore(ctx: Ctx, end: number): boolean {
+  for (let j = end - 1; j >= Math.max(0, end - 5) && ctx.sameClause(j, end); j--) {
+    if (QUANTIFIERS.has(ctx.w(j))) return true;
+  }
+  return false;
+}
+
+/** An exception marker at i: "except", "besides", "other than", "apart from". */
+function exceptionAt(ctx: Ctx, i: number): boolean {
+  const w = ctx.w(i);
+  const next = ctx.w(i + 1);
+  return EXCEPTIONS.has(w) || (w === "other" && next === "than") || (w === "apart" && next === "from");
 }
 
 /** A negated verb before an on/off cue in its clause: "don't make it public", "do not enable tls". */

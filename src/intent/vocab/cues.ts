@@ -82,7 +82,7 @@ export const TLS_CUES = table<boolean>({
 });
 
 export const EXPOSURE = table<boolean>({
-  "public|publicly|public facing|internet facing|externally|external|world readable|public read|public read access|publicly accessible|publicly readable|open to the internet|reachable from the internet|exposed to the internet|accessible from the internet|public ip|anyone can read": true,
+  "public|publicly|public facing|internet facing|externally|external|expose|exposed|exposes|reachable from outside|reachable from the outside|accessible from outside|accessible from the outside|world readable|public read|public read access|publicly accessible|publicly readable|open to the internet|reachable from the internet|exposed to the internet|accessible from the internet|public ip|anyone can read": true,
   "internal|private|internally|not public|not exposed|cluster internal|internal only|private only|behind the firewall|behind a firewall|not reachable|no public access|nobody outside|no one outside|nobody from outside|not accessible|inaccessible|intranet|vpn only|isolated|only reachable inside|only reachable internally|only accessible internally|not internet facing|no ingress|without ingress|not publicly accessible|not publicly reachable|only be reachable|only reachable|only accessible|only be accessible|inside the cluster|within the cluster|cluster only|not be public|not be exposed|never be public|never exposed|internal facing|private network|no public ip": false,
 });
 
