@@ -55,6 +55,8 @@ function accepts(want: Want, e: Entity): boolean {
   }
 }
 
+const TARGET_LINKS = new Set(["of", "to", "for"]);
+
 export interface AttachOptions {
   readonly mentions: readonly Mention[];
 }
@@ -63,8 +65,8 @@ export function attachProps(ctx: Ctx, e: Entities, props: readonly Prop[], optio
   const ordered = [...props].sort((a, b) => a.start - b.start);
   for (const p of ordered) {
     const want = WANT[p.value.kind];
-    // "3 replicas of X": the mention right after "of".
-    if (p.value.kind === "replicas" && ctx.w(p.end) === "of" && !p.target) {
+    // "3 replicas of X", "add 2 more replicas to the worker": the mention right after.
+    if (p.value.kind === "replicas" && TARGET_LINKS.has(ctx.w(p.end)) && !p.target) {
       const of = options.mentions.find((m) => m.start > p.end && m.start <= p.end + 2);
       if (of) p.target = of;
     }

@@ -149,12 +149,16 @@ function readPurposes(ctx: Ctx, j: number): { names: string[]; end: number; oneF
 }
 
 const OWNER_NOUNS = words("app application project platform product team system stack");
+/** Groups of people ("the marketing team"); not "users" or "customers", which a database holds. */
+const PEOPLE = words("team teams people department staff folks company org organization everyone everybody");
 
 /** The name a purpose gives ("for uploads"); after "one for", any content word will do ("one for jobs"). */
 function purposeName(ctx: Ctx, j: number, relaxed = false): { name: string; end: number } | undefined {
   let k = j;
   if (["the", "our", "my", "all"].includes(ctx.w(k))) k++;
   if (ctx.t(k)?.text.toLowerCase().endsWith("ing") && isNameWord(ctx, k + 1)) k++;
+  // "mysql for the marketing team": who it serves, not what it holds.
+  if (PEOPLE.has(ctx.w(k)) || PEOPLE.has(ctx.w(k + 1))) return undefined;
   const t = ctx.t(k);
   const content =
     t?.kind === "word" && !ctx.isUsed(k) && !STOPWORDS.has(t.w) && /^[a-z][a-z0-9]*$/i.test(t.text);

@@ -19,6 +19,8 @@ const WANT_VERBS = words("need want use require include add deploy run install")
 export interface NegationOptions {
   /** Reading components: a bare "not" is a contrast, not an absence. */
   readonly components?: boolean;
+  /** Words whose negation belongs to a verb ("we don't need the worker": a removal), not to a phrase. */
+  readonly verb?: { readonly start: number; readonly end: number };
 }
 
 const PAIRS: readonly (readonly [string, string])[] = [
@@ -34,6 +36,7 @@ export function negatedAt(ctx: Ctx, start: number, options: NegationOptions = {}
   for (let guard = 0; guard < 5 && k >= 0; guard++) {
     const w = ctx.w(k);
     if (NEGATORS.has(w)) {
+      if (options.verb && k >= options.verb.start && k < options.verb.end) return false;
       if (w !== "not" && w !== "never") return true;
       if (["only", "just"].includes(ctx.w(k + 1))) return false;
       // A component after a bare "not" is a contrast ("the web app (not the api)"); "do not need X" rules it out.
@@ -54,6 +57,7 @@ export function negatedAt(ctx: Ctx, start: number, options: NegationOptions = {}
 export function splitNegated(
   ctx: Ctx,
   mentions: readonly Mention[],
+  verb?: NegationOptions["verb"],
 ): { kept: Mention[]; negated: Mention[] } {
   const kept: Mention[] = [];
   const negated: Mention[] = [];
@@ -66,7 +70,10 @@ export function splitNegated(
       ctx.tokens.slice(last.end, m.start).every((t) => ["or", "nor", ","].includes(t.w) || ARTICLES.has(t.w));
     // "no service other than the gateway is public": a quantifier with its exception, not an absence.
     const quantified = exceptionAt(ctx, m.end);
-    if (!quantified && (negatedAt(ctx, m.start, { components: true }) || chained)) {
+    if (
+      !quantified &&
+      (negatedAt(ctx, m.start, { components: true, ...(verb ? { verb } : {}) }) || chained)
+    ) {
       negated.push(m);
       ctx.assume(`not deploying ${phrase(ctx, m.start, m.end)}: the request says no`);
     } else kept.push(m);

@@ -16,6 +16,8 @@ export interface ActionReading {
   /** Where the verb is; for "remove", the words it governs run from `start` to `end`. */
   readonly start: number;
   readonly end: number;
+  /** The words that say it ("is no longer needed"), when they are not at `start`: their negation is the verb's. */
+  readonly verb?: { readonly start: number; readonly end: number };
 }
 
 const CUES = table<ActionCue>({
@@ -38,9 +40,20 @@ const STATUS_LEAD = words(
   "please can could would you i we me let just give tell get show the current a an what is are hey hi ok okay so now quickly kindly",
 );
 
+/** With a base: "the worker is no longer needed", "we don't need the cache anymore" remove a part. */
+const NOT_NEEDED = table<true>({
+  "not needed|no longer needed|not required|no longer required|not used|no longer used|not used anymore|not need|no longer need|not want|no longer want|obsolete": true,
+});
+
 export function findAction(ctx: Ctx): ActionReading {
   let question: number | undefined;
   for (let i = 0; i < ctx.length; i++) {
+    const unneeded = ctx.amending ? NOT_NEEDED.at(ctx.tokens, i) : undefined;
+    if (unneeded) {
+      // The whole sentence is the removal's scope: its subject or object is what goes.
+      const start = ctx.sentenceStart(i);
+      return { cue: "remove", start, end: scopeEnd(ctx, start), verb: { start: i, end: unneeded.end } };
+    }
     if (question !== undefined && !ctx.sameSentence(i, question))
       return { cue: "status", start: question, end: question + 1 };
     const hit = CUES.at(ctx.tokens, i) ?? splitVerb(ctx, i);

@@ -19,4 +19,12 @@ describe("what replaces something names the app", () => {
   ])("not from a role, a pronoun or the middle of a sentence: %s", (text, want) => {
     expect(appName(text)).toEqual(want);
   });
+
+  it.each([
+    ["App name is relay, image acme/relay:1", "relay"],
+    ["the name should be ledger", "ledger"],
+    ["name: ledger. deploy nginx", "ledger"],
+  ])("a name stated as a fact: %s", (text, name) => {
+    expect(appName(text)).toEqual({ name, how: "said" });
+  });
 });

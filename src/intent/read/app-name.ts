@@ -71,6 +71,17 @@ function saidAt(ctx: Ctx, i: number): string | undefined {
     while (k < i + 5 && ctx.w(k) !== "to" && ctx.w(k) !== "as") k++;
     if (ctx.w(k) === "to" || ctx.w(k) === "as") return readName(ctx, k + 1)?.name;
   }
+  // "App name is relay", "the name should be relay", "name: relay"
+  if (
+    w === "name" &&
+    (NAMING_NOUNS.has(ctx.w(i - 1)) || DEFINITE.has(ctx.w(i - 1)) || i === ctx.sentenceStart(i))
+  ) {
+    let k = i + 1;
+    if (ctx.w(k) === "is" || ctx.w(k) === ":" || ctx.w(k) === "=") k++;
+    else if (ctx.w(k) === "should" && ctx.w(k + 1) === "be") k += 2;
+    else k = -1;
+    if (k > 0) return nameRun(ctx, k, true)?.name;
+  }
   // "call it X", "name it X", "call the app X"
   if (w === "call" || w === "name") {
     let k = i + 1;

@@ -60,7 +60,7 @@ export function read(text: string, mode: ReadMode = {}): Reading {
   props.push(...findAutoscale(ctx));
   const budget = findBudget(ctx);
   const env = findEnvironment(ctx);
-  const found = splitNegated(ctx, findMentions(ctx));
+  const found = splitNegated(ctx, findMentions(ctx), action.verb);
   const mentions = found.kept;
   const starts = new Map<number, Mention>(mentions.map((m) => [m.start, m]));
   const isNounAt = (i: number) => starts.has(i);
