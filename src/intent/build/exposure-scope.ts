@@ -29,14 +29,13 @@ interface Scope {
   readonly namedValue: boolean;
 }
 
-/** Applies every contrastive exposure phrase; returns true when one applied. */
+/** Applies every contrastive exposure phrase, after the plain ones were attached. */
 export function applyExposureScope(
   ctx: Ctx,
   e: Entities,
   props: readonly Prop[],
   mentions: readonly Mention[],
-): boolean {
-  let applied = false;
+): void {
   for (const p of props) {
     if (p.value.kind !== "public") continue;
     const scope = scopeOf(ctx, e, p, p.value.on, mentions);
@@ -57,9 +56,7 @@ export function applyExposureScope(
     ctx.assume(
       `${names} ${state(scope.namedValue)}${others.length ? `, every other service ${state(!scope.namedValue)} (${others.join(", ")})` : ""}`,
     );
-    applied = true;
   }
-  return applied;
 }
 
 function scopeOf(
