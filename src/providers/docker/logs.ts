@@ -5,23 +5,15 @@
  * has a TTY; lines are split per container and stream.
  */
 import type Docker from "dockerode";
-import type { LogLine } from "../../engine/provider.js";
+import type { LogLine, LogsContext } from "../../engine/provider.js";
 import { listContainers } from "./containers.js";
 import { apiError } from "./errors.js";
-import { LABEL, type Scope } from "./names.js";
+import { LABEL } from "./names.js";
 
 export type { LogLine };
 
-export interface StreamLogsOptions extends Scope {
-  readonly service?: string;
-  /** Keep streaming new lines until `signal` aborts. @default false */
-  readonly follow?: boolean;
-  /** Lines from the end of each container's log. @default all */
-  readonly tail?: number;
-  readonly timestamps?: boolean;
-  readonly signal: AbortSignal;
-  readonly onLine: (line: LogLine) => void;
-}
+/** The engine's logs request: app, environment, service, follow, tail, timestamps, signal, onLine. */
+export type StreamLogsOptions = LogsContext;
 
 /** Splits a byte stream of frames into (stream, payload) pieces; a chunk may end mid-frame. */
 export class FrameDemuxer {

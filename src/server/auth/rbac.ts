@@ -10,20 +10,14 @@
  *   reading the audit log. An admin key limited to some environments can neither
  *   manage keys (it could mint wider ones) nor read the whole audit log.
  */
+
+import type { Permission as ServicePermission } from "../../service/types.js";
 import type { ApiKeyRole } from "../../state/keys.js";
 import { forbidden } from "../errors.js";
 
 export type Role = ApiKeyRole;
-export type Permission =
-  | "read"
-  | "interpret"
-  | "plan"
-  | "deploy"
-  | "rollback"
-  | "destroy"
-  | "unlock"
-  | "keys"
-  | "audit";
+/** What a role may do: the service's permissions, but adopting, which only the admin role decides. */
+export type Permission = Exclude<ServicePermission, "adopt">;
 
 /** Permissions over the whole installation: refused to a principal limited to some environments. */
 const INSTALLATION_WIDE: ReadonlySet<Permission> = new Set<Permission>(["keys", "audit"]);
