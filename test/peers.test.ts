@@ -36,7 +36,7 @@ const peersDir = join(fixtures, "peers");
  * A ratchet at the coverage measured last (raise it as rules are added); the
  * issue's target is 0.95, and the README lists what is still missed.
  */
-const COVERAGE_FLOOR = 0.91;
+const COVERAGE_FLOOR = 0.95;
 const SEED = { secretSeed: "peer-scan-seed-0123456789abcdef" };
 
 /** Twenty requests in words, as a person would type them. */

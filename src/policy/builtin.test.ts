@@ -10,7 +10,7 @@ import {
 } from "./__fixtures__/artifacts.js";
 import { ARTIFACT_CASES } from "./__fixtures__/rule-cases-artifacts.js";
 import { SPEC_CASES } from "./__fixtures__/rule-cases-spec.js";
-import { envWeb, prod, prodWeb, withEnv } from "./__fixtures__/specs.js";
+import { DIGEST, envWeb, prod, prodWeb, withEnv } from "./__fixtures__/specs.js";
 import { builtinRules } from "./builtin.js";
 import { runPolicy } from "./run.js";
 import type { PolicyRule } from "./types.js";
@@ -60,7 +60,7 @@ describe("a clean deployment", () => {
   });
 
   it("gets no finding from any rule with hardened artifacts of every target", () => {
-    const spec = prod({ caches: [{ name: "redis", engine: "redis" }] });
+    const spec = prod({ caches: [{ name: "redis", engine: "redis", image: `redis:8-alpine@${DIGEST}` }] });
     const artifacts = [
       kube(deployment(), kubeService("web", "LoadBalancer"), kubeService("redis", "ClusterIP", 6379)),
       compose({ web: composeService(), redis: composeService({ ports: undefined }) }),

@@ -29,6 +29,8 @@ describe("risky-prod.yaml", () => {
     ["CODE-REL-005", "warning", "services[0].resources", "no resource limits"],
     ["CODE-OPS-004", "warning", "services[0].domain", "public without a domain"],
     ["CODE-REL-010", "info", "databases[0].storageGb", "10 GB database"],
+    ["CODE-SEC-018", "info", "databases[0].image", "postgres image by tag"],
+    ["CODE-SEC-018", "info", "buckets", "MinIO images by tag"],
   ];
 
   it.each(expected)("%s (%s) at %s: %s", (id, severity, path) => {
@@ -59,10 +61,14 @@ describe("rich-prod.yaml", () => {
     expect(hasErrors(runPolicy({ spec, cost: { monthlyUsd: 1200 } }))).toBe(false);
   });
 
-  it("gets only the honest remarks: workers without limits and tags without digests", () => {
+  it("gets only the honest remarks: workers without limits and tags without digests (its data services too)", () => {
     expect(brief(runPolicy({ spec: exampleSpec("rich-prod.yaml") }))).toEqual([
       "warning CODE-REL-005 services[1].resources",
       "warning CODE-REL-005 services[2].resources",
+      "info CODE-SEC-018 buckets",
+      "info CODE-SEC-018 caches[0].image",
+      "info CODE-SEC-018 databases[0].image",
+      "info CODE-SEC-018 queues[0].image",
       "info CODE-SEC-018 services[0].image",
       "info CODE-SEC-018 services[1].image",
       "info CODE-SEC-018 services[2].image",

@@ -9,6 +9,7 @@ import {
   kafkaClusterId,
   objectStoreName,
 } from "./data-services.js";
+import { render } from "./index.js";
 import { connectionVars } from "./local-connections.js";
 
 describe("the data-service table", () => {
@@ -66,6 +67,24 @@ describe("dataComponents", () => {
       expect.stringMatching(/^highAvailability/),
       expect.stringMatching(/^backups/),
     ]);
+  });
+
+  it("runs the image the spec names in place of the official one (a mirror, a digest pin), on every target", () => {
+    const pinned = `registry.example.com/mirror/postgres:16.4@sha256:${"cd".repeat(32)}`;
+    const spec = validateSpec({
+      name: "s",
+      environment: "production",
+      databases: [{ name: "db", engine: "postgres", version: "16", image: pinned }],
+      caches: [{ name: "c", engine: "redis", version: "7" }],
+    });
+    expect(dataComponents(spec).map((c) => c.image)).toEqual([pinned, "redis:7"]);
+    for (const target of ["docker", "kubernetes"] as const) {
+      const files = render(validateSpec({ ...spec, target }), { secretSeed: "seed-0123456789abcdef" }).files;
+      expect(files.map((f) => f.content).join("\n")).toContain(`image: ${pinned}`);
+    }
+    expect(() =>
+      validateSpec({ name: "s", databases: [{ name: "db", engine: "postgres", image: "Bad Image!" }] }),
+    ).toThrow(/databases\.0\.image|databases\[0\]\.image/);
   });
 
   it("names the object store so that it clashes with nothing in the spec", () => {

@@ -348,17 +348,17 @@ const STORAGE_GB: Readonly<Record<DataKind, number>> = {
 function component(
   name: string,
   engine: DataEngine,
-  version: string | undefined,
+  chosen: { readonly version?: string | undefined; readonly image?: string | undefined },
   extra: Partial<DataComponent>,
 ) {
   const profile = DATA_SERVICES[engine];
   // A spec version of "sqs" names the AWS API, not an ElasticMQ release.
-  const v = engine === "sqs" ? profile.defaultVersion : (version ?? profile.defaultVersion);
+  const v = engine === "sqs" ? profile.defaultVersion : (chosen.version ?? profile.defaultVersion);
   return {
     name,
     engine,
     profile,
-    image: `${profile.repository}:${profile.tag(v)}`,
+    image: chosen.image ?? `${profile.repository}:${profile.tag(v)}`,
     storageGb: STORAGE_GB[profile.kind],
     notes: [],
     ...extra,
@@ -438,11 +438,11 @@ function buildDataComponents(spec: DeploymentSpec, storeName: string): DataCompo
     if (d.highAvailability)
       notes.push("highAvailability: one replica here; failover needs an operator or a managed database");
     if (d.backups) notes.push("backups: not scheduled by this renderer; back up the volume");
-    out.push(component(d.name, d.engine, d.version, { storageGb: d.storageGb, notes }));
+    out.push(component(d.name, d.engine, d, { storageGb: d.storageGb, notes }));
   }
-  for (const c of spec.caches) out.push(component(c.name, c.engine, c.version, {}));
-  for (const q of spec.queues) out.push(component(q.name, q.engine, q.version, {}));
-  if (spec.buckets.length > 0) out.push(component(storeName, "minio", undefined, {}));
+  for (const c of spec.caches) out.push(component(c.name, c.engine, c, {}));
+  for (const q of spec.queues) out.push(component(q.name, q.engine, q, {}));
+  if (spec.buckets.length > 0) out.push(component(storeName, "minio", {}, {}));
   return out;
 }
 

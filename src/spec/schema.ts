@@ -115,10 +115,18 @@ const serviceSchema = z.strictObject({
   dependsOn: z.array(kebab()).default([]),
 });
 
+/** A data service's image in place of the engine's official one (a mirror, a digest pin). */
+const dataImage = () =>
+  checkedString(imageProblem, IMAGE_REFERENCE).optional().meta({
+    description:
+      "docker and kubernetes targets: the image to run instead of the engine's official one (default: the official image at `version`), e.g. a mirror pinned by digest; it must be that engine's image, run the same way",
+  });
+
 const databaseSchema = z.strictObject({
   name: kebab(),
   engine: z.enum(DATABASE_ENGINES),
   version: z.string().min(1).max(32).optional(),
+  image: dataImage(),
   storageGb: z.number().int().min(1).max(65_536).default(10),
   highAvailability: z.boolean().default(false),
   backups: z.boolean().optional(),
@@ -128,12 +136,14 @@ const cacheSchema = z.strictObject({
   name: kebab(),
   engine: z.enum(CACHE_ENGINES),
   version: z.string().min(1).max(32).optional(),
+  image: dataImage(),
 });
 
 const queueSchema = z.strictObject({
   name: kebab(),
   engine: z.enum(QUEUE_ENGINES),
   version: z.string().min(1).max(32).optional(),
+  image: dataImage(),
 });
 
 const bucketSchema = z.strictObject({

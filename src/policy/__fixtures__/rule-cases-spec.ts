@@ -1,6 +1,6 @@
 /** Fail/pass fixtures for the rules that read the spec (and the cost estimate). */
 import type { PolicyInput, Severity } from "../types.js";
-import { CRON, env, envWeb, IMAGE, prod, prodDb, prodWeb, WEB, withEnv } from "./specs.js";
+import { CRON, DIGEST, env, envWeb, IMAGE, prod, prodDb, prodWeb, WEB, withEnv } from "./specs.js";
 
 export interface RuleCase {
   readonly label: string;
@@ -121,6 +121,12 @@ export const SPEC_CASES: RuleCases = {
       fail: { spec: prodWeb({ image: "ghcr.io/acme/web:1.4.2" }) },
       pass: { spec: prodWeb({ image: IMAGE }) },
       path: "services[0].image",
+    },
+    {
+      label: "a data service run by tag on kubernetes",
+      fail: { spec: prodDb({ image: undefined }) },
+      pass: { spec: prodDb({ image: `postgres:18@${DIGEST}` }) },
+      path: "databases[0].image",
     },
   ],
   "CODE-REL-001": [

@@ -33,6 +33,7 @@ export const CRON: ServiceInput = {
 export const POSTGRES: DatabaseInput = {
   name: "postgres",
   engine: "postgres",
+  image: `postgres:18@${DIGEST}`,
   storageGb: 50,
   highAvailability: true,
   backups: true,

@@ -1,6 +1,8 @@
 /** Security rules over the spec itself: exposure without TLS, public buckets, secrets in env, image pinning. */
 
+import { dataComponents, MINIO_CLIENT_IMAGE } from "../../render/data-services.js";
 import { isProduction } from "../../spec/environment.js";
+import type { DeploymentSpec } from "../../spec/schema.js";
 import { foreignKubeImages, parseImage } from "../images.js";
 import { isLiteralSecretValue, isSecretName, secretKindOf, urlHasPassword } from "../secrets.js";
 import type { PolicyRule } from "../types.js";
@@ -142,7 +144,7 @@ export const imageDigest = {
   category: "security",
   title: "Production image not pinned by digest",
   description:
-    "A tag can be moved to other content; a digest (@sha256:...) names exactly what was reviewed. Production only; judged on the spec, and on Kubernetes workloads handed in that CODE did not render.",
+    "A tag can be moved to other content; a digest (@sha256:...) names exactly what was reviewed. Production only; judged on the spec's services, on the official images CODE runs for its databases, caches, queues and buckets (docker and kubernetes targets), and on Kubernetes workloads handed in that CODE did not render.",
   *check({ spec, artifacts }) {
     if (!isProduction(spec)) return;
     for (const [service, i] of indexed(spec.services)) {
@@ -156,6 +158,7 @@ export const imageDigest = {
         hint: "append the digest: image@sha256:<digest> (docker buildx imagetools inspect prints it)",
       };
     }
+    yield* dataImagesByTag(spec);
     for (const foreign of foreignKubeImages(artifacts)) {
       const ref = parseImage(foreign.image);
       if (ref.digest !== undefined || ref.tag === undefined || ref.tag === "latest") continue;
@@ -167,3 +170,37 @@ export const imageDigest = {
     }
   },
 } satisfies PolicyRule;
+
+/**
+ * CODE runs the spec's databases, caches and queues from the engine's official
+ * image by tag unless the spec names an image; only the docker and kubernetes
+ * targets run them as containers (terraform uses the cloud's managed services).
+ */
+function* dataImagesByTag(spec: DeploymentSpec) {
+  if (spec.target === "terraform") return;
+  const paths = new Map<string, string>();
+  const lists = [
+    ["databases", spec.databases],
+    ["caches", spec.caches],
+    ["queues", spec.queues],
+  ] as const;
+  for (const [key, items] of lists)
+    for (const [item, i] of indexed<{ readonly name: string }>(items))
+      paths.set(item.name, specPath(key, i, "image"));
+  for (const c of dataComponents(spec)) {
+    if (parseImage(c.image).digest !== undefined) continue;
+    if (c.engine === "minio") {
+      yield {
+        path: specPath("buckets"),
+        message: `the buckets are served by ${c.image} and created by ${MINIO_CLIENT_IMAGE}, by tag without a digest`,
+        hint: "the bucket store's images are CODE's choice here; target terraform for the cloud's managed buckets, or mirror and pin them at the registry",
+      };
+      continue;
+    }
+    yield {
+      path: paths.get(c.name) ?? specPath(c.name),
+      message: `${c.profile.kind} "${c.name}" runs ${c.image} by tag without a digest`,
+      hint: `set image: ${c.image}@sha256:<digest> (or a mirror of it pinned the same way)`,
+    };
+  }
+}
