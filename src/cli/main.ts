@@ -11,6 +11,7 @@ import { registerExpertsCommands } from "./commands/experts.js";
 import type { WithService } from "./commands/keys.js";
 import { registerLogsCommands } from "./commands/logs.js";
 import { registerPolicyCommands } from "./commands/policy-register.js";
+import { registerScanCommands } from "./commands/scan-register.js";
 import { registerServeCommands } from "./commands/serve.js";
 import { registerSpecCommands } from "./commands/spec-register.js";
 import { registerStateCommands } from "./commands/state-register.js";
@@ -83,6 +84,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   registerVideoCommands(program, io, setExit, configOf);
   registerExpertsCommands(program, io, setExit, configOf);
   registerPolicyCommands(program, io, setExit, configOf);
+  registerScanCommands(program, io, setExit, configOf);
 
   return program;
 }

@@ -52,6 +52,10 @@ export const ERROR_TABLE = {
   POLICY_RULE: internal,
   POLICY_REGO: usage,
   POLICY_REGO_TIMEOUT: timeout,
+  /** `codeploy scan --db`: not JSON, or not OSV records. */
+  VULN_DB_INVALID: usage,
+  /** `codeploy scan`: the image is not in the engine's local store (scans never pull). */
+  SCAN_IMAGE_MISSING: absent,
   COST_CATALOG: internal,
   COST_INPUT: invalid,
   SECRET_MISSING: refused,
