@@ -4,7 +4,7 @@
  * hand-written dpkg status (Debian 12) or apk installed file (Alpine 3.19),
  * matched against a small OSV database written here in osv.dev's format.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import {
   copyFileSync,
   mkdirSync,
@@ -26,6 +26,8 @@ const work = mkdtempSync(join(tmpdir(), "codeploy-scan-"));
 const fixtures = resolve(import.meta.dirname, "fixtures/scan");
 const DEBIAN = "localhost/codeploy-test/scan-debian:12";
 const ALPINE = "localhost/codeploy-test/scan-alpine:3.19";
+const ALMA = "localhost/codeploy-test/scan-alma:9";
+const rpmbuild = spawnSync("rpmbuild", ["--version"]).status === 0;
 
 afterAll(async () => {
   await pm?.stop();
@@ -33,7 +35,12 @@ afterAll(async () => {
 }, 120_000);
 
 /** A busybox rootfs with the given files (path -> content) and /etc/os-release linked to /usr/lib. */
-async function buildImage(tag: string, osRelease: string, files: Record<string, string>) {
+async function buildImage(
+  tag: string,
+  osRelease: string,
+  files: Record<string, string>,
+  prepare: (rootfs: string) => void = () => undefined,
+) {
   const dir = join(work, tag.replace(/[^a-z0-9]/g, "-"));
   mkdirSync(join(dir, "bin"), { recursive: true });
   mkdirSync(join(dir, "etc"), { recursive: true });
@@ -46,6 +53,7 @@ async function buildImage(tag: string, osRelease: string, files: Record<string, 
     mkdirSync(join(dir, path, ".."), { recursive: true });
     writeFileSync(join(dir, path), content);
   }
+  prepare(dir);
   const tar = `${dir}.tar`;
   execFileSync("tar", ["-C", dir, "-cf", tar, "."]);
   await pm?.podman(["import", tar, tag]);
@@ -126,6 +134,18 @@ const RECORDS = {
       },
     ],
   },
+  "ALSA-2024-0310.json": {
+    id: "ALSA-2024:0310",
+    modified: "2024-01-25T00:00:00Z",
+    summary: "Moderate: openssl security update",
+    severity: [{ type: "CVSS_V3", score: "CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:N/I:N/A:H" }],
+    affected: [
+      {
+        package: { ecosystem: "AlmaLinux:9", name: "openssl" },
+        ranges: [{ type: "ECOSYSTEM", events: [{ introduced: "0" }, { fixed: "1:3.0.7-25.el9_3" }] }],
+      },
+    ],
+  },
   "ALPINE-CVE-2020-9999.json": {
     id: "ALPINE-CVE-2020-9999",
     modified: "2024-01-01T00:00:00Z",
@@ -161,6 +181,25 @@ interface ScanJson {
   findings: { id: string; severity: string; path: string; message: string; hint: string }[];
 }
 
+/** A real rpm database (rpm's sqlite backend) with two packages built from one source, openssl. */
+function installRpms(rootfs: string) {
+  const top = join(work, "rpmbuild");
+  const spec = join(work, "openssl.spec");
+  writeFileSync(
+    spec,
+    "Name: openssl\nEpoch: 1\nVersion: 3.0.7\nRelease: 24.el9\nSummary: test\nLicense: ASL 2.0\nBuildArch: x86_64\n%description\ntest\n%package libs\nSummary: libs\n%description libs\nlibs\n%files\n%files libs\n",
+  );
+  execFileSync("rpmbuild", ["-bb", "--define", `_topdir ${top}`, spec], { stdio: "ignore" });
+  const rpms = ["openssl", "openssl-libs"].map((n) =>
+    join(top, "RPMS/x86_64", `${n}-3.0.7-24.el9.x86_64.rpm`),
+  );
+  const root = ["--root", rootfs, "--dbpath", "/var/lib/rpm"];
+  execFileSync("rpm", [...root, "--initdb"]);
+  execFileSync("rpm", [...root, "-i", "--justdb", "--nodeps", "--ignorearch", "--ignoreos", ...rpms], {
+    stdio: "ignore",
+  });
+}
+
 describe.skipIf(!pm)("codeploy scan on real images through the Engine API", () => {
   beforeAll(async () => {
     mkdirSync(db);
@@ -176,7 +215,38 @@ describe.skipIf(!pm)("codeploy scan on real images through the Engine API", () =
         "lib/apk/db/installed": readFileSync(join(fixtures, "apk-installed"), "utf8"),
       },
     );
+    if (rpmbuild || process.env.CI)
+      await buildImage(
+        ALMA,
+        'ID="almalinux"\nVERSION_ID="9.3"\nPRETTY_NAME="AlmaLinux 9.3 (Shamrock Pampas Cat)"\n',
+        {},
+        installRpms,
+      );
   }, 300_000);
+
+  it.skipIf(!rpmbuild && !process.env.CI)(
+    "inventories an rpm image's sqlite database (epoch, source rpm) and matches AlmaLinux records",
+    async () => {
+      const sbom = join(work, "alma.cdx.json");
+      const r = await scan(ALMA, "--db", db, "--sbom", sbom, "--json");
+      const out = JSON.parse(r.out) as ScanJson;
+      expect(out.images).toEqual([
+        expect.objectContaining({ scanned: true, databases: ["/var/lib/rpm/rpmdb.sqlite"], packages: 2 }),
+      ]);
+      expect(out.findings.map((f) => `${f.severity} ${f.id} ${f.message.split(" is affected")[0]}`)).toEqual([
+        `warning ALSA-2024:0310 ${ALMA}: rpm package openssl 1:3.0.7-24.el9 [AlmaLinux:9]`,
+        `warning ALSA-2024:0310 ${ALMA}: rpm package openssl-libs 1:3.0.7-24.el9 (source openssl) [AlmaLinux:9]`,
+      ]);
+      expect(out.findings[0]?.hint).toContain("upgrade openssl to 1:3.0.7-25.el9_3 or later");
+      expect(r.code).toBe(0);
+      const bom = JSON.parse(readFileSync(sbom, "utf8"));
+      expect(bom.components.map((c: { purl?: string }) => c.purl).filter(Boolean)).toEqual([
+        "pkg:rpm/almalinux/openssl@3.0.7-24.el9?arch=x86_64&epoch=1&distro=almalinux-9.3",
+        "pkg:rpm/almalinux/openssl-libs@3.0.7-24.el9?arch=x86_64&epoch=1&distro=almalinux-9.3&upstream=openssl",
+      ]);
+    },
+    120_000,
+  );
 
   it("inventories a Debian image's dpkg status, matches by source package and release, writes a CycloneDX SBOM, and refuses at --fail-on", async () => {
     const sbom = join(work, "debian.cdx.json");
@@ -275,6 +345,10 @@ describe.skipIf(!pm)("codeploy scan on real images through the Engine API", () =
     const notJson = join(work, "not.json");
     writeFileSync(notJson, "{ nope");
     expect((await scan(DEBIAN, "--db", notJson)).err).toContain(`${notJson}: not JSON`);
+
+    const noSpec = await scan("shopp.yaml", "--db", db);
+    expect(noSpec.code).toBe(2);
+    expect(noSpec.err).toContain("no spec file shopp.yaml");
 
     const failOn = await scan(DEBIAN, "--db", db, "--fail-on", "severe");
     expect(failOn.code).toBe(2);

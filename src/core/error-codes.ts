@@ -56,6 +56,8 @@ export const ERROR_TABLE = {
   VULN_DB_INVALID: usage,
   /** `codeploy scan`: the image is not in the engine's local store (scans never pull). */
   SCAN_IMAGE_MISSING: absent,
+  /** `codeploy scan`: a package database in the image that cannot be read. */
+  SCAN_UNREADABLE: refused,
   COST_CATALOG: internal,
   COST_INPUT: invalid,
   SECRET_MISSING: refused,

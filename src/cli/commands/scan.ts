@@ -10,10 +10,15 @@ import { randomUUID } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type Docker from "dockerode";
-import { UsageError } from "../../core/errors.js";
+import { NotFoundError, UsageError } from "../../core/errors.js";
 import { compareFindings } from "../../policy/run.js";
 import type { Finding } from "../../policy/types.js";
-import { INVENTORY_PATHS, type Inventory, inventoryFromFiles } from "../../policy/vulns/inventory.js";
+import {
+  INVENTORY_PATHS,
+  type Inventory,
+  inventoryFromFiles,
+  RPM_DATABASES,
+} from "../../policy/vulns/inventory.js";
 import { matchVulnerabilities, vulnFinding } from "../../policy/vulns/match.js";
 import { parseOsvDatabase, type VulnDatabase, VulnDbError } from "../../policy/vulns/osv.js";
 import { cycloneDx, type ScannedImage } from "../../policy/vulns/sbom.js";
@@ -68,11 +73,25 @@ function failOnOf(value: string | undefined): VulnSeverity {
 
 function subjectsOf(io: CliIo, target: string): { subjects: Subject[]; application?: string } {
   const file = resolve(io.cwd, target);
-  if (/\.(ya?ml|json)$/i.test(target) && existsSync(file) && statSync(file).isFile()) {
+  if (/\.(ya?ml|json)$/i.test(target)) {
+    if (!existsSync(file) || !statSync(file).isFile())
+      throw new NotFoundError(`no spec file ${target}`, {
+        hint: "give the path of a spec (.yaml, .yml, .json), or an image reference",
+      });
     const spec = parseSpecText(readFileSync(file, "utf8"), target);
     return { subjects: specImages(spec), application: spec.name };
   }
   return { subjects: [{ image: target, path: target }] };
+}
+
+async function inventoryOf(files: ReadonlyMap<string, Buffer>): Promise<Inventory> {
+  const texts = new Map<string, string>();
+  for (const [path, bytes] of files) if (!path.endsWith(".sqlite")) texts.set(path, bytes.toString("utf8"));
+  const rpmPath = RPM_DATABASES.find((p) => files.has(p));
+  const rpmBytes = rpmPath ? files.get(rpmPath) : undefined;
+  if (!rpmPath || !rpmBytes) return inventoryFromFiles(texts);
+  const { rpmPackages } = await import("./scan-rpmdb.js");
+  return inventoryFromFiles(texts, { path: rpmPath, packages: rpmPackages(rpmBytes, rpmPath) });
 }
 
 async function scanImages(
@@ -86,15 +105,15 @@ async function scanImages(
   for (const s of subjects) {
     try {
       const { id, files } = await readImageFiles(docker, s.image, INVENTORY_PATHS);
-      const inventory: Inventory = inventoryFromFiles(files);
+      const inventory: Inventory = await inventoryOf(files);
       results.push({ reference: s.image, path: s.path, scanned: { reference: s.image, id, inventory } });
       if (inventory.databases.length === 0)
         findings.push({
           id: "CODE-SCAN-002",
           severity: "warning",
           path: s.path,
-          message: `${s.image}: no package database (dpkg status, apk installed) in the image: its packages are unknown`,
-          hint: "scratch, distroless-static and rpm-based images are not inventoried; scan the image they were built from",
+          message: `${s.image}: no package database (dpkg status, apk installed, rpmdb.sqlite) in the image: its packages are unknown`,
+          hint: "scratch and static distroless images have none, and rpm databases older than rpm 4.16 (Berkeley DB) are not read; scan the image they were built from",
         });
     } catch (error) {
       // A spec's image that is not pulled is reported and the others are still scanned.

@@ -1,10 +1,15 @@
 /**
  * What is installed in an image, read from its package databases: dpkg's
- * status file (Debian, Ubuntu; `status.d/` in distroless images) and apk's
- * installed file (Alpine), with the distribution from os-release. Pure: the
- * caller reads the files (INVENTORY_PATHS) out of the image.
+ * status file (Debian, Ubuntu; `status.d/` in distroless images), apk's
+ * installed file (Alpine) and rpm's sqlite database (RHEL 9, AlmaLinux,
+ * Rocky, Fedora; its headers decoded by rpm.ts), with the distribution from
+ * os-release. Pure: the caller reads the files (INVENTORY_PATHS) out of the
+ * image, and the rpm headers out of the database.
  */
-import { compareApk, compareDebian } from "./versions.js";
+import { compareApk, compareDebian, compareRpm } from "./versions.js";
+
+/** rpm's sqlite databases (rpm >= 4.16), where distributions keep them. */
+export const RPM_DATABASES = ["/var/lib/rpm/rpmdb.sqlite", "/usr/lib/sysimage/rpm/rpmdb.sqlite"] as const;
 
 /** The files an inventory reads, absolute paths inside the image. */
 export const INVENTORY_PATHS = [
@@ -13,9 +18,10 @@ export const INVENTORY_PATHS = [
   "/var/lib/dpkg/status",
   "/var/lib/dpkg/status.d",
   "/lib/apk/db/installed",
+  ...RPM_DATABASES,
 ] as const;
 
-export type PackageType = "deb" | "apk";
+export type PackageType = "deb" | "apk" | "rpm";
 
 export interface InstalledPackage {
   readonly type: PackageType;
@@ -131,8 +137,14 @@ export function parseApkInstalled(text: string, foundIn: string): InstalledPacka
   return out;
 }
 
-/** Files read from an image (absolute path -> content); a missing file is absent. */
-export function inventoryFromFiles(files: ReadonlyMap<string, string>): Inventory {
+/**
+ * Files read from an image (absolute path -> content; a missing file is
+ * absent), plus the packages of an rpm database when the caller decoded one.
+ */
+export function inventoryFromFiles(
+  files: ReadonlyMap<string, string>,
+  rpm: { readonly path: string; readonly packages: readonly InstalledPackage[] } | undefined = undefined,
+): Inventory {
   const osRelease = files.get("/etc/os-release") ?? files.get("/usr/lib/os-release");
   const packages: InstalledPackage[] = [];
   const databases: string[] = [];
@@ -145,9 +157,23 @@ export function inventoryFromFiles(files: ReadonlyMap<string, string>): Inventor
     databases.push(path);
     packages.push(...found);
   }
+  if (rpm) {
+    databases.push(rpm.path);
+    packages.push(...rpm.packages);
+  }
   packages.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { distro: osRelease ? parseOsRelease(osRelease) : undefined, packages, databases };
 }
+
+/** OSV's names of the rpm distributions it covers; the release is the major version. */
+const RPM_ECOSYSTEMS: Readonly<Record<string, string>> = {
+  almalinux: "AlmaLinux",
+  rocky: "Rocky Linux",
+  rhel: "Red Hat",
+  opensuse: "openSUSE",
+  "opensuse-leap": "openSUSE",
+  sles: "SUSE",
+};
 
 /**
  * The OSV ecosystem of a package: `Debian:12`, `Ubuntu:22.04`, `Alpine:v3.19`
@@ -158,21 +184,39 @@ export function ecosystemOf(pkg: InstalledPackage, distro: Distro | undefined): 
     const release = /^(\d+)\.(\d+)/.exec(distro?.versionId ?? "");
     return release ? `Alpine:v${release[1]}.${release[2]}` : "Alpine";
   }
+  if (pkg.type === "rpm") {
+    const base = RPM_ECOSYSTEMS[distro?.id ?? ""] ?? distro?.id ?? "rpm";
+    const major = /^\d+/.exec(distro?.versionId ?? "")?.[0];
+    // Red Hat's OSV ecosystems name products (Red Hat:enterprise_linux:9::baseos), not releases.
+    return major && (base === "AlmaLinux" || base === "Rocky Linux") ? `${base}:${major}` : base;
+  }
   const base = distro?.id === "ubuntu" ? "Ubuntu" : "Debian";
   return distro?.versionId ? `${base}:${distro.versionId}` : base;
 }
 
 export function compareVersions(type: PackageType, a: string, b: string): number {
+  if (type === "rpm") return compareRpm(a, b);
   return type === "apk" ? compareApk(a, b) : compareDebian(a, b);
 }
 
 /** The package URL (purl) of a package, as SBOM tools and scanners key them. */
 export function purlOf(pkg: InstalledPackage, distro: Distro | undefined): string {
-  const namespace = pkg.type === "apk" ? "alpine" : distro?.id === "ubuntu" ? "ubuntu" : "debian";
+  const namespace =
+    pkg.type === "rpm"
+      ? (distro?.id ?? "rpm")
+      : pkg.type === "apk"
+        ? "alpine"
+        : distro?.id === "ubuntu"
+          ? "ubuntu"
+          : "debian";
   const qualifiers = new URLSearchParams();
+  // purl puts an rpm's epoch in a qualifier, not in the version.
+  const epoch = pkg.type === "rpm" ? /^(\d+):/.exec(pkg.version)?.[1] : undefined;
+  const version = epoch ? pkg.version.slice(epoch.length + 1) : pkg.version;
   if (pkg.arch) qualifiers.set("arch", pkg.arch);
+  if (epoch) qualifiers.set("epoch", epoch);
   if (distro?.versionId) qualifiers.set("distro", `${distro.id}-${distro.versionId}`);
   if (pkg.source !== pkg.name) qualifiers.set("upstream", pkg.source);
   const q = qualifiers.toString();
-  return `pkg:${pkg.type}/${namespace}/${encodeURIComponent(pkg.name)}@${encodeURIComponent(pkg.version)}${q ? `?${q}` : ""}`;
+  return `pkg:${pkg.type}/${namespace}/${encodeURIComponent(pkg.name)}@${encodeURIComponent(version)}${q ? `?${q}` : ""}`;
 }

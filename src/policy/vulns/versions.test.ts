@@ -1,9 +1,19 @@
 import { spawnSync } from "node:child_process";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compareApk, compareDebian } from "./versions.js";
+import { compareApk, compareDebian, compareRpm } from "./versions.js";
 
 const dpkg = spawnSync("dpkg", ["--version"]).status === 0;
+const rpm = spawnSync("rpm", ["--version"]).status === 0;
+
+/** What the real rpm says for each pair (rpm.vercmp in its Lua), in one run. */
+function rpmOrders(pairs: readonly (readonly [string, string])[]): number[] {
+  const lua = pairs
+    .map(([a, b]) => `print(rpm.vercmp(${JSON.stringify(a)}, ${JSON.stringify(b)}) .. " ")`)
+    .join(" ");
+  const out = spawnSync("rpm", ["--eval", `%{lua: ${lua}}`], { encoding: "utf8" }).stdout;
+  return out.trim().split(/\s+/).map(Number);
+}
 
 /** What the real dpkg says: -1, 0 or 1. */
 function dpkgOrder(a: string, b: string): number {
@@ -72,5 +82,34 @@ describe("compareApk", () => {
   ])("%s against %s is %i", (a, b, expected) => {
     expect(Math.sign(compareApk(a, b))).toBe(expected);
     expect(Math.sign(compareApk(b, a))).toBe(-expected || 0);
+  });
+});
+
+describe("compareRpm", () => {
+  it.each([
+    ["1.0", "1.0", 0],
+    ["1.0", "1.0a", -1],
+    ["1.0~rc1", "1.0", -1],
+    ["1.0^git1", "1.0", 1],
+    ["1:0.9-1", "2.0-1", 1],
+    ["3.0.7-24.el9", "3.0.7-25.el9_3", -1],
+    ["3.0.7", "3.0.7-25.el9", 0],
+    ["1.10", "1.9", 1],
+    ["2.0.a", "2.0.1", -1],
+  ])("%s against %s is %i", (a, b, expected) => {
+    expect(Math.sign(compareRpm(a, b))).toBe(expected);
+    expect(Math.sign(compareRpm(b, a))).toBe(-expected || 0);
+  });
+
+  it.skipIf(!rpm && !process.env.CI)("agrees with the real rpm's vercmp on generated versions", () => {
+    const version = fc.stringMatching(/^[0-9a-z]{1,3}([.~^_+][0-9a-z]{1,3}){0,3}$/);
+    const pairs = fc.sample(fc.tuple(version, version), { numRuns: 300, seed: 20 });
+    const real = rpmOrders(pairs);
+    expect(real).toHaveLength(pairs.length);
+    const ours = pairs.map(([a, b]) => Math.sign(compareRpm(a, b)));
+    const differ = pairs.flatMap(([a, b], i) =>
+      ours[i] === real[i] ? [] : [`${a} ${b}: ${ours[i]} ${real[i]}`],
+    );
+    expect(differ).toEqual([]);
   });
 });

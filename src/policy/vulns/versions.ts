@@ -139,3 +139,80 @@ export function compareApk(a: string, b: string): number {
   }
   return cmp(x.revision, y.revision);
 }
+
+const isAlnum = (c: string | undefined) =>
+  c !== undefined && ((c >= "0" && c <= "9") || (c >= "a" && c <= "z") || (c >= "A" && c <= "Z"));
+
+/** rpm's rpmvercmp: alphanumeric segments, `~` sorts before everything, `^` after the end. */
+function rpmvercmp(a: string, b: string): number {
+  if (a === b) return 0;
+  let i = 0;
+  let j = 0;
+  const special = (c: string | undefined) => c === "~" || c === "^";
+  while (i < a.length || j < b.length) {
+    while (i < a.length && !isAlnum(a[i]) && !special(a[i])) i++;
+    while (j < b.length && !isAlnum(b[j]) && !special(b[j])) j++;
+    if (a[i] === "~" || b[j] === "~") {
+      if (a[i] !== "~") return 1;
+      if (b[j] !== "~") return -1;
+      i++;
+      j++;
+      continue;
+    }
+    if (a[i] === "^" || b[j] === "^") {
+      if (i >= a.length) return -1;
+      if (j >= b.length) return 1;
+      if (a[i] !== "^") return 1;
+      if (b[j] !== "^") return -1;
+      i++;
+      j++;
+      continue;
+    }
+    if (i >= a.length || j >= b.length) break;
+    const numeric = isDigit(a[i]);
+    const take = (s: string, k: number) => {
+      let e = k;
+      while (e < s.length && (numeric ? isDigit(s[e]) : isAlnum(s[e]) && !isDigit(s[e]))) e++;
+      return e;
+    };
+    const ei = take(a, i);
+    const ej = take(b, j);
+    // A numeric segment against an alphabetic one: the numeric one is newer.
+    if (ej === j) return numeric ? 1 : -1;
+    let x = a.slice(i, ei);
+    let y = b.slice(j, ej);
+    if (numeric) {
+      x = x.replace(/^0+/, "");
+      y = y.replace(/^0+/, "");
+      if (x.length !== y.length) return x.length > y.length ? 1 : -1;
+    }
+    if (x !== y) return x < y ? -1 : 1;
+    i = ei;
+    j = ej;
+  }
+  if (i >= a.length && j >= b.length) return 0;
+  return i >= a.length ? -1 : 1;
+}
+
+/** `[epoch:]version[-release]`; a missing epoch is 0. */
+function parseRpm(evr: string): { epoch: number; version: string; release: string | undefined } {
+  const colon = evr.indexOf(":");
+  const epoch = colon > 0 ? Number.parseInt(evr.slice(0, colon), 10) : 0;
+  const rest = colon > 0 ? evr.slice(colon + 1) : evr;
+  const dash = rest.lastIndexOf("-");
+  return {
+    epoch: Number.isFinite(epoch) ? epoch : 0,
+    version: dash >= 0 ? rest.slice(0, dash) : rest,
+    release: dash >= 0 ? rest.slice(dash + 1) : undefined,
+  };
+}
+
+/** RPM EVR order (`rpmdev-vercmp`): epoch, version, then release when both have one. */
+export function compareRpm(a: string, b: string): number {
+  const x = parseRpm(a.trim());
+  const y = parseRpm(b.trim());
+  if (x.epoch !== y.epoch) return x.epoch < y.epoch ? -1 : 1;
+  const v = rpmvercmp(x.version, y.version);
+  if (v !== 0 || x.release === undefined || y.release === undefined) return v;
+  return rpmvercmp(x.release, y.release);
+}

@@ -16,7 +16,7 @@ export interface ImageFiles {
   /** The engine's image id (`sha256:...`). */
   readonly id: string;
   /** Absolute path in the image -> content, for the paths that exist (files under a folder too). */
-  readonly files: ReadonlyMap<string, string>;
+  readonly files: ReadonlyMap<string, Buffer>;
 }
 
 export interface ReadImageFilesOptions {
@@ -32,8 +32,8 @@ async function readArchive(
   stream: NodeJS.ReadableStream,
   requested: string,
   maxBytes: number,
-): Promise<{ files: Map<string, string>; link: string | undefined }> {
-  const files = new Map<string, string>();
+): Promise<{ files: Map<string, Buffer>; link: string | undefined }> {
+  const files = new Map<string, Buffer>();
   let link: string | undefined;
   const base = posix.dirname(requested);
   const tar = extract();
@@ -47,7 +47,7 @@ async function readArchive(
       });
     const chunks: Buffer[] = [];
     for await (const chunk of entry) if (Buffer.isBuffer(chunk)) chunks.push(chunk);
-    if (entry.header.type === "file") files.set(path, Buffer.concat(chunks).toString("utf8"));
+    if (entry.header.type === "file") files.set(path, Buffer.concat(chunks));
   }
   return { files, link };
 }
@@ -55,7 +55,7 @@ async function readArchive(
 async function readPath(
   container: Docker.Container,
   path: string,
-  into: Map<string, string>,
+  into: Map<string, Buffer>,
   maxBytes: number,
 ): Promise<void> {
   let current = path;
@@ -104,7 +104,7 @@ export async function readImageFiles(
   } catch (error) {
     throw apiError(`creating a stopped container of ${image} to read its files`, error);
   }
-  const files = new Map<string, string>();
+  const files = new Map<string, Buffer>();
   try {
     for (const path of paths) {
       options.signal?.throwIfAborted();
