@@ -346,6 +346,10 @@ describe.skipIf(!pm)("codeploy scan on real images through the Engine API", () =
     writeFileSync(notJson, "{ nope");
     expect((await scan(DEBIAN, "--db", notJson)).err).toContain(`${notJson}: not JSON`);
 
+    const badRef = await scan("../containers/x", "--db", db);
+    expect(badRef.code).toBe(2);
+    expect(badRef.err).toContain("give an image reference");
+
     const noSpec = await scan("shopp.yaml", "--db", db);
     expect(noSpec.code).toBe(2);
     expect(noSpec.err).toContain("no spec file shopp.yaml");

@@ -25,6 +25,7 @@ import { cycloneDx, type ScannedImage } from "../../policy/vulns/sbom.js";
 import { isVulnSeverity, VULN_SEVERITIES, type VulnSeverity } from "../../policy/vulns/severity.js";
 import { specImages } from "../../policy/vulns/spec-images.js";
 import { dockerProviderOptions } from "../../providers/docker/settings.js";
+import { imageProblem } from "../../spec/field-checks.js";
 import { parseSpecText } from "../../spec/validate.js";
 import { EXIT_OK, EXIT_REFUSED } from "../exit.js";
 import { type CliIo, printJson } from "../io.js";
@@ -81,6 +82,11 @@ function subjectsOf(io: CliIo, target: string): { subjects: Subject[]; applicati
     const spec = parseSpecText(readFileSync(file, "utf8"), target);
     return { subjects: specImages(spec), application: spec.name };
   }
+  const problem = imageProblem(target);
+  if (problem)
+    throw new UsageError(`${target}: ${problem}`, {
+      hint: "give an image reference ([registry/]name[:tag][@digest]) or the path of a spec file",
+    });
   return { subjects: [{ image: target, path: target }] };
 }
 

@@ -1,5 +1,8 @@
 import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { createRequire } from "node:module";
+import { dirname, resolve } from "node:path";
+import { Ajv } from "ajv";
+import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import { ecosystemOf, inventoryFromFiles, parseApkInstalled, parseOsRelease, purlOf } from "./inventory.js";
 import { matchVulnerabilities, vulnFinding } from "./match.js";
@@ -200,7 +203,54 @@ describe("OSV database errors", () => {
   });
 });
 
+/** The CycloneDX 1.5 JSON schema as the CycloneDX library ships it (with the SPDX and JSF schemas it refers to). */
+function bomSchema() {
+  const require = createRequire(import.meta.url);
+  const dir = resolve(dirname(require.resolve("@cyclonedx/cyclonedx-library/package.json")), "res/schema");
+  const read = (file: string): Record<string, unknown> => {
+    const { $id: _, ...schema } = JSON.parse(readFileSync(resolve(dir, file), "utf8"));
+    return schema;
+  };
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  addFormats.default(ajv);
+  for (const file of ["spdx.SNAPSHOT.schema.json", "jsf-0.82.SNAPSHOT.schema.json"])
+    ajv.addSchema(read(file), `http://cyclonedx.org/schema/${file}`);
+  return ajv.compile({
+    ...read("bom-1.5.SNAPSHOT.schema.json"),
+    $id: "http://cyclonedx.org/schema/bom-1.5.schema.json",
+  });
+}
+
 describe("CycloneDX", () => {
+  it("writes documents the official CycloneDX 1.5 schema accepts, for one image and for a spec's images", () => {
+    const validate = bomSchema();
+    const meta = {
+      serialNumber: "urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79",
+      timestamp: "2026-01-01T00:00:00.000Z",
+      toolVersion: "1.0.0",
+    };
+    const alpine = inventoryFromFiles(
+      new Map([
+        ["/etc/os-release", "ID=alpine\nVERSION_ID=3.19.1\n"],
+        ["/lib/apk/db/installed", apkInstalled],
+      ]),
+    );
+    const images = [
+      { reference: "img:1", id: "sha256:ab", inventory: debian },
+      { reference: "img:2", id: "sha256:cd", inventory: alpine },
+    ];
+    for (const bom of [
+      cycloneDx(images.slice(0, 1), meta),
+      cycloneDx(images, { ...meta, application: "shop" }),
+    ]) {
+      expect(validate(bom), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+    }
+    // The schema is not a formality: a component without a name is refused.
+    expect(validate({ bomFormat: "CycloneDX", specVersion: "1.5", components: [{ type: "library" }] })).toBe(
+      false,
+    );
+  });
+
   it("nests each image's packages under a container component in a spec's BOM", () => {
     const meta = {
       serialNumber: "urn:uuid:00000000-0000-4000-8000-000000000000",
