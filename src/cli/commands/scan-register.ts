@@ -16,7 +16,7 @@ export function registerScanCommands(
   program
     .command("scan")
     .description(
-      "inventory the packages of an image, or of every image a spec runs (dpkg, apk), read through the Docker Engine API without running it, and match them against an OSV vulnerability database, offline",
+      "inventory the packages of an image, or of every image a spec runs (dpkg, apk, rpm), read through the Docker Engine API without running it, and match them against an OSV vulnerability database, offline",
     )
     .argument("<target>", "an image reference (local to the engine), or a spec file (.yaml, .yml, .json)")
     .requiredOption("--db <path>", "OSV JSON: a file (one record or an array) or a folder of record files")
