@@ -1,22 +1,22 @@
 /**
  * The package headers of an rpm sqlite database copied out of an image: the
- * bytes go to a private temporary file that better-sqlite3 opens read-only
- * (sqlite needs a file), then the file is removed.
+ * bytes go to a private temporary file that the project's SQLite driver
+ * opens read-only (SQLite needs a file), then the file is removed.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import { CodeError } from "../../core/errors.js";
 import type { InstalledPackage } from "../../policy/vulns/inventory.js";
 import { parseRpmHeader } from "../../policy/vulns/rpm.js";
+import { openSqliteFile } from "../../state/sqlite-driver.js";
 
-export function rpmPackages(bytes: Buffer, path: string): InstalledPackage[] {
+export async function rpmPackages(bytes: Buffer, path: string): Promise<InstalledPackage[]> {
   const dir = mkdtempSync(join(tmpdir(), "codeploy-rpmdb-"));
   try {
     const file = join(dir, "rpmdb.sqlite");
     writeFileSync(file, bytes, { mode: 0o600 });
-    const db = new Database(file, { readonly: true, fileMustExist: true });
+    const db = await openSqliteFile(file, { readOnly: true });
     try {
       const rows: unknown[] = db.prepare("SELECT blob FROM Packages").all();
       return rows.flatMap((row) => {

@@ -97,7 +97,7 @@ async function inventoryOf(files: ReadonlyMap<string, Buffer>): Promise<Inventor
   const rpmBytes = rpmPath ? files.get(rpmPath) : undefined;
   if (!rpmPath || !rpmBytes) return inventoryFromFiles(texts);
   const { rpmPackages } = await import("./scan-rpmdb.js");
-  return inventoryFromFiles(texts, { path: rpmPath, packages: rpmPackages(rpmBytes, rpmPath) });
+  return inventoryFromFiles(texts, { path: rpmPath, packages: await rpmPackages(rpmBytes, rpmPath) });
 }
 
 async function scanImages(
