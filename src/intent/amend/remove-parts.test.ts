@@ -45,3 +45,60 @@ describe("a part that is no longer needed is removed from the base", () => {
     expect(parts(r.spec)).toEqual(parts(base));
   });
 });
+
+describe("a removal's scope: the app named as the place is no part", () => {
+  // The api alone: the app's primary service, which the words "the shop" used to fall on.
+  const shop: DeploymentSpec = validateSpec({
+    name: "shop",
+    environment: "staging",
+    services: [{ name: "api", image: "acme/api:1", port: 8080 }],
+    caches: [{ name: "redis", engine: "redis" }],
+  });
+  const missing = "there is no worker to remove: which part did you mean?";
+
+  it.each(["remove the worker from the shop", "remove the worker", "remove the worker from the app"])(
+    "%s: nothing removed or added, one question",
+    (text) => {
+      const r = interpretRules(text, { base: shop });
+      expect(r.action).toBe("deploy");
+      expect(r.spec).toEqual(shop);
+      expect(r.questions).toEqual([missing]);
+      expect(r.assumptions.filter((a) => a.startsWith("removed"))).toEqual([]);
+    },
+  );
+
+  it.each([
+    ["remove the cache from the shop", "redis"],
+    ["remove redis from the stack", "redis"],
+    ["drop the redis cache", "redis"],
+    ["remove the api", "api"],
+    ["remove the api from the shop", "api"],
+  ])("%s removes only %s", (text, gone) => {
+    const r = interpretRules(text, { base: shop });
+    expect(parts(r.spec)).toEqual(parts(shop).filter((p) => p !== gone));
+    expect(r.assumptions.filter((a) => a.startsWith("removed"))).toEqual([`removed ${gone}`]);
+    expect(r.questions).toEqual([]);
+  });
+
+  it("the app itself as what is removed is the whole deployment", () => {
+    expect(interpretRules("remove the shop", { base: shop }).action).toBe("destroy");
+    expect(interpretRules("remove everything from the shop", { base: shop }).action).toBe("destroy");
+  });
+
+  it("a part named like the app is a part", () => {
+    const named = validateSpec({
+      ...shop,
+      services: [...shop.services, { name: "shop", image: "acme/shop:1" }],
+    });
+    const r = interpretRules("remove the shop", { base: named });
+    expect(r.action).toBe("deploy");
+    expect(parts(r.spec)).toEqual(["api", "redis"]);
+  });
+
+  it("adding to the app still adds, and what no longer is needed still goes", () => {
+    const added = interpretRules("add a worker to the shop", { base: shop });
+    expect(parts(added.spec)).toEqual(["api", "worker", "redis"]);
+    const r = interpretRules("the worker is no longer needed", { base });
+    expect(parts(r.spec)).toEqual(parts(base).filter((p) => p !== "worker"));
+  });
+});

@@ -5,7 +5,7 @@
 import type { Action, DeploymentSpec, DeploymentSpecInput } from "../../spec/schema.js";
 import { UNNAMED_QUESTION } from "../action-gate.js";
 import { amendSettings, decideAction } from "../amend/amend.js";
-import { removeParts } from "../amend/remove-parts.js";
+import { removalOf, removeParts } from "../amend/remove-parts.js";
 import { applyUnsets, readUnsets } from "../amend/unset.js";
 import type { DataMention, Mention, ServiceMention } from "../mentions/mention-types.js";
 import { nameRun } from "../read/app-name.js";
@@ -18,7 +18,14 @@ import { attachProps } from "./attach.js";
 import { dataInput, serviceInput } from "./components.js";
 import { resolveData } from "./data-entities.js";
 import { dependencyPhrases } from "./dependency-phrases.js";
-import { type Entities, type Entity, fromBase, resolveServices, type SvcEntity } from "./entities.js";
+import {
+  allNames,
+  type Entities,
+  type Entity,
+  fromBase,
+  resolveServices,
+  type SvcEntity,
+} from "./entities.js";
 import { applyExposureScope } from "./exposure-scope.js";
 
 export interface Built {
@@ -38,10 +45,13 @@ export function build(r: Reading, base?: DeploymentSpec): Built {
     );
   }
   const e = fromBase(base);
+  // Read before the parts are resolved: a part named only to be removed is never "added" first.
+  const removal = cue === "remove" && base ? removalOf(r, base.name, allNames(e)) : undefined;
   resolveServices(
     ctx,
     e,
     r.mentions.filter((m): m is ServiceMention => m.type === "service"),
+    removal && !removal.whole ? new Set(removal.targets) : undefined,
   );
   resolveData(
     ctx,
@@ -50,7 +60,7 @@ export function build(r: Reading, base?: DeploymentSpec): Built {
   );
   const unsets =
     cue === "remove" && base ? readUnsets(ctx, e, r.mentions, r.action.start, r.action.end) : undefined;
-  if (cue === "remove" && !removeParts(r, e) && !unsets) {
+  if (cue === "remove" && !(removal && removeParts(r, e, removal)) && !unsets) {
     return { action: "destroy", input: minimal(r, base, true) };
   }
   const mentions = [...r.mentions, ...nameMentions(ctx, e, r.mentions)];

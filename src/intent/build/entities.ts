@@ -189,7 +189,13 @@ function repository(image: string): string {
   return (colon > slash ? ref.slice(0, colon) : ref).toLowerCase();
 }
 
-export function resolveServices(ctx: Ctx, e: Entities, mentions: readonly ServiceMention[]): void {
+/** `removing`: mentions a removal aims at; a missing one is not "added" (the removal asks about it). */
+export function resolveServices(
+  ctx: Ctx,
+  e: Entities,
+  mentions: readonly ServiceMention[],
+  removing?: ReadonlySet<Mention>,
+): void {
   const merged = mergeParens(ctx, mentions);
   mergeImages(ctx, mentions, merged);
   mergeApps(ctx, mentions, merged);
@@ -206,7 +212,7 @@ export function resolveServices(ctx: Ctx, e: Entities, mentions: readonly Servic
     }
     const s = addService(ctx, e, m);
     e.byMention.set(m, s);
-    if (ctx.amending && e.services.length > before && m.definite && !m.fresh) {
+    if (ctx.amending && e.services.length > before && m.definite && !m.fresh && !removing?.has(m)) {
       ctx.ask(`there was no ${s.name} in the current spec: added one; is that what you meant?`);
     }
   }
@@ -242,8 +248,13 @@ function resolveWeak(ctx: Ctx, e: Entities, mentions: readonly ServiceMention[])
     ctx.assume(`"${wordsOf(ctx, first)}" read as one web service named ${primary.name}`);
   }
   for (const m of weak) {
-    e.byMention.set(m, primary);
-    primary.mentions.push(m);
+    // "remove the shop" where a part is called shop: that part, not the primary one.
+    const own = m.appName
+      ? e.services.find((s) => !s.removed && s.name === kebab(m.appName ?? ""))
+      : undefined;
+    const to = own ?? primary;
+    e.byMention.set(m, to);
+    to.mentions.push(m);
   }
 }
 
