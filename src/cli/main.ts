@@ -90,7 +90,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
 }
 
 /** Commands with no server counterpart that act on this machine's state, engine or workspaces. */
-const LOCAL_ONLY: ReadonlySet<string> = new Set(["terraform"]);
+const LOCAL_ONLY: ReadonlySet<string> = new Set(["terraform", "scan"]);
 
 /** The command under the program that `action` belongs to (`terraform` for `terraform plan`). */
 function topCommand(action: Command): Command {

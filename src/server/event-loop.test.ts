@@ -114,10 +114,10 @@ describe("the event loop while big plans run", () => {
     console.log(show("in-process (control)", inline));
     expect(pooled.statuses).toEqual(Array(PLANS).fill(200));
     expect(inline.statuses).toEqual(Array(PLANS).fill(200));
-    // The target is 100 ms; the bound leaves room for a 2-core machine shared with other test runs.
-    // What still runs on the loop is the request's schema check; the control shows how much longer
-    // the loop stalls when the plans run there too.
-    expect(pooled.p99).toBeLessThan(400);
+    // A relative check, not a timing target (those are printed by `npm run bench`): with the
+    // plans in workers, /healthz answers within what a single in-process plan stalls the loop for.
+    // What still runs on the loop is the request's schema check.
+    expect(pooled.p99).toBeLessThan(inline.max);
     expect(inline.loopMaxMs).toBeGreaterThan(pooled.loopP99Ms);
   }, 120_000);
 });
