@@ -91,7 +91,7 @@ describe("render --target helm, checked by helm", () => {
     if (!binary) return ctx.skip();
     const set = [
       "--set",
-      "services.web-api.image=acme/web:2.0,services.web-api.replicas=5,services.web-api.domain=new.example.com",
+      "services.web-api.image=acme/web:2.0,services.worker.replicas=5,services.web-api.domain=new.example.com",
       "--set",
       "services.web-api.env.LOG_LEVEL=debug,services.web-api.env.FEATURE_X=on",
       "--set",
@@ -102,7 +102,9 @@ describe("render --target helm, checked by helm", () => {
     const got = byKey(await template(set));
     const web = JSON.stringify(got.get("Deployment/web-api"));
     expect(web).toContain('"image":"acme/web:2.0"');
-    expect(web).toContain('"replicas":5');
+    // web-api autoscales: its HPA owns the count, so neither the chart nor the values set one.
+    expect(web).not.toContain('"replicas"');
+    expect(JSON.stringify(got.get("Deployment/worker"))).toContain('"replicas":5');
     expect(web).toContain('{"name":"LOG_LEVEL","value":"debug"}');
     expect(web).toContain('{"name":"FEATURE_X","value":"on"}');
     expect(web).toContain('"STRIPE_KEY","valueFrom"');
@@ -150,7 +152,12 @@ describe("providers.kubernetes.mode: helm on a real control plane", () => {
     const run = await runThroughEngine(provider, first);
     expect(failureOf(run)).toBe("");
     expect(await history()).toEqual(["1 deployed"]);
-    const web = await getJson(kube, "deployment", "web", ns);
+    // The chart leaves web's count to its HPA: the real HPA controller raises it to minReplicas (2).
+    let web = await getJson(kube, "deployment", "web", ns);
+    for (let i = 0; i < 120 && at(web, "status", "availableReplicas") !== 2; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      web = await getJson(kube, "deployment", "web", ns);
+    }
     expect(at(web, "status", "availableReplicas")).toBe(2);
     expect(at(web, "metadata", "annotations", "meta.helm.sh/release-name")).toBe("helmshop-dev");
     // The namespace came first, from codeploy, with its Pod Security labels.

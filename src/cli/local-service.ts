@@ -14,7 +14,7 @@ import type { CliIo } from "./io.js";
 import { secretSeed } from "./secret-seed.js";
 import type { LocalFlags } from "./service.js";
 import { actorOf, knownProvider, openStore, providerSettings } from "./session.js";
-import { loadCliConfig, policySettings, secretAccess } from "./settings.js";
+import { loadCliConfig, policySettings, renderSettings, secretAccess } from "./settings.js";
 
 export async function openLocalService(
   io: CliIo,
@@ -24,6 +24,7 @@ export async function openLocalService(
   const store = await openStore(io, config);
   try {
     const [seed, policy] = await Promise.all([secretSeed(io), policySettings(config)]);
+    const cluster = renderSettings(config);
     const settings = providerSettings(io, config, {
       ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}),
       ...(flags.context ? { context: flags.context } : {}),
@@ -40,12 +41,12 @@ export async function openLocalService(
             await reviewWithRego(spec, {
               ...(current ? { current } : {}),
               ...policy,
-              render: { secretSeed: seed },
+              render: { ...cluster, secretSeed: seed },
             }),
           ),
         // Named by the request or recorded with what runs, when this version knows it; else the spec's target.
         provider: (spec, name) => createProvider(knownProvider(name) ?? spec.target, settings),
-        render: (spec, secrets) => render(spec, { secretSeed: seed, secrets }),
+        render: (spec, secrets) => render(spec, { ...cluster, secretSeed: seed, secrets }),
         hashArtifacts,
         secrets: secretAccess(io, config),
         surface: "cli",

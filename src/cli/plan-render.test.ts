@@ -148,6 +148,29 @@ describe("codeploy render", () => {
     expect(existsSync(join(work, "a-docker/compose.yaml"))).toBe(true);
     expect(existsSync(join(work, "a-kubernetes/kubernetes/kustomization.yaml"))).toBe(true);
   });
+
+  it("names the ingress class and cert-manager issuer of providers.kubernetes, with defaults", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "codeploy-ingress-"));
+    const words =
+      "deploy ghcr.io/acme/shop:1.4 on port 8080 to staging on kubernetes behind https://shop.example.com";
+    const ingressOf = async (out: string) => {
+      const io = captureIo({ cwd: dir, env: { CODEPLOY_HOME: join(dir, "home") } });
+      expect(await main(["render", words, "--out", out], io)).toBe(0);
+      const folder = join(dir, out, "kubernetes");
+      const file = readdirSync(folder).find((f) => f.startsWith("ingress-"));
+      return readFileSync(join(folder, file ?? "missing"), "utf8");
+    };
+    const defaults = await ingressOf("defaults");
+    expect(defaults).toContain("ingressClassName: nginx");
+    expect(defaults).toContain("cert-manager.io/cluster-issuer: letsencrypt");
+    writeFileSync(
+      join(dir, "codeploy.yaml"),
+      stringify({ providers: { kubernetes: { ingressClassName: "traefik", clusterIssuer: "corp-ca" } } }),
+    );
+    const configured = await ingressOf("configured");
+    expect(configured).toContain("ingressClassName: traefik");
+    expect(configured).toContain("cert-manager.io/cluster-issuer: corp-ca");
+  });
 });
 
 describe("codeploy interpret", () => {

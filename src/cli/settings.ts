@@ -3,8 +3,20 @@ import { resolve } from "node:path";
 import { type CodeployConfig, loadConfig } from "../core/config.js";
 import { builtinRules, loadCustomRules } from "../policy/index.js";
 import { expandRegoPaths, type RegoSettings } from "../policy/rego.js";
+import type { RenderOptions } from "../render/types.js";
 import { type SecretAccess, undeclaredWarning } from "../spec/secret-scope.js";
 import type { CliIo } from "./io.js";
+
+/** What the renderers read from codeploy.yaml: the cluster's ingress class and certificate issuer. */
+export function renderSettings(config: CodeployConfig): Pick<RenderOptions, "kubernetes"> {
+  const k = config.providers.kubernetes;
+  return {
+    kubernetes: {
+      ...(k?.ingressClassName ? { ingressClassName: k.ingressClassName } : {}),
+      ...(k?.clusterIssuer ? { clusterIssuer: k.clusterIssuer } : {}),
+    },
+  };
+}
 
 export async function loadCliConfig(io: CliIo, file?: string): Promise<CodeployConfig> {
   return loadConfig({ env: io.env, cwd: io.cwd, ...(file ? { file } : {}) });

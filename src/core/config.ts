@@ -211,6 +211,10 @@ export const configSchema = z.strictObject({
           mode: z.enum(["apply", "helm"]).optional(),
           /** The helm binary for mode helm (default $CODEPLOY_HELM, else `helm` on the PATH). */
           helm: z.string().min(1).optional(),
+          /** spec.ingressClassName of every rendered Ingress. @default "nginx" */
+          ingressClassName: z.string().min(1).max(253).optional(),
+          /** cert-manager ClusterIssuer named by TLS Ingresses. @default "letsencrypt" */
+          clusterIssuer: z.string().min(1).max(253).optional(),
         })
         .optional(),
       /** Terraform provider settings (binary, backend, ...), checked by providers/terraform/settings.ts. */

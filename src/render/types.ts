@@ -64,7 +64,17 @@ export interface CredentialSource {
   password(component: string, purpose: string): string;
 }
 
+/** Cluster settings the Kubernetes manifests name (`providers.kubernetes` in codeploy.yaml). */
+export interface KubernetesRenderSettings {
+  /** spec.ingressClassName of every Ingress. @default "nginx" */
+  readonly ingressClassName?: string;
+  /** cert-manager ClusterIssuer of TLS Ingresses. @default "letsencrypt" */
+  readonly clusterIssuer?: string;
+}
+
 export interface RenderOptions {
+  /** Target kubernetes (and helm): the cluster's ingress class and certificate issuer. */
+  readonly kubernetes?: KubernetesRenderSettings;
   /** @default derived from `secretSeed` */
   readonly credentials?: CredentialSource;
   /**

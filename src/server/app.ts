@@ -175,6 +175,7 @@ function defaultPlanner(config: ServerConfig, policy: PolicySettings, renderOpti
       ...(policy.disabledRules ? { disabledRules: policy.disabledRules } : {}),
       ...(policy.severityOverrides ? { severityOverrides: policy.severityOverrides } : {}),
       ...(renderOptions.secretSeed !== undefined ? { secretSeed: renderOptions.secretSeed } : {}),
+      ...(renderOptions.kubernetes ? { kubernetes: renderOptions.kubernetes } : {}),
     },
     config.planWorkers,
   );

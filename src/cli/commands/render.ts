@@ -8,7 +8,7 @@ import { resolveSpecInput } from "../input.js";
 import { type CliIo, printJson } from "../io.js";
 import { writeRenderOutput } from "../render-output.js";
 import { secretSeed } from "../secret-seed.js";
-import { loadCliConfig, secretAccess } from "../settings.js";
+import { loadCliConfig, renderSettings, secretAccess } from "../settings.js";
 
 export interface RenderFlags {
   readonly target?: string;
@@ -32,7 +32,7 @@ export async function renderCommand(io: CliIo, input: string, flags: RenderFlags
   // Out-of-scope secrets are refused here too: render writes their values into files.
   requireSecretScope(spec, secretAccess(io, config));
   const secrets = resolveSecrets(spec, io.env);
-  const options = { secretSeed: await secretSeed(io), secrets: secrets.values };
+  const options = { ...renderSettings(config), secretSeed: await secretSeed(io), secrets: secrets.values };
   const result = helm ? renderHelmChart(spec, options) : render(spec, options);
   const target = helm ? "helm" : result.target;
   const out = resolve(io.cwd, flags.out);

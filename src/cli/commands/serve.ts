@@ -77,7 +77,7 @@ export async function serveCommand(
 /** The server on the CLI's store and configuration; secrets and URLs from the environment. */
 async function start(io: CliIo, flags: ServeFlags, config: CodeployConfig, store: StateStore) {
   const [
-    { policySettings },
+    { policySettings, renderSettings },
     { secretSeed },
     { jsonLogger },
     { providerResolver },
@@ -102,7 +102,7 @@ async function start(io: CliIo, flags: ServeFlags, config: CodeployConfig, store
     port: flags.port ?? 8080,
     host: flags.host ?? "127.0.0.1",
     logger,
-    renderOptions: { secretSeed: await secretSeed(io) },
+    renderOptions: { ...renderSettings(config), secretSeed: await secretSeed(io) },
     policy: await policySettings(config),
     providers: providerResolver({
       ...(flags.provider ? { forced: flags.provider } : {}),

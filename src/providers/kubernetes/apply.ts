@@ -29,6 +29,7 @@ import {
   type StepObjects,
   scopedToApp,
 } from "./objects.js";
+import { applyAutoscaled, autoscalerMinimum, isAutoscaled } from "./replicas.js";
 import { sleep, WAITED_KINDS, waitUntilReady } from "./rollout.js";
 
 export interface StepEnv {
@@ -135,9 +136,21 @@ export async function applyNamespace(o: KubeObject, ctx: StepContext, env: StepE
   return "applied";
 }
 
-/** A Job's pod template cannot change: a new bucket list means a new Job, as the renderer's note says. */
-async function applyObject(o: KubeObject, ctx: StepContext, env: StepEnv): Promise<void> {
-  await checkOwner(o, ctx, env);
+/**
+ * A Job's pod template cannot change: a new bucket list means a new Job, as the renderer's note says.
+ * An autoscaled Deployment keeps the replica count its autoscaler set (replicas.ts).
+ */
+async function applyObject(
+  o: KubeObject,
+  ctx: StepContext,
+  env: StepEnv,
+  step: readonly KubeObject[],
+): Promise<void> {
+  const live = await checkOwner(o, ctx, env);
+  if (isAutoscaled(o)) {
+    await applyAutoscaled(o, live, autoscalerMinimum(step, o.metadata.name), env.client, ctx);
+    return;
+  }
   try {
     await env.client.apply(o, ctx.signal);
   } catch (error) {
@@ -209,7 +222,7 @@ export async function applyStep(step: PlanStep, ctx: StepContext, env: StepEnv):
       const o: KubeObject = shared ? scopedToApp(planned, ctx.app, ctx.environment) : planned;
       if (o !== planned) ctx.log(`${describeObject(o)}: narrowed to this app's pods in a shared namespace`);
       if (o.kind === "Namespace") shared = (await applyNamespace(o, ctx, env)) === "kept";
-      else await applyObject(o, ctx, env);
+      else await applyObject(o, ctx, env, selected.objects);
       ctx.log(`applied ${describeObject(o)} (server-side, field manager codeploy)`);
     }
     ready.push(...(await waitFor(batch, ctx, env)));

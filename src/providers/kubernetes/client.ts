@@ -44,6 +44,12 @@ export interface LiveObject {
     readonly resourceVersion?: string;
     /** Set while the object is being deleted (a terminating Namespace). */
     readonly deletionTimestamp?: unknown;
+    /** Who owns which fields (server-side apply); FieldsV1 as `{"f:spec":{"f:replicas":{}}}`. */
+    readonly managedFields?: readonly {
+      readonly manager?: string;
+      readonly operation?: string;
+      readonly fieldsV1?: unknown;
+    }[];
   };
   readonly spec?: unknown;
   readonly status?: unknown;
@@ -54,8 +60,8 @@ export interface KubeClient {
   /** The API server URL and the kubeconfig context, for messages. */
   readonly server: string;
   readonly context: string;
-  /** Server-side apply as field manager `codeploy`, forced (see index.ts). */
-  apply(object: KubeObject, signal: AbortSignal): Promise<LiveObject>;
+  /** Server-side apply as field manager `codeploy` (or the one named), forced (see index.ts). */
+  apply(object: KubeObject, signal: AbortSignal, fieldManager?: string): Promise<LiveObject>;
   /** Undefined when the object does not exist. */
   read(ref: ObjectRef, signal: AbortSignal): Promise<LiveObject | undefined>;
   list(
@@ -80,12 +86,12 @@ function rawObjectApi(k8s: ClientLib) {
       this.apiVersionResourceCache = cache;
     }
 
-    async applyRaw(object: KubernetesObject): Promise<KubernetesObject> {
+    async applyRaw(object: KubernetesObject, fieldManager: string): Promise<KubernetesObject> {
       const path = await this.specUriPath(object, "patch");
       const request = this.configuration.baseServer.makeRequestContext(path, k8s.HttpMethod.PATCH);
       request.setHeaderParam("Accept", "application/json");
       request.setHeaderParam("Content-Type", k8s.PatchStrategy.ServerSideApply);
-      request.setQueryParam("fieldManager", FIELD_MANAGER);
+      request.setQueryParam("fieldManager", fieldManager);
       request.setQueryParam("force", "true");
       request.setBody(JSON.stringify(object));
       return this.requestPromise(request);
@@ -195,10 +201,12 @@ export class ObjectApiClient implements KubeClient {
     }
   }
 
-  apply(object: KubeObject, signal: AbortSignal): Promise<LiveObject> {
+  apply(object: KubeObject, signal: AbortSignal, fieldManager = FIELD_MANAGER): Promise<LiveObject> {
     const c = { ...callContext(refOf(object), "apply", signal), redact: secretRedactor(object) };
     // A copy: the client library fills in defaults on the object it is given.
-    return this.run(c, async () => toLive(await this.api(signal).applyRaw(structuredClone(object))));
+    return this.run(c, async () =>
+      toLive(await this.api(signal).applyRaw(structuredClone(object), fieldManager)),
+    );
   }
 
   async read(ref: ObjectRef, signal: AbortSignal): Promise<LiveObject | undefined> {

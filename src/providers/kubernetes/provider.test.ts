@@ -59,8 +59,19 @@ describe("kubernetes provider against a fake API server: apply", () => {
     expect(fake.objects().length).toBe(rendered.length);
     for (const r of patches()) {
       expect(r.contentType).toBe("application/apply-patch+yaml");
-      expect(r.query).toMatchObject({ fieldManager: "codeploy", force: "true" });
+      const handover = r.path.endsWith("/deployments/web") && r.query.fieldManager === "codeploy-replicas";
+      expect(r.query).toMatchObject({
+        fieldManager: handover ? "codeploy-replicas" : "codeploy",
+        force: "true",
+      });
     }
+    expect(patches().filter((r) => r.query.fieldManager === "codeploy-replicas")).toHaveLength(1);
+    // The autoscaled web: codeploy owns everything but replicas, which a second manager holds for the HPA.
+    const webFields = at(fake.get("Deployment", NS, "web"), "metadata", "managedFields") as Fields[];
+    expect(webFields.map((m) => m.manager).sort()).toEqual(["codeploy", "codeploy-replicas"]);
+    expect(JSON.stringify(webFields.find((m) => m.manager === "codeploy")?.fieldsV1)).not.toContain(
+      "f:replicas",
+    );
     // The Namespace comes first, data before the services that use it, the bucket Job after MinIO.
     expect(patchIndex(`/namespaces/${NS}`)).toBe(0);
     expect(patchIndex("/statefulsets/postgres")).toBeLessThan(patchIndex("/deployments/web"));
@@ -122,11 +133,22 @@ describe("kubernetes provider against a fake API server: apply", () => {
   it("takes back a field another manager changed (forced apply: CODE owns what it renders)", async () => {
     const provider = providerFor(fake.kubeconfigPath);
     await runThroughEngine(provider, v1);
+    const worker = fake.get("Deployment", NS, "worker") as JsonObject;
+    fake.put({ ...worker, spec: { ...(worker.spec as JsonObject), replicas: 7 } }, "kubectl-edit");
+    expect(at(fake.get("Deployment", NS, "worker"), "spec", "replicas")).toBe(7);
+    await provider.apply(stepOf(v2, "service:worker", v1), contextFor(v2));
+    expect(at(fake.get("Deployment", NS, "worker"), "spec", "replicas")).toBe(1);
+  });
+
+  it("leaves the replica count of an autoscaled Deployment to its autoscaler", async () => {
+    const provider = providerFor(fake.kubeconfigPath);
+    await runThroughEngine(provider, v1);
     const web = fake.get("Deployment", NS, "web") as JsonObject;
-    fake.put({ ...web, spec: { ...(web.spec as JsonObject), replicas: 7 } }, "kubectl-edit");
-    expect(at(fake.get("Deployment", NS, "web"), "spec", "replicas")).toBe(7);
+    fake.put({ ...web, spec: { ...(web.spec as JsonObject), replicas: 4 } }, "kube-controller-manager");
     await provider.apply(stepOf(v2, "service:web", v1), contextFor(v2));
-    expect(at(fake.get("Deployment", NS, "web"), "spec", "replicas")).toBe(2);
+    const after = fake.get("Deployment", NS, "web");
+    expect(at(after, "spec", "template", "spec", "containers", 0, "image")).toBe("acme/web:2");
+    expect(at(after, "spec", "replicas")).toBe(4);
   });
 
   it("recreates the bucket Job when the bucket list changes (a Job's template is immutable)", async () => {

@@ -65,9 +65,11 @@ export function serviceValues(spec: DeploymentSpec, objects: readonly KubeObject
     const container = workload ? mainContainer(workload, s.name) : undefined;
     const env = Array.isArray(container?.env) ? (container.env as EnvVar[]) : [];
     const spec = isFields(workload?.spec) ? workload.spec : {};
+    // An autoscaled Deployment has no replicas (its HPA owns the count): no value that would do nothing.
+    const replicas = typeof spec.replicas === "number" ? spec.replicas : s.autoscale ? undefined : s.replicas;
     out[s.name] = {
       image: String(container?.image ?? s.image ?? ""),
-      replicas: typeof spec.replicas === "number" ? spec.replicas : s.replicas,
+      ...(replicas === undefined ? {} : { replicas }),
       resources: container?.resources ?? {},
       domain: s.domain ?? "",
       env: Object.fromEntries(env.filter((e) => e.value !== undefined).map((e) => [e.name, e.value])),

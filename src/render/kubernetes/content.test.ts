@@ -23,7 +23,9 @@ describe("autoscaling and disruption budgets", () => {
         },
       ],
     });
-    expect(at(find(rich, "Deployment", "web"), "spec", "replicas")).toBe(3);
+    // The HPA owns the count: a replicas field would reset a scaled-out app on every apply.
+    expect(at(find(rich, "Deployment", "web"), "spec")).not.toHaveProperty("replicas");
+    expect(at(find(rich, "Deployment", "worker"), "spec", "replicas")).toBe(2);
     expect(all(rich, "HorizontalPodAutoscaler")).toHaveLength(1);
   });
 
@@ -47,6 +49,48 @@ describe("autoscaling and disruption budgets", () => {
   });
 });
 
+describe("spreading replicas", () => {
+  const spreadOf = (spec: ReturnType<typeof validateSpec>, name: string) =>
+    at(
+      find(renderKubernetes(spec), "Deployment", name),
+      "spec",
+      "template",
+      "spec",
+      "topologySpreadConstraints",
+    );
+
+  it("spreads production services with 2+ replicas over nodes (hard) and zones (soft), per ReplicaSet", () => {
+    const spread = spreadOf(richSpec(), "worker") as Record<string, unknown>[];
+    expect(spread.map((c) => [c.topologyKey, c.whenUnsatisfiable, c.maxSkew])).toEqual([
+      ["kubernetes.io/hostname", "DoNotSchedule", 1],
+      ["topology.kubernetes.io/zone", "ScheduleAnyway", 1],
+    ]);
+    for (const c of spread) {
+      expect(c.labelSelector).toEqual({
+        matchLabels: at(find(rich, "Deployment", "worker"), "spec", "selector", "matchLabels"),
+      });
+      expect(c.matchLabelKeys).toEqual(["pod-template-hash"]);
+    }
+    // An autoscaled service that may grow past one replica is spread too.
+    expect(spreadOf(richSpec(), "web")).toHaveLength(2);
+  });
+
+  it("leaves single replicas and other environments alone", () => {
+    const one = validateSpec({
+      name: "x",
+      environment: "production",
+      services: [{ name: "web", port: 80, replicas: 1 }],
+    });
+    expect(spreadOf(one, "web")).toBeUndefined();
+    const staging = validateSpec({
+      name: "x",
+      environment: "staging",
+      services: [{ name: "web", replicas: 3 }],
+    });
+    expect(spreadOf(staging, "web")).toBeUndefined();
+  });
+});
+
 describe("ingress", () => {
   it("serves the domain over TLS with a cert-manager certificate", () => {
     const ingress = find(rich, "Ingress", "web");
@@ -56,12 +100,14 @@ describe("ingress", () => {
     expect(at(ingress, "spec", "rules", 0, "http", "paths", 0, "backend")).toEqual({
       service: { name: "web", port: { name: "http" } },
     });
-    expect(at(ingress, "spec", "ingressClassName")).toBeUndefined();
+    expect(at(ingress, "spec", "ingressClassName")).toBe("nginx");
   });
 
   it("takes an ingress class and issuer from the options, and needs a domain", () => {
-    const custom = renderKubernetes(richSpec(), { ingressClassName: "nginx", clusterIssuer: "internal-ca" });
-    expect(at(find(custom, "Ingress", "web"), "spec", "ingressClassName")).toBe("nginx");
+    const custom = renderKubernetes(richSpec(), {
+      kubernetes: { ingressClassName: "traefik", clusterIssuer: "internal-ca" },
+    });
+    expect(at(find(custom, "Ingress", "web"), "spec", "ingressClassName")).toBe("traefik");
     expect(find(custom, "Ingress", "web")?.metadata.annotations?.["cert-manager.io/cluster-issuer"]).toBe(
       "internal-ca",
     );

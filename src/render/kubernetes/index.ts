@@ -21,12 +21,11 @@ import { appObjects } from "./workloads.js";
 
 export { APPLY_ORDER, fileName } from "./serialize.js";
 
-export interface KubernetesRenderOptions extends RenderOptions {
-  /** spec.ingressClassName of every Ingress. @default none: the cluster's default class */
-  readonly ingressClassName?: string;
-  /** cert-manager ClusterIssuer for TLS Ingresses. @default "letsencrypt" */
-  readonly clusterIssuer?: string;
-}
+/** The ingress class and issuer when `providers.kubernetes` names none (the README states them). */
+export const DEFAULT_INGRESS_CLASS = "nginx";
+export const DEFAULT_CLUSTER_ISSUER = "letsencrypt";
+
+export type KubernetesRenderOptions = RenderOptions;
 
 /**
  * Restricted unless a service may start as root: then the namespace enforces baseline (which such pods
@@ -83,8 +82,8 @@ export function renderKubernetes(spec: DeploymentSpec, options: KubernetesRender
         .digest("hex")
         .slice(0, 16),
     store: spec.buckets.length > 0 ? objectStoreName(spec) : undefined,
-    ingressClassName: options.ingressClassName,
-    clusterIssuer: options.clusterIssuer ?? "letsencrypt",
+    ingressClassName: options.kubernetes?.ingressClassName ?? DEFAULT_INGRESS_CLASS,
+    clusterIssuer: options.kubernetes?.clusterIssuer ?? DEFAULT_CLUSTER_ISSUER,
   };
   const objects: KubeObject[] = [namespace(ctx)];
   for (const c of components) objects.push(...dataObjects(ctx, c));

@@ -1,7 +1,9 @@
 /**
  * An Ingress for each public service with a domain and a port: TLS through a
- * cert-manager ClusterIssuer when the spec asks for TLS. No ingress class by
- * default (the cluster's default class serves it); the caller may name one.
+ * cert-manager ClusterIssuer when the spec asks for TLS. The class and the
+ * issuer come from `providers.kubernetes` (defaults "nginx" and "letsencrypt"):
+ * an Ingress without a class is served by whichever controller is the default,
+ * or by none.
  */
 import type { IIngress } from "kubernetes-models/networking.k8s.io/v1";
 import type { Service } from "../../spec/schema.js";
@@ -17,7 +19,7 @@ export function ingress(ctx: KubeContext, s: Service): KubeObject | undefined {
     kind: "Ingress",
     metadata: meta(ctx, s.name, s.name, s.kind, annotations),
     spec: {
-      ...(ctx.ingressClassName ? { ingressClassName: ctx.ingressClassName } : {}),
+      ingressClassName: ctx.ingressClassName,
       ...(s.tls ? { tls: [{ hosts: [s.domain], secretName: `${s.name}-tls` }] } : {}),
       rules: [
         {

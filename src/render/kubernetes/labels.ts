@@ -26,7 +26,7 @@ export interface KubeContext {
   readonly credentials: CredentialSource;
   /** Name of the MinIO component when the spec has buckets. */
   readonly store: string | undefined;
-  readonly ingressClassName: string | undefined;
+  readonly ingressClassName: string;
   readonly clusterIssuer: string;
   /** Values of the spec's `secret:NAME` references that are set. */
   readonly secrets: Readonly<Record<string, string>>;

@@ -9,6 +9,7 @@ import type { IHorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2"
 import type { ICronJob } from "kubernetes-models/batch/v1";
 import type { IPodDisruptionBudget } from "kubernetes-models/policy/v1";
 import type { IContainer, IEnvVar, IPodSpec, IProbe, ISecret, IService } from "kubernetes-models/v1";
+import { isProduction } from "../../spec/environment.js";
 import type { Service } from "../../spec/schema.js";
 import { secretNamesOf, secretRefName } from "../../spec/secret-refs.js";
 import { DEFAULT_APP_RESOURCES as DEFAULTS, dataComponentNamed } from "../data-services.js";
@@ -210,17 +211,44 @@ function template(ctx: KubeContext, s: Service) {
   };
 }
 
+/**
+ * Production pods of a service that runs 2+ replicas: at most one more on a node than on any other
+ * (hard: a node failure takes at most its share), and spread over zones when the nodes carry zone
+ * labels (soft: a cluster without zones still schedules). Counted per ReplicaSet
+ * (`pod-template-hash`), so a rolling update is not held up by the old pods; tainted nodes the pods
+ * cannot use are not counted as empty domains.
+ */
+function topologySpread(ctx: KubeContext, s: Service): Pick<IPodSpec, "topologySpreadConstraints"> {
+  if (!isProduction(ctx.spec) || (s.autoscale?.max ?? s.replicas) < 2) return {};
+  const spread = (topologyKey: string, whenUnsatisfiable: "DoNotSchedule" | "ScheduleAnyway") => ({
+    maxSkew: 1,
+    topologyKey,
+    whenUnsatisfiable,
+    labelSelector: { matchLabels: selectorLabels(ctx, s.name) },
+    matchLabelKeys: ["pod-template-hash"],
+    nodeTaintsPolicy: "Honor" as const,
+  });
+  return {
+    topologySpreadConstraints: [
+      spread("kubernetes.io/hostname", "DoNotSchedule"),
+      spread("topology.kubernetes.io/zone", "ScheduleAnyway"),
+    ],
+  };
+}
+
 function deployment(ctx: KubeContext, s: Service): KubeObject {
+  const base = template(ctx, s);
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
     metadata: meta(ctx, s.name, s.name, s.kind),
     spec: {
-      // With an autoscaler the HPA owns the count; the manifest starts at its minimum.
-      replicas: s.autoscale ? s.autoscale.min : s.replicas,
+      // With an autoscaler the HPA owns the count: no replicas here, or every apply would reset it
+      // (the provider hands the field over on the first apply, see providers/kubernetes/replicas.ts).
+      ...(s.autoscale ? {} : { replicas: s.replicas }),
       revisionHistoryLimit: 5,
       selector: { matchLabels: selectorLabels(ctx, s.name) },
-      template: template(ctx, s),
+      template: { ...base, spec: { ...base.spec, ...topologySpread(ctx, s) } },
     },
   } satisfies IDeployment;
 }

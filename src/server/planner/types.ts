@@ -5,7 +5,7 @@
  * while a large plan runs.
  */
 
-import type { RenderResult } from "../../render/types.js";
+import type { KubernetesRenderSettings, RenderResult } from "../../render/types.js";
 import type { PlanJson } from "../../review/index.js";
 import type { DeploymentSpec } from "../../spec/schema.js";
 
@@ -24,4 +24,5 @@ export interface PlannerSettings {
   readonly disabledRules?: readonly string[];
   readonly severityOverrides?: Readonly<Record<string, "error" | "warning" | "info">>;
   readonly secretSeed?: string;
+  readonly kubernetes?: KubernetesRenderSettings;
 }

@@ -60,7 +60,10 @@ async function main(): Promise<void> {
       ...(settings.disabledRules ? { disabledRules: settings.disabledRules } : {}),
       ...(settings.severityOverrides ? { severityOverrides: settings.severityOverrides } : {}),
     },
-    settings.secretSeed !== undefined ? { secretSeed: settings.secretSeed } : {},
+    {
+      ...(settings.secretSeed !== undefined ? { secretSeed: settings.secretSeed } : {}),
+      ...(settings.kubernetes ? { kubernetes: settings.kubernetes } : {}),
+    },
   );
   port.on("message", (request: WorkerRequest) => {
     let answer: WorkerAnswer;
