@@ -14,6 +14,7 @@ export function renderSettings(config: CodeployConfig): Pick<RenderOptions, "kub
     kubernetes: {
       ...(k?.ingressClassName ? { ingressClassName: k.ingressClassName } : {}),
       ...(k?.clusterIssuer ? { clusterIssuer: k.clusterIssuer } : {}),
+      ...(k?.prometheusNamespace ? { prometheusNamespace: k.prometheusNamespace } : {}),
     },
   };
 }

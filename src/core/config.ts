@@ -215,6 +215,8 @@ export const configSchema = z.strictObject({
           ingressClassName: z.string().min(1).max(253).optional(),
           /** cert-manager ClusterIssuer named by TLS Ingresses. @default "letsencrypt" */
           clusterIssuer: z.string().min(1).max(253).optional(),
+          /** Namespace of the Prometheus that scrapes the pods, let in by the NetworkPolicies. @default "monitoring" */
+          prometheusNamespace: z.string().min(1).max(63).optional(),
         })
         .optional(),
       /** Terraform provider settings (binary, backend, ...), checked by providers/terraform/settings.ts. */

@@ -70,6 +70,8 @@ export interface KubernetesRenderSettings {
   readonly ingressClassName?: string;
   /** cert-manager ClusterIssuer of TLS Ingresses. @default "letsencrypt" */
   readonly clusterIssuer?: string;
+  /** The namespace of the Prometheus that scrapes the pods (monitoring on). @default "monitoring" */
+  readonly prometheusNamespace?: string;
 }
 
 export interface RenderOptions {

@@ -99,6 +99,14 @@ const serviceSchema = z.strictObject({
   resources: resourcesSchema.optional(),
   autoscale: autoscaleSchema.optional(),
   healthCheck: z.strictObject({ path: checkedString(healthPathProblem, URL_PATH) }).optional(),
+  metricsPath: checkedString(healthPathProblem, URL_PATH).optional().meta({
+    description:
+      "Path of the service's Prometheus metrics (with monitoring on, it is scraped and gets request alerts). Absent: /metrics when metricsPort is set, the image's own for well-known images that serve metrics, else none",
+  }),
+  metricsPort: z.number().int().min(1).max(65535).optional().meta({
+    description:
+      "Port of the service's Prometheus metrics. Absent: the service's port when metricsPath is set",
+  }),
   runAsRoot: z.boolean().optional().meta({
     description:
       "Kubernetes: let the image start as root (baseline Pod Security instead of restricted). Absent: true for official images known to start as root (nginx, wordpress...), else false",
@@ -163,7 +171,15 @@ export const deploymentSpecInput = z.strictObject({
   caches: z.array(cacheSchema).default([]),
   queues: z.array(queueSchema).default([]),
   buckets: z.array(bucketSchema).default([]),
-  monitoring: z.strictObject({ enabled: z.boolean() }).optional(),
+  monitoring: z
+    .strictObject({
+      enabled: z.boolean(),
+      prometheus: z.boolean().optional().meta({
+        description:
+          "Docker: run a Prometheus service beside the app (compose.yaml) with the rendered scrape configuration and alert rules. @default false",
+      }),
+    })
+    .optional(),
   budget: z.strictObject({ monthlyUsd: z.number().positive() }).optional(),
 });
 

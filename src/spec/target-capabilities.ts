@@ -66,7 +66,15 @@ export function rendersCredentials(spec: DeploymentSpec): boolean {
 /** Whether the target renders anything for `monitoring.enabled` (the plan's monitoring step). */
 export function rendersMonitoring(spec: DeploymentSpec): boolean {
   if (!spec.monitoring.enabled) return false;
-  // Only ECS on AWS turns something on today (Container Insights): the plan has no monitoring step elsewhere.
-  if (spec.target !== "terraform" || spec.cloud !== "aws") return false;
-  return spec.services.length > 0 || spec.queues.some((q) => q.engine === "nats");
+  switch (spec.target) {
+    // The dashboard ConfigMap and the rules (kubernetes); prometheus.yml and its rules file (docker).
+    case "kubernetes":
+    case "docker":
+      return true;
+    case "terraform":
+      // ECS: Container Insights (and alarms for long-running services); Cloud Run and Container Apps: alerts.
+      if (spec.cloud === "aws") return spec.services.length > 0 || spec.queues.some((q) => q.engine === "nats");
+      if (spec.cloud === "gcp" || spec.cloud === "azure") return spec.services.some((s) => s.kind !== "cron");
+      return false;
+  }
 }

@@ -18,6 +18,7 @@ export interface ResourceInfo {
 export const RESOURCES: readonly ResourceInfo[] = [
   { kind: "Namespace", group: "", version: "v1", plural: "namespaces", namespaced: false },
   { kind: "Secret", group: "", version: "v1", plural: "secrets", namespaced: true },
+  { kind: "ConfigMap", group: "", version: "v1", plural: "configmaps", namespaced: true },
   { kind: "Service", group: "", version: "v1", plural: "services", namespaced: true },
   { kind: "Pod", group: "", version: "v1", plural: "pods", namespaced: true },
   { kind: "Deployment", group: "apps", version: "v1", plural: "deployments", namespaced: true },

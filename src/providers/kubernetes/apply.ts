@@ -17,6 +17,7 @@ import {
 import type { KubeObject } from "../../render/types.js";
 import { type KubeClient, type LiveObject, refOf } from "./client.js";
 import { seconds } from "./errors.js";
+import { applyMonitoring } from "./monitoring.js";
 import {
   componentSelector,
   describeObject,
@@ -213,6 +214,8 @@ export async function applyStep(step: PlanStep, ctx: StepContext, env: StepEnv):
   const rendered = renderedObjects(ctx, env.namespace, env.namespaceKind);
   const selected = objectsForStep(step, ctx.spec, rendered);
   const namespace = rendered.find((o) => o.kind === "Namespace")?.metadata.name ?? env.namespace ?? "";
+  if (step.kind === "monitoring")
+    return applyMonitoring(selected.objects, namespace, (o) => applyObject(o, ctx, env, []), ctx, env);
   const jobs = selected.objects.filter((o) => o.kind === "Job");
   const first = selected.objects.filter((o) => o.kind !== "Job");
   const ready: string[] = [];

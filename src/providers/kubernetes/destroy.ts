@@ -9,6 +9,7 @@ import type { PlanStep, StepContext, StepResult } from "../../engine/provider.js
 import { objectStoreName } from "../../render/data-services.js";
 import { bucketJobName } from "../../render/kubernetes/data-services.js";
 import { isOurs, renderedObjects, type StepEnv, waitGone } from "./apply.js";
+import { removeMonitoring } from "./monitoring.js";
 import {
   ALL_KINDS,
   appSelector,
@@ -87,7 +88,7 @@ export async function destroyStep(step: PlanStep, ctx: StepContext, env: StepEnv
         ),
       );
     case "monitoring":
-      return result([], "no monitoring objects are rendered for Kubernetes");
+      return result(await removeMonitoring(namespace, ctx, env));
     case "ingress":
       return result(
         await removeListed(INGRESS_KINDS, namespace, componentSelector(app, environment, [name]), ctx, env),

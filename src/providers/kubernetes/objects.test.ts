@@ -64,8 +64,8 @@ describe("objects of a plan step", () => {
       "CronJob/report",
     ]);
     expect(names("ingress:web")).toEqual(["Ingress/web"]);
-    // Nothing renders monitoring on kubernetes yet: the plan promises no step for it.
-    expect(plan.steps.map((s) => s.id)).not.toContain("monitoring");
+    // The spec is production (monitoring on): no service serves metrics, so no PodMonitor; rules and dashboard.
+    expect(names("monitoring")).toEqual(["ConfigMap/codeploy-dashboard", "PrometheusRule/codeploy-alerts"]);
   });
 
   it("moves objects into an overriding namespace and renames the Namespace", () => {

@@ -9,7 +9,7 @@
  * bucket               -> the object store's objects (MinIO StatefulSet, Service, Secret, bucket Job)
  * service              -> its Secret (secret references), Deployment or CronJob, Service, HPA, PDB, NetworkPolicy
  * ingress              -> its Ingress
- * monitoring           -> ServiceMonitor / PrometheusRule when rendered (none today)
+ * monitoring           -> PodMonitors, the PrometheusRule and the dashboard ConfigMap
  *
  * A component step also applies the peers' NetworkPolicies that name the
  * component: adding a database changes who may reach it, and that change is
@@ -18,6 +18,7 @@
 import type { PlanStep } from "../../engine/provider.js";
 import { objectStoreName } from "../../render/data-services.js";
 import { bucketJobName } from "../../render/kubernetes/data-services.js";
+import { MONITORING_COMPONENT } from "../../render/kubernetes/monitoring.js";
 import type { KubeObject } from "../../render/types.js";
 import { instanceName } from "../../spec/naming.js";
 import type { DeploymentSpec } from "../../spec/schema.js";
@@ -85,7 +86,14 @@ export const ALL_KINDS: readonly KindRef[] = [
   KINDS.NetworkPolicy,
   KINDS.Secret,
 ];
-export const MONITORING_KINDS = new Set(["ServiceMonitor", "PodMonitor", "PrometheusRule"]);
+/** Kinds of the Prometheus Operator: served only where its CRDs are installed. */
+export const OPERATOR_KINDS: readonly KindRef[] = [
+  { apiVersion: "monitoring.coreos.com/v1", kind: "PodMonitor" },
+  { apiVersion: "monitoring.coreos.com/v1", kind: "PrometheusRule" },
+];
+export const MONITORING_KINDS = new Set(["ServiceMonitor", ...OPERATOR_KINDS.map((k) => k.kind)]);
+const isMonitoring = (o: KubeObject) =>
+  MONITORING_KINDS.has(o.kind) || (o.kind === "ConfigMap" && nameOf(o) === MONITORING_COMPONENT);
 
 /** `Deployment shop-prod/web`, `Namespace shop-prod`. */
 export function describeRef(ref: {
@@ -200,11 +208,7 @@ export function objectsForStep(
     case "secrets":
       return { objects: rendered.filter((o) => o.kind === "Secret"), components: [], pruneKinds: [] };
     case "monitoring":
-      return {
-        objects: rendered.filter((o) => MONITORING_KINDS.has(o.kind)),
-        components: [],
-        pruneKinds: [],
-      };
+      return { objects: rendered.filter(isMonitoring), components: [], pruneKinds: [] };
     default:
       return componentObjects(step, spec, rendered);
   }

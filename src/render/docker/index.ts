@@ -11,6 +11,7 @@ import type { ArtifactFile, RenderOptions, RenderResult } from "../types.js";
 import { toYaml } from "../yaml.js";
 import { composeModel } from "./compose.js";
 import { envFileLines } from "./data-services.js";
+import { monitoringFiles, PROMETHEUS_SERVICE, prometheusService } from "./monitoring.js";
 
 export { hostPorts } from "./compose.js";
 export { escapeDollars, passwordVar } from "./data-services.js";
@@ -51,12 +52,28 @@ function secretLines(spec: DeploymentSpec, values: Readonly<Record<string, strin
   return lines;
 }
 
+/** Adds the Prometheus service (and its data volume) that monitoring.prometheus asks for. */
+function withPrometheus(spec: DeploymentSpec, document: Record<string, unknown>): void {
+  const services = document.services as Record<string, unknown>;
+  const network = Object.keys((document.networks ?? {}) as Record<string, unknown>)[0] ?? "default";
+  const service = prometheusService(spec, network, new Set(Object.keys(services)));
+  if (!service) return;
+  services[PROMETHEUS_SERVICE] = service;
+  const volumes = (document.volumes ?? {}) as Record<string, unknown>;
+  volumes[`${PROMETHEUS_SERVICE}-data`] = {
+    labels: { "codeploy.app": spec.name, "codeploy.env": spec.environment },
+  };
+  document.volumes = volumes;
+}
+
 export function renderDocker(spec: DeploymentSpec, options: RenderOptions = {}): RenderResult {
   const credentials =
     options.credentials ??
     seededCredentials(options.secretSeed ?? DEV_SECRET_SEED, `${spec.name}/${spec.environment}`);
   const { document, components } = composeModel(spec);
+  withPrometheus(spec, document);
   const files: ArtifactFile[] = [
+    ...monitoringFiles(spec),
     {
       path: "compose.yaml",
       content: toYaml(

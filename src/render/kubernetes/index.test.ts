@@ -1,9 +1,10 @@
+import { PodMonitor, PrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1";
 import { Deployment, StatefulSet } from "kubernetes-models/apps/v1";
 import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
 import { CronJob, Job } from "kubernetes-models/batch/v1";
 import { Ingress, NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
-import { Namespace, Secret, Service } from "kubernetes-models/v1";
+import { ConfigMap, Namespace, Secret, Service } from "kubernetes-models/v1";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { CodeError } from "../../core/errors.js";
@@ -27,6 +28,9 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   PodDisruptionBudget,
   Ingress,
   NetworkPolicy,
+  ConfigMap,
+  PodMonitor,
+  PrometheusRule,
 };
 
 function validateObject(o: KubeObject): void {

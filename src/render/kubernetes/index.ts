@@ -15,6 +15,7 @@ import { bucketJob, dataObjects } from "./data-services.js";
 import { containerRuntime } from "./image-runtime.js";
 import { ingress } from "./ingress.js";
 import { checkNames, type KubeContext } from "./labels.js";
+import { monitoringObjects } from "./monitoring.js";
 import { networkPolicies } from "./network.js";
 import { inApplyOrder, kubernetesFiles } from "./serialize.js";
 import { appObjects } from "./workloads.js";
@@ -24,6 +25,7 @@ export { APPLY_ORDER, fileName } from "./serialize.js";
 /** The ingress class and issuer when `providers.kubernetes` names none (the README states them). */
 export const DEFAULT_INGRESS_CLASS = "nginx";
 export const DEFAULT_CLUSTER_ISSUER = "letsencrypt";
+export const DEFAULT_PROMETHEUS_NAMESPACE = "monitoring";
 
 export type KubernetesRenderOptions = RenderOptions;
 
@@ -84,6 +86,7 @@ export function renderKubernetes(spec: DeploymentSpec, options: KubernetesRender
     store: spec.buckets.length > 0 ? objectStoreName(spec) : undefined,
     ingressClassName: options.kubernetes?.ingressClassName ?? DEFAULT_INGRESS_CLASS,
     clusterIssuer: options.kubernetes?.clusterIssuer ?? DEFAULT_CLUSTER_ISSUER,
+    prometheusNamespace: options.kubernetes?.prometheusNamespace ?? DEFAULT_PROMETHEUS_NAMESPACE,
   };
   const objects: KubeObject[] = [namespace(ctx)];
   for (const c of components) objects.push(...dataObjects(ctx, c));
@@ -94,6 +97,7 @@ export function renderKubernetes(spec: DeploymentSpec, options: KubernetesRender
     if (route) objects.push(route);
   }
   objects.push(...networkPolicies(ctx));
+  objects.push(...monitoringObjects(ctx));
   const ordered = inApplyOrder(objects);
   return {
     target: "kubernetes",

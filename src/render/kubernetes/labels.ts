@@ -17,7 +17,8 @@ export type Role =
   | "queue"
   | "object-store"
   | "job"
-  | "network";
+  | "network"
+  | "monitoring";
 
 export interface KubeContext {
   readonly spec: DeploymentSpec;
@@ -28,6 +29,8 @@ export interface KubeContext {
   readonly store: string | undefined;
   readonly ingressClassName: string;
   readonly clusterIssuer: string;
+  /** The namespace whose Prometheus scrapes the pods (NetworkPolicies let it in). */
+  readonly prometheusNamespace: string;
   /** Values of the spec's `secret:NAME` references that are set. */
   readonly secrets: Readonly<Record<string, string>>;
   /** A keyed digest (never the plain hash of a secret, which a short value would give away). */

@@ -12,6 +12,7 @@ import type {
   INetworkPolicyPort,
 } from "kubernetes-models/networking.k8s.io/v1";
 import type { Service } from "../../spec/schema.js";
+import { metricsEndpoint } from "../monitoring/alerts.js";
 import type { KubeObject } from "../types.js";
 import { bucketJobName } from "./data-services.js";
 import { type KubeContext, meta, type Role, selectorLabels } from "./labels.js";
@@ -85,6 +86,14 @@ function ingressRules(ctx: KubeContext, target: Endpoint, all: Links, service: S
   if (service?.public && service.port !== undefined) {
     // The ingress controller lives in another namespace, whose name differs between clusters.
     rules.push({ from: [{ namespaceSelector: {} }], ports: tcp([service.port]) });
+  }
+  const metrics = service && ctx.spec.monitoring.enabled ? metricsEndpoint(service) : undefined;
+  if (metrics) {
+    // Prometheus scrapes from its own namespace (providers.kubernetes.prometheusNamespace).
+    const from = {
+      namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ctx.prometheusNamespace } },
+    };
+    rules.push({ from: [from], ports: tcp([metrics.port]) });
   }
   return rules;
 }

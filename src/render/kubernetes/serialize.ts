@@ -19,6 +19,9 @@ export const APPLY_ORDER = [
   "HorizontalPodAutoscaler",
   "PodDisruptionBudget",
   "Ingress",
+  "ConfigMap",
+  "PodMonitor",
+  "PrometheusRule",
 ] as const;
 
 const RANK = new Map<string, number>(APPLY_ORDER.map((kind, i) => [kind, i]));

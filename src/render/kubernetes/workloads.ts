@@ -14,6 +14,7 @@ import type { Service } from "../../spec/schema.js";
 import { secretNamesOf, secretRefName } from "../../spec/secret-refs.js";
 import { DEFAULT_APP_RESOURCES as DEFAULTS, dataComponentNamed } from "../data-services.js";
 import { type ConnectionValue, connectionVars } from "../local-connections.js";
+import { metricsEndpoint } from "../monitoring/alerts.js";
 import type { KubeObject } from "../types.js";
 import { containerRuntime } from "./image-runtime.js";
 import { CONNECTION_URL_KEY, type KubeContext, labels, meta, secretName, selectorLabels } from "./labels.js";
@@ -174,14 +175,22 @@ function annotations(ctx: KubeContext, s: Service): Record<string, string> {
   return out;
 }
 
+/** The service's port, and with monitoring on a `metrics` port when metrics are served on another one. */
+function containerPorts(ctx: KubeContext, s: Service): Pick<IContainer, "ports"> {
+  const ports: NonNullable<IContainer["ports"]> = [];
+  if (s.port !== undefined) ports.push({ name: portName(s), containerPort: s.port, protocol: "TCP" });
+  const metrics = ctx.spec.monitoring.enabled ? metricsEndpoint(s) : undefined;
+  if (metrics && metrics.port !== s.port)
+    ports.push({ name: "metrics", containerPort: metrics.port, protocol: "TCP" });
+  return ports.length > 0 ? { ports } : {};
+}
+
 function podSpec(ctx: KubeContext, s: Service): IPodSpec {
   const runtime = containerRuntime(s);
   const container: IContainer = {
     name: s.name,
     image: s.image ?? placeholderImage(ctx, s),
-    ...(s.port === undefined
-      ? {}
-      : { ports: [{ name: portName(s), containerPort: s.port, protocol: "TCP" }] }),
+    ...containerPorts(ctx, s),
     env: appEnv(ctx, s),
     resources: resources(s),
     ...(s.kind === "cron" ? {} : probes(s)),
