@@ -5,6 +5,7 @@
  * reverse order: ingress, services, then the data they used.
  */
 
+import { monitoringInputs, monitoringSummary } from "../render/monitoring/summary.js";
 import { type ChangeAction, type ComponentGroup, diffSpecs, type SpecDiff } from "../spec/diff.js";
 import type { DeploymentSpec, Service, Target } from "../spec/schema.js";
 import { secretNamesOf } from "../spec/secret-refs.js";
@@ -158,14 +159,19 @@ export function buildPlan(desired: DeploymentSpec, current?: DeploymentSpec): Pl
   }
   steps.push(...removalSteps(diff, current, desired));
   if (rendersMonitoring(desired)) {
-    const action: ChangeAction = current && rendersMonitoring(current) ? "noop" : "create";
+    const action: ChangeAction =
+      !current || !rendersMonitoring(current)
+        ? "create"
+        : monitoringInputs(current) === monitoringInputs(desired)
+          ? "noop"
+          : "update";
     const serviceSteps = steps.filter((s) => s.kind === "service" && s.action !== "delete").map((s) => s.id);
     steps.push({
       id: "monitoring",
       kind: "monitoring",
       action,
       dependsOn: ["network", ...serviceSteps],
-      description: describe(action, "monitoring (metrics scraping and alerts)"),
+      description: describe(action, `monitoring: ${monitoringSummary(desired)}`),
     });
   }
   const levels = topologicalLevels(steps);

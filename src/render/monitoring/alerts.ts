@@ -165,3 +165,10 @@ export function alertName(service: string, a: AlertDefinition): string {
 export function describeAlert(service: string, a: AlertDefinition): string {
   return `${service}: ${a.summary}`;
 }
+
+/** The signals each cloud's container platform publishes a metric (or log) for; the rest have none there. */
+export const CLOUD_SIGNALS: Readonly<Record<"aws" | "gcp" | "azure", readonly Signal[]>> = {
+  aws: ["errors", "latency", "unavailable", "throttling", "memory"],
+  gcp: ["errors", "latency", "oom", "throttling", "memory"],
+  azure: ["errors", "restarts", "unavailable", "throttling", "memory"],
+};

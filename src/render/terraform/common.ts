@@ -35,7 +35,8 @@ export type ModuleFile =
   | "buckets"
   | "secrets"
   | "services"
-  | "cluster";
+  | "cluster"
+  | "monitoring";
 
 /** Collects the blocks of one module while a cloud renderer walks the spec. */
 export class ModuleBuilder {

@@ -36,6 +36,7 @@ const CONCERNS: readonly ModuleFile[] = [
   "secrets",
   "services",
   "cluster",
+  "monitoring",
 ];
 
 function moduleOf(spec: DeploymentSpec): ModuleBuilder {

@@ -5,6 +5,7 @@
 import type { DeploymentSpec } from "../../../spec/schema.js";
 import { imageVariables, type ModuleBuilder, variableBlock } from "../common.js";
 import { block, expr } from "../hcl.js";
+import { renderAwsAlarms } from "./alarms.js";
 import { renderAwsCluster } from "./cluster.js";
 import { awsContext } from "./context.js";
 import { renderAwsData } from "./data.js";
@@ -34,6 +35,7 @@ export function renderAws(spec: DeploymentSpec): ModuleBuilder {
   renderAwsData(ctx);
   renderAwsMessaging(ctx);
   if (ctx.ecs) renderAwsEcs(ctx);
+  renderAwsAlarms(ctx);
   if (ctx.eks) renderAwsCluster(ctx);
   renderAwsNetwork(ctx);
   m.output("vpc_id", expr("aws_vpc.main.id"), "VPC of the deployment");

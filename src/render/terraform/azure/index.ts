@@ -6,6 +6,7 @@
 import type { DeploymentSpec } from "../../../spec/schema.js";
 import { imageVariables, type ModuleBuilder, resource, variableBlock } from "../common.js";
 import { block, call, expr, type TopBlock } from "../hcl.js";
+import { renderAzureAlerts } from "./alerts.js";
 import { type AzureContext, azureContext, PLACE } from "./context.js";
 import { renderAzureData } from "./data.js";
 import { renderAks, renderContainerApps } from "./services.js";
@@ -116,6 +117,7 @@ export function renderAzure(spec: DeploymentSpec): ModuleBuilder {
   renderAzureBuckets(ctx);
   if (ctx.aks) renderAks(ctx);
   else renderContainerApps(ctx);
+  renderAzureAlerts(ctx);
   network(ctx);
   m.output(
     "resource_group_name",

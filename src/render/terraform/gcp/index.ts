@@ -6,6 +6,7 @@
 import type { DeploymentSpec } from "../../../spec/schema.js";
 import { dataSource, imageVariables, type ModuleBuilder, named, resource, variableBlock } from "../common.js";
 import { block, call, expr } from "../hcl.js";
+import { renderGcpAlerts } from "./alerts.js";
 import { type GcpContext, gcpContext } from "./context.js";
 import { renderGcpData } from "./data.js";
 import { renderCloudRun, renderGke } from "./services.js";
@@ -109,6 +110,7 @@ export function renderGcp(spec: DeploymentSpec): ModuleBuilder {
   renderGcpData(ctx);
   if (ctx.gke) renderGke(ctx);
   else renderCloudRun(ctx);
+  renderGcpAlerts(ctx);
   if (ctx.privateServices) ctx.apis.add("servicenetworking.googleapis.com");
   network(ctx);
   m.output("network_id", expr("google_compute_network.main.id"), "VPC network");
