@@ -71,7 +71,7 @@ export async function applyMonitoring(
   const parts = [`applied ${applied.length} monitoring object${applied.length === 1 ? "" : "s"}`];
   if (skipped.size > 0)
     parts.push(
-      `skipped ${[...skipped].join(" and ")}: the cluster has no Prometheus Operator CRDs (monitoring.coreos.com/v1); install it (e.g. the kube-prometheus-stack chart) and apply again`,
+      `skipped ${[...skipped].join(" and ")}: the cluster has no Prometheus Operator CRDs (monitoring.coreos.com/v1): install the operator (e.g. the kube-prometheus-stack chart); the next deployment that runs the monitoring step creates them`,
     );
   if (pruned.length > 0) parts.push(`pruned: ${pruned.join(", ")}`);
   return { message: parts.join("; "), outputs: { namespace } };
