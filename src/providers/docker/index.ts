@@ -66,7 +66,7 @@ async function apply(session: Session, step: PlanStep, ctx: StepContext): Promis
     case "monitoring":
       return note(
         ctx,
-        "monitoring is not provided on docker: nothing runs for it (see `codeploy logs` and `docker stats`)",
+        "the docker provider runs no Prometheus: `codeploy render --target docker` writes prometheus.yml and prometheus-rules.yml (and the Prometheus service with monitoring.prometheus) for `docker compose up`",
       );
   }
 }

@@ -162,10 +162,6 @@ export function alertName(service: string, a: AlertDefinition): string {
   return `${camel}${a.name}`;
 }
 
-export function describeAlert(service: string, a: AlertDefinition): string {
-  return `${service}: ${a.summary}`;
-}
-
 /** The signals each cloud's container platform publishes a metric (or log) for; the rest have none there. */
 export const CLOUD_SIGNALS: Readonly<Record<"aws" | "gcp" | "azure", readonly Signal[]>> = {
   aws: ["errors", "latency", "unavailable", "throttling", "memory"],
