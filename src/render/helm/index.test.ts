@@ -90,3 +90,26 @@ describe("helm chart renderer", () => {
     expect(namespace).toContain("name: {{ .Release.Namespace }}");
   });
 });
+
+describe("monitoring objects in the chart", () => {
+  it("installs the Prometheus Operator's kinds only where the cluster serves them", () => {
+    const chart = renderHelmChart(
+      validateSpec({
+        name: "watched",
+        environment: "production",
+        target: "kubernetes",
+        services: [
+          { name: "web", image: "ghcr.io/acme/web:1", port: 8080, metricsPath: "/metrics", replicas: 2 },
+        ],
+      }),
+    );
+    const file = (path: string) => chart.files.find((f) => f.path === path)?.content ?? "";
+    expect(file("templates/podmonitor-web.yaml")).toMatch(
+      /^\{\{- if \.Capabilities\.APIVersions\.Has "monitoring\.coreos\.com\/v1\/PodMonitor" \}\}\n/,
+    );
+    expect(file("templates/prometheusrule-codeploy-alerts.yaml")).toContain(
+      '.Capabilities.APIVersions.Has "monitoring.coreos.com/v1/PrometheusRule"',
+    );
+    expect(file("templates/configmap-codeploy-dashboard.yaml")).not.toContain("Capabilities");
+  });
+});

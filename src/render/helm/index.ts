@@ -66,12 +66,23 @@ export function chartOf(spec: DeploymentSpec, objects: readonly KubeObject[]): H
     const text = fill(toYaml(body), holes);
     files.push({
       path: `templates/${fileName(o)}`,
-      content: o.kind === "Namespace" ? `{{- if .Values.namespace.create }}\n${text}{{- end }}\n` : text,
+      content: guarded(o, text),
       ...(o.kind === "Secret" ? { sensitive: true } : {}),
     });
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { target: "kubernetes", files, kubernetes: [...objects], values, chart: spec.name };
+}
+
+/**
+ * The Namespace only when asked; the Prometheus Operator's kinds (monitoring) only where the cluster
+ * serves them, so a release installs on a cluster without the operator (Helm checks its API versions).
+ */
+function guarded(o: KubeObject, text: string): string {
+  if (o.kind === "Namespace") return `{{- if .Values.namespace.create }}\n${text}{{- end }}\n`;
+  if (o.apiVersion === "monitoring.coreos.com/v1")
+    return `{{- if .Capabilities.APIVersions.Has "monitoring.coreos.com/v1/${o.kind}" }}\n${text}{{- end }}\n`;
+  return text;
 }
 
 /** Puts the template expressions where the placeholders are (see template.ts). */
