@@ -41,7 +41,18 @@ function envFile(result: RenderResult): Record<string, string> {
   );
 }
 
-const specs = { rich: richSpec, minimal: minimalSpec, "all engines": allEnginesSpec };
+/** The rich spec with a Prometheus service beside the app (monitoring.prometheus). */
+const withPrometheus = () => {
+  const rich = richSpec();
+  return validateSpec({ ...rich, monitoring: { enabled: true, prometheus: true } });
+};
+
+const specs = {
+  rich: richSpec,
+  minimal: minimalSpec,
+  "all engines": allEnginesSpec,
+  "with prometheus": withPrometheus,
+};
 
 describe.each(Object.entries(specs))("renderDocker: %s spec", (_, make) => {
   const result = renderDocker(make());
@@ -266,5 +277,22 @@ describe("determinism", () => {
     expect(renderDocker(make({ B: "2", A: "1" })).files).toEqual(
       renderDocker(make({ A: "1", B: "2" })).files,
     );
+  });
+});
+
+describe("monitoring.prometheus on docker", () => {
+  it("adds a Prometheus service that mounts the rendered scrape configuration and rules, on the app's network", () => {
+    const result = renderDocker(withPrometheus());
+    const doc = compose(result);
+    const prometheus = doc.services["codeploy-prometheus"];
+    expect(prometheus?.volumes).toEqual([
+      "./prometheus.yml:/etc/prometheus/prometheus.yml:ro",
+      "./prometheus-rules.yml:/etc/prometheus/prometheus-rules.yml:ro",
+      "codeploy-prometheus-data:/prometheus",
+    ]);
+    expect(prometheus?.networks).toEqual(doc.services.web?.networks);
+    expect(prometheus?.ports).toEqual(["127.0.0.1:9090:9090"]);
+    expect(Object.keys(doc.volumes as object)).toContain("codeploy-prometheus-data");
+    expect(compose(renderDocker(richSpec())).services["codeploy-prometheus"]).toBeUndefined();
   });
 });
