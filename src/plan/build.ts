@@ -5,12 +5,12 @@
  * reverse order: ingress, services, then the data they used.
  */
 
-import { monitoringInputs, monitoringSummary } from "../render/monitoring/summary.js";
 import { type ChangeAction, type ComponentGroup, diffSpecs, type SpecDiff } from "../spec/diff.js";
 import type { DeploymentSpec, Service, Target } from "../spec/schema.js";
 import { secretNamesOf } from "../spec/secret-refs.js";
 import { rendersCredentials, rendersMonitoring, rendersPublicEndpoint } from "../spec/target-capabilities.js";
 import { topologicalLevels } from "./graph.js";
+import { monitoringInputs, monitoringSummary } from "./monitoring.js";
 
 export type StepKind =
   | "network"

@@ -1,6 +1,6 @@
 /**
  * `monitoring.enabled` on Docker: `prometheus.yml` (scrape configuration)
- * and `prometheus-rules.yml` (the shared alerts, render/monitoring/alerts.ts)
+ * and `prometheus-rules.yml` (the shared alerts, spec/monitoring.ts)
  * beside compose.yaml, and with `monitoring.prometheus` a Prometheus service
  * in compose.yaml that mounts both. Each service that serves metrics is found
  * through Docker's DNS (every replica's address under the service name), so
@@ -9,8 +9,8 @@
  * Docker gets the request alerts and `up` of each scraped service.
  */
 import { CodeError } from "../../core/errors.js";
+import { metricsEndpoint, watchedServices } from "../../spec/monitoring.js";
 import type { DeploymentSpec } from "../../spec/schema.js";
-import { metricsEndpoint, watchedServices } from "../monitoring/alerts.js";
 import { ruleGroups } from "../monitoring/prometheus.js";
 import type { ArtifactFile } from "../types.js";
 import { toYaml } from "../yaml.js";

@@ -7,7 +7,10 @@
  * start under it. The spec's `runAsRoot` / `readOnlyRootFilesystem` win;
  * absent, the image decides from the tables below.
  */
+import { imageRepository } from "../../spec/images.js";
 import type { Service } from "../../spec/schema.js";
+
+export { imageRepository };
 
 export interface ContainerRuntime {
   /** The image may start as root: baseline profile with the default capabilities it needs, not restricted. */
@@ -69,19 +72,6 @@ const WRITABLE_IMAGES: ReadonlySet<string> = new Set([
   "apache/superset",
   "jupyter/base-notebook",
 ]);
-
-/** `docker.io/library/nginx:1.27@sha256:...` -> `nginx`; registry hosts other than Docker Hub are kept. */
-export function imageRepository(image: string): string {
-  let ref = image.trim().toLowerCase();
-  const at = ref.indexOf("@");
-  if (at >= 0) ref = ref.slice(0, at);
-  const slash = ref.lastIndexOf("/");
-  const colon = ref.lastIndexOf(":");
-  if (colon > slash) ref = ref.slice(0, colon);
-  for (const prefix of ["docker.io/library/", "docker.io/", "index.docker.io/library/", "library/"])
-    if (ref.startsWith(prefix)) return ref.slice(prefix.length);
-  return ref;
-}
 
 export function containerRuntime(s: Service): ContainerRuntime {
   const repo = s.image === undefined ? undefined : imageRepository(s.image);

@@ -1,13 +1,13 @@
 /**
  * `monitoring.enabled` on Kubernetes, for the Prometheus Operator
  * (kube-prometheus-stack): a PodMonitor per service that serves metrics, one
- * PrometheusRule with the shared alerts (render/monitoring/alerts.ts), and a
+ * PrometheusRule with the shared alerts (spec/monitoring.ts), and a
  * Grafana dashboard in a ConfigMap labelled `grafana_dashboard: "1"`, which
  * Grafana's dashboard sidecar loads. PodMonitors select pods directly, so a
  * worker without a Service is scraped too.
  */
 import type { IConfigMap } from "kubernetes-models/v1";
-import { metricsEndpoint, watchedServices } from "../monitoring/alerts.js";
+import { metricsEndpoint, watchedServices } from "../../spec/monitoring.js";
 import { grafanaDashboard } from "../monitoring/dashboard.js";
 import { ruleGroups } from "../monitoring/prometheus.js";
 import type { KubeObject } from "../types.js";

@@ -11,8 +11,8 @@ import type {
   INetworkPolicyIngressRule,
   INetworkPolicyPort,
 } from "kubernetes-models/networking.k8s.io/v1";
+import { metricsEndpoint } from "../../spec/monitoring.js";
 import type { Service } from "../../spec/schema.js";
-import { metricsEndpoint } from "../monitoring/alerts.js";
 import type { KubeObject } from "../types.js";
 import { bucketJobName } from "./data-services.js";
 import { type KubeContext, meta, type Role, selectorLabels } from "./labels.js";

@@ -6,8 +6,8 @@
  * Prometheus data source Grafana has.
  */
 import { createHash } from "node:crypto";
+import { metricsEndpoint, watchedServices } from "../../spec/monitoring.js";
 import type { DeploymentSpec } from "../../spec/schema.js";
-import { metricsEndpoint, watchedServices } from "./alerts.js";
 
 /** Grafana's variable syntax (not a template literal): the data source chosen on the dashboard. */
 const DATASOURCE = { type: "prometheus", uid: ["$", "{datasource}"].join("") } as const;

@@ -6,7 +6,7 @@
  * Docker the scrape job is the service's name. Plain data: the renderers
  * write it as a PrometheusRule or as a rules file.
  */
-import type { DeploymentSpec } from "../../spec/schema.js";
+
 import {
   type AlertDefinition,
   alertName,
@@ -14,7 +14,8 @@ import {
   metricsEndpoint,
   type Signal,
   watchedServices,
-} from "./alerts.js";
+} from "../../spec/monitoring.js";
+import type { DeploymentSpec } from "../../spec/schema.js";
 
 export type RulePlatform =
   | { readonly kind: "kubernetes"; readonly namespace: string }

@@ -1,6 +1,6 @@
 /**
  * `monitoring.enabled` on ECS: CloudWatch alarms per service from the shared
- * alert table (render/monitoring/alerts.ts), sent to one SNS topic (encrypted
+ * alert table (spec/monitoring.ts), sent to one SNS topic (encrypted
  * with the AWS-managed key; subscribe to it, its ARN is an output).
  *
  * Signal -> metric: errors and p99 latency from the load balancer's target
@@ -11,14 +11,15 @@
  * container restart or OOM-kill metric: stopped tasks are ECS events, not
  * alarms.
  */
-import type { Service } from "../../../spec/schema.js";
+
 import {
   ALERTS,
   type AlertDefinition,
   alertName,
   type Signal,
   watchedServices,
-} from "../../monitoring/alerts.js";
+} from "../../../spec/monitoring.js";
+import type { Service } from "../../../spec/schema.js";
 import { ident, named, resource } from "../common.js";
 import { block, expr, type HclBody, type TopBlock } from "../hcl.js";
 import { publicServices } from "./alb.js";

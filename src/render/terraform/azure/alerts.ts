@@ -1,6 +1,6 @@
 /**
  * `monitoring.enabled` on Container Apps: Azure Monitor metric alerts per
- * container app from the shared alert table (render/monitoring/alerts.ts),
+ * container app from the shared alert table (spec/monitoring.ts),
  * sent to one action group (add its receivers: e-mail, webhook...).
  *
  * Signal -> metric of Microsoft.App/containerApps: 5xx answers (Requests by
@@ -9,14 +9,15 @@
  * MemoryPercentage of the limits. No latency or OOM-kill metric is published
  * for container apps.
  */
-import type { Service } from "../../../spec/schema.js";
+
 import {
   ALERTS,
   type AlertDefinition,
   alertName,
   type Signal,
   watchedServices,
-} from "../../monitoring/alerts.js";
+} from "../../../spec/monitoring.js";
+import type { Service } from "../../../spec/schema.js";
 import { ident, resource } from "../common.js";
 import { block, expr, type HclBlock, type TopBlock } from "../hcl.js";
 import { type AzureContext, PLACE } from "./context.js";

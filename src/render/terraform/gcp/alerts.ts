@@ -1,6 +1,6 @@
 /**
  * `monitoring.enabled` on Cloud Run: Cloud Monitoring alert policies per
- * service from the shared alert table (render/monitoring/alerts.ts), sent to
+ * service from the shared alert table (spec/monitoring.ts), sent to
  * the notification channels in `var.alert_notification_channels`.
  *
  * Signal -> metric: errors as the ratio of 5xx to all requests
@@ -10,14 +10,15 @@
  * limit ... exceeded"). Cloud Run has no restart or replica availability
  * metric for services: it replaces failed instances on requests.
  */
-import type { Service } from "../../../spec/schema.js";
+
 import {
   ALERTS,
   type AlertDefinition,
   alertName,
   type Signal,
   watchedServices,
-} from "../../monitoring/alerts.js";
+} from "../../../spec/monitoring.js";
+import type { Service } from "../../../spec/schema.js";
 import { ident, resource, variableBlock } from "../common.js";
 import { block, call, expr, type HclBlock, type HclValue, type TopBlock } from "../hcl.js";
 import type { GcpContext } from "./context.js";

@@ -1,5 +1,6 @@
 /**
- * The alerts of `monitoring.enabled`, defined once for every target: which
+ * The alerts of `monitoring.enabled`, defined once for every target (the
+ * renderers write them, the plan counts them): which
  * signals are watched, their thresholds and windows. The Prometheus rules
  * (kubernetes, docker), CloudWatch alarms, Cloud Monitoring alert policies
  * and Azure Monitor metric alerts are all written from this table, so one
@@ -15,8 +16,8 @@
  * (kube-state-metrics and cAdvisor on Kubernetes, the container platform's
  * own on the clouds).
  */
-import type { DeploymentSpec, Service } from "../../spec/schema.js";
-import { imageRepository } from "../kubernetes/image-runtime.js";
+import { imageRepository } from "./images.js";
+import type { DeploymentSpec, Service } from "./schema.js";
 
 export type Signal = "errors" | "latency" | "restarts" | "oom" | "unavailable" | "throttling" | "memory";
 export type AlertSeverity = "critical" | "warning";
@@ -162,9 +163,20 @@ export function alertName(service: string, a: AlertDefinition): string {
   return `${camel}${a.name}`;
 }
 
+/** Docker has no kube-state-metrics or cAdvisor: the request alerts and `up` of each scraped service. */
+export const DOCKER_SIGNALS: readonly Signal[] = ["errors", "latency", "unavailable"];
+
 /** The signals each cloud's container platform publishes a metric (or log) for; the rest have none there. */
 export const CLOUD_SIGNALS: Readonly<Record<"aws" | "gcp" | "azure", readonly Signal[]>> = {
   aws: ["errors", "latency", "unavailable", "throttling", "memory"],
   gcp: ["errors", "latency", "oom", "throttling", "memory"],
   azure: ["errors", "restarts", "unavailable", "throttling", "memory"],
 };
+
+/** How many Prometheus alert rules the spec gets on a platform (the renderers write exactly these). */
+export function prometheusAlertCount(spec: DeploymentSpec, platform: "kubernetes" | "docker"): number {
+  return watchedServices(spec)
+    .filter((s) => platform === "kubernetes" || metricsEndpoint(s))
+    .flatMap((s) => alertsFor(s, metricsEndpoint(s) !== undefined))
+    .filter((a) => platform === "kubernetes" || DOCKER_SIGNALS.includes(a.signal)).length;
+}

@@ -2,9 +2,8 @@
  * What `monitoring.enabled` creates on the spec's target, in words, for the
  * plan's monitoring step: the plan lists exactly what the renderers write.
  */
-import type { DeploymentSpec } from "../../spec/schema.js";
-import { CLOUD_SIGNALS, metricsEndpoint, watchedServices } from "./alerts.js";
-import { alertRules } from "./prometheus.js";
+import { CLOUD_SIGNALS, metricsEndpoint, prometheusAlertCount, watchedServices } from "../spec/monitoring.js";
+import type { DeploymentSpec } from "../spec/schema.js";
 
 const list = (names: readonly string[]) => (names.length === 0 ? "none" : names.join(", "));
 
@@ -12,11 +11,11 @@ export function monitoringSummary(spec: DeploymentSpec): string {
   const watched = watchedServices(spec);
   const scraped = watched.filter((s) => metricsEndpoint(s)).map((s) => s.name);
   if (spec.target === "kubernetes") {
-    const rules = alertRules(spec, { kind: "kubernetes", namespace: "" }).length;
+    const rules = prometheusAlertCount(spec, "kubernetes");
     return `PodMonitors for ${list(scraped)}, PrometheusRule codeploy-alerts (${rules} alerts), Grafana dashboard ConfigMap codeploy-dashboard`;
   }
   if (spec.target === "docker") {
-    const rules = alertRules(spec, { kind: "docker" }).length;
+    const rules = prometheusAlertCount(spec, "docker");
     const service = spec.monitoring.prometheus === true ? ", Prometheus service codeploy-prometheus" : "";
     return `prometheus.yml scraping ${list(scraped)}, prometheus-rules.yml (${rules} alerts)${service}`;
   }

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { buildPlan } from "../../plan/build.js";
-import { validateSpec } from "../../spec/validate.js";
-import { renderDocker } from "../docker/index.js";
-import { renderKubernetes } from "../kubernetes/index.js";
-import { renderTerraform } from "../terraform/index.js";
-import { CLOUD_SIGNALS } from "./alerts.js";
+import { renderDocker } from "../render/docker/index.js";
+import { renderKubernetes } from "../render/kubernetes/index.js";
+import { renderTerraform } from "../render/terraform/index.js";
+import { CLOUD_SIGNALS } from "../spec/monitoring.js";
+import { validateSpec } from "../spec/validate.js";
+import { buildPlan } from "./build.js";
 
 const spec = (target: string, cloud = "local", extra: Record<string, unknown> = {}) =>
   validateSpec({
