@@ -30,8 +30,10 @@ describe("buildPlan", () => {
     expect(pos("cache:redis")).toBeLessThan(pos("service:api"));
     expect(pos("service:api")).toBeLessThan(pos("service:web"));
     expect(pos("service:web")).toBeLessThan(pos("ingress:web"));
-    // Docker renders nothing for monitoring: no step promises it (ECS turns Container Insights on).
-    expect(ids).not.toContain("monitoring");
+    // Monitoring comes last, on every target that renders it (docker: prometheus.yml and its rules).
+    expect(ids.at(-1)).toBe("monitoring");
+    const local = buildPlan(validateSpec({ ...shop, target: "terraform", cloud: "local" })).steps;
+    expect(local.map((s) => s.id)).not.toContain("monitoring");
     const onEcs = buildPlan(validateSpec({ ...shop, target: "terraform", cloud: "aws" })).steps.map(
       (s) => s.id,
     );

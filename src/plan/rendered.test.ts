@@ -43,13 +43,15 @@ function dockerObjects(step: PlanStep, spec: DeploymentSpec, r: RenderResult): s
     case "ingress":
       return services[name]?.ports ? [`ports of ${name}`] : [];
     case "monitoring":
-      return [];
+      return r.files
+        .filter((f) => f.path === "prometheus.yml" || f.path === "prometheus-rules.yml")
+        .map((f) => f.path);
     default:
       return services[name] ? [`service ${name}`] : [];
   }
 }
 
-const MONITORING_KINDS = new Set(["ServiceMonitor", "PodMonitor", "PrometheusRule"]);
+const MONITORING_KINDS = new Set(["ServiceMonitor", "PodMonitor", "PrometheusRule", "ConfigMap"]);
 
 function kubeObjects(step: PlanStep, spec: DeploymentSpec, r: RenderResult): string[] {
   const objects = r.kubernetes ?? [];
@@ -118,7 +120,15 @@ function terraformObjects(step: PlanStep, spec: DeploymentSpec, r: RenderResult)
           (type === "terraform_data" && name === id && has(b.body.input, '"public":true')),
       );
     case "monitoring":
-      return resources((type, _name, b) => type === "aws_ecs_cluster" && has(b.body.setting, '"enabled"'));
+      return resources(
+        (type, _name, b) =>
+          (type === "aws_ecs_cluster" && has(b.body.setting, '"enabled"')) ||
+          [
+            "aws_cloudwatch_metric_alarm",
+            "google_monitoring_alert_policy",
+            "azurerm_monitor_metric_alert",
+          ].includes(type),
+      );
     default:
       return resources((_type, name) => name === id || name.startsWith(`${id}_`));
   }

@@ -73,7 +73,8 @@ export function rendersMonitoring(spec: DeploymentSpec): boolean {
       return true;
     case "terraform":
       // ECS: Container Insights (and alarms for long-running services); Cloud Run and Container Apps: alerts.
-      if (spec.cloud === "aws") return spec.services.length > 0 || spec.queues.some((q) => q.engine === "nats");
+      if (spec.cloud === "aws")
+        return spec.services.length > 0 || spec.queues.some((q) => q.engine === "nats");
       if (spec.cloud === "gcp" || spec.cloud === "azure") return spec.services.some((s) => s.kind !== "cron");
       return false;
   }
