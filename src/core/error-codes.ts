@@ -159,9 +159,10 @@ export const ERROR_TABLE = {
   /** The namespace's Pod Security level refused the pods (admission, not the cluster, said no). */
   POD_SECURITY_REFUSED: refused,
   // Kubernetes provider, helm mode
-  HELM_NAME: refused,
   HELM_NOT_FOUND: unavailable,
   HELM_FAILED: upstream,
+  /** A service's local chart cannot be used: no chart folder configured, missing, not a chart, or a link outside it. */
+  CHART_PATH: refused,
 
   // Terraform provider
   TF_ABORTED: { http: 409, exit: 1 },

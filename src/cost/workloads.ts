@@ -59,7 +59,16 @@ function serviceWorkload(service: Service): Workload {
 export function buildWorkloads(ctx: PricingContext): Workload[] {
   const { spec } = ctx;
   const workloads = spec.services.map(serviceWorkload);
-  const defaulted = spec.services.filter((s) => !s.resources?.cpu || !s.resources?.memory).map((s) => s.name);
+  const defaulted = spec.services
+    .filter((s) => s.chart === undefined && (!s.resources?.cpu || !s.resources?.memory))
+    .map((s) => s.name);
+  const charts = spec.services.filter((s) => s.chart !== undefined).map((s) => s.name);
+  if (charts.length > 0) {
+    ctx.assumptions.push(
+      `${nameList(charts)} ${charts.length === 1 ? "is a Helm chart" : "are Helm charts"}: priced as one replica of ` +
+        `${DEFAULT_MILLICORES / 1000} vCPU and ${DEFAULT_MIB / 1024} GiB each; the chart decides what really runs`,
+    );
+  }
   if (defaulted.length > 0) {
     ctx.assumptions.push(
       `no cpu or memory given for ${nameList(defaulted)}: assumed ${DEFAULT_MILLICORES / 1000} vCPU and ` +

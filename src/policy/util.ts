@@ -27,6 +27,15 @@ export function indexed<T>(items: readonly T[]): Array<readonly [T, number]> {
   return items.map((item, i) => [item, i] as const);
 }
 
+/**
+ * The services CODE renders, with their index in the spec: a service that
+ * names a Helm chart has no image, port or replicas of CODE's to judge (the
+ * chart decides them), so the rules about those skip it.
+ */
+export function renderedServices(spec: DeploymentSpec): Array<readonly [Service, number]> {
+  return indexed(spec.services).filter(([s]) => s.chart === undefined);
+}
+
 export function serviceLabel(service: Service): string {
   return `service "${service.name}"`;
 }

@@ -1,3 +1,4 @@
+export * from "./chart.js";
 export * from "./environment.js";
 export * from "./json-schema.js";
 export * from "./quantity.js";

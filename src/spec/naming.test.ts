@@ -1,6 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  appReleaseName,
+  chartReleaseName,
   containerName,
   deriveName,
   moduleAppName,
@@ -45,6 +47,8 @@ const ALL_NAMES = [
   (id: { app: string; environment: string }) => pgSchemaName(id),
   (id: { app: string; environment: string }) => volumeName(id, "db"),
   (id: { app: string; environment: string }) => containerName(id, "web", 0),
+  appReleaseName,
+  (id: { app: string; environment: string }) => chartReleaseName(id, "redis"),
 ];
 
 describe("naming", () => {
@@ -112,6 +116,25 @@ describe("naming", () => {
         if (c1 !== c2) expect(volumeName(id, c1)).not.toBe(volumeName(id, c2));
         if (c1 !== c2 || r1 !== r2) expect(containerName(id, c1, r1)).not.toBe(containerName(id, c2, r2));
         expect(containerName(id, c1, r1).length).toBeLessThanOrEqual(63 - 9);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("names Helm releases within 53 characters, chart releases apart from the app's and from each other (property)", () => {
+    expect(appReleaseName({ app: "shop", environment: "dev" })).toMatch(/^shop-dev-[0-9a-f]{8}$/);
+    fc.assert(
+      fc.property(kebab, kebab, kebab, kebab, (app, env, c1, c2) => {
+        const id = { app, environment: env };
+        const names = [appReleaseName(id), chartReleaseName(id, c1), chartReleaseName(id, c2)];
+        for (const n of names) {
+          expect(n.length).toBeLessThanOrEqual(53);
+          expect(n).toMatch(DNS_LABEL);
+        }
+        expect(names[1]).not.toBe(names[0]);
+        if (c1 !== c2) expect(names[1]).not.toBe(names[2]);
+        // The app release of ("shop", "dev-redis") and the chart release of ("shop", "dev", "redis") read alike, hash apart.
+        expect(chartReleaseName(id, c1)).not.toBe(appReleaseName({ app, environment: `${env}-${c1}` }));
       }),
       { numRuns: 300 },
     );

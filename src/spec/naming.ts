@@ -86,6 +86,22 @@ export function instanceName(id: Identity): string {
   return namespaceName(id);
 }
 
+/** Helm release names: at most 53 characters (Helm keeps room for its own suffixes in the objects it names). */
+export const HELM_RELEASE_MAX = 53;
+
+/** The Helm release of an app + environment in `providers.kubernetes.mode: helm`. */
+export function appReleaseName(id: Identity): string {
+  return deriveName([id.app, id.environment], { max: HELM_RELEASE_MAX });
+}
+
+/**
+ * The Helm release of a service that names a chart (`services[].chart`); the
+ * tuple has three parts, so it never meets an app release's name.
+ */
+export function chartReleaseName(id: Identity, service: string): string {
+  return deriveName([id.app, id.environment, service], { max: HELM_RELEASE_MAX });
+}
+
 /** The Docker network of an app + environment; also the Compose project name. */
 export function networkName(id: Identity): string {
   return deriveName([id.app, id.environment], { prefix: "codeploy-" });

@@ -6,6 +6,7 @@
  * the JSON Schema export) stays what a person writes.
  */
 import { z } from "zod";
+import { chartSchema, NOT_FOR_CHARTS } from "./chart.js";
 import { isProduction } from "./environment.js";
 import {
   cronProblem,
@@ -71,7 +72,7 @@ const autoscaleSchema = z
   })
   .refine((a) => a.max >= a.min, { message: "max must be >= min", path: ["max"] });
 
-const serviceSchema = z.strictObject({
+const serviceFields = z.strictObject({
   name: kebab(),
   kind: z.enum(SERVICE_KINDS).default("web"),
   image: checkedString(imageProblem, IMAGE_REFERENCE).optional(),
@@ -121,6 +122,35 @@ const serviceSchema = z.strictObject({
   }),
   schedule: checkedString(cronProblem).optional(),
   dependsOn: z.array(kebab()).default([]),
+  chart: chartSchema.optional().meta({
+    description:
+      "Kubernetes: this service is an existing Helm chart, installed as its own release (helm upgrade --install --atomic). Its image, ports and replicas come from the chart and chart.values",
+  }),
+});
+
+/** A chart service takes its settings from the chart: a field CODE would render is refused, with where to put it instead. */
+const serviceSchema = serviceFields.superRefine((s, ctx) => {
+  if (s.chart === undefined) return;
+  for (const field of NOT_FOR_CHARTS) {
+    if (s[field] !== undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: [field],
+        message: `a service with a chart takes ${field} from the chart: set it in chart.values instead`,
+      });
+  }
+  if (Object.keys(s.env).length > 0)
+    ctx.addIssue({
+      code: "custom",
+      path: ["env"],
+      message: "a service with a chart takes its environment from the chart: set it in chart.values instead",
+    });
+  if (s.kind === "cron")
+    ctx.addIssue({
+      code: "custom",
+      path: ["kind"],
+      message: "a service with a chart is web or worker (its schedule, if any, is the chart's)",
+    });
 });
 
 /** A data service's image in place of the engine's official one (a mirror, a digest pin). */
@@ -194,7 +224,8 @@ function applyDefaults(spec: ParsedInput) {
       return {
         ...s,
         replicas: s.replicas ?? (production ? 2 : 1),
-        public: s.public ?? s.kind === "web",
+        // A chart's own objects decide what is public; CODE renders no Ingress for it.
+        public: s.public ?? (s.kind === "web" && s.chart === undefined),
         tls,
       };
     }),
@@ -221,6 +252,12 @@ function checkReferences(spec: ReturnType<typeof applyDefaults>, ctx: Ctx): void
     });
   }
   spec.services.forEach((s, i) => {
+    if (s.chart !== undefined && spec.target !== "kubernetes")
+      ctx.addIssue({
+        code: "custom",
+        path: ["services", i, "chart"],
+        message: `a Helm chart is installed on Kubernetes only: set target: kubernetes (the spec's target is ${spec.target})`,
+      });
     s.dependsOn.forEach((dep, j) => {
       if (!owners.has(dep)) {
         ctx.addIssue({

@@ -3,7 +3,7 @@
 import { isProduction } from "../../spec/environment.js";
 import { cpuCores, memoryGib } from "../../spec/quantity.js";
 import type { PolicyRule } from "../types.js";
-import { indexed, isDevLike, serviceLabel, servicePath, specPath, usd } from "../util.js";
+import { isDevLike, renderedServices, serviceLabel, servicePath, specPath, usd } from "../util.js";
 
 export const overBudget = {
   id: "CODE-COST-001",
@@ -52,7 +52,7 @@ export const devOverprovisioned = {
   description: `More than ${DEV_MAX_REPLICAS} replicas (or autoscaling above ${DEV_MAX_AUTOSCALE}) in dev-like environments (not production or staging) is usually a copy-paste from production.`,
   *check({ spec }) {
     if (!isDevLike(spec)) return;
-    for (const [service, i] of indexed(spec.services)) {
+    for (const [service, i] of renderedServices(spec)) {
       if (service.replicas > DEV_MAX_REPLICAS) {
         yield {
           path: servicePath(i, "replicas"),
@@ -81,7 +81,7 @@ export const oversizedResources = {
   title: "Very large resources per replica",
   description: `More than ${MAX_CPU} CPUs or ${MAX_MEMORY_GIB} GiB per replica needs dedicated large nodes and is often a unit mistake ("4000" for "4000m").`,
   *check({ spec }) {
-    for (const [service, i] of indexed(spec.services)) {
+    for (const [service, i] of renderedServices(spec)) {
       const { cpu, memory } = service.resources ?? {};
       const cores = cpuCores(cpu);
       if (cores !== undefined && cores > MAX_CPU) {

@@ -20,7 +20,16 @@ import {
 } from "../artifacts.js";
 import { dataStoreOf } from "../images.js";
 import type { PolicyInput, PolicyRule, RuleFinding, Severity } from "../types.js";
-import { field, indexed, isTrue, prodSeverity, records, serviceLabel, servicePath } from "../util.js";
+import {
+  field,
+  indexed,
+  isTrue,
+  prodSeverity,
+  records,
+  renderedServices,
+  serviceLabel,
+  servicePath,
+} from "../util.js";
 
 const EXPOSED_SERVICE_TYPES = new Set(["LoadBalancer", "NodePort"]);
 
@@ -109,7 +118,7 @@ const AZURE_FIREWALL_RULES = [
 ];
 
 function* publicDataStoreServices(spec: DeploymentSpec): Iterable<RuleFinding> {
-  for (const [service, i] of indexed(spec.services)) {
+  for (const [service, i] of renderedServices(spec)) {
     const store = service.image === undefined ? undefined : dataStoreOf(service.image);
     if (!service.public || store === undefined) continue;
     yield {

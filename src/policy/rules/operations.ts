@@ -3,7 +3,7 @@ import { CronExpressionParser } from "cron-parser";
 import { isProduction } from "../../spec/environment.js";
 import { rendersPublicEndpoint } from "../../spec/target-capabilities.js";
 import type { PolicyRule } from "../types.js";
-import { indexed, serviceLabel, servicePath } from "../util.js";
+import { renderedServices, serviceLabel, servicePath } from "../util.js";
 
 export const productionWithoutMonitoring = {
   id: "CODE-OPS-001",
@@ -63,7 +63,7 @@ export const publicWithoutDomain = {
     "Without a domain, users reach production through a generated address that changes when the load balancer does, and no certificate can be issued.",
   *check({ spec }) {
     if (!isProduction(spec)) return;
-    for (const [service, i] of indexed(spec.services)) {
+    for (const [service, i] of renderedServices(spec)) {
       if (!service.public || service.domain !== undefined) continue;
       yield {
         path: servicePath(i, "domain"),
@@ -84,7 +84,7 @@ export const missingImage = {
   *check({ spec }) {
     // The docker provider and Kubernetes run images; neither builds one from a folder.
     const runsImages = spec.target === "docker" || spec.target === "kubernetes";
-    for (const [service, i] of indexed(spec.services)) {
+    for (const [service, i] of renderedServices(spec)) {
       if (service.image !== undefined) continue;
       yield {
         path: servicePath(i, "image"),
@@ -117,7 +117,7 @@ export const frequentCron = {
   title: "Cron job runs too often",
   description: `A cron job that runs less than ${MIN_CRON_GAP_MINUTES} minutes apart starts a container each time and overlaps itself; that is a worker's job.`,
   *check({ spec }) {
-    for (const [service, i] of indexed(spec.services)) {
+    for (const [service, i] of renderedServices(spec)) {
       if (service.kind !== "cron" || service.schedule === undefined) continue;
       const gap = shortestCronGap(service.schedule);
       if (gap >= MIN_CRON_GAP_MINUTES) continue;

@@ -3,7 +3,7 @@
 import { isProduction } from "../../spec/environment.js";
 import { foreignKubeImages, parseImage } from "../images.js";
 import type { PolicyRule } from "../types.js";
-import { indexed, prodSeverity, serviceLabel, servicePath, specPath } from "../util.js";
+import { indexed, prodSeverity, renderedServices, serviceLabel, servicePath, specPath } from "../util.js";
 
 export const singleReplica = {
   id: "CODE-REL-001",
@@ -14,7 +14,7 @@ export const singleReplica = {
     "One replica means every deploy, node drain or crash is an outage. Cron jobs are exempt; autoscaled services are CODE-REL-008's.",
   *check({ spec }) {
     if (!isProduction(spec)) return;
-    for (const [service, i] of indexed(spec.services)) {
+    for (const [service, i] of renderedServices(spec)) {
       if (service.kind === "cron" || service.autoscale !== undefined || service.replicas !== 1) continue;
       yield {
         path: servicePath(i, "replicas"),
@@ -72,7 +72,7 @@ export const mutableImage = {
   description:
     "latest (or no tag, which means latest) changes under you: two nodes can run different code and a rollback cannot go back. Error in production, warning elsewhere. Judged on the spec, and on Kubernetes workloads handed in that CODE did not render.",
   *check({ spec, artifacts }) {
-    for (const [service, i] of indexed(spec.services)) {
+    for (const [service, i] of renderedServices(spec)) {
       if (service.image === undefined) continue;
       const ref = parseImage(service.image);
       if (ref.digest !== undefined || (ref.tag !== undefined && ref.tag !== "latest")) continue;
@@ -103,7 +103,7 @@ export const autoscaleBelowReplicas = {
   title: "Autoscale maximum below replicas",
   description: "The autoscaler scales down to its max at once, so replicas above autoscale.max never stay.",
   *check({ spec }) {
-    for (const [service, i] of indexed(spec.services)) {
+    for (const [service, i] of renderedServices(spec)) {
       const scale = service.autoscale;
       if (scale === undefined || scale.max >= service.replicas) continue;
       yield {
@@ -123,7 +123,7 @@ export const autoscaleMinOne = {
   description: "With autoscale.min 1 the service runs on a single replica whenever traffic is low.",
   *check({ spec }) {
     if (!isProduction(spec)) return;
-    for (const [service, i] of indexed(spec.services)) {
+    for (const [service, i] of renderedServices(spec)) {
       if (service.autoscale?.min !== 1) continue;
       yield {
         path: servicePath(i, "autoscale", "min"),

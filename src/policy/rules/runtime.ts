@@ -7,7 +7,7 @@ import type { RenderResult } from "../../render/types.js";
 import type { DeploymentSpec } from "../../spec/schema.js";
 import { composePath, composeServices, kubeLabel, kubePath, kubeWorkloads } from "../artifacts.js";
 import type { PolicyRule, RuleFinding } from "../types.js";
-import { field, indexed, serviceLabel, servicePath } from "../util.js";
+import { field, renderedServices, serviceLabel, servicePath } from "../util.js";
 
 const LONG_RUNNING = new Set(["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod"]);
 
@@ -28,7 +28,7 @@ function* kubeMissingProbes(result: RenderResult): Iterable<RuleFinding> {
 }
 
 function* specMissingHealthChecks(spec: DeploymentSpec): Iterable<RuleFinding> {
-  for (const [service, i] of indexed(spec.services)) {
+  for (const [service, i] of renderedServices(spec)) {
     if (service.kind !== "web" || service.healthCheck !== undefined) continue;
     yield {
       path: servicePath(i, "healthCheck"),
@@ -83,7 +83,7 @@ function* composeMissingLimits(result: RenderResult): Iterable<RuleFinding> {
 }
 
 function* specMissingLimits(spec: DeploymentSpec): Iterable<RuleFinding> {
-  for (const [service, i] of indexed(spec.services)) {
+  for (const [service, i] of renderedServices(spec)) {
     const resources = service.resources;
     if (resources?.memory !== undefined) continue;
     yield {

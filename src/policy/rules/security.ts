@@ -6,7 +6,7 @@ import type { DeploymentSpec } from "../../spec/schema.js";
 import { foreignKubeImages, parseImage } from "../images.js";
 import { isLiteralSecretValue, isSecretName, secretKindOf, urlHasPassword } from "../secrets.js";
 import type { PolicyRule } from "../types.js";
-import { indexed, prodSeverity, serviceLabel, servicePath, specPath } from "../util.js";
+import { indexed, prodSeverity, renderedServices, serviceLabel, servicePath, specPath } from "../util.js";
 
 export const publicBucket = {
   id: "CODE-SEC-001",
@@ -35,7 +35,7 @@ export const productionWithoutTls = {
   description: "Production traffic over plain HTTP exposes sessions and credentials on the way.",
   *check({ spec }) {
     if (!isProduction(spec)) return;
-    for (const [service, i] of indexed(spec.services)) {
+    for (const [service, i] of renderedServices(spec)) {
       if (!service.public || service.tls) continue;
       yield {
         path: servicePath(i, "tls"),
@@ -55,7 +55,7 @@ export const domainWithoutTls = {
     "A service with a domain but tls: false serves that domain over plain HTTP (production is CODE-SEC-003).",
   *check({ spec }) {
     if (isProduction(spec)) return;
-    for (const [service, i] of indexed(spec.services)) {
+    for (const [service, i] of renderedServices(spec)) {
       if (service.domain === undefined || service.tls) continue;
       yield {
         path: servicePath(i, "tls"),
@@ -77,7 +77,7 @@ export const secretByName = {
   description:
     "An env variable named like a secret (PASSWORD, TOKEN, SECRET, KEY...) holds a literal value, which ends up in files, history and logs.",
   *check({ spec }) {
-    for (const [service, i] of indexed(spec.services)) {
+    for (const [service, i] of renderedServices(spec)) {
       for (const name of Object.keys(service.env).sort()) {
         const value = service.env[name] ?? "";
         if (!isSecretName(name) || !isLiteralSecretValue(value) || urlHasPassword(value)) continue;
@@ -100,7 +100,7 @@ export const secretByValue = {
   description:
     "An env value looks like a real credential (AWS key, private key, JWT, GitHub/Slack/Stripe/Google token, long random string) whatever the variable is called.",
   *check({ spec }) {
-    for (const [service, i] of indexed(spec.services)) {
+    for (const [service, i] of renderedServices(spec)) {
       for (const name of Object.keys(service.env).sort()) {
         const value = service.env[name] ?? "";
         // Secret-named variables are CODE-SEC-005's, URLs with passwords CODE-SEC-007's.
@@ -124,7 +124,7 @@ export const passwordInUrl = {
   title: "Password inside a URL",
   description: "A connection URL such as postgres://user:pass@host carries its password in clear text.",
   *check({ spec }) {
-    for (const [service, i] of indexed(spec.services)) {
+    for (const [service, i] of renderedServices(spec)) {
       for (const name of Object.keys(service.env).sort()) {
         if (!urlHasPassword(service.env[name] ?? "")) continue;
         yield {
@@ -147,7 +147,7 @@ export const imageDigest = {
     "A tag can be moved to other content; a digest (@sha256:...) names exactly what was reviewed. Production only; judged on the spec's services, on the official images CODE runs for its databases, caches, queues and buckets (docker and kubernetes targets), and on Kubernetes workloads handed in that CODE did not render.",
   *check({ spec, artifacts }) {
     if (!isProduction(spec)) return;
-    for (const [service, i] of indexed(spec.services)) {
+    for (const [service, i] of renderedServices(spec)) {
       if (service.image === undefined) continue;
       const ref = parseImage(service.image);
       // Untagged and :latest images are CODE-REL-006's.

@@ -1,6 +1,6 @@
 /**
  * Helm mode (`providers.kubernetes.mode: helm`): the app is one Helm release,
- * `<app>-<env>`, made of the chart of the rendered objects (render/helm), and
+ * named by spec/naming.ts (`<app>-<env>-<hash>`), made of the chart of the rendered objects (render/helm), and
  * installed with `helm upgrade --install --atomic --wait`: Helm applies,
  * waits for the workloads, removes what the new chart dropped, and rolls a
  * failed upgrade back to its last good revision by itself. `helm history`
@@ -22,6 +22,7 @@ import type { PlanStep } from "../../engine/provider.js";
 import { ProviderError, type StepContext, type StepResult } from "../../engine/provider.js";
 import { chartOf } from "../../render/helm/index.js";
 import type { KubeObject } from "../../render/types.js";
+import { appReleaseName } from "../../spec/naming.js";
 import { applyNamespace, isOurs, renderedObjects, type StepEnv } from "./apply.js";
 import { refOf } from "./client.js";
 import { removeNetwork } from "./destroy.js";
@@ -38,15 +39,6 @@ export interface HelmSettings {
   readonly timeoutMs: number;
   /** For tests: how helm is run. */
   readonly run?: HelmRun;
-}
-
-export function releaseName(app: string, environment: string): string {
-  const name = `${app}-${environment}`;
-  if (name.length > 53)
-    throw new ProviderError("HELM_NAME", `the Helm release name ${name} is longer than 53 characters`, {
-      hint: "shorten the app or environment name, or use the default mode (server-side apply)",
-    });
-  return name;
 }
 
 function execHelm(binary: string): HelmRun {
@@ -66,51 +58,73 @@ function execHelm(binary: string): HelmRun {
     });
 }
 
-export function createHelmRelease(settings: HelmSettings) {
-  const run = settings.run ?? execHelm(settings.binary ?? process.env.CODEPLOY_HELM ?? "helm");
+/** helm against the provider's cluster (kubeconfig and context appended), shared by helm mode and chart services. */
+export interface Helm {
+  run(args: readonly string[], signal: AbortSignal): Promise<string>;
+  /** --timeout in whole seconds, from the provider's rollout deadline. */
+  readonly timeoutSeconds: number;
+}
+
+export function createHelm(settings: HelmSettings): Helm {
+  let run: HelmRun | undefined = settings.run;
   const common = [
     ...(settings.kubeconfigPath ? ["--kubeconfig", settings.kubeconfigPath] : []),
     ...(settings.context ? ["--kube-context", settings.context] : []),
   ];
-  const upgrades = new Map<string, Promise<string>>();
-
-  const fail = (what: string, error: unknown, release: string, namespace: string) => {
-    if (error instanceof ProviderError) return error;
-    const said = (error as Error).message.split("\n").slice(-6).join("\n");
-    return new ProviderError(
-      "HELM_FAILED",
-      `helm ${what} of release ${release} in ${namespace} failed: ${said}`,
-      {
-        hint: `see \`helm history ${release} -n ${namespace}\` and \`helm status ${release} -n ${namespace}\`; --atomic has put back the last good revision`,
-      },
-    );
+  return {
+    run(args, signal) {
+      // Looked up on first use: a provider without Helm work never needs the binary.
+      run ??= execHelm(settings.binary ?? process.env.CODEPLOY_HELM ?? "helm");
+      return run([...args, ...common], signal);
+    },
+    timeoutSeconds: Math.max(1, Math.ceil(settings.timeoutMs / 1000)),
   };
+}
+
+/** A failed helm call as a ProviderError naming the release, with where to look. */
+export function helmFailure(
+  what: string,
+  error: unknown,
+  release: string,
+  namespace: string,
+  after = "--atomic has put back the last good revision",
+): ProviderError {
+  if (error instanceof ProviderError) return error;
+  const said = (error as Error).message.split("\n").slice(-6).join("\n");
+  return new ProviderError(
+    "HELM_FAILED",
+    `helm ${what} of release ${release} in ${namespace} failed: ${said}`,
+    {
+      hint: `see \`helm history ${release} -n ${namespace}\` and \`helm status ${release} -n ${namespace}\`; ${after}`,
+    },
+  );
+}
+
+/** Helm's answer for a release that does not exist (status, history, get, uninstall). */
+export const isReleaseNotFound = (error: unknown): boolean =>
+  /release: not found|not found/i.test((error as Error).message ?? "");
+
+export function createHelmRelease(helm: Helm) {
+  const upgrades = new Map<string, Promise<string>>();
+  const fail = (what: string, error: unknown, release: string, namespace: string) =>
+    helmFailure(what, error, release, namespace);
 
   async function upgrade(ctx: StepContext, objects: readonly KubeObject[], namespace: string) {
     const chart = chartOf(ctx.spec, objects);
-    const release = releaseName(ctx.app, ctx.environment);
+    const release = appReleaseName(ctx);
     const dir = await mkdtemp(join(tmpdir(), "codeploy-chart-"));
     try {
       for (const f of chart.files) {
         await mkdir(dirname(join(dir, f.path)), { recursive: true });
         await writeFile(join(dir, f.path), f.content, { mode: 0o600 });
       }
-      const seconds = Math.max(1, Math.ceil(settings.timeoutMs / 1000));
+      const seconds = helm.timeoutSeconds;
       const args = ["upgrade", "--install", release, dir, "--namespace", namespace, "--atomic", "--wait"];
-      args.push(
-        "--wait-for-jobs",
-        "--timeout",
-        `${seconds}s`,
-        "--history-max",
-        "20",
-        "-o",
-        "json",
-        ...common,
-      );
+      args.push("--wait-for-jobs", "--timeout", `${seconds}s`, "--history-max", "20", "-o", "json");
       ctx.log(
         `helm upgrade --install ${release} (namespace ${namespace}, --atomic, waits up to ${seconds}s)`,
       );
-      const out = await run(args, ctx.signal).catch((error: unknown) => {
+      const out = await helm.run(args, ctx.signal).catch((error: unknown) => {
         throw fail("upgrade", error, release, namespace);
       });
       const version = (JSON.parse(out) as { version?: number }).version;
@@ -136,12 +150,12 @@ export function createHelmRelease(settings: HelmSettings) {
 
     /** `helm uninstall --wait`; a release already gone is a success. */
     async uninstall(ctx: StepContext, namespace: string): Promise<string> {
-      const release = releaseName(ctx.app, ctx.environment);
+      const release = appReleaseName(ctx);
       try {
-        await run(["uninstall", release, "--namespace", namespace, "--wait", ...common], ctx.signal);
+        await helm.run(["uninstall", release, "--namespace", namespace, "--wait"], ctx.signal);
         return `helm release ${release} uninstalled`;
       } catch (error) {
-        if (/not found/i.test((error as Error).message)) return `helm release ${release} was already gone`;
+        if (isReleaseNotFound(error)) return `helm release ${release} was already gone`;
         throw fail("uninstall", error, release, namespace);
       }
     },
@@ -185,7 +199,7 @@ export async function destroyHelmStep(
   const namespace = namespaceOf(renderedObjects(ctx, env.namespace), env.namespace);
   if (step.kind !== "network")
     return {
-      message: `removed with the Helm release ${releaseName(ctx.app, ctx.environment)} (network step)`,
+      message: `removed with the Helm release ${appReleaseName(ctx)} (network step)`,
     };
   const uninstalled = await helm.uninstall(ctx, namespace);
   ctx.log(uninstalled);

@@ -18,9 +18,18 @@ import type { KubeConfig } from "@kubernetes/client-node";
 import type { ObserveContext, PlanStep, Provider, StepContext } from "../../engine/provider.js";
 import { type Identity, namespaceName } from "../../spec/naming.js";
 import { applyStep, isOurs, renderedObjects, type StepEnv } from "./apply.js";
+import {
+  applyChart,
+  type ChartEnv,
+  chartChanged,
+  chartOfStep,
+  describeChart,
+  observeCharts,
+  uninstallChart,
+} from "./chart.js";
 import { FIELD_MANAGER, type KubeClient } from "./client.js";
 import { destroyStep } from "./destroy.js";
-import { applyHelmStep, createHelmRelease, destroyHelmStep, type HelmRun } from "./helm.js";
+import { applyHelmStep, createHelm, createHelmRelease, destroyHelmStep, type HelmRun } from "./helm.js";
 import { type ConnectOptions, connect } from "./kubeconfig.js";
 import { appSelector, describeObject, namespaceOf, objectsForStep } from "./objects.js";
 import { observeApp } from "./observe.js";
@@ -45,8 +54,13 @@ export interface KubernetesProviderOptions extends ConnectOptions {
   readonly clock?: () => number;
   /** `apply`: server-side apply step by step; `helm`: one Helm release per app and environment (helm.ts). @default "apply" */
   readonly mode?: "apply" | "helm";
-  /** helm mode: the helm binary (@default $CODEPLOY_HELM, else `helm`), or how to run it (tests). */
+  /** helm mode and chart services: the helm binary (@default $CODEPLOY_HELM, else `helm`), or how to run it (tests). */
   readonly helm?: { readonly binary?: string; readonly run?: HelmRun };
+  /**
+   * The folder a service's `chart.path` is relative to: the CLI passes the spec file's folder.
+   * @default none: a local chart is refused (CHART_PATH), a repository's chart still installs
+   */
+  readonly chartRoot?: string;
 }
 
 /** What a step will do, in words, without calling the cluster. */
@@ -130,30 +144,58 @@ export function createKubernetesProvider(options: KubernetesProviderOptions = {}
       now: options.clock ?? Date.now,
     };
   };
-  const helm =
-    options.mode === "helm"
-      ? createHelmRelease({
-          ...options.helm,
-          ...(options.kubeconfigPath ? { kubeconfigPath: options.kubeconfigPath } : {}),
-          ...(options.context ? { context: options.context } : {}),
-          timeoutMs: options.rolloutTimeoutMs ?? 240_000,
-        })
-      : undefined;
+  const helmCli = createHelm({
+    ...options.helm,
+    ...(options.kubeconfigPath ? { kubeconfigPath: options.kubeconfigPath } : {}),
+    ...(options.context ? { context: options.context } : {}),
+    timeoutMs: options.rolloutTimeoutMs ?? 240_000,
+  });
+  const helm = options.mode === "helm" ? createHelmRelease(helmCli) : undefined;
+  const chartEnv = (ctx: StepContext, e: StepEnv): ChartEnv => ({
+    helm: helmCli,
+    client: e.client,
+    chartRoot: options.chartRoot,
+    namespace: namespaceOf(renderedObjects(ctx, e.namespace, e.namespaceKind), e.namespace),
+  });
+  const applyOne = (step: PlanStep, ctx: StepContext, e: StepEnv) =>
+    helm ? applyHelmStep(step, ctx, e, helm) : applyStep(step, ctx, e);
+  const destroyOne = (step: PlanStep, ctx: StepContext, e: StepEnv) =>
+    helm ? destroyHelmStep(step, ctx, e, helm) : destroyStep(step, ctx, e);
   return {
     name: "kubernetes",
     async preflight(signal) {
       await (await clientOf()).version(signal);
     },
-    plan: async (step, ctx) => describeStep(step, ctx, options.namespace),
-    apply: async (step, ctx) =>
-      helm ? applyHelmStep(step, ctx, await env(ctx), helm) : applyStep(step, ctx, await env(ctx)),
-    destroy: async (step, ctx) =>
-      helm ? destroyHelmStep(step, ctx, await env(ctx), helm) : destroyStep(step, ctx, await env(ctx)),
+    async plan(step, ctx) {
+      const chart = chartOfStep(step, ctx);
+      if (!chart) return describeStep(step, ctx, options.namespace);
+      const ns = namespaceOf(renderedObjects(ctx, options.namespace), options.namespace);
+      return describeChart(step, ctx, chart, ns);
+    },
+    async apply(step, ctx) {
+      const e = await env(ctx);
+      const chart = chartOfStep(step, ctx);
+      const changed = chartChanged(step, ctx);
+      if (!chart) {
+        // The service ran from a chart before: its release goes, then CODE's own objects come.
+        if (changed === "from-chart")
+          ctx.log((await uninstallChart(step, ctx, chartEnv(ctx, e))).message ?? "");
+        return applyOne(step, ctx, e);
+      }
+      // The service ran CODE's own objects before: they go (by its component label), then the chart comes.
+      if (changed === "to-chart") ctx.log((await destroyStep(step, ctx, e)).message ?? "");
+      return applyChart(step, ctx, chartEnv(ctx, e), chart);
+    },
+    async destroy(step, ctx) {
+      const e = await env(ctx);
+      return chartOfStep(step, ctx) ? uninstallChart(step, ctx, chartEnv(ctx, e)) : destroyOne(step, ctx, e);
+    },
     async observe(ctx: ObserveContext) {
       const client = await clientOf();
       const namespace =
         options.namespace ?? (await namespaceFor(client, ctx, ctx.signal)) ?? namespaceName(ctx);
-      return observeApp(client, namespace, ctx);
+      const charts = ctx.spec ? await observeCharts(helmCli, ctx.spec, namespace, ctx.signal) : [];
+      return [...(await observeApp(client, namespace, ctx)), ...charts];
     },
     drift: (_spec, observed) =>
       observed

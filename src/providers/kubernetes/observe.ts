@@ -65,7 +65,10 @@ export async function observeApp(
   const spec = ctx.spec;
   if (spec) {
     const expected = [
-      ...spec.services.map((s) => ({ kind: s.kind === "cron" ? "CronJob" : "Deployment", name: s.name })),
+      // A chart service's objects are the chart's: index.ts reports its release instead.
+      ...spec.services
+        .filter((s) => s.chart === undefined)
+        .map((s) => ({ kind: s.kind === "cron" ? "CronJob" : "Deployment", name: s.name })),
       ...[spec.databases, spec.caches, spec.queues]
         .flat()
         .map((c) => ({ kind: "StatefulSet", name: c.name })),

@@ -11,7 +11,10 @@
  * Security labels.
  */
 
+import { withoutCharts } from "../../spec/chart.js";
+import { namespaceName } from "../../spec/naming.js";
 import type { DeploymentSpec } from "../../spec/schema.js";
+import { chartReleaseFiles } from "../kubernetes/charts.js";
 import type { KubernetesRenderOptions } from "../kubernetes/index.js";
 import { renderKubernetes } from "../kubernetes/index.js";
 import { fileName, toYaml } from "../kubernetes/serialize.js";
@@ -27,12 +30,17 @@ export interface HelmChart extends RenderResult {
   readonly chart: string;
 }
 
+/** A service that names a chart is not part of this chart: helm-releases/<service>.yaml describes its own release. */
 export function renderHelmChart(spec: DeploymentSpec, options: KubernetesRenderOptions = {}): HelmChart {
-  return chartOf(spec, renderKubernetes(spec, options).kubernetes ?? []);
+  const chart = chartOf(spec, renderKubernetes(spec, options).kubernetes ?? []);
+  const ns = namespaceName({ app: spec.name, environment: spec.environment });
+  const files = [...chart.files, ...chartReleaseFiles(spec, ns, "")];
+  return { ...chart, files: files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) };
 }
 
 /** The chart of objects rendered for the kubernetes target (what the provider's helm mode installs). */
-export function chartOf(spec: DeploymentSpec, objects: readonly KubeObject[]): HelmChart {
+export function chartOf(whole: DeploymentSpec, objects: readonly KubeObject[]): HelmChart {
+  const spec = withoutCharts(whole);
   const services = serviceValues(spec, objects);
   const values = { namespace: { create: false }, services };
   const source = `${spec.name} (${spec.environment})`;

@@ -6,11 +6,13 @@
  */
 import { createHmac } from "node:crypto";
 import type { INamespace } from "kubernetes-models/v1";
+import { withoutCharts } from "../../spec/chart.js";
 import { namespaceName } from "../../spec/naming.js";
 import type { DeploymentSpec } from "../../spec/schema.js";
 import { DEV_SECRET_SEED, seededCredentials } from "../credentials.js";
 import { dataComponents, objectStoreName } from "../data-services.js";
 import type { KubeObject, RenderOptions, RenderResult } from "../types.js";
+import { chartReleaseFiles } from "./charts.js";
 import { bucketJob, dataObjects } from "./data-services.js";
 import { containerRuntime } from "./image-runtime.js";
 import { ingress } from "./ingress.js";
@@ -66,7 +68,12 @@ function namespace(ctx: KubeContext): KubeObject {
   } satisfies INamespace;
 }
 
-export function renderKubernetes(spec: DeploymentSpec, options: KubernetesRenderOptions = {}): RenderResult {
+/**
+ * The app's objects; a service that names a Helm chart gets no objects here (the provider
+ * installs the chart as a release) but a description in kubernetes/helm-releases/ (charts.ts).
+ */
+export function renderKubernetes(whole: DeploymentSpec, options: KubernetesRenderOptions = {}): RenderResult {
+  const spec = withoutCharts(whole);
   const ns = namespaceName({ app: spec.name, environment: spec.environment });
   checkNames(spec, ns);
   const components = dataComponents(spec);
@@ -101,7 +108,10 @@ export function renderKubernetes(spec: DeploymentSpec, options: KubernetesRender
   const ordered = inApplyOrder(objects);
   return {
     target: "kubernetes",
-    files: kubernetesFiles(ordered, `${spec.name} (${spec.environment})`),
+    files: [
+      ...kubernetesFiles(ordered, `${spec.name} (${spec.environment})`),
+      ...chartReleaseFiles(whole, ns, "kubernetes/"),
+    ].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
     kubernetes: ordered,
   };
 }
