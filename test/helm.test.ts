@@ -13,6 +13,7 @@ import { parseAllDocuments } from "yaml";
 import { failureOf, runThroughEngine, v1 } from "../src/providers/kubernetes/__fixtures__/harness.js";
 import { renderHelmChart } from "../src/render/helm/index.js";
 import { renderKubernetes } from "../src/render/kubernetes/index.js";
+import { appReleaseName } from "../src/spec/naming.js";
 import { validateSpec } from "../src/spec/validate.js";
 import { findHelm, helm } from "./helpers/helm.js";
 import { useKubeCluster } from "./helpers/kube-cluster.js";
@@ -136,13 +137,12 @@ describe("providers.kubernetes.mode: helm on a real control plane", () => {
       services: first.services.map((s) => (s.name === "web" ? { ...s, image: "acme/web:crashloop" } : s)),
     });
     const ns = namespaceOf(first);
+    const release = appReleaseName({ app: "helmshop", environment: "dev" });
     const provider = realProvider(kube, { mode: "helm", helm: { binary } });
     const env = { ...process.env, KUBECONFIG: kube.kubeconfigPath };
     const history = async () =>
       (
-        JSON.parse(
-          await helm(binary as string, ["history", "helmshop-dev", "-n", ns, "-o", "json"], env),
-        ) as {
+        JSON.parse(await helm(binary as string, ["history", release, "-n", ns, "-o", "json"], env)) as {
           revision: number;
           status: string;
           description: string;
@@ -159,7 +159,7 @@ describe("providers.kubernetes.mode: helm on a real control plane", () => {
       web = await getJson(kube, "deployment", "web", ns);
     }
     expect(at(web, "status", "availableReplicas")).toBe(2);
-    expect(at(web, "metadata", "annotations", "meta.helm.sh/release-name")).toBe("helmshop-dev");
+    expect(at(web, "metadata", "annotations", "meta.helm.sh/release-name")).toBe(release);
     // The namespace came first, from codeploy, with its Pod Security labels.
     expect(
       at(await getJson(kube, "namespace", ns), "metadata", "labels", "pod-security.kubernetes.io/enforce"),
@@ -174,14 +174,16 @@ describe("providers.kubernetes.mode: helm on a real control plane", () => {
     const impatient = realProvider(kube, { mode: "helm", helm: { binary }, rolloutTimeoutMs: 10_000 });
     const failed = await runThroughEngine(impatient, bad, second);
     expect(failed.result.failure?.error.code).toBe("HELM_FAILED");
-    expect(failed.result.failure?.error.message).toMatch(/helm upgrade of release helmshop-dev in .+ failed/);
+    expect(failed.result.failure?.error.message).toMatch(
+      new RegExp(`helm upgrade of release ${release} in .+ failed`),
+    );
     // --atomic: helm itself put the last good revision back.
     expect((await history()).slice(-2)).toEqual(["3 failed", "4 deployed"]);
     expect(await image()).toBe("acme/web:2");
 
     const gone = await runThroughEngine(provider, second, undefined, "destroy");
     expect(failureOf(gone)).toBe("");
-    expect(await helm(binary, ["list", "-A", "-q"], env)).not.toContain("helmshop-dev");
+    expect(await helm(binary, ["list", "-A", "-q"], env)).not.toContain(release);
     expect(await objectExists(kube, "namespace", ns)).toBe(false);
   });
 });

@@ -5,10 +5,11 @@
  * `codeploy status` reports them, `codeploy destroy` removes them.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { findHelm } from "./helpers/helm.js";
 import { useKubeCluster } from "./helpers/kube-cluster.js";
 import { at, getJson, objectExists } from "./helpers/kube-real.js";
 
@@ -91,6 +92,67 @@ describe("codeploy CLI against a real control plane", () => {
     expect(await objectExists(kube, "namespace", namespace)).toBe(false);
     expect(at(await getJson(kube, "namespaces", ""), "items")).not.toContainEqual(
       expect.objectContaining({ metadata: expect.objectContaining({ name: namespace }) }),
+    );
+  });
+});
+
+const CHART_SPEC = `name: chartcli
+environment: dev
+target: kubernetes
+services:
+  - name: web
+    image: acme/web:1
+    port: 8080
+    dependsOn: [hello]
+  - name: hello
+    chart:
+      path: charts/hello
+      values: { image: acme/hello:3, replicas: 2 }
+`;
+
+describe("codeploy CLI: a service that names a local chart", () => {
+  it("apply of a spec file finds the chart beside it, status shows the release, destroy uninstalls it; a path out of the folder is refused", {
+    timeout: 180_000,
+  }, async (ctx) => {
+    const kube = cluster();
+    const helm = findHelm();
+    if (!kube || !helm) return ctx.skip();
+    if (!existsSync(join(ROOT, "dist/cli/main.js"))) throw new Error("dist/ is missing: run `npm run build`");
+    const project = mkdtempSync(join(tmpdir(), "codeploy-chart-project-"));
+    cpSync(join(ROOT, "test/fixtures/charts"), join(project, "charts"), { recursive: true });
+    const specFile = join(project, "codeploy-spec.yaml");
+    writeFileSync(specFile, CHART_SPEC);
+    const env = {
+      ...process.env,
+      CODEPLOY_HOME: mkdtempSync(join(tmpdir(), "codeploy-kube-cli-")),
+      KUBECONFIG: kube.kubeconfigPath,
+      CODEPLOY_HELM: helm,
+      CODEPLOY_DEBUG: "",
+    };
+    // Run from elsewhere: the chart path is relative to the spec file, not to the working directory.
+    const apply = await codeploy(["apply", specFile, "--yes"], env);
+    expect(apply.code, apply.stderr + apply.stdout).toBe(0);
+    expect(apply.stdout).toMatch(
+      /helm upgrade --install chartcli-dev-hello-[0-9a-f]{8} \(local chart charts\/hello/,
+    );
+
+    const status = await codeploy(["status", "chartcli", "--env", "dev", "--json"], env);
+    expect(status.code, status.stderr).toBe(0);
+    expect(JSON.stringify(JSON.parse(status.stdout))).toMatch(
+      /"kind":"HelmRelease","name":"hello","status":"running"/,
+    );
+    const table = await kube.kubectl(["get", "deploy", "-A"]);
+    expect(table).toMatch(/\shello\s+2\/2/);
+
+    const destroy = await codeploy(["destroy", "chartcli", "--env", "dev", "--yes"], env);
+    expect(destroy.code, destroy.stderr).toBe(0);
+    expect(await kube.kubectl(["get", "deploy", "-A"])).not.toMatch(/\shello\s/);
+
+    writeFileSync(specFile, CHART_SPEC.replace("path: charts/hello", "path: ../charts/hello"));
+    const refused = await codeploy(["validate", specFile], env);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout + refused.stderr).toMatch(
+      /services\[1\]\.chart\.path: must stay inside the spec file's folder/,
     );
   });
 });

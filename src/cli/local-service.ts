@@ -30,6 +30,7 @@ export async function openLocalService(
       ...(flags.context ? { context: flags.context } : {}),
       ...(flags.namespace ? { namespace: flags.namespace } : {}),
       ...(flags.purgeData ? { purgeData: true } : {}),
+      ...(flags.chartRoot ? { chartRoot: flags.chartRoot } : {}),
     });
     const service = createLocalService(
       {

@@ -5,7 +5,7 @@
  * hold no business rule, so both modes answer alike by construction.
  */
 import { existsSync, statSync } from "node:fs";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { NotFoundError, SpecValidationError, UsageError } from "../core/errors.js";
 import type { ProviderName } from "../providers/names.js";
 import type { CodeService, SpecInput } from "../service/types.js";
@@ -45,6 +45,14 @@ export interface LocalFlags {
   readonly context?: string | undefined;
   readonly namespace?: string | undefined;
   readonly purgeData?: boolean | undefined;
+  /** The folder of the spec file on the command line: services' chart.path are relative to it. */
+  readonly chartRoot?: string | undefined;
+}
+
+/** `{ chartRoot }` when the input names a spec file (a local chart's path is relative to its folder). */
+export function specFolder(io: CliIo, input: string): { chartRoot?: string } {
+  const path = resolve(io.cwd, input);
+  return input !== "-" && existsSync(path) && statSync(path).isFile() ? { chartRoot: dirname(path) } : {};
 }
 
 /** Runs `fn` with the service of this command, and closes what it opened. */

@@ -44,6 +44,8 @@ export interface DeployFlags {
   readonly kubeconfig?: string;
   readonly context?: string;
   readonly namespace?: string;
+  /** The spec file's folder: services' chart.path are relative to it. */
+  readonly chartRoot?: string;
 }
 
 /** Settings of every provider from codeploy.yaml, the environment and the command's flags. */
@@ -59,6 +61,7 @@ export function providerSettings(
     providers: config.providers,
     env: io.env,
     cwd: io.cwd,
+    configDir: config.baseDir,
     home: homeOf(io, config),
     flags,
     ...(diagnose ? { diagnose } : {}),

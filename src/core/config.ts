@@ -209,7 +209,7 @@ export const configSchema = z.strictObject({
           rolloutTimeoutSeconds: z.number().int().min(1).optional(),
           /** `helm`: one Helm release per app and environment, `helm upgrade --install --atomic`. */
           mode: z.enum(["apply", "helm"]).optional(),
-          /** The helm binary for mode helm (default $CODEPLOY_HELM, else `helm` on the PATH). */
+          /** The helm binary for mode helm and chart services (default $CODEPLOY_HELM, else `helm` on the PATH). */
           helm: z.string().min(1).optional(),
           /** spec.ingressClassName of every rendered Ingress. @default "nginx" */
           ingressClassName: z.string().min(1).max(253).optional(),
@@ -217,6 +217,11 @@ export const configSchema = z.strictObject({
           clusterIssuer: z.string().min(1).max(253).optional(),
           /** Namespace of the Prometheus that scrapes the pods, let in by the NetworkPolicies. @default "monitoring" */
           prometheusNamespace: z.string().min(1).max(63).optional(),
+          /**
+           * The folder services' `chart.path` are relative to, for specs that come without a file of their
+           * own (the server, stdin); relative to codeploy.yaml. A spec file given to the CLI uses its own folder.
+           */
+          chartRoot: z.string().min(1).optional(),
         })
         .optional(),
       /** Terraform provider settings (binary, backend, ...), checked by providers/terraform/settings.ts. */

@@ -15,6 +15,8 @@ export interface SettingsInput {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Paths in flags are relative to it. */
   readonly cwd: string;
+  /** Paths in codeploy.yaml that say so (kubernetes.chartRoot) are relative to its folder. @default cwd */
+  readonly configDir?: string;
   /** CODE's home: the terraform provider's work folders live under it. */
   readonly home: string;
   readonly flags?: {
@@ -22,6 +24,8 @@ export interface SettingsInput {
     readonly kubeconfig?: string;
     readonly context?: string;
     readonly namespace?: string;
+    /** The spec file's folder: services' chart.path are relative to it (kubernetes). */
+    readonly chartRoot?: string;
   };
   readonly diagnose?: (message: string) => void;
 }
@@ -46,6 +50,9 @@ function kubernetesOptions(input: SettingsInput): KubernetesProviderOptions {
   const kubeconfigPath = flags.kubeconfig ?? k.kubeconfig;
   const context = flags.context ?? k.context;
   const namespace = flags.namespace ?? k.namespace;
+  // A spec file's own folder first; else the configured one, relative to codeploy.yaml.
+  const chartRoot =
+    flags.chartRoot ?? (k.chartRoot ? resolve(input.configDir ?? input.cwd, k.chartRoot) : undefined);
   return {
     ...(kubeconfigPath ? { kubeconfigPath: resolve(input.cwd, kubeconfigPath) } : {}),
     ...(context ? { context } : {}),
@@ -54,5 +61,6 @@ function kubernetesOptions(input: SettingsInput): KubernetesProviderOptions {
     ...(k.mode ? { mode: k.mode } : {}),
     // A path is relative to the working directory; a bare name is looked up on the PATH.
     ...(k.helm ? { helm: { binary: k.helm.includes("/") ? resolve(input.cwd, k.helm) : k.helm } } : {}),
+    ...(chartRoot ? { chartRoot } : {}),
   };
 }

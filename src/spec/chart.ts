@@ -88,12 +88,7 @@ export const chartSchema = z
         description: "The chart version (repo charts). Absent: the newest, which the plan warns about",
       }),
     values: z
-      .record(z.string(), jsonValue, {
-        error: (issue) =>
-          issue.code === "invalid_type"
-            ? "must be an object of the chart's values (what a values.yaml holds)"
-            : undefined,
-      })
+      .record(z.string(), jsonValue)
       .default({})
       .meta({ description: "Values for the chart, as in a values.yaml" }),
   })

@@ -53,7 +53,12 @@ function messageOf(issue: z.core.$ZodIssue, input: unknown): string {
     case "invalid_type": {
       const got = valueAt(input, issue.path);
       if (got === undefined) return `is required (${issue.expected})`;
-      const expected = issue.expected === "int" ? "a whole number" : issue.expected;
+      const expected =
+        issue.expected === "int"
+          ? "a whole number"
+          : issue.expected === "record"
+            ? "an object"
+            : issue.expected;
       return `must be ${expected}, got ${describe(got)}`;
     }
     case "invalid_value":

@@ -49,8 +49,13 @@ export function registerChangeCommands(program: Command, ctx: CommandContext): v
     .addOption(intOption("-p, --parallelism <n>", "steps run at once (default 8)"))
     .addOption(intOption("--step-timeout <seconds>", "deadline of each step attempt (default 300)"))
     .action(async (input: string[], opts: ApplyFlags & DeployTargetFlags) => {
-      const { applyCommand } = await import("./apply.js");
-      await run(opts, (service) => applyCommand(io, service, input.join(" "), opts));
+      const [{ applyCommand }, { specFolder }] = await Promise.all([
+        import("./apply.js"),
+        import("../service.js"),
+      ]);
+      // A spec file's services name local charts relative to its folder.
+      const flags = { ...opts, ...specFolder(io, input.join(" ")) };
+      await run(flags, (service) => applyCommand(io, service, input.join(" "), opts));
     });
 
   deployCommand(program, "rollback")

@@ -138,7 +138,7 @@ export const domainWithoutPort = {
   description:
     "Without a port nothing can route the domain to the service: no Ingress on kubernetes, no published port on docker. The plan promises no public endpoint for it.",
   *check({ spec }) {
-    for (const [service, i] of indexed(spec.services)) {
+    for (const [service, i] of renderedServices(spec)) {
       if (!service.public || service.domain === undefined || service.port !== undefined) continue;
       if (service.kind === "cron" || rendersPublicEndpoint(spec, service)) continue;
       yield {
