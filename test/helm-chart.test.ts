@@ -144,4 +144,45 @@ describe("a service that names a local Helm chart, on a real control plane", () 
     expect(await helm(binary, ["list", "-A", "-q"], env)).not.toContain(RELEASE);
     expect(await objectExists(kube, "namespace", ns)).toBe(false);
   });
+
+  it("refuses a release of that name that carries no owner labels, and takes it over on --adopt", {
+    timeout: 180_000,
+  }, async (ctx) => {
+    const kube = cluster();
+    if (!binary || !kube || !store) return ctx.skip();
+    const shared = "shared-charts";
+    const squatter = chartReleaseName({ app: "squat", environment: "dev" }, "hello");
+    const env = { ...process.env, KUBECONFIG: kube.kubeconfigPath };
+    await kube.kubectl(["create", "namespace", shared]);
+    await helm(binary, ["install", squatter, join(root, "charts/hello"), "-n", shared, "--wait"], env);
+    const spec = validateSpec({
+      name: "squat",
+      target: "kubernetes",
+      services: [{ name: "hello", chart: { path: "charts/hello", values: { image: "acme/hello:9" } } }],
+    });
+    const provider = realProvider(kube, { helm: { binary }, chartRoot: root, namespace: shared });
+    const deps = {
+      store,
+      providerFor: () => provider,
+      render: (s: DeploymentSpec) => render(s),
+      hashArtifacts,
+    };
+    const refused = await deploy({ spec, actor: "test", onFailure: "stop" }, deps);
+    expect(refused.deployment.outcome).toBe("failed");
+    expect(refused.result.failure?.error.code).toBe("OWNERSHIP_CONFLICT");
+    expect(refused.deployment.error).toMatch(
+      new RegExp(
+        `Helm release ${squatter} in namespace ${shared} exists and is not squat/dev's: it carries no owner labels`,
+      ),
+    );
+    expect(await imageOf(kube, "hello", shared)).toBe("example/hello:1");
+
+    const adopted = await deploy({ spec, actor: "test", adopt: true }, deps);
+    expect(adopted.deployment.outcome).toBe("succeeded");
+    expect(await imageOf(kube, "hello", shared)).toBe("acme/hello:9");
+    const gone = await destroyEnvironment({ app: "squat", environment: "dev", actor: "test" }, deps);
+    expect(gone.deployment.outcome).toBe("succeeded");
+    expect(await helm(binary, ["list", "-n", shared, "-q"], env)).not.toContain(squatter);
+    await kube.kubectl(["delete", "namespace", shared, "--wait=false"]);
+  });
 });
