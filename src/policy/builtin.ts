@@ -17,6 +17,7 @@ import {
   productionWithoutMonitoring,
   publicWithoutDomain,
   terraformLocal,
+  unpinnedChart,
 } from "./rules/operations.js";
 import {
   autoscaleBelowReplicas,
@@ -92,4 +93,5 @@ export const builtinRules: readonly PolicyRule[] = [
   missingImage,
   frequentCron,
   domainWithoutPort,
+  unpinnedChart,
 ];

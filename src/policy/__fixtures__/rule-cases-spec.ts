@@ -14,6 +14,9 @@ export interface RuleCase {
 
 export type RuleCases = Readonly<Record<string, readonly RuleCase[]>>;
 
+const chartOf = (chart: { repo: string; name: string; version?: string }) => ({
+  spec: prod({ services: [WEB, { name: "cache", chart }] }),
+});
 const cronEvery = (schedule: string) => ({ spec: prod({ services: [WEB, { ...CRON, schedule }] }) });
 
 export const SPEC_CASES: RuleCases = {
@@ -299,6 +302,14 @@ export const SPEC_CASES: RuleCases = {
       severity: "error",
       pass: { spec: prodWeb({ image: IMAGE }) },
       path: "services[0].image",
+    },
+  ],
+  "CODE-OPS-008": [
+    {
+      label: "a repository's chart without a version",
+      fail: chartOf({ repo: "https://charts.example.com", name: "redis" }),
+      pass: chartOf({ repo: "https://charts.example.com", name: "redis", version: "19.0.1" }),
+      path: "services[1].chart.version",
     },
   ],
   "CODE-OPS-006": [

@@ -149,3 +149,23 @@ export const domainWithoutPort = {
     }
   },
 } satisfies PolicyRule;
+
+export const unpinnedChart = {
+  id: "CODE-OPS-008",
+  severity: "warning",
+  category: "operations",
+  title: "Chart of a repository without a version",
+  description:
+    "A service's chart from a repository without chart.version installs whatever is newest when the deployment runs: two deployments of the same spec can run different charts, and a rollback cannot bring the old one back.",
+  *check({ spec }) {
+    for (const [i, service] of spec.services.entries()) {
+      const chart = service.chart;
+      if (chart?.repo === undefined || chart.version !== undefined) continue;
+      yield {
+        path: servicePath(i, "chart", "version"),
+        message: `${serviceLabel(service)} installs chart ${chart.name ?? "?"} from ${chart.repo} in whatever version is newest`,
+        hint: 'pin chart.version to the version you reviewed, such as "19.0.1"',
+      };
+    }
+  },
+} satisfies PolicyRule;
