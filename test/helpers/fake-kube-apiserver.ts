@@ -8,14 +8,18 @@
  * 422 with a field, 500 once...), slow answers. Real wire format throughout:
  * metav1.Status bodies, APIResourceList, List kinds, managedFields.
  *
- * The behaviour is tested on a real control plane (test/kube-real*.ts,
- * scripts/kube-up.sh). This fake stays for the faults a real API server does
- * not produce on demand: 401 from expired credentials, 403 for a missing RBAC
- * verb, 409 and 500 once then success (the engine's retries), 429, a slow
- * answer (the request timeout), a connection that drops; and for a fixed
- * rollout time in the benchmark of the provider's own overhead. The
- * happy-path tests of src/providers/kubernetes/provider.test.ts also run
- * against it so that they run in a second where no control plane is built.
+ * Kept only for what a real API server does not do on demand; everything
+ * else is tested on a real control plane (test/kube-real*.test.ts,
+ * test/helm*.test.ts, scripts/kube-up.sh), 401, 403 and 422 included. The
+ * faults it is kept for (src/providers/kubernetes/errors.test.ts): 500 and 409
+ * once then success (the engine's retries), 429, an answer slower than the
+ * request timeout, a request cancelled while the server stalls, a connection
+ * that drops or is refused, a 422 that echoes a Secret's value (as a webhook
+ * may), a Job that fails (kwok here completes every Job pod); and the request
+ * log, which shows what reaches the wire (apply-patch content type, force,
+ * field manager, order of the PATCHes, connection reuse). The benchmark also
+ * uses it for a fixed rollout time, to measure the provider's own overhead
+ * beside the real control plane (scripts/bench-kubernetes.mjs).
  * One known difference, found by the real server: its list items carry kind
  * and apiVersion, a real server's do not.
  */
@@ -229,6 +233,18 @@ function createHandler(
       return send(res, 404, status(404, "NotFound", "the server could not find the requested resource"));
     const fault = target.name ? faults.get(target.name) : undefined;
     if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+    const drop = fault?.dropConnection;
+    if (
+      fault &&
+      drop &&
+      method === "PATCH" &&
+      (drop.times === undefined || (fault.dropped ?? 0) < drop.times)
+    ) {
+      fault.dropped = (fault.dropped ?? 0) + 1;
+      // No status line at all: the client sees the socket close (ECONNRESET, "socket hang up").
+      req.socket.destroy();
+      return;
+    }
     try {
       const out = serve(
         store,

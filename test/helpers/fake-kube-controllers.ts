@@ -34,6 +34,8 @@ export interface FakeFault {
   };
   /** Every request that names the object is answered only after this long. */
   readonly delayMs?: number;
+  /** A PATCH of the object gets no answer: the server closes the connection (`times`: how often, default every time). */
+  readonly dropConnection?: { readonly times?: number };
 }
 
 export interface ControllerTimings {

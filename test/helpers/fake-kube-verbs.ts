@@ -17,7 +17,7 @@ import {
 } from "./fake-kube-resources.js";
 import type { ObjectStore } from "./fake-kube-store.js";
 
-export type Fault = FakeFault & { used?: number };
+export type Fault = FakeFault & { used?: number; dropped?: number };
 
 export function status(code: number, reason: string, message: string, details: JsonObject = {}): JsonObject {
   return {
