@@ -55,18 +55,6 @@ const checked = (problem: (value: string) => string | undefined) =>
     if (found !== undefined) ctx.addIssue({ code: "custom", message: found });
   });
 
-/** Any JSON value, as a values file holds. */
-const jsonValue: z.ZodType<unknown> = z.lazy(() =>
-  z.union([
-    z.string(),
-    z.number(),
-    z.boolean(),
-    z.null(),
-    z.array(jsonValue),
-    z.record(z.string(), jsonValue),
-  ]),
-);
-
 export const chartSchema = z
   .strictObject({
     path: checked(chartPathProblem)
@@ -88,7 +76,8 @@ export const chartSchema = z
         description: "The chart version (repo charts). Absent: the newest, which the plan warns about",
       }),
     values: z
-      .record(z.string(), jsonValue)
+      // Any value a values file holds; a recursive JSON type here would make the API's OpenAPI document cyclic.
+      .record(z.string(), z.unknown())
       .default({})
       .meta({ description: "Values for the chart, as in a values.yaml" }),
   })
