@@ -164,26 +164,27 @@ describe("kubernetes API errors from a real API server", () => {
     const kube = cluster();
     const kubeconfig = kube && kubeconfigAs(kube, "ci-viewer", "cluster");
     if (!kube || !kubeconfig) return ctx.skip();
-    await kube.kubectl([
-      "create",
-      "clusterrolebinding",
-      "ci-viewer-view",
-      "--clusterrole=view",
-      "--user=ci-viewer",
-    ]);
+    const binding = ["clusterrolebinding", "ci-viewer-view"];
+    await kube.kubectl(["create", ...binding, "--clusterrole=view", "--user=ci-viewer"]);
+    // An app of its own: the 422 test's namespace may still be terminating.
+    const rbacShop = validateSpec({ ...spec, name: "rbacshop" });
     const admin = realProvider(kube);
-    await admin.apply(stepOf(spec, "network"), contextFor(spec));
-    const ns = namespaceOf(spec);
-    const viewer = realProvider({ ...kube, kubeconfigPath: kubeconfig });
-    const error = await failure(viewer.apply(stepOf(spec, "service:worker"), contextFor(spec)));
-    expect(error.code).toBe("KUBE_FORBIDDEN");
-    expect(error.retryable).toBe(false);
-    expect(error.message).toMatch(
-      new RegExp(
-        `^Deployment ${ns}/worker: forbidden \\(403\\): deployments.apps "worker" is forbidden: User "ci-viewer" cannot patch resource "deployments" in API group "apps" in the namespace "${ns}"`,
-      ),
-    );
-    expect(error.hint).toContain(`kubectl auth can-i patch deployments -n ${ns}`);
-    await admin.destroy(stepOf(spec, "network"), contextFor(spec));
+    try {
+      await admin.apply(stepOf(rbacShop, "network"), contextFor(rbacShop));
+      const ns = namespaceOf(rbacShop);
+      const viewer = realProvider({ ...kube, kubeconfigPath: kubeconfig });
+      const error = await failure(viewer.apply(stepOf(rbacShop, "service:worker"), contextFor(rbacShop)));
+      expect(error.code).toBe("KUBE_FORBIDDEN");
+      expect(error.retryable).toBe(false);
+      expect(error.message).toMatch(
+        new RegExp(
+          `^Deployment ${ns}/worker: forbidden \\(403\\): deployments.apps "worker" is forbidden: User "ci-viewer" cannot patch resource "deployments" in API group "apps" in the namespace "${ns}"`,
+        ),
+      );
+      expect(error.hint).toContain(`kubectl auth can-i patch deployments -n ${ns}`);
+    } finally {
+      await kube.kubectl(["delete", ...binding, "--ignore-not-found"]);
+      await admin.destroy(stepOf(rbacShop, "network"), contextFor(rbacShop));
+    }
   });
 });
