@@ -148,8 +148,14 @@ describe("on the wire, in the fake's request log", () => {
     expect(fake.objects().length).toBe(rendered.length);
     for (const r of patches()) {
       expect(r.contentType).toBe("application/apply-patch+yaml");
-      expect(r.query).toMatchObject({ fieldManager: "codeploy", force: "true" });
+      // The autoscaled web's replica count is first handed to a second manager (see replicas.ts).
+      const handover = r.path.endsWith("/deployments/web") && r.query.fieldManager === "codeploy-replicas";
+      expect(r.query).toMatchObject({
+        fieldManager: handover ? "codeploy-replicas" : "codeploy",
+        force: "true",
+      });
     }
+    expect(patches().filter((r) => r.query.fieldManager === "codeploy-replicas")).toHaveLength(1);
     // The Namespace comes first, data before the services that use it, the bucket Job after MinIO.
     expect(patchIndex(`/namespaces/${NS}`)).toBe(0);
     expect(patchIndex("/statefulsets/postgres")).toBeLessThan(patchIndex("/deployments/web"));
