@@ -23,6 +23,7 @@ import { createHash } from "node:crypto";
 import { mkdtemp, realpath, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative, resolve, sep } from "node:path";
+import type { PlanStep } from "../../engine/provider.js";
 import {
   type FoundOwner,
   OwnershipConflictError,
@@ -30,7 +31,6 @@ import {
   type StepContext,
   type StepResult,
 } from "../../engine/provider.js";
-import type { PlanStep } from "../../plan/build.js";
 import type { ChartRef } from "../../spec/chart.js";
 import { chartReleaseName } from "../../spec/naming.js";
 import type { DeploymentSpec } from "../../spec/schema.js";
