@@ -81,3 +81,34 @@ export function usedSecrets<Access>(
   for (const s of services) for (const c of cloudEnv(s, connections).readSecrets) all.set(c.id, c);
   return [...all.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
+
+/**
+ * What a database signed in to with a password offers its dependants: the URL
+ * and the password as credentials, the host, port, user and name plain.
+ */
+export function passwordDatabase<Access>(
+  component: string,
+  parts: {
+    readonly url: HclValue;
+    readonly host: HclValue;
+    readonly port: HclValue;
+    readonly user: HclValue;
+    readonly password: HclValue;
+    readonly name: HclValue;
+  },
+): Connection<Access> {
+  return {
+    offer: {
+      family: "database",
+      parts: {
+        url: secret(component, "url", parts.url),
+        host: plain(parts.host),
+        port: plain(parts.port),
+        user: plain(parts.user),
+        password: secret(component, "password", parts.password),
+        name: plain(parts.name),
+      },
+    },
+    access: [],
+  };
+}

@@ -14,7 +14,7 @@ import {
   variableBlock,
   versionOf,
 } from "../common.js";
-import { plain, secret } from "../connections.js";
+import { passwordDatabase, plain, secret } from "../connections.js";
 import { expr, type HclExpr, type TopBlock } from "../hcl.js";
 import type { AwsContext } from "./context.js";
 
@@ -130,20 +130,17 @@ function renderDatabase(ctx: AwsContext, db: Database): void {
     "databases",
     ...(db.engine === "mongodb" ? docdbCluster(ctx, db) : [randomPassword(id), rdsInstance(ctx, db)]),
   );
-  ctx.connections.set(db.name, {
-    offer: {
-      family: "database",
-      parts: {
-        url: secret(db.name, "url", dbUrl(scheme, host, String(port), name, password, query)),
-        host: plain(expr(host)),
-        port: plain(String(port)),
-        user: plain(DB_USER),
-        password: secret(db.name, "password", expr(password)),
-        name: plain(name),
-      },
-    },
-    access: [],
-  });
+  ctx.connections.set(
+    db.name,
+    passwordDatabase(db.name, {
+      url: dbUrl(scheme, host, String(port), name, password, query),
+      host: expr(host),
+      port: String(port),
+      user: DB_USER,
+      password: expr(password),
+      name: name,
+    }),
+  );
   ctx.m.output(`${id}_endpoint`, expr(host), `Host name of database ${db.name}`);
 }
 

@@ -13,7 +13,7 @@ import {
   variableBlock,
   versionOf,
 } from "../common.js";
-import { plain, secret } from "../connections.js";
+import { passwordDatabase, plain, secret } from "../connections.js";
 import { block, expr, type TopBlock } from "../hcl.js";
 import { type AzureContext, PLACE, uniqueName } from "./context.js";
 
@@ -142,20 +142,17 @@ function renderCosmos(ctx: AzureContext, db: Database): void {
   const id = ident(db.name);
   const account = `azurerm_cosmosdb_account.${id}`;
   ctx.m.add("databases", ...cosmos(ctx, db));
-  ctx.connections.set(db.name, {
-    offer: {
-      family: "database",
-      parts: {
-        url: secret(db.name, "url", expr(`${account}.primary_mongodb_connection_string`)),
-        host: plain(expr(`"\${${account}.name}.mongo.cosmos.azure.com"`)),
-        port: plain("10255"),
-        user: plain(expr(`${account}.name`)),
-        password: secret(db.name, "password", expr(`${account}.primary_key`)),
-        name: plain(databaseName(ctx.spec)),
-      },
-    },
-    access: [],
-  });
+  ctx.connections.set(
+    db.name,
+    passwordDatabase(db.name, {
+      url: expr(`${account}.primary_mongodb_connection_string`),
+      host: expr(`"\${${account}.name}.mongo.cosmos.azure.com"`),
+      port: "10255",
+      user: expr(`${account}.name`),
+      password: expr(`${account}.primary_key`),
+      name: databaseName(ctx.spec),
+    }),
+  );
   ctx.m.output(`${id}_host`, expr(`"\${${account}.name}.mongo.cosmos.azure.com"`), `Host of ${db.name}`);
 }
 
@@ -173,20 +170,17 @@ function renderDatabase(ctx: AzureContext, db: Database): void {
   const name = databaseName(ctx.spec);
   // Flexible servers require TLS.
   const url = `"${postgres ? "postgres" : "mysql"}://dbadmin:\${${password}}@\${${host}}:${port}/${name}${postgres ? "?sslmode=require" : ""}"`;
-  ctx.connections.set(db.name, {
-    offer: {
-      family: "database",
-      parts: {
-        url: secret(db.name, "url", expr(url)),
-        host: plain(expr(host)),
-        port: plain(String(port)),
-        user: plain("dbadmin"),
-        password: secret(db.name, "password", expr(password)),
-        name: plain(name),
-      },
-    },
-    access: [],
-  });
+  ctx.connections.set(
+    db.name,
+    passwordDatabase(db.name, {
+      url: expr(url),
+      host: expr(host),
+      port: String(port),
+      user: "dbadmin",
+      password: expr(password),
+      name: name,
+    }),
+  );
   ctx.m.output(`${id}_host`, expr(host), `Host name of database ${db.name}`);
 }
 

@@ -15,7 +15,7 @@ import {
   variableBlock,
   versionOf,
 } from "../common.js";
-import { plain, secret } from "../connections.js";
+import { passwordDatabase, plain, secret } from "../connections.js";
 import { block, call, expr, type HclBlock, type TopBlock } from "../hcl.js";
 import type { GcpContext } from "./context.js";
 import { renderGcpBucket, renderGcpQueue } from "./messaging.js";
@@ -174,20 +174,17 @@ function renderDatabase(ctx: GcpContext, db: Database): void {
   const port = postgres ? 5432 : 3306;
   // Cloud SQL accepts encrypted connections only (ssl_mode ENCRYPTED_ONLY).
   const url = `"${postgres ? "postgres" : "mysql"}://app:\${${password}}@\${${hostRef}}:${port}/${name}${postgres ? "?sslmode=require" : ""}"`;
-  ctx.connections.set(db.name, {
-    offer: {
-      family: "database",
-      parts: {
-        url: secret(db.name, "url", expr(url)),
-        host: plain(expr(hostRef)),
-        port: plain(String(port)),
-        user: plain("app"),
-        password: secret(db.name, "password", expr(password)),
-        name: plain(name),
-      },
-    },
-    access: [],
-  });
+  ctx.connections.set(
+    db.name,
+    passwordDatabase(db.name, {
+      url: expr(url),
+      host: expr(hostRef),
+      port: String(port),
+      user: "app",
+      password: expr(password),
+      name: name,
+    }),
+  );
   ctx.m.output(`${id}_private_ip`, expr(hostRef), `Private IP of Cloud SQL instance ${db.name}`);
   ctx.m.output(
     `${id}_connection_name`,
