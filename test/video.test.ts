@@ -2,14 +2,20 @@
  * `codeploy video` end to end on media made here: ffmpeg drawtext screens,
  * espeak-ng speech, a VTT file; real ffprobe, tesseract and pocketsphinx.
  */
+import { createReadStream } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { registerVideoCommands } from "../src/cli/commands/video.js";
+import { main } from "../src/cli/main.js";
 import { captureIo } from "../src/cli/test-io.js";
 import { runCommand } from "../src/core/command-runner.js";
+import { configSchema } from "../src/core/config.js";
+import { keyFor, serverConfig, startHarness } from "../src/server/__fixtures__/harness.js";
+import { createApiClient } from "../src/service/api-client.js";
+import { createHttpService } from "../src/service/http.js";
 import { processVideo } from "../src/video/pipeline.js";
 import type { VideoDocument, VideoEvent } from "../src/video/types.js";
 import { makeTutorial, missingMediaTools, SCENE_SECONDS } from "./helpers/media.js";
@@ -20,6 +26,7 @@ const skip = await missingMediaTools([
   "tesseract",
   "espeak-ng",
   "pocketsphinx_continuous",
+  "yt-dlp",
 ]);
 
 describe.skipIf(skip !== null)("codeploy video (ffmpeg, tesseract, espeak-ng, pocketsphinx)", () => {
@@ -132,20 +139,11 @@ describe.skipIf(skip !== null)("codeploy video (ffmpeg, tesseract, espeak-ng, po
 
   it("runs as `codeploy video` and writes Markdown and JSON", async () => {
     const io = captureIo({ cwd: dir, env: { CODEPLOY_HOME: join(dir, "home") } });
-    let code = -1;
-    const program = new Command().exitOverride();
-    registerVideoCommands(
-      program,
-      io,
-      (c) => {
-        code = c;
-      },
-      () => undefined,
-    );
-    await program.parseAsync(
+    const code = await main(
       ["video", "tutorial.mp4", "--captions", "captions.vtt", "-o", "doc.md", "--json", "doc.json"],
-      { from: "user" },
+      io,
     );
+    expect(io.err()).not.toContain("error");
     expect(code).toBe(0);
     const md = await readFile(join(dir, "doc.md"), "utf8");
     expect(md).toContain("## Contents");
@@ -165,4 +163,66 @@ describe.skipIf(skip !== null)("codeploy video (ffmpeg, tesseract, espeak-ng, po
     const missing = await processVideo({ input: join(dir, "nope.mp4") }).catch((e: unknown) => e);
     expect(missing).toMatchObject({ code: "NOT_FOUND", message: expect.stringContaining("nope.mp4") });
   });
+
+  it("runs on a server through the service: a URL only, public hosts only, when server.video allows it", async () => {
+    // The video served over loopback HTTP, as a site would; yt-dlp downloads it.
+    const files = createServer((req, res) => {
+      if (req.url !== "/tutorial.mp4") return void res.writeHead(404).end();
+      res.writeHead(200, { "content-type": "video/mp4" });
+      createReadStream(video).pipe(res);
+    });
+    await new Promise<void>((r) => files.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(files.address() as AddressInfo).port}/tutorial.mp4`;
+    const home = join(dir, "server-home");
+    const video_ = { config: configSchema.parse({}).video, env: {}, home };
+    const on = await startHarness({
+      config: serverConfig({ video: true, planWorkers: 0 }),
+      video: { ...video_, allowPrivateHosts: true },
+    });
+    const strict = await startHarness({
+      config: serverConfig({ video: true, planWorkers: 0 }),
+      video: video_,
+    });
+    const off = await startHarness({ video: video_ });
+    try {
+      let keys = 0;
+      const serviceOf = async (h: typeof on, role: "deployer" | "viewer" = "deployer") =>
+        createHttpService(
+          createApiClient({
+            baseUrl: "http://codeploy.test",
+            token: await keyFor(h.store, `video-${role}-${++keys}`, role),
+            fetch: (input, init) => Promise.resolve(h.api.app.request(String(input), init)),
+          }),
+          "http://codeploy.test",
+        );
+      const answer = await (await serviceOf(on)).video({ input: url, engine: "pocketsphinx" });
+      expect(answer.document.commands.map((c) => c.code)).toContain("kubectl get pods");
+      expect(answer.markdown).toContain("## Contents");
+
+      const refusals = await Promise.all([
+        (await serviceOf(on, "viewer")).video({ input: url }).catch((e: unknown) => e),
+        (await serviceOf(strict)).video({ input: url }).catch((e: unknown) => e),
+        (await serviceOf(off)).video({ input: url }).catch((e: unknown) => e),
+        (await serviceOf(on)).video({ input: "tutorial.mp4" }).catch((e: unknown) => e),
+      ]);
+      expect(refusals.map((e) => (e as { code?: string }).code)).toEqual([
+        "FORBIDDEN",
+        "FORBIDDEN",
+        "FORBIDDEN",
+        "USAGE",
+      ]);
+      expect((refusals[1] as Error).message).toContain("127.0.0.1, an address on a private network");
+      expect((refusals[2] as Error).message).toContain("does not process videos");
+      // A file path sent straight to the API is refused before anything is read.
+      const raw = await on.request("/v1/video", {
+        method: "POST",
+        token: await keyFor(on.store, "video-raw", "deployer"),
+        json: { input: "/etc/passwd" },
+      });
+      expect(raw.status).toBe(400);
+    } finally {
+      await Promise.all([on.close(), strict.close(), off.close()]);
+      files.close();
+    }
+  }, 120_000);
 });

@@ -13,7 +13,7 @@ import { interpretWords } from "./interpret-words.js";
 import type { CliIo } from "./io.js";
 import { secretSeed } from "./secret-seed.js";
 import type { LocalFlags } from "./service.js";
-import { actorOf, knownProvider, openStore, providerSettings } from "./session.js";
+import { actorOf, homeOf, knownProvider, openStore, providerSettings } from "./session.js";
 import { loadCliConfig, policySettings, renderSettings, secretAccess } from "./settings.js";
 
 export async function openLocalService(
@@ -52,6 +52,13 @@ export async function openLocalService(
         secrets: secretAccess(io, config),
         surface: "cli",
         recordAudit: true,
+        experts: {
+          config: config.experts,
+          env: io.env,
+          clientOptions: { maxRetries: config.llm.maxRetries },
+          ceilings: false,
+        },
+        video: { config: config.video, env: io.env, home: homeOf(io, config), cwd: io.cwd },
       },
       localCaller(actorOf(io)),
     );

@@ -81,8 +81,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   registerTerraformCommands(program, io, setExit, configOf);
   registerLogsCommands(program, io, setExit, withServiceOf());
   registerServeCommands(program, io, setExit, configOf, withServiceOf());
-  registerVideoCommands(program, io, setExit, configOf);
-  registerExpertsCommands(program, io, setExit, configOf);
+  registerVideoCommands(program, ctx);
+  registerExpertsCommands(program, ctx);
   registerPolicyCommands(program, io, setExit, configOf);
   registerScanCommands(program, io, setExit, configOf);
 

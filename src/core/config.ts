@@ -71,6 +71,11 @@ const serverSchema = z.strictObject({
   maxConcurrentDeployments: z.number().int().min(1).default(4),
   /** Deployments that may wait for a free slot; beyond that: 429 with Retry-After. @default 16 */
   maxQueuedDeployments: z.number().int().min(0).default(16),
+  /**
+   * POST /v1/video: the server downloads a video URL a caller names (public hosts only) and
+   * turns it into a document. @default false
+   */
+  video: z.boolean().default(false),
 });
 
 /** One model behind one API; the key is read from the environment variable named by apiKeyEnv, never from this file. */

@@ -15,7 +15,7 @@ import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import type { ZodError } from "zod";
-import { configSchema, type ServerConfig } from "../core/config.js";
+import { configSchema, type ServerConfig, type VideoConfig } from "../core/config.js";
 import type { ErrorCode } from "../core/errors.js";
 import type { DeployOptions } from "../engine/deploy.js";
 import type { Interpreter } from "../intent/interpreter.js";
@@ -44,6 +44,7 @@ import { registerDeploymentRoutes } from "./routes/deployments.js";
 import { type ExpertsRouteOptions, registerExpertsRoutes } from "./routes/experts.js";
 import { registerIntentRoutes } from "./routes/intent.js";
 import { registerSystemRoutes } from "./routes/system.js";
+import { registerVideoRoutes } from "./routes/video.js";
 import { publishingStore, Runs, type ShutdownReport } from "./runs.js";
 import { requestInvalid } from "./spec-input.js";
 
@@ -67,8 +68,16 @@ export interface AppOptions {
   /** @default in-process token buckets from config.rateLimit */
   readonly rateLimiter?: RateLimiter;
   readonly logger?: ServerLogger;
-  /** The Circle of Experts behind POST /v1/experts/ask; absent: the route is not served. */
+  /** The Circle of Experts behind /v1/experts; absent: those routes are not served. */
   readonly experts?: ExpertsRouteOptions;
+  /** Video processing behind POST /v1/video, which refuses requests unless config.video. */
+  readonly video?: {
+    readonly config: VideoConfig;
+    readonly env: Readonly<Record<string, string | undefined>>;
+    readonly home: string;
+    /** Fetch URLs whose host is on a private network too (tests on loopback). @default false */
+    readonly allowPrivateHosts?: boolean;
+  };
   /** The socket's peer address. @default from @hono/node-server, "unknown" without a socket */
   readonly peerAddress?: (c: Context<AppEnv>) => string | undefined;
   readonly metrics?: ServerMetrics;
@@ -140,10 +149,29 @@ export function createApp(options: AppOptions): CodeployApp {
     deployOptions: options.deployOptions ?? {},
     closing: closing.signal,
     pollMs: options.pollMs ?? 500,
+    ...(options.experts
+      ? {
+          experts: {
+            ...options.experts,
+            // A request may lower the configured budget and deadline, never raise them.
+            ceilings: true,
+            onUsage: (usage) => metrics.observeLlmUsage(usage),
+          },
+        }
+      : {}),
+    ...(options.video
+      ? {
+          video: {
+            ...options.video,
+            remote: { enabled: config.video, allowPrivateHosts: options.video.allowPrivateHosts === true },
+          },
+        }
+      : {}),
   };
   const limiter = options.rateLimiter ?? memoryRateLimiter(config.rateLimit);
   const app = buildApp(deps, config, limiter, options.peerAddress ?? defaultPeer);
-  if (options.experts) registerExpertsRoutes(app, deps, options.experts);
+  if (options.experts) registerExpertsRoutes(app, deps);
+  registerVideoRoutes(app, deps);
   return {
     app,
     runs,

@@ -11,6 +11,8 @@ import type { Interpreter } from "../intent/interpreter.js";
 import type { PolicyRule, Severity } from "../policy/index.js";
 import type { RegoSettings } from "../policy/rego.js";
 import type { RenderOptions } from "../render/types.js";
+import type { LocalExpertsDeps } from "../service/experts.js";
+import type { LocalVideoDeps } from "../service/video.js";
 import type { DeploymentSpec } from "../spec/schema.js";
 import type { SecretAccess } from "../spec/secret-scope.js";
 import type { StateStore } from "../state/types.js";
@@ -75,6 +77,10 @@ export interface ServerDeps {
   readonly closing: AbortSignal;
   /** How often an event stream polls the store for a deployment that runs in another process. @default 500 */
   readonly pollMs: number;
+  /** The Circle of Experts as configured (absent: its routes are not served). */
+  readonly experts?: LocalExpertsDeps;
+  /** Video processing as configured; server.video decides whether requests may use it. */
+  readonly video?: LocalVideoDeps;
 }
 
 /** Records what an audited call is about, before anything can refuse it. */

@@ -48,6 +48,8 @@ export function serviceFor(deps: ServerDeps, principal: Principal, c?: AppContex
       deployOptions: deps.deployOptions,
       maxComponents: deps.limits.maxComponents,
       where: "the server",
+      ...(deps.experts ? { experts: deps.experts } : {}),
+      ...(deps.video ? { video: deps.video } : {}),
     },
     {
       ...callerOf(principal),

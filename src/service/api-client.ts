@@ -5,7 +5,9 @@
  */
 import { isErrorCode } from "../core/error-codes.js";
 import { CodeError } from "../core/errors.js";
+import type { Consultation } from "../experts/types.js";
 import type { StepEvent } from "../state/types.js";
+import type { ConsultationSummary, ExpertsMembers } from "./experts.js";
 import type {
   AuditHead,
   AuditLine,
@@ -19,6 +21,7 @@ import type {
   StatusAnswer,
   UnlockAnswer,
 } from "./types.js";
+import type { VideoAnswer } from "./video.js";
 
 /** The answer to a deployment request: recorded and running, or waiting for a slot. */
 export interface Accepted {
@@ -77,13 +80,18 @@ export interface ApiClient {
   revokeKey(id: string): Promise<KeyView>;
   /** `at`: ISO 8601; default now. */
   expireKey(id: string, at?: string): Promise<KeyView>;
+  expertsMembers(probe: boolean): Promise<ExpertsMembers>;
+  expertsAsk(body: Body, signal?: AbortSignal): Promise<Consultation>;
+  expertsHistory(limit?: number): Promise<{ consultations: ConsultationSummary[] }>;
+  expertsShow(id: string): Promise<Consultation>;
+  video(body: Body, signal?: AbortSignal): Promise<VideoAnswer>;
 }
 
 export function createApiClient(options: ApiClientOptions): ApiClient {
   const base = options.baseUrl.replace(/\/+$/, "");
   const doFetch = options.fetch ?? globalThis.fetch;
-  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await send(doFetch, base, options.token, method, path, body);
+  const call = async <T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> => {
+    const res = await send(doFetch, base, options.token, method, path, body, {}, signal);
     return (await res.json()) as T;
   };
   const env = (app: string, e: string) =>
@@ -116,6 +124,11 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     revokeKey: (id) => call("DELETE", `/v1/keys/${encodeURIComponent(id)}`),
     expireKey: (id, at) =>
       call("POST", `/v1/keys/${encodeURIComponent(id)}/expire`, at === undefined ? {} : { at }),
+    expertsMembers: (probe) => call("GET", `/v1/experts${probe ? "" : "?probe=false"}`),
+    expertsAsk: (body, signal) => call("POST", "/v1/experts/ask", body, signal),
+    expertsHistory: (limit) => call("GET", `/v1/experts/consultations${query({ limit: limit?.toString() })}`),
+    expertsShow: (id) => call("GET", `/v1/experts/consultations/${encodeURIComponent(id)}`),
+    video: (body, signal) => call("POST", "/v1/video", body, signal),
   };
 }
 

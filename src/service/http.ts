@@ -228,5 +228,20 @@ export function createHttpService(client: ApiClient, where: string): CodeService
       revoke: (id) => client.revokeKey(id),
       expire: (id, at) => client.expireKey(id, at?.toISOString()),
     },
+
+    experts: {
+      members: (options = {}) => client.expertsMembers(options.probe !== false),
+      ask: (request, signal) => client.expertsAsk({ ...request }, signal),
+      history: async (options = {}) => (await client.expertsHistory(options.limit)).consultations,
+      show: (id) => client.expertsShow(id),
+    },
+
+    async video(request, hooks = {}) {
+      if (!/^https?:\/\//i.test(request.input) || request.captions !== undefined)
+        throw new CodeError("USAGE", "a server reads no files: send the video as an http(s) URL", {
+          hint: "drop --server (or unset CODEPLOY_SERVER) to process a file on this machine",
+        });
+      return client.video({ ...request }, hooks.signal);
+    },
   };
 }

@@ -35,6 +35,7 @@ import {
 import { LockHeldError } from "../state/errors.js";
 import type { AuditInput, Deployment, StateStore } from "../state/types.js";
 import { localAudit, localKeys } from "./admin.js";
+import { type LocalExpertsDeps, localExperts } from "./experts.js";
 import { checkComponentCount, lowerOnly } from "./limits.js";
 import { type Interpret, type ResolvedSpec, resolveSpec, validateAt } from "./resolve.js";
 import { readStatus } from "./status.js";
@@ -49,6 +50,7 @@ import type {
   RunHooks,
   StepView,
 } from "./types.js";
+import { type LocalVideoDeps, localVideo } from "./video.js";
 
 export interface LocalServiceDeps {
   readonly store: StateStore;
@@ -80,6 +82,10 @@ export interface LocalServiceDeps {
   readonly maxComponents?: number;
   /** "this machine" or where the server listens. */
   readonly where?: string;
+  /** The Circle of Experts as configured; absent: its operations answer CONFIG. */
+  readonly experts?: LocalExpertsDeps;
+  /** Video processing as configured; absent: it answers CONFIG. */
+  readonly video?: LocalVideoDeps;
 }
 
 /** The CLI's caller: the person at the terminal may do everything. */
@@ -479,6 +485,8 @@ export function createLocalService(deps: LocalServiceDeps, caller: Caller): Code
 
     audit: localAudit(store, caller),
     keys: localKeys(store, caller, deps.recordAudit === true),
+    experts: localExperts(deps.experts, () => store.consultations, caller),
+    video: localVideo(deps.video, caller),
   };
 }
 

@@ -14,6 +14,8 @@ import type { DeploymentSpec } from "../spec/schema.js";
 import type { Target } from "../spec/targets.js";
 import type { ApiKey, ApiKeyRole } from "../state/keys.js";
 import type { AuditRecord, Deployment, EnvironmentStatus, LockInfo, Revision } from "../state/types.js";
+import type { ExpertsService } from "./experts.js";
+import type { VideoAnswer, VideoHooks, VideoRequest } from "./video.js";
 
 /** What a caller may do; the server maps roles to these, the CLI may do everything. */
 export type Permission =
@@ -298,4 +300,8 @@ export interface CodeService {
   logs(request: LogsRequest, onLine: (line: LogLine) => void, signal: AbortSignal): Promise<number>;
   readonly audit: AuditService;
   readonly keys: KeyService;
+  /** The Circle of Experts: members, consultations (recorded), history. */
+  readonly experts: ExpertsService;
+  /** A tutorial video -> a document with chapters, steps and commands. */
+  video(request: VideoRequest, hooks?: VideoHooks): Promise<VideoAnswer>;
 }

@@ -1,16 +1,12 @@
-/** The `codeploy experts` commands: list, ask, history, show, export. */
-import type { CodeployConfig } from "../../core/config.js";
+/** The `codeploy experts` commands: list, ask, history, show, export, on the service (local or a server's). */
 import { UsageError } from "../../core/errors.js";
 import type { AdvisedPlan } from "../../experts/advise.js";
-import { askCircle } from "../../experts/circle.js";
 import { consultationMarkdown } from "../../experts/markdown.js";
-import { memberStatuses, selectMembers } from "../../experts/members.js";
-import { type ConsultationExport, folderExport, storeCache } from "../../experts/stores.js";
-import type { Consultation } from "../../experts/types.js";
+import type { ConsultationExport } from "../../experts/stores.js";
+import type { ExpertsAskRequest } from "../../service/experts.js";
+import type { CodeService } from "../../service/types.js";
 import { EXIT_OK, EXIT_REFUSED } from "../exit.js";
 import { type CliIo, printJson } from "../io.js";
-import { openStore } from "../session.js";
-import { loadCliConfig } from "../settings.js";
 import { withInterrupts } from "../signals.js";
 import { consultationJson, printConsultation } from "./experts-print.js";
 
@@ -42,88 +38,59 @@ function parseBudget(text: string): number {
   return n;
 }
 
+/** The flags as a request; bad values are usage errors before anything is asked. */
+export function askRequest(question: string, flags: AskFlags): ExpertsAskRequest {
+  if (!question.trim())
+    throw new UsageError("the question is empty", {
+      hint: 'codeploy experts ask "how should I back up postgres?"',
+    });
+  const experts = flags.experts
+    ?.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return {
+    question,
+    ...(experts?.length ? { experts } : {}),
+    ...(flags.deadline ? { deadlineSeconds: parseDuration(flags.deadline) / 1000 } : {}),
+    ...(flags.budget !== undefined ? { budgetUsd: parseBudget(flags.budget) } : {}),
+    ...(flags.review ? { review: true } : {}),
+    ...(flags.cache === false ? { cache: false } : {}),
+  };
+}
+
 export async function expertsListCommand(
   io: CliIo,
-  flags: { json?: boolean; probe?: boolean; config?: string },
+  service: CodeService,
+  flags: { json?: boolean; probe?: boolean },
 ): Promise<number> {
-  const config = await loadCliConfig(io, flags.config);
-  const statuses = await memberStatuses(config.experts, io.env, { probe: flags.probe !== false });
+  const { members, chair } = await service.experts.members({ probe: flags.probe !== false });
   if (flags.json) {
-    printJson(io, {
-      members: statuses.map((s) => ({ ...s, baseUrl: s.baseUrl ?? null, reason: s.reason ?? null })),
-      chair: config.experts.chair,
-    });
+    printJson(io, { members, chair });
     return EXIT_OK;
   }
-  if (statuses.length === 0) {
+  if (members.length === 0) {
     io.stdout("no experts configured: add experts.members to codeploy.yaml\n");
     return EXIT_OK;
   }
-  const width = Math.max(...statuses.map((s) => s.name.length));
-  for (const s of statuses) {
+  const width = Math.max(...members.map((s) => s.name.length));
+  for (const s of members) {
     const state = s.usable ? "usable" : `not usable: ${s.reason}`;
     io.stdout(
       `${s.name.padEnd(width)}  ${s.provider}/${s.model}${s.priced ? "" : " (unpriced)"}  ${state}\n`,
     );
   }
-  if (config.experts.chair.length) io.stdout(`chair: ${config.experts.chair.join(" -> ")}\n`);
+  if (chair.length) io.stdout(`chair: ${chair.join(" -> ")}\n`);
   return EXIT_OK;
-}
-
-export interface CircleRun {
-  readonly config: CodeployConfig;
-  readonly question: string;
-  readonly flags: AskFlags;
-  readonly signal: AbortSignal;
-}
-
-/** Asks the circle with the config's settings and the flags, recording the consultation in the store. */
-export async function runConsultation(io: CliIo, run: CircleRun): Promise<Consultation> {
-  const { config, flags } = run;
-  const names = flags.experts
-    ?.split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
-  const members = selectMembers(config.experts, io.env, names, { maxRetries: config.llm.maxRetries });
-  const store = await openStore(io, config);
-  try {
-    const budgetUsd = flags.budget !== undefined ? parseBudget(flags.budget) : config.experts.budgetUsd;
-    const consultation = await askCircle(run.question, {
-      members,
-      chair: config.experts.chair,
-      deadlineMs: flags.deadline ? parseDuration(flags.deadline) : config.experts.deadlineSeconds * 1000,
-      ...(budgetUsd !== undefined ? { budgetUsd } : {}),
-      maxOutputTokens: config.experts.maxOutputTokens,
-      review: flags.review === true,
-      ...(flags.cache === false ? {} : { cache: storeCache(store.consultations) }),
-      signal: run.signal,
-    });
-    await store.consultations.save({
-      id: consultation.id,
-      createdAt: consultation.createdAt,
-      question: consultation.question,
-      totalUsd: consultation.cost.totalUsd,
-      record: consultation,
-    });
-    return consultation;
-  } finally {
-    await store.close();
-  }
 }
 
 export async function expertsAskCommand(
   io: CliIo,
+  service: CodeService,
   question: string,
-  flags: AskFlags & { config?: string },
+  flags: AskFlags,
 ): Promise<number> {
-  if (!question.trim())
-    throw new UsageError("the question is empty", {
-      hint: 'codeploy experts ask "how should I back up postgres?"',
-    });
-  const config = await loadCliConfig(io, flags.config);
-  const consultation = await withInterrupts(io, (signal) =>
-    runConsultation(io, { config, question, flags, signal }),
-  );
+  const request = askRequest(question, flags);
+  const consultation = await withInterrupts(io, (signal) => service.experts.ask(request, signal));
   if (flags.json) printJson(io, consultationJson(consultation));
   else printConsultation(io, consultation);
   const answered = consultation.answers.some((a) => a.status === "ok");
@@ -133,60 +100,50 @@ export async function expertsAskCommand(
 
 export async function expertsHistoryCommand(
   io: CliIo,
-  flags: { json?: boolean; limit?: number; config?: string },
+  service: CodeService,
+  flags: { json?: boolean; limit?: number },
 ): Promise<number> {
-  const config = await loadCliConfig(io, flags.config);
-  const store = await openStore(io, config);
-  try {
-    const list = await store.consultations.list({ limit: flags.limit ?? 50 });
-    if (flags.json) {
-      printJson(io, { consultations: list.map(({ record: _r, ...rest }) => rest) });
-      return EXIT_OK;
-    }
-    if (list.length === 0) io.stdout('no consultations yet: `codeploy experts ask "..."`\n');
-    for (const c of list)
-      io.stdout(
-        `${c.id.slice(0, 8)}  ${c.createdAt.slice(0, 19)}  $${c.totalUsd.toFixed(4)}  ${c.question.split("\n")[0]?.slice(0, 80)}\n`,
-      );
+  const list = await service.experts.history(flags.limit !== undefined ? { limit: flags.limit } : {});
+  if (flags.json) {
+    printJson(io, { consultations: list });
     return EXIT_OK;
-  } finally {
-    await store.close();
   }
-}
-
-async function loadConsultation(io: CliIo, id: string, configFile?: string): Promise<Consultation> {
-  const config = await loadCliConfig(io, configFile);
-  const store = await openStore(io, config);
-  try {
-    // The record was written by askCircle in this shape; the store keeps it as JSON.
-    return (await store.consultations.get(id)).record as Consultation;
-  } finally {
-    await store.close();
-  }
+  if (list.length === 0) io.stdout('no consultations yet: `codeploy experts ask "..."`\n');
+  for (const c of list)
+    io.stdout(
+      `${c.id.slice(0, 8)}  ${c.createdAt.slice(0, 19)}  $${c.totalUsd.toFixed(4)}  ${c.question.split("\n")[0]?.slice(0, 80)}\n`,
+    );
+  return EXIT_OK;
 }
 
 export async function expertsShowCommand(
   io: CliIo,
+  service: CodeService,
   id: string,
-  flags: { json?: boolean; config?: string },
+  flags: { json?: boolean },
 ): Promise<number> {
-  const c = await loadConsultation(io, id, flags.config);
+  const c = await service.experts.show(id);
   if (flags.json) printJson(io, consultationJson(c));
   else io.stdout(consultationMarkdown(c));
   return EXIT_OK;
 }
 
+/** Writes where this process runs: a folder here, or Google Drive with this machine's credentials. */
 export async function expertsExportCommand(
   io: CliIo,
+  service: CodeService,
   id: string,
-  flags: { out?: string; drive?: string; config?: string },
+  flags: { out?: string; drive?: string },
 ): Promise<number> {
   if (!flags.out === !flags.drive)
     throw new UsageError("name one destination: --out DIR or --drive FOLDER_ID");
-  const c = await loadConsultation(io, id, flags.config);
+  const c = await service.experts.show(id);
   let target: ConsultationExport;
   if (flags.out) {
-    const { resolve } = await import("node:path");
+    const [{ resolve }, { folderExport }] = await Promise.all([
+      import("node:path"),
+      import("../../experts/stores.js"),
+    ]);
     target = folderExport(resolve(io.cwd, flags.out));
   } else {
     const { driveExportFromEnv } = await import("../../experts/drive-store.js");
@@ -197,14 +154,14 @@ export async function expertsExportCommand(
 }
 
 /**
- * `plan --advise`: asks the circle about a reviewed plan with the config's
- * settings (recorded like any consultation) and prints the advice after the
- * plan, or returns it for `--json` as the `advice` field.
+ * `plan --advise`: asks the circle about a reviewed plan (recorded like any
+ * consultation) and prints the advice after the plan, or returns it for
+ * `--json` as the `advice` field.
  */
-export async function adviseFromCli(io: CliIo, config: CodeployConfig, review: AdvisedPlan, json: boolean) {
+export async function adviseFromCli(io: CliIo, service: CodeService, review: AdvisedPlan, json: boolean) {
   const { advicePrompt } = await import("../../experts/advise.js");
   const consultation = await withInterrupts(io, (signal) =>
-    runConsultation(io, { config, question: advicePrompt(review), flags: {}, signal }),
+    service.experts.ask({ question: advicePrompt(review) }, signal),
   );
   if (!json) {
     io.stdout("\nAdvice from the Circle of Experts:\n");

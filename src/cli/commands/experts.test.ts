@@ -1,12 +1,10 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Command, CommanderError } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeLlmServer, startFakeLlmServer } from "../../llm/__fixtures__/fake-llm-server.js";
-import { exitCodeOf, formatError } from "../exit.js";
+import { main } from "../main.js";
 import { captureIo } from "../test-io.js";
-import { registerExpertsCommands } from "./experts.js";
 
 let fake: FakeLlmServer;
 const work = mkdtempSync(join(tmpdir(), "codeploy-experts-"));
@@ -46,30 +44,10 @@ beforeAll(async () => {
 });
 afterAll(() => fake.close());
 
+/** The real CLI, as `codeploy` runs it, in the folder of the test's codeploy.yaml. */
 async function run(...argv: string[]) {
   const io = captureIo({ cwd: work, env });
-  let code = 0;
-  const program = new Command("codeploy")
-    .option("-c, --config <file>")
-    .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
-  registerExpertsCommands(
-    program,
-    io,
-    (c) => {
-      code = c;
-    },
-    () => program.opts<{ config?: string }>().config,
-  );
-  try {
-    await program.parseAsync(argv, { from: "user" });
-  } catch (error) {
-    if (error instanceof CommanderError) code = 2;
-    else {
-      io.stderr(formatError(error));
-      code = exitCodeOf(error);
-    }
-  }
+  const code = await main(argv, io);
   return { code, out: io.out(), err: io.err() };
 }
 

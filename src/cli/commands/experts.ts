@@ -1,11 +1,13 @@
 /**
- * `codeploy experts list|ask|history|show|export`: the Circle of Experts.
+ * `codeploy experts list|ask|history|show|export`: the Circle of Experts, on
+ * the service (this machine's codeploy.yaml, or a server's with --server).
  * Registered at start-up; the experts and LLM modules load only when a
  * command runs.
  */
 import type { Command } from "commander";
 import { InvalidArgumentError, Option } from "commander";
-import type { CliIo } from "../io.js";
+import type { CommandContext } from "../context.js";
+import type { AskFlags } from "./experts-run.js";
 
 const limitOption = () =>
   new Option("-n, --limit <n>", "how many (default 50)").argParser((v: string) => {
@@ -16,12 +18,7 @@ const limitOption = () =>
 
 const run = () => import("./experts-run.js");
 
-export function registerExpertsCommands(
-  program: Command,
-  io: CliIo,
-  setExit: (code: number) => void,
-  configOf: () => string | undefined,
-): void {
+export function registerExpertsCommands(program: Command, { io, run: withService }: CommandContext): void {
   const experts = program
     .command("experts")
     .description("the Circle of Experts: ask several LLMs at once and get their consensus");
@@ -32,7 +29,8 @@ export function registerExpertsCommands(
     .option("--json", "print as JSON")
     .option("--no-probe", "do not contact the servers (only check keys and settings)")
     .action(async (opts: { json?: boolean; probe?: boolean }) => {
-      setExit(await (await run()).expertsListCommand(io, { ...opts, config: configOf() }));
+      const { expertsListCommand } = await run();
+      await withService({}, (service) => expertsListCommand(io, service, opts));
     });
 
   experts
@@ -52,8 +50,9 @@ export function registerExpertsCommands(
       "after",
       '\nExamples:\n  codeploy experts ask "postgres or mysql for a small shop?"\n  codeploy experts ask --experts claude,local --deadline 20s --json "how to back up redis?"',
     )
-    .action(async (words: string[], opts: Record<string, string | boolean | undefined>) => {
-      setExit(await (await run()).expertsAskCommand(io, words.join(" "), { ...opts, config: configOf() }));
+    .action(async (words: string[], opts: AskFlags) => {
+      const { expertsAskCommand } = await run();
+      await withService({}, (service) => expertsAskCommand(io, service, words.join(" "), opts));
     });
 
   experts
@@ -62,7 +61,8 @@ export function registerExpertsCommands(
     .addOption(limitOption())
     .option("--json", "print as JSON")
     .action(async (opts: { json?: boolean; limit?: number }) => {
-      setExit(await (await run()).expertsHistoryCommand(io, { ...opts, config: configOf() }));
+      const { expertsHistoryCommand } = await run();
+      await withService({}, (service) => expertsHistoryCommand(io, service, opts));
     });
 
   experts
@@ -71,7 +71,8 @@ export function registerExpertsCommands(
     .argument("<id>", "the consultation id, or its first characters")
     .option("--json", "print as JSON")
     .action(async (id: string, opts: { json?: boolean }) => {
-      setExit(await (await run()).expertsShowCommand(io, id, { ...opts, config: configOf() }));
+      const { expertsShowCommand } = await run();
+      await withService({}, (service) => expertsShowCommand(io, service, id, opts));
     });
 
   experts
@@ -84,6 +85,7 @@ export function registerExpertsCommands(
       "Google Drive folder (service account key in GOOGLE_APPLICATION_CREDENTIALS)",
     )
     .action(async (id: string, opts: { out?: string; drive?: string }) => {
-      setExit(await (await run()).expertsExportCommand(io, id, { ...opts, config: configOf() }));
+      const { expertsExportCommand } = await run();
+      await withService({}, (service) => expertsExportCommand(io, service, id, opts));
     });
 }

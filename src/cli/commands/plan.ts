@@ -28,7 +28,7 @@ export async function planCommand(
     ...(flags.provider ? { provider: flags.provider } : {}),
   });
   const refused = !plan.approved && !flags.acceptRisk;
-  const advise = flags.advise ? await adviser(io, flags) : undefined;
+  const advise = flags.advise ? await adviser(io, service) : undefined;
   if (flags.json) {
     const advice = advise ? await advise(plan, true) : undefined;
     printJson(io, { ...plan, ...(advice !== undefined ? { advice } : {}) });
@@ -52,14 +52,10 @@ export function targetOf(target: string | undefined) {
   return found ? { target: found } : {};
 }
 
-/** --advise: the Circle of Experts configured in codeploy.yaml reviews the plan (on this machine). */
-async function adviser(io: CliIo, flags: PlanFlags) {
-  const [{ adviseFromCli }, { loadCliConfig }] = await Promise.all([
-    import("./experts-run.js"),
-    import("../settings.js"),
-  ]);
-  const config = await loadCliConfig(io, flags.config);
-  return (plan: PlanAnswer, json: boolean) => adviseFromCli(io, config, plan, json);
+/** --advise: the Circle of Experts of the service (this machine's codeploy.yaml, or the server's) reviews the plan. */
+async function adviser(io: CliIo, service: CodeService) {
+  const { adviseFromCli } = await import("./experts-run.js");
+  return (plan: PlanAnswer, json: boolean) => adviseFromCli(io, service, plan, json);
 }
 
 const SYMBOL = { create: "+", update: "~", delete: "-", noop: "=" } as const;

@@ -82,7 +82,7 @@ async function start(io: CliIo, flags: ServeFlags, config: CodeployConfig, store
     { jsonLogger },
     { providerResolver },
     { startServer },
-    { providerSettings },
+    { providerSettings, homeOf },
     { interpreterFromConfig },
   ] = await Promise.all([
     import("../settings.js"),
@@ -114,6 +114,7 @@ async function start(io: CliIo, flags: ServeFlags, config: CodeployConfig, store
     secretEnv: io.env,
     secretScope: config.secrets,
     experts: { config: config.experts, env: io.env, clientOptions: { maxRetries: config.llm.maxRetries } },
+    video: { config: config.video, env: io.env, home: homeOf(io, config) },
     rateLimiter: await rateLimiter(io, config.server, logger),
     ...(io.env.CODEPLOY_JWT_SECRET ? { jwtSecret: io.env.CODEPLOY_JWT_SECRET } : {}),
   });

@@ -2,12 +2,15 @@
  * `codeploy video <file | URL> [--captions FILE] [--out doc.md] [--json FILE]
  * [--language en] [--engine E] [--no-cache]`: a tutorial video -> a document
  * with chapters, steps and the commands shown or spoken. Progress per stage on
- * a terminal (stderr); without --out the Markdown goes to stdout.
+ * a terminal (stderr); without --out the Markdown goes to stdout. With
+ * --server the server fetches a URL (when its server.video allows it).
  */
 import { writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { type Command, Option } from "commander";
+import type { CodeService } from "../../service/types.js";
 import type { VideoEvent } from "../../video/types.js";
+import type { CommandContext } from "../context.js";
 import { EXIT_OK } from "../exit.js";
 import type { CliIo } from "../io.js";
 
@@ -19,7 +22,6 @@ export interface VideoFlags {
   readonly engine?: "auto" | "captions" | "openai" | "pocketsphinx";
   /** commander's --no-cache. */
   readonly cache?: boolean;
-  readonly config?: string;
 }
 
 /** One line per stage on a terminal; nothing otherwise, so pipes get only the document. */
@@ -32,46 +34,26 @@ export function progressPrinter(io: CliIo): (e: VideoEvent) => void {
   };
 }
 
-export async function videoCommand(io: CliIo, input: string, flags: VideoFlags): Promise<number> {
-  const { processVideo } = await import("../../video/pipeline.js");
-  const { renderMarkdown } = await import("../../video/markdown.js");
-  const { homeOf } = await import("../session.js");
+export async function videoCommand(
+  io: CliIo,
+  service: CodeService,
+  input: string,
+  flags: VideoFlags,
+): Promise<number> {
   const { withInterrupts } = await import("../signals.js");
-  const { loadConfig } = await import("../../core/config.js");
-  const config = await loadConfig({
-    ...(flags.config ? { file: flags.config } : {}),
-    env: io.env,
-    cwd: io.cwd,
-  });
-  const v = config.video;
-  const at = (p: string) => resolve(io.cwd, p);
-  const endpoint = v.transcription && {
-    baseUrl: v.transcription.baseUrl,
-    model: v.transcription.model,
-    ...(v.transcription.apiKeyEnv && io.env[v.transcription.apiKeyEnv]
-      ? { apiKey: io.env[v.transcription.apiKeyEnv] }
-      : {}),
-  };
-  const doc = await withInterrupts(io, (signal) =>
-    processVideo({
-      input: /^https?:\/\//i.test(input) ? input : at(input),
-      language: flags.language ?? v.language,
-      engine: flags.engine ?? v.engine,
-      chunkSeconds: v.chunkSeconds,
-      overlapSeconds: v.overlapSeconds,
-      sceneThreshold: v.sceneThreshold,
-      minKeyframes: v.minKeyframes,
-      maxKeyframes: v.maxKeyframes,
-      signal,
-      onEvent: progressPrinter(io),
-      ...(flags.captions ? { captionsFile: at(flags.captions) } : {}),
-      ...(endpoint ? { endpoint } : {}),
-      // Under $CODEPLOY_HOME, private: downloads by the hash of the whole URL, stage results by the file's.
-      workRoot: join(homeOf(io, config), "video"),
-      ...(flags.cache === false ? {} : { cacheDir: join(homeOf(io, config), "video", "cache") }),
-    }),
+  const { document: doc, markdown } = await withInterrupts(io, (signal) =>
+    service.video(
+      {
+        input,
+        ...(flags.captions ? { captions: flags.captions } : {}),
+        ...(flags.language ? { language: flags.language } : {}),
+        ...(flags.engine ? { engine: flags.engine } : {}),
+        ...(flags.cache === false ? { cache: false } : {}),
+      },
+      { signal, onEvent: progressPrinter(io) },
+    ),
   );
-  const markdown = renderMarkdown(doc);
+  const at = (p: string) => resolve(io.cwd, p);
   if (flags.json) await writeFile(at(flags.json), `${JSON.stringify(doc, null, 2)}\n`);
   if (flags.out) {
     await writeFile(at(flags.out), markdown);
@@ -83,12 +65,7 @@ export async function videoCommand(io: CliIo, input: string, flags: VideoFlags):
 }
 
 /** Adds `video` to the program; the pipeline loads only when the command runs. */
-export function registerVideoCommands(
-  program: Command,
-  io: CliIo,
-  setExit: (code: number) => void,
-  configOf: () => string | undefined,
-): void {
+export function registerVideoCommands(program: Command, { io, run }: CommandContext): void {
   program
     .command("video")
     .description("turn a tutorial video into a document: chapters, steps and the commands shown or spoken")
@@ -111,7 +88,6 @@ export function registerVideoCommands(
       "\nExamples:\n  codeploy video demo.mp4 --out demo.md\n  codeploy video talk.mkv --captions talk.vtt --json talk.json",
     )
     .action(async (input: string, opts: VideoFlags) => {
-      const config = configOf();
-      setExit(await videoCommand(io, input, { ...opts, ...(config ? { config } : {}) }));
+      await run({}, (service) => videoCommand(io, service, input, opts));
     });
 }

@@ -1,16 +1,17 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { OpenAPIHono } from "@hono/zod-openapi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configSchema } from "../../core/config.js";
 import { type FakeLlmServer, startFakeLlmServer } from "../../llm/__fixtures__/fake-llm-server.js";
+import { createApiClient } from "../../service/api-client.js";
+import { createHttpService } from "../../service/http.js";
 import { openStateStore } from "../../state/index.js";
 import type { StateStore } from "../../state/types.js";
-import type { AppEnv } from "../context.js";
-import { errorAnswer } from "../errors.js";
+import { keyFor, type RoleName, serverConfig } from "../__fixtures__/harness.js";
+import { type CodeployApp, createApp } from "../app.js";
+import { silentLogger } from "../logger.js";
 import { createServerMetrics } from "../metrics.js";
-import { registerExpertsRoutes } from "./experts.js";
 
 let fake: FakeLlmServer;
 let store: StateStore;
@@ -27,17 +28,17 @@ afterAll(async () => {
 });
 
 const metrics = createServerMetrics({ defaultMetrics: false });
+const tokens: Partial<Record<RoleName, string>> = {};
+const apps: CodeployApp[] = [];
+afterAll(async () => {
+  for (const api of apps) {
+    await api.shutdown(0);
+    await api.close();
+  }
+});
 
-function appFor(role: "viewer" | "deployer", limits: { budgetUsd?: number; deadlineSeconds?: number } = {}) {
-  const app = new OpenAPIHono<AppEnv>();
-  app.use(async (c, next) => {
-    c.set("principal", { id: "key:t", actor: "t", kind: "api-key", role, environments: undefined });
-    await next();
-  });
-  app.onError((error, c) => {
-    const answer = errorAnswer(error);
-    return c.json(answer.body, answer.status);
-  });
+/** The whole app (auth, RBAC, error mapping) on the shared store, with the experts' limits given. */
+async function appFor(limits: { budgetUsd?: number; deadlineSeconds?: number } = {}) {
   const config = configSchema.parse({
     experts: {
       members: [
@@ -52,20 +53,39 @@ function appFor(role: "viewer" | "deployer", limits: { budgetUsd?: number; deadl
       ...limits,
     },
   }).experts;
-  registerExpertsRoutes(app, { store, metrics, closing: new AbortController().signal }, { config, env: {} });
-  return app;
+  const api = createApp({
+    store,
+    metrics,
+    logger: silentLogger,
+    config: serverConfig({ planWorkers: 0 }),
+    experts: { config, env: {} },
+  });
+  apps.push(api);
+  return api;
 }
+
+async function tokenOf(role: RoleName): Promise<string> {
+  tokens[role] ??= await keyFor(store, `experts-${role}`, role);
+  return tokens[role];
+}
+
+const call = async (role: RoleName, path: string, init: RequestInit = {}, limits = {}) =>
+  (await appFor(limits)).app.request(path, {
+    ...init,
+    headers: { ...init.headers, authorization: `Bearer ${await tokenOf(role)}` },
+  });
 
 const ask = (
   role: "viewer" | "deployer",
   body: unknown,
   limits: { budgetUsd?: number; deadlineSeconds?: number } = {},
 ) =>
-  appFor(role, limits).request("/v1/experts/ask", {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
+  call(
+    role,
+    "/v1/experts/ask",
+    { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) },
+    limits,
+  );
 
 describe("POST /v1/experts/ask (fake Ollama server)", () => {
   it("answers with the consultation and records it", async () => {
@@ -128,5 +148,41 @@ describe("POST /v1/experts/ask (fake Ollama server)", () => {
     expect((await ask("deployer", { question: "Which queue?", budgetUsd: 5, cache: false })).status).toBe(
       200,
     );
+  });
+
+  it("lists the members, the history and one consultation, through the HTTP service as the CLI sees them", async () => {
+    const members = await call("deployer", "/v1/experts?probe=false");
+    expect(members.status).toBe(200);
+    expect(await members.json()).toEqual({
+      members: [
+        {
+          name: "local",
+          provider: "ollama",
+          model: "llama3.1",
+          baseUrl: fake.baseUrl,
+          usable: true,
+          reason: null,
+          priced: true,
+        },
+      ],
+      chair: [],
+    });
+    expect((await call("viewer", "/v1/experts?probe=false")).status).toBe(403);
+
+    const api = await appFor();
+    const client = createApiClient({
+      baseUrl: "http://codeploy.test",
+      token: await tokenOf("deployer"),
+      fetch: (input, init) => Promise.resolve(api.app.request(String(input), init)),
+    });
+    const service = createHttpService(client, "http://codeploy.test");
+    const asked = await service.experts.ask({ question: "Which backup tool?", cache: false });
+    const history = await service.experts.history({ limit: 100 });
+    expect(history.find((c) => c.id === asked.id)).toMatchObject({ question: "Which backup tool?" });
+    const shown = await service.experts.show(asked.id.slice(0, 8));
+    expect(shown.answers[0]?.text).toBe(asked.answers[0]?.text);
+    const missing = await service.experts.show("ffffffff").catch((e: unknown) => e);
+    expect(missing).toMatchObject({ code: "NOT_FOUND" });
+    expect((await call("viewer", "/v1/experts/consultations")).status).toBe(403);
   });
 });

@@ -1,19 +1,17 @@
 /**
- * POST /v1/experts/ask: the Circle of Experts over HTTP. Consultations cost
- * money, so it needs the `interpret` permission (deployer or admin); answers
- * are cached and recorded in the server's state store like the CLI's.
+ * The Circle of Experts over HTTP: the members, a consultation, the history
+ * and one consultation. Consultations cost money and may hold what people
+ * asked, so every route needs the `interpret` permission (deployer or admin);
+ * the service checks it, applies the configured budget and deadline as
+ * ceilings and records each consultation in the server's store.
  */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { ExpertsConfig } from "../../core/config.js";
-import { askCircle } from "../../experts/circle.js";
-import { selectMembers } from "../../experts/members.js";
-import { storeCache } from "../../experts/stores.js";
-import type { Consultation, ExpertMember } from "../../experts/types.js";
-import { costOf, type LlmClientOptions } from "../../llm/index.js";
-import { lowerOnly } from "../../service/limits.js";
-import { authorize } from "../auth/rbac.js";
+import type { Consultation } from "../../experts/types.js";
+import type { LlmClientOptions } from "../../llm/index.js";
 import type { AppEnv, ServerDeps } from "../context.js";
-import { errorResponses, json, jsonBody, secured } from "./common.js";
+import { serviceFor } from "../service.js";
+import { errorResponse, errorResponses, json, jsonBody, secured } from "./common.js";
 
 export interface ExpertsRouteOptions {
   readonly config: ExpertsConfig;
@@ -21,6 +19,8 @@ export interface ExpertsRouteOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly clientOptions?: LlmClientOptions;
 }
+
+const tags = ["experts"];
 
 const askBody = z
   .object({
@@ -34,9 +34,10 @@ const askBody = z
   .openapi("ExpertsAsk");
 
 const point = z.object({ text: z.string(), support: z.array(z.string()).readonly(), share: z.number() });
-const askResult = z
+const consultationSchema = z
   .object({
     id: z.string(),
+    createdAt: z.string(),
     question: z.string(),
     answers: z.array(
       z.object({
@@ -66,14 +67,80 @@ const askResult = z
   })
   .openapi("ExpertsAnswer");
 
+const membersSchema = z
+  .object({
+    members: z.array(
+      z.object({
+        name: z.string(),
+        provider: z.string(),
+        model: z.string(),
+        baseUrl: z.string().nullable(),
+        usable: z.boolean(),
+        reason: z.string().nullable(),
+        priced: z.boolean(),
+      }),
+    ),
+    chair: z.array(z.string()),
+  })
+  .openapi("ExpertsMembers");
+
+const historySchema = z
+  .object({
+    consultations: z.array(
+      z.object({ id: z.string(), createdAt: z.string(), question: z.string(), totalUsd: z.number() }),
+    ),
+  })
+  .openapi("ExpertsHistory");
+
 const askRoute = createRoute({
   method: "post",
   path: "/v1/experts/ask",
-  tags: ["experts"],
+  tags,
   summary: "Ask the Circle of Experts: every member in parallel, their consensus, dissent and cost",
   security: secured,
   request: { body: jsonBody(askBody) },
-  responses: { 200: json(askResult, "the consultation"), ...errorResponses },
+  responses: { 200: json(consultationSchema, "the consultation"), ...errorResponses },
+});
+
+const membersRoute = createRoute({
+  method: "get",
+  path: "/v1/experts",
+  tags,
+  summary: "The configured experts, whether each can be asked and, if not, why",
+  security: secured,
+  request: {
+    query: z.object({
+      probe: z
+        .enum(["true", "false"])
+        .optional()
+        .openapi({ description: "false: check keys and settings only, without contacting the models" }),
+    }),
+  },
+  responses: { 200: json(membersSchema, "the members and the chair"), ...errorResponses },
+});
+
+const historyRoute = createRoute({
+  method: "get",
+  path: "/v1/experts/consultations",
+  tags,
+  summary: "Past consultations, newest first",
+  security: secured,
+  request: { query: z.object({ limit: z.coerce.number().int().min(1).max(1000).optional() }) },
+  responses: { 200: json(historySchema, "consultations, newest first"), ...errorResponses },
+});
+
+const showRoute = createRoute({
+  method: "get",
+  path: "/v1/experts/consultations/{id}",
+  tags,
+  summary: "One consultation (an id or its first characters)",
+  security: secured,
+  request: { params: z.object({ id: z.string().min(4).max(64) }) },
+  responses: {
+    200: json(consultationSchema, "the consultation"),
+    404: errorResponse("no such consultation"),
+    ...errorResponses,
+  },
 });
 
 /** The consultation with absent values as null, as `codeploy experts ask --json` prints it. */
@@ -90,55 +157,31 @@ function toJson(c: Consultation) {
   };
 }
 
-export function registerExpertsRoutes(
-  app: OpenAPIHono<AppEnv>,
-  deps: Pick<ServerDeps, "store" | "closing" | "metrics">,
-  options: ExpertsRouteOptions,
-): void {
+export function registerExpertsRoutes(app: OpenAPIHono<AppEnv>, deps: ServerDeps): void {
   app.openapi(askRoute, async (c) => {
-    authorize(c.get("principal"), "interpret");
-    const body = c.req.valid("json");
-    // Checked before any member is called: a request may spend less than configured, never more.
-    const budgetUsd = lowerOnly("budgetUsd", body.budgetUsd, options.config.budgetUsd, "experts.budgetUsd");
-    const deadlineSeconds =
-      lowerOnly(
-        "deadlineSeconds",
-        body.deadlineSeconds,
-        options.config.deadlineSeconds,
-        "experts.deadlineSeconds",
-      ) ?? options.config.deadlineSeconds;
-    // Every call (answers, review, chair) is counted in /metrics at the member's price.
-    let members: ExpertMember[] = [];
-    members = selectMembers(options.config, options.env, body.experts, {
-      ...options.clientOptions,
-      onUsage: (ref, usage) => {
-        const member = members.find((m) => m.client.ref === ref);
-        deps.metrics.observeLlmUsage({
-          provider: ref.provider,
-          model: ref.model,
-          inputTokens: usage.inputTokens,
-          outputTokens: usage.outputTokens,
-          costUsd: costOf(usage, member?.price) ?? 0,
-        });
-      },
-    });
-    const consultation = await askCircle(body.question, {
-      members,
-      chair: options.config.chair,
-      deadlineMs: deadlineSeconds * 1000,
-      ...(budgetUsd !== undefined ? { budgetUsd } : {}),
-      maxOutputTokens: options.config.maxOutputTokens,
-      review: body.review === true,
-      ...(body.cache === false ? {} : { cache: storeCache(deps.store.consultations) }),
-      signal: AbortSignal.any([c.req.raw.signal, deps.closing]),
-    });
-    await deps.store.consultations.save({
-      id: consultation.id,
-      createdAt: consultation.createdAt,
-      question: consultation.question,
-      totalUsd: consultation.cost.totalUsd,
-      record: consultation,
-    });
+    const service = serviceFor(deps, c.get("principal"), c);
+    const consultation = await service.experts.ask(
+      c.req.valid("json"),
+      AbortSignal.any([c.req.raw.signal, deps.closing]),
+    );
     return c.json(toJson(consultation), 200);
+  });
+
+  app.openapi(membersRoute, async (c) => {
+    const service = serviceFor(deps, c.get("principal"), c);
+    const answer = await service.experts.members({ probe: c.req.valid("query").probe !== "false" });
+    return c.json(answer, 200);
+  });
+
+  app.openapi(historyRoute, async (c) => {
+    const service = serviceFor(deps, c.get("principal"), c);
+    const { limit } = c.req.valid("query");
+    const consultations = await service.experts.history(limit !== undefined ? { limit } : {});
+    return c.json({ consultations }, 200);
+  });
+
+  app.openapi(showRoute, async (c) => {
+    const service = serviceFor(deps, c.get("principal"), c);
+    return c.json(toJson(await service.experts.show(c.req.valid("param").id)), 200);
   });
 }
