@@ -17,6 +17,8 @@ import { stringify } from "yaml";
 import { openLocalService } from "../src/cli/local-service.js";
 import { main } from "../src/cli/main.js";
 import { captureIo } from "../src/cli/test-io.js";
+import { configSchema } from "../src/core/config.js";
+import { type FakeLlmServer, startFakeLlmServer } from "../src/llm/__fixtures__/fake-llm-server.js";
 import { serverConfig } from "../src/server/__fixtures__/harness.js";
 import { silentLogger } from "../src/server/logger.js";
 import { providerResolver } from "../src/server/providers.js";
@@ -62,6 +64,7 @@ describe.skipIf(!pm)("one service, four surfaces", () => {
   let token: string;
   let local: { service: CodeService; close: () => Promise<void> };
   let http: CodeService;
+  let llm: FakeLlmServer;
   const docker = () => ({
     host: pm?.host ?? "unix:///nonexistent",
     healthTimeoutMs: 15_000,
@@ -74,9 +77,16 @@ describe.skipIf(!pm)("one service, four surfaces", () => {
     work = await mkdtemp(join(tmpdir(), "cdp-scenarios-"));
     home = join(work, "home");
     await writeFile(join(work, "scn.yaml"), stringify(spec));
+    llm = await startFakeLlmServer((req) => ({
+      object: { answer: `answer of ${req.model}`, points: ["Back up postgres daily"] },
+      usage: { input: 100, output: 50 },
+    }));
+    const experts = {
+      members: [{ name: "local", provider: "ollama", model: "llama3.1", baseUrl: llm.baseUrl }],
+    };
     await writeFile(
       join(work, "codeploy.yaml"),
-      stringify({ providers: { docker: { healthTimeoutSeconds: 15 } } }),
+      stringify({ providers: { docker: { healthTimeoutSeconds: 15 } }, experts }),
     );
     local = await openLocalService(captureIo({ cwd: work, env: env() }), {});
     // The server shares the store (SQLite in the same home, the same audit key) as a team's would.
@@ -88,6 +98,7 @@ describe.skipIf(!pm)("one service, four surfaces", () => {
       logger: silentLogger,
       config: serverConfig({ requestProviders: ["docker", "null"] }),
       providers: providerResolver({ requestable: ["docker", "null"], settings: { docker: docker() } }),
+      experts: { config: configSchema.parse({ experts }).experts, env: {} },
     });
     http = createHttpService(createApiClient({ baseUrl: server.url, token }), server.url);
   }, 120_000);
@@ -100,6 +111,7 @@ describe.skipIf(!pm)("one service, four surfaces", () => {
     await local?.close();
     await server?.close(5000);
     await store?.close();
+    await llm?.close();
     await rm(work, { recursive: true, force: true });
   });
 
@@ -247,6 +259,27 @@ describe.skipIf(!pm)("one service, four surfaces", () => {
       expect(plan.steps.filter((s) => s.action !== "noop").map((s) => s.id)).toEqual(["service:web"]);
     }
   }, 60_000);
+
+  it("asks the Circle of Experts on every surface: one store, one cache, the same consultation", async () => {
+    const question = "How should scn back up postgres?";
+    const first = await local.service.experts.ask({ question });
+    expect(first.cached).toBe(false);
+    const viaHttp = await http.experts.ask({ question });
+    const viaCli = JSON.parse((await cli(["experts", "ask", question, "--json"], false)).out) as typeof first;
+    const viaRemote = JSON.parse(
+      (await cli(["experts", "ask", question, "--json"], true)).out,
+    ) as typeof first;
+    for (const answer of [viaHttp, viaCli, viaRemote]) {
+      expect(answer.cached).toBe(true);
+      expect(answer.consensus.points.map((p) => p.text)).toEqual(first.consensus.points.map((p) => p.text));
+    }
+    const local4 = await local.service.experts.history({ limit: 10 });
+    const remote4 = await http.experts.history({ limit: 10 });
+    expect(remote4.map((c) => c.id)).toEqual(local4.map((c) => c.id));
+    expect(local4.filter((c) => c.question === question)).toHaveLength(4);
+    const shown = JSON.parse((await cli(["experts", "show", first.id, "--json"], true)).out) as typeof first;
+    expect(shown.answers[0]?.text).toBe("answer of llama3.1");
+  });
 
   it("destroys through the server and every surface then sees nothing running", async () => {
     const change = await http.destroy({ app: "scn", environment: "staging" });
