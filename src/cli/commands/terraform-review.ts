@@ -17,11 +17,6 @@ export interface TerraformReviewOptions {
   readonly production: boolean;
 }
 
-/** Production by name: `production`, `prod`, `shop-prod-eu`... */
-export function isProduction(...names: readonly string[]): boolean {
-  return names.some((n) => /(^|[^a-z])prod(uction)?([^a-z]|$)/i.test(n));
-}
-
 function changeFindings(saved: SavedPlan, production: boolean): Finding[] {
   if (saved.destroy) {
     if (saved.diff.deletes.length === 0) return [];

@@ -12,13 +12,14 @@ import {
   terraformWrapper,
   type WrapTarget,
 } from "../../providers/terraform/wrapper.js";
+import { namesProduction } from "../../spec/environment.js";
 import { moduleAppName } from "../../spec/naming.js";
 import type { DeploymentSpec } from "../../spec/schema.js";
 import { validateSpec } from "../../spec/validate.js";
 import type { CliIo } from "../io.js";
 import { codeployHome } from "../secret-seed.js";
 import { loadCliConfig, policySettings } from "../settings.js";
-import { isProduction, reviewTerraformPlan } from "./terraform-review.js";
+import { reviewTerraformPlan } from "./terraform-review.js";
 
 export interface TerraformFlags {
   readonly app?: string;
@@ -84,7 +85,7 @@ export async function sessionOf(io: CliIo, dir: string, flags: TerraformFlags): 
     wrapper: terraformWrapper({ home, env: io.env, settings }),
     target,
     spec,
-    production: isProduction(environment, flags.workspace ?? ""),
+    production: namesProduction(environment, flags.workspace ?? ""),
     shown: relative(io.cwd, absolute) || ".",
   };
 }
