@@ -1,0 +1,30 @@
+{{- define "codeploy.fullname" -}}
+{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "codeploy.labels" -}}
+app.kubernetes.io/name: {{ .Chart.Name }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
+{{- end -}}
+
+{{- define "codeploy.selector" -}}
+app.kubernetes.io/name: {{ .Chart.Name }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: api
+{{- end -}}
+
+{{- define "codeploy.secretName" -}}
+{{- default (include "codeploy.fullname" .) .Values.existingSecret -}}
+{{- end -}}
+
+{{/* Replicas share state only through Postgres: refuse a multi-replica install without it. */}}
+{{- define "codeploy.checkDatabase" -}}
+{{- $replicas := int .Values.api.replicas -}}
+{{- if .Values.api.autoscaling.enabled -}}{{- $replicas = max $replicas (int .Values.api.autoscaling.maxReplicas) -}}{{- end -}}
+{{- if and (gt $replicas 1) (not .Values.existingSecret) (not .Values.secret.databaseUrl) -}}
+{{- fail "more than one API replica needs a shared Postgres: set secret.databaseUrl or existingSecret (with a DATABASE_URL key), or api.replicas=1 with api.autoscaling.enabled=false" -}}
+{{- end -}}
+{{- end -}}
