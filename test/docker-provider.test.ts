@@ -200,9 +200,9 @@ describe.skipIf(!pm)("docker provider on a real podman service", () => {
     );
   });
 
-  it("an image change rolls out replica by replica: each new replica starts before its old one stops", async () => {
+  it("an image change rolls out replica by replica on the same host ports: one replica hands its port over while the other serves", async () => {
     const h = await harness();
-    await h.apply(webSpec("roll"));
+    const first = await h.apply(webSpec("roll"));
     const old = (await containers("roll")).map((c) => c.Id);
     const since = Math.floor(Date.now() / 1000) - 1;
     const out = await h.apply(webSpec("roll", { image: TEST_IMAGES.v2 }));
@@ -217,13 +217,18 @@ describe.skipIf(!pm)("docker provider on a real podman service", () => {
       "v2",
       "v2",
     ]);
+    // The endpoints (host ports) are the first apply's.
+    expect(out.result.steps.get("service:web")?.outputs).toEqual(
+      first.result.steps.get("service:web")?.outputs,
+    );
     const order = await engineEvents(since, [...old, ...now.map((c) => c.Id)]);
     const at = (id: string | undefined, action: string) =>
       order.findIndex((e) => e.id === id && e.action === action);
     const [new0, new1] = [now[0]?.Id, now[1]?.Id];
-    expect(at(new0, "start")).toBeLessThan(at(old[0], "died"));
-    expect(at(old[0], "died")).toBeLessThan(at(new1, "start"));
-    expect(at(new1, "start")).toBeLessThan(at(old[1], "died"));
+    // Replica 1 (old) runs while replica 0 changes hands, and the new replica 0 while replica 1 does.
+    expect(at(old[0], "died")).toBeLessThan(at(new0, "start"));
+    expect(at(new0, "start")).toBeLessThan(at(old[1], "died"));
+    expect(at(old[1], "died")).toBeLessThan(at(new1, "start"));
   });
 
   it("scales up and down, keeping the replicas that stay", async () => {

@@ -124,6 +124,7 @@ export const ERROR_TABLE = {
   DOCKER_JOB_FAILED: upstream,
   DOCKER_MISSING_VARIABLE: refused,
   DOCKER_NAME_TAKEN: conflict,
+  DOCKER_PORT_TAKEN: conflict,
   DOCKER_NO_COMPOSE: refused,
   DOCKER_NO_IMAGE: refused,
   DOCKER_UNKNOWN_COMPONENT: refused,

@@ -19,6 +19,7 @@ import {
   RESERVED_ENV_KEYS,
   URL_PATH,
 } from "./field-checks.js";
+import { hostPortIssues } from "./host-ports.js";
 import { findRegion } from "./regions.js";
 import { isMalformedSecretRef } from "./secret-refs.js";
 import { TARGETS } from "./targets.js";
@@ -77,6 +78,10 @@ const serviceFields = z.strictObject({
   kind: z.enum(SERVICE_KINDS).default("web"),
   image: checkedString(imageProblem, IMAGE_REFERENCE).optional(),
   port: z.number().int().min(1).max(65535).optional(),
+  hostPort: z.number().int().min(1).max(65535).optional().meta({
+    description:
+      "Docker: the host port a public service is published on, kept across updates (replica i on hostPort+i). Absent: the service's port (or the next free range), chosen on the first apply and kept",
+  }),
   replicas: z.number().int().min(0).max(10_000).optional(),
   public: z.boolean().optional(),
   domain: checkedString(domainProblem, DOMAIN_NAME).optional(),
@@ -317,6 +322,8 @@ function checkReferences(spec: ReturnType<typeof applyDefaults>, ctx: Ctx): void
       });
     }
   });
+  for (const issue of hostPortIssues(spec.services))
+    ctx.addIssue({ code: "custom", path: ["services", issue.index, "hostPort"], message: issue.message });
   checkCycles(spec, ctx);
   if (spec.region !== undefined) {
     const region = findRegion(spec.region);

@@ -53,6 +53,8 @@ export interface PodmanService {
   readonly docker: Docker;
   /** Runs the podman CLI on the same storage (local, not through the socket). */
   podman(args: readonly string[]): Promise<string>;
+  /** What another program that runs the podman CLI needs to reach the same storage: global flags and environment. */
+  readonly cli: { readonly globals: readonly string[]; readonly env: NodeJS.ProcessEnv };
   /** Milliseconds: service start, image builds. */
   readonly timings: { readonly serviceMs: number; readonly imagesMs: number };
   /** Present when asked for and docker-registry is installed; the service trusts it over HTTP. */
@@ -165,6 +167,7 @@ export async function startPodman(options: StartPodmanOptions = {}): Promise<Pod
       socketPath,
       docker,
       podman,
+      cli: { globals, env },
       timings: { serviceMs, imagesMs: Date.now() - imagesStarted },
       ...(registry
         ? {

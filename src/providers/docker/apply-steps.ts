@@ -4,6 +4,7 @@ import { objectStoreName } from "../../render/data-services.js";
 import { endpointOf, listContainers, removeContainer, startReplica } from "./containers.js";
 import { converge, mismatch, type ReplicaOutcome, verify } from "./converge.js";
 import { httpAnswers } from "./health.js";
+import { exposedPort } from "./images.js";
 import { ensureNetwork, ensureVolume, existingVolume } from "./infra.js";
 import { containerName } from "./names.js";
 import { type Session, safeLog } from "./session.js";
@@ -64,8 +65,31 @@ async function applyWorkload(session: Session, ctx: StepContext, w: Workload): P
   return { message: `verified ${summary(w, outcomes)}`, ...(where.length > 0 ? { outputs: out } : {}) };
 }
 
+/**
+ * The service's workload. With no port in the spec, the image's own EXPOSE port is the service's port
+ * (probed, and published when the service is public), and the log says so.
+ */
+async function resolvedServiceWorkload(
+  session: Session,
+  ctx: StepContext,
+  name: string,
+): Promise<Workload | undefined> {
+  const host = session.settings.publishHost;
+  const w = serviceWorkload(ctx, name, host);
+  if (!w || w.port !== undefined) return w;
+  const imageId = await session.image(w.image, { ...ctx, log: safeLog(ctx) });
+  const port = await exposedPort(await session.docker(ctx.signal), imageId);
+  if (port === undefined) return w;
+  const exposed = serviceWorkload(ctx, name, host, port);
+  const published = exposed?.publish ? `, published on ${host}` : "";
+  ctx.log(
+    `${name}: the spec names no port; image ${w.image} declares EXPOSE ${port}/tcp, so ${name} uses port ${port}${published} (set services[].port to choose)`,
+  );
+  return exposed;
+}
+
 export async function applyService(session: Session, ctx: StepContext, name: string): Promise<StepResult> {
-  const w = serviceWorkload(ctx, name, session.settings.publishHost);
+  const w = await resolvedServiceWorkload(session, ctx, name);
   if (!w) {
     const message = `${name} is a cron service: docker has no scheduler, so nothing runs it here (run its image from the host's cron)`;
     ctx.log(message);
@@ -125,7 +149,7 @@ async function runJob(session: Session, ctx: StepContext, w: Workload): Promise<
 
 /** Public endpoints are part of the containers on docker: this checks that each one answers over HTTP. */
 export async function verifyIngress(session: Session, ctx: StepContext, name: string): Promise<StepResult> {
-  const w = serviceWorkload(ctx, name, session.settings.publishHost);
+  const w = await resolvedServiceWorkload(session, ctx, name);
   const service = ctx.spec.services.find((s) => s.name === name);
   if (!w?.publish || !service) return { message: `${name} publishes no port: nothing to check` };
   const docker = await session.docker(ctx.signal);

@@ -10,7 +10,8 @@ import { ProviderError } from "../../engine/provider.js";
 import { interpolate } from "./interpolate.js";
 
 const healthSchema = z.looseObject({
-  test: z.array(z.string()),
+  // A string is CMD-SHELL (the form app services are rendered in), a list starts with CMD, CMD-SHELL or NONE.
+  test: z.union([z.string(), z.array(z.string())]),
   interval: z.string().optional(),
   timeout: z.string().optional(),
   retries: z.number().optional(),
@@ -103,19 +104,13 @@ export function nanoCpus(text: string | undefined): number | undefined {
   return Number.isFinite(n) && n > 0 ? Math.round(n * 1e9) : undefined;
 }
 
-/** `127.0.0.1:8080-8081:8080` -> the first host port (8080) and the container port. */
-export function parsePort(spec: string): { hostPort: number; containerPort: number } | undefined {
-  const m = /^(?:[^:]+:)?(\d+)(?:-\d+)?:(\d+)(?:\/tcp)?$/.exec(spec);
-  return m ? { hostPort: Number(m[1]), containerPort: Number(m[2]) } : undefined;
-}
-
 export function healthConfig(
   health: ComposeService["healthcheck"],
   fill: (value: string) => string,
 ): Docker.HealthConfig | undefined {
   if (!health) return undefined;
   return {
-    Test: health.test.map(fill),
+    Test: (typeof health.test === "string" ? ["CMD-SHELL", health.test] : health.test).map(fill),
     ...(durationNs(health.interval) !== undefined ? { Interval: durationNs(health.interval) } : {}),
     ...(durationNs(health.timeout) !== undefined ? { Timeout: durationNs(health.timeout) } : {}),
     ...(health.retries !== undefined ? { Retries: health.retries } : {}),

@@ -2,6 +2,7 @@
 import type Docker from "dockerode";
 import { OwnershipConflictError, ownedBy } from "../../engine/provider.js";
 import { apiError, engineMessage, isConflict, isNotFound, statusOf } from "./errors.js";
+import { portTaken } from "./host-ports.js";
 import { hasLabels, LABEL, labelFilter, ownerOf, type Scope } from "./names.js";
 import type { Workload } from "./workload.js";
 
@@ -48,16 +49,21 @@ export async function listContainers(
   }
 }
 
-/** Host ports that running containers publish on `host` (or on every address). */
-export async function usedHostPorts(docker: Docker, host: string, signal: AbortSignal): Promise<Set<number>> {
+/** Host ports that running containers publish on `host` (or on every address), with the container holding each. */
+export async function usedHostPorts(
+  docker: Docker,
+  host: string,
+  signal: AbortSignal,
+): Promise<Map<number, string>> {
   try {
     const all = await docker.listContainers({ abortSignal: signal });
-    const ports = all.flatMap((c) => c.Ports ?? []);
-    return new Set(
-      ports
-        .filter((p) => p.PublicPort && (!p.IP || p.IP === host || p.IP === "0.0.0.0"))
-        .map((p) => p.PublicPort),
-    );
+    const out = new Map<number, string>();
+    for (const c of all) {
+      const name = (c.Names[0] ?? c.Id).replace(/^\//, "");
+      for (const p of c.Ports ?? [])
+        if (p.PublicPort && (!p.IP || p.IP === host || p.IP === "0.0.0.0")) out.set(p.PublicPort, name);
+    }
+    return out;
   } catch (error) {
     throw apiError("listing published ports", error);
   }
@@ -70,6 +76,8 @@ export interface ReplicaSpec {
   readonly revision: number;
   /** "" lets the engine pick a free port. */
   readonly hostPort?: string;
+  /** The host port is the spec's or was kept from an earlier apply: taken means refused, not moved. */
+  readonly portFixed?: boolean;
   /** Replace a container under this name that another owner (or none) labelled. @default false */
   readonly adopt?: boolean;
 }
@@ -87,6 +95,8 @@ function createOptions(w: Workload, r: ReplicaSpec): Docker.ContainerCreateOptio
       [LABEL.replica]: String(r.replica),
       [LABEL.hash]: r.hash,
       [LABEL.revision]: String(r.revision),
+      // The chosen port outlives the container: the next apply reads it back and keeps it.
+      ...(bindings.PortBindings && r.hostPort ? { [LABEL.hostPort]: r.hostPort } : {}),
     },
     HostConfig: { ...w.base.HostConfig, ...bindings },
   };
@@ -123,7 +133,7 @@ async function createOnce(docker: Docker, w: Workload, r: ReplicaSpec, signal: A
   }
 }
 
-/** Creates and starts one replica; a taken host port falls back to one the engine picks. */
+/** Creates and starts one replica; a taken first-choice host port falls back to one the engine picks. */
 export async function startReplica(
   docker: Docker,
   w: Workload,
@@ -138,11 +148,30 @@ export async function startReplica(
       return container;
     } catch (error) {
       await container.remove({ force: true, v: true }).catch(() => {});
-      if (r.hostPort && isBindError(error)) return startReplica(docker, w, { ...r, hostPort: "" }, signal);
+      if (r.hostPort && isBindError(error)) {
+        if (r.portFixed)
+          throw portTaken(
+            w.component,
+            r.replica,
+            Number(r.hostPort),
+            "a process on the host that is not a container",
+          );
+        return startReplica(docker, w, { ...r, hostPort: "" }, signal);
+      }
       throw error;
     }
   } catch (error) {
     throw apiError(what, error, w.secrets);
+  }
+}
+
+/** Stops a container (with a grace period) and keeps it; one already stopped or gone is fine. */
+export async function stopContainer(docker: Docker, id: string, stopTimeoutSeconds: number): Promise<void> {
+  try {
+    await docker.getContainer(id).stop({ t: stopTimeoutSeconds });
+  } catch (error) {
+    if (statusOf(error) !== 304 && !isNotFound(error))
+      throw apiError(`stopping container ${id.slice(0, 12)}`, error);
   }
 }
 

@@ -14,10 +14,12 @@ import {
   removeContainer,
   renameContainer,
   startReplica,
+  stopContainer,
   usedHostPorts,
 } from "./containers.js";
 import { apiError } from "./errors.js";
 import { waitReady } from "./health.js";
+import { type HostPortChoice, planHostPorts, publishedPort } from "./host-ports.js";
 import { containerName, networkName, nextContainerName } from "./names.js";
 import type { Workload } from "./workload.js";
 
@@ -45,7 +47,8 @@ interface Run {
   readonly w: Workload;
   readonly hash: string;
   readonly deps: ConvergeDeps;
-  readonly used: Set<number>;
+  /** Per replica, for a published workload: its host port. */
+  readonly ports: readonly HostPortChoice[];
 }
 
 function what(w: Workload, replica: number): string {
@@ -69,24 +72,29 @@ async function ready(run: Run, container: Docker.Container, replica: number): Pr
   return endpointOf(info, w.port, w.publish?.host ?? "127.0.0.1");
 }
 
-function hostPortFor(run: Run, replica: number): string | undefined {
-  const publish = run.w.publish;
-  if (!publish) return undefined;
-  const preferred = publish.preferredPort + replica;
-  if (preferred > 65535 || run.used.has(preferred)) return "";
-  run.used.add(preferred);
-  return String(preferred);
+function hostPortFor(run: Run, replica: number): { hostPort: string; portFixed: boolean } | undefined {
+  if (!run.w.publish) return undefined;
+  const choice = run.ports[replica] ?? "";
+  return choice === ""
+    ? { hostPort: "", portFixed: false }
+    : { hostPort: String(choice.port), portFixed: choice.why !== "first" };
+}
+
+/** Whether a container publishes the port its replica should have (always, for an unpublished workload). */
+function onItsPort(run: Run, e: Existing): boolean {
+  const choice = run.ports[e.replica];
+  if (!run.w.publish || choice === undefined || choice === "") return true;
+  return publishedPort(e, run.w.port) === choice.port;
 }
 
 /** Starts a replica under `name` and waits for it; a replica that never gets ready is removed again. */
 async function launch(run: Run, replica: number, name: string): Promise<{ id: string; endpoint?: string }> {
   const { w, deps } = run;
   const spec = { name, replica, hash: run.hash, revision: deps.revision, adopt: deps.adopt === true };
-  const hostPort = hostPortFor(run, replica);
   const container = await startReplica(
     deps.docker,
     w,
-    { ...spec, ...(hostPort !== undefined ? { hostPort } : {}) },
+    { ...spec, ...hostPortFor(run, replica) },
     deps.signal,
   );
   try {
@@ -123,14 +131,42 @@ async function replace(run: Run, replica: number, old: Existing[]): Promise<Repl
     const started = await launch(run, replica, name);
     return { replica, name, change: old.length === 0 ? "created" : "replaced", ...started };
   }
-  const started = await launch(run, replica, nextContainerName(w.scope, w.component, replica, run.hash));
+  const next = nextContainerName(w.scope, w.component, replica, run.hash);
+  const started = w.publish ? await handOverPort(run, replica, old, next) : await launch(run, replica, next);
   await stop();
   await renameContainer(deps.docker, started.id, name);
   return { replica, name, change: "replaced", ...started };
 }
 
+/**
+ * A published replica keeps its host port, which the old container holds: the old one stops (and stays),
+ * the new one starts on the port, and only once it is ready does the old one go; a new one that never
+ * gets ready is removed and the old one started again, as it was. The other replicas, replaced one at
+ * a time, serve meanwhile.
+ */
+async function handOverPort(
+  run: Run,
+  replica: number,
+  old: readonly Existing[],
+  name: string,
+): Promise<{ id: string; endpoint?: string }> {
+  const { w, deps } = run;
+  deps.log(`${what(w, replica)}: stopping the old container first, to hand its host port over`);
+  for (const o of old) await stopContainer(deps.docker, o.id, deps.stopTimeoutSeconds);
+  try {
+    return await launch(run, replica, name);
+  } catch (error) {
+    for (const o of old.filter((e) => e.running))
+      await deps.docker
+        .getContainer(o.id)
+        .start()
+        .catch(() => {});
+    throw error;
+  }
+}
+
 async function settle(run: Run, replica: number, group: Existing[]): Promise<ReplicaOutcome> {
-  const good = group.find((e) => e.hash === run.hash && e.running);
+  const good = group.find((e) => e.hash === run.hash && e.running && onItsPort(run, e));
   if (good)
     return keep(
       run,
@@ -139,12 +175,12 @@ async function settle(run: Run, replica: number, group: Existing[]): Promise<Rep
       group.filter((e) => e !== good),
     );
   // A matching container that is not running (left by a crash) is not trusted: it goes first.
-  const stale = group.filter((e) => e.hash === run.hash);
+  const stale = group.filter((e) => e.hash === run.hash && !e.running);
   for (const s of stale) await removeContainer(run.deps.docker, s.id, 0);
   return replace(
     run,
     replica,
-    group.filter((e) => e.hash !== run.hash),
+    group.filter((e) => !stale.includes(e)),
   );
 }
 
@@ -161,8 +197,17 @@ async function all<T>(promises: Promise<T>[]): Promise<T[]> {
 
 export async function converge(w: Workload, hash: string, deps: ConvergeDeps): Promise<ReplicaOutcome[]> {
   const existing = await listContainers(deps.docker, w.scope, deps.signal, w.component);
-  const used = w.publish ? await usedHostPorts(deps.docker, w.publish.host, deps.signal) : new Set<number>();
-  const run: Run = { w, hash, deps, used };
+  const ports = w.publish
+    ? planHostPorts({
+        component: w.component,
+        replicas: w.replicas,
+        containerPort: w.port,
+        publish: w.publish,
+        existing,
+        used: await usedHostPorts(deps.docker, w.publish.host, deps.signal),
+      })
+    : [];
+  const run: Run = { w, hash, deps, ports };
   const groups = Array.from({ length: w.replicas }, (_, i) => existing.filter((e) => e.replica === i));
   const fresh = groups.map((g, i) => [g, i] as const).filter(([g]) => g.length === 0);
   const outcomes = await all(fresh.map(([g, i]) => settle(run, i, g)));

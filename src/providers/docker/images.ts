@@ -42,6 +42,21 @@ export async function localImageId(docker: Docker, image: string): Promise<strin
   }
 }
 
+/** The lowest TCP port the image declares with EXPOSE (its config's ExposedPorts), if any. */
+export async function exposedPort(docker: Docker, imageId: string): Promise<number | undefined> {
+  let info: Docker.ImageInspectInfo;
+  try {
+    info = await docker.getImage(imageId).inspect();
+  } catch (error) {
+    throw apiError(`inspecting image ${imageId.slice(0, 19)}`, error);
+  }
+  const ports = Object.keys(info.Config?.ExposedPorts ?? {})
+    .map((key) => /^(\d+)(?:\/tcp)?$/.exec(key))
+    .map((m) => Number(m?.[1]))
+    .filter((p) => Number.isInteger(p) && p >= 1 && p <= 65535);
+  return ports.length > 0 ? Math.min(...ports) : undefined;
+}
+
 /** The id of `image`, pulled first when the engine does not have it. */
 export async function ensureImage(docker: Docker, image: string, options: ImageOptions): Promise<string> {
   const present = await localImageId(docker, image);

@@ -17,6 +17,7 @@ export const LABEL = {
   replica: "codeploy.replica",
   hash: "codeploy.config-hash",
   role: "codeploy.role",
+  hostPort: "codeploy.host-port",
 } as const;
 
 /** `app`: a spec service; `data`: a database, cache, queue or the object store; `job`: a one-shot container. */

@@ -3,7 +3,7 @@ import type { StepContext } from "../../engine/provider.js";
 import { render } from "../../render/index.js";
 import type { DeploymentSpec } from "../../spec/schema.js";
 import { validateSpec } from "../../spec/validate.js";
-import { durationNs, memoryBytes, parsePort } from "./compose-service.js";
+import { durationNs, memoryBytes } from "./compose-service.js";
 import { envFileOf } from "./interpolate.js";
 import { networkName, volumeName } from "./names.js";
 import { configHash, dataWorkload, serviceWorkload } from "./workload.js";
@@ -69,7 +69,7 @@ describe("serviceWorkload: a spec service read from the rendered compose documen
       NanoCpus: 5e8,
     });
     expect(web?.probe).toEqual({ type: "http", port: 8080, path: "/healthz" });
-    expect(web?.publish).toEqual({ host: "127.0.0.1", preferredPort: 8080 });
+    expect(web?.publish).toEqual({ host: "127.0.0.1", preferredPort: 8080, fixed: false });
     // web takes 8080-8081 for its two replicas, so admin's range moves up.
     expect(serviceWorkload(ctx, "admin", "127.0.0.1")?.publish?.preferredPort).toBe(8082);
     expect(serviceWorkload(ctx, "admin", "127.0.0.1")?.base.HostConfig?.Memory).toBe(256 * 2 ** 20);
@@ -130,12 +130,11 @@ describe("configHash", () => {
 });
 
 describe("compose units", () => {
-  it("reads durations, memory and port mappings", () => {
+  it("reads durations and memory", () => {
     expect(durationNs("1m30s")).toBe(90e9);
     expect(durationNs("500ms")).toBe(5e8);
     expect(durationNs("soon")).toBeUndefined();
     expect(memoryBytes("1g")).toBe(2 ** 30);
     expect(memoryBytes("1000000000b")).toBe(1e9);
-    expect(parsePort("127.0.0.1:8080-8081:8080")).toEqual({ hostPort: 8080, containerPort: 8080 });
   });
 });

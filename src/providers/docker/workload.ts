@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import type Docker from "dockerode";
 import { ProviderError, type StepContext } from "../../engine/provider.js";
 import { dataComponents } from "../../render/data-services.js";
+import { hostPorts } from "../../render/docker/index.js";
 import {
   type ComposeService,
   composeService,
@@ -15,8 +16,8 @@ import {
   healthConfig,
   memoryBytes,
   nanoCpus,
-  parsePort,
 } from "./compose-service.js";
+import type { Publish } from "./host-ports.js";
 import { envFileOf, interpolate } from "./interpolate.js";
 import { type ContainerRole, LABEL, networkName, type Scope, volumeName } from "./names.js";
 
@@ -35,7 +36,7 @@ export interface Workload {
   readonly strategy: "rolling" | "recreate";
   readonly image: string;
   readonly port?: number;
-  readonly publish?: { readonly host: string; readonly preferredPort: number };
+  readonly publish?: Publish;
   readonly probe: Probe;
   readonly volume?: { readonly name: string; readonly path: string };
   /** Container settings shared by every replica (no name, host port, revision or hash yet). */
@@ -93,8 +94,16 @@ function baseOptions(f: Frame, image: string, port: number | undefined): Docker.
   };
 }
 
-/** The workload of spec service `name`; undefined for cron services, which docker cannot schedule. */
-export function serviceWorkload(ctx: StepContext, name: string, publishHost: string): Workload | undefined {
+/**
+ * The workload of spec service `name`; undefined for cron services, which docker cannot schedule.
+ * `exposedPort`: the port the image declares (EXPOSE), used when the spec names none.
+ */
+export function serviceWorkload(
+  ctx: StepContext,
+  name: string,
+  publishHost: string,
+  exposedPort?: number,
+): Workload | undefined {
   const service = ctx.spec.services.find((s) => s.name === name);
   if (!service) throw missing(name);
   if (service.kind === "cron") return undefined;
@@ -111,8 +120,9 @@ export function serviceWorkload(ctx: StepContext, name: string, publishHost: str
   const vars = envFileOf(ctx.artifacts.files);
   const scope = scopeOf(ctx);
   const frame: Frame = { scope, component: name, role: "app", compose, vars };
-  const published = compose.ports?.map(parsePort).find((p) => p !== undefined);
-  const port = service.port;
+  const port = service.port ?? exposedPort;
+  // The rendered start of the service's host range, or for an EXPOSEd port with no hostPort, that port.
+  const preferredPort = hostPorts(ctx.spec).get(name) ?? port;
   const probe: Probe =
     port === undefined
       ? { type: "running" }
@@ -127,8 +137,8 @@ export function serviceWorkload(ctx: StepContext, name: string, publishHost: str
     strategy: "rolling",
     image: compose.image,
     ...(port !== undefined ? { port } : {}),
-    ...(published && port !== undefined
-      ? { publish: { host: publishHost, preferredPort: published.hostPort } }
+    ...(service.public && port !== undefined && preferredPort !== undefined
+      ? { publish: { host: publishHost, preferredPort, fixed: service.hostPort !== undefined } }
       : {}),
     probe,
     base: baseOptions(frame, compose.image, port),

@@ -27,36 +27,58 @@ import {
 import { composeCpus, composeMemory } from "./units.js";
 
 export interface ComposeModel {
+  /** No top-level `name`: docker-compose 1.29 refuses it; the project name goes to `.env`. */
   readonly document: Record<string, unknown>;
+  /** COMPOSE_PROJECT_NAME, which docker compose reads from `.env` (podman-compose takes `-p`). */
+  readonly project: string;
   readonly components: readonly DataComponent[];
 }
 
 /**
- * Host ports for public services, bound to 127.0.0.1: the service's own port,
- * or a range of one port per replica (Docker picks one per container). A
- * range that overlaps an earlier one moves up.
+ * The first host port of each public service with a port: replica i listens on
+ * start+i. A spec's `hostPort` is taken as written (the spec checks that those
+ * ranges do not overlap); the others start at their own port and move up past
+ * any range taken before them.
  */
-export function hostPorts(spec: DeploymentSpec): Map<string, string> {
+export function hostPorts(spec: DeploymentSpec): Map<string, number> {
   const used = new Set<number>();
-  const out = new Map<string, string>();
+  const out = new Map<string, number>();
+  const published = spec.services.filter((s) => s.public && s.kind !== "cron");
+  const count = (s: Service) => Math.max(1, s.replicas);
+  for (const s of published) {
+    if (s.hostPort === undefined) continue;
+    for (let i = 0; i < count(s); i++) used.add(s.hostPort + i);
+    out.set(s.name, s.hostPort);
+  }
   // Where the last search for the same port and count ended: ports only get taken, so every start
   // below it is still taken for that count, and the search resumes there (linear, not quadratic).
   const resume = new Map<string, number>();
-  for (const s of spec.services) {
-    if (!s.public || s.port === undefined || s.kind === "cron") continue;
-    const count = Math.max(1, s.replicas);
-    const key = `${s.port}/${count}`;
+  for (const s of published) {
+    if (s.hostPort !== undefined || s.port === undefined) continue;
+    const n = count(s);
+    const key = `${s.port}/${n}`;
     let start = Math.max(s.port, resume.get(key) ?? s.port);
     const free = (from: number) => {
-      for (let p = from; p < from + count; p++) if (used.has(p)) return false;
+      for (let p = from; p < from + n; p++) if (used.has(p)) return false;
       return true;
     };
-    while (!free(start) && start + count <= 65535) start += 1;
+    while (!free(start) && start + n <= 65535) start += 1;
     resume.set(key, start);
-    for (let i = 0; i < count; i++) used.add(start + i);
-    out.set(s.name, count === 1 ? String(start) : `${start}-${start + count - 1}`);
+    for (let i = 0; i < n; i++) used.add(start + i);
+    out.set(s.name, start);
   }
   return out;
+}
+
+/**
+ * The compose `ports` entry. One replica: its fixed host port. Several: compose
+ * gives every replica the same entry, and a host range for one container port
+ * is refused by podman ("port ranges have different lengths"), so each replica
+ * gets a free port from the engine instead (`docker compose port --index=N`).
+ */
+function composePorts(s: Service, hostPort: number | undefined): string[] | undefined {
+  if (s.port === undefined || hostPort === undefined) return undefined;
+  return s.replicas > 1 ? [`127.0.0.1::${s.port}`] : [`127.0.0.1:${hostPort}:${s.port}`];
 }
 
 /** Runs inside the app's image: wget (busybox, alpine, most distros) or curl; images with neither stay unhealthy. */
@@ -64,10 +86,9 @@ function appHealthcheck(s: Service): Record<string, unknown> | undefined {
   if (!s.healthCheck || s.port === undefined) return undefined;
   const url = `'http://127.0.0.1:${s.port}${s.healthCheck.path.replace(/'/g, `'\\''`)}'`;
   return {
-    test: [
-      "CMD-SHELL",
-      escapeDollars(`wget -q -O /dev/null ${url} || curl -fsS -o /dev/null ${url} || exit 1`),
-    ],
+    // A string is CMD-SHELL everywhere; podman-compose 1.0 consumes a list's first item on the first
+    // replica (list.pop) and refuses the second replica's health check.
+    test: escapeDollars(`wget -q -O /dev/null ${url} || curl -fsS -o /dev/null ${url} || exit 1`),
     interval: "15s",
     timeout: "5s",
     retries: 3,
@@ -79,7 +100,7 @@ interface AppContext {
   readonly spec: DeploymentSpec;
   readonly frame: ServiceFrame;
   readonly data: ReadonlyMap<string, DataComponent>;
-  readonly ports: ReadonlyMap<string, string>;
+  readonly ports: ReadonlyMap<string, number>;
 }
 
 function connectionValue(ctx: AppContext, value: ConnectionValue): string {
@@ -120,11 +141,18 @@ function notes(s: Service, ctx: AppContext): string[] {
   const out: string[] = [];
   if (!s.image)
     out.push(`no image in the spec: built from ./${s.name} (put a Dockerfile there, or set the image)`);
-  if (s.public && s.port === undefined) out.push("public, but the spec has no port: nothing is published");
+  if (s.public && s.port === undefined)
+    out.push(
+      "public, but the spec has no port: compose publishes nothing (codeploy's docker provider publishes the port the image EXPOSEs)",
+    );
   if (s.autoscale)
     out.push(`autoscale ${s.autoscale.min}-${s.autoscale.max}: compose runs a fixed ${s.replicas}`);
-  if (s.domain)
-    out.push(`domain ${s.domain}: served on 127.0.0.1:${ctx.ports.get(s.name) ?? "-"}; no TLS or DNS here`);
+  const host = ctx.ports.get(s.name);
+  if (s.port !== undefined && host !== undefined && s.replicas > 1)
+    out.push(
+      `${s.replicas} replicas: compose publishes each on a free host port (docker compose port --index=N ${s.name} ${s.port}); codeploy's docker provider keeps ${host}-${host + s.replicas - 1}`,
+    );
+  if (s.domain) out.push(`domain ${s.domain}: served on 127.0.0.1:${host ?? "-"}; no TLS or DNS here`);
   if (!s.resources?.cpu || !s.resources.memory) {
     out.push("resources not (fully) in the spec: the default limits are 0.5 CPU and 512m");
   }
@@ -147,8 +175,8 @@ function appService(ctx: AppContext, s: Service): ComposeService {
   const env = new Map(Object.entries(s.env).map(([k, v]) => [k, appEnvValue(v)] as const));
   for (const v of connectionVars(ctx.spec, s)) env.set(v.name, connectionValue(ctx, v.value));
   if (env.size > 0) out.environment = sortedRecord(env);
-  const published = ctx.ports.get(s.name);
-  if (published && s.port !== undefined) out.ports = [`127.0.0.1:${published}:${s.port}`];
+  const ports = composePorts(s, ctx.ports.get(s.name));
+  if (ports) out.ports = ports;
   const deps = dependsOn(ctx, s);
   if (deps) out.depends_on = deps;
   const health = appHealthcheck(s);
@@ -193,10 +221,9 @@ export function composeModel(spec: DeploymentSpec): ComposeModel {
     services[`${store}-buckets`] = bucketJob(spec, store, frame);
   }
   const document: Record<string, unknown> = {
-    name: project,
     services,
     networks: { [project]: { name: project, labels: labels() } },
   };
   if (Object.keys(volumes).length > 0) document.volumes = volumes;
-  return { document, components };
+  return { document, project, components };
 }

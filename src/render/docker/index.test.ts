@@ -24,7 +24,11 @@ function composeValidator(): ValidateFunction {
 
 const validate = composeValidator();
 
-type ComposeDoc = { name: string; services: Record<string, Record<string, unknown>>; [key: string]: unknown };
+type ComposeDoc = {
+  name?: string;
+  services: Record<string, Record<string, unknown>>;
+  [key: string]: unknown;
+};
 
 function compose(result: RenderResult): ComposeDoc {
   const text = result.files.find((f) => f.path === "compose.yaml")?.content ?? "";
@@ -74,7 +78,8 @@ describe.each(Object.entries(specs))("renderDocker: %s spec", (_, make) => {
   it("publishes ports on 127.0.0.1 only", () => {
     const ports = Object.values(doc.services).flatMap((s) => (s.ports ?? []) as string[]);
     expect(ports.length).toBeGreaterThan(0);
-    for (const p of ports) expect(p).toMatch(/^127\.0\.0\.1:\d+(-\d+)?:\d+$/);
+    // A fixed host port for one replica; several replicas each get a free one (podman refuses a host range).
+    for (const p of ports) expect(p).toMatch(/^127\.0\.0\.1:\d*:\d+$/);
   });
 
   it("labels every service and joins it to the app's network", () => {
@@ -107,10 +112,14 @@ describe("rich spec", () => {
   const result = renderDocker(richSpec());
   const doc = compose(result);
   const web = doc.services.web ?? {};
-  const secrets = envFile(result);
+  const { COMPOSE_PROJECT_NAME: project, ...secrets } = envFile(result);
 
-  it("names the project <app>-<env>-<hash of the pair>", () => {
-    expect(doc.name).toMatch(/^shop-production-[0-9a-f]{8}$/);
+  it("names the project <app>-<env>-<hash of the pair> in .env, not in compose.yaml (docker-compose 1.29 refuses `name:`)", () => {
+    expect(project).toMatch(/^shop-production-[0-9a-f]{8}$/);
+    expect(doc.name).toBeUndefined();
+    expect(result.files.find((f) => f.path === "compose.yaml")?.content).toContain(
+      `podman-compose -p ${project} up -d`,
+    );
   });
 
   it("builds the connection URLs from the generated passwords kept in .env", () => {
@@ -148,11 +157,9 @@ describe("rich spec", () => {
   });
 
   it("checks health: HTTP on the app's path, the engine's own tool on data services", () => {
+    // The string form (CMD-SHELL): podman-compose 1.0 mangles a list for every replica after the first.
     expect(web.healthcheck).toMatchObject({
-      test: [
-        "CMD-SHELL",
-        "wget -q -O /dev/null 'http://127.0.0.1:8080/healthz' || curl -fsS -o /dev/null 'http://127.0.0.1:8080/healthz' || exit 1",
-      ],
+      test: "wget -q -O /dev/null 'http://127.0.0.1:8080/healthz' || curl -fsS -o /dev/null 'http://127.0.0.1:8080/healthz' || exit 1",
     });
     expect(doc.services.postgres?.healthcheck).toMatchObject({
       test: ["CMD", "sh", "-c", 'pg_isready -h 127.0.0.1 -U "$$POSTGRES_USER" -d "$$POSTGRES_DB"'],
@@ -162,13 +169,16 @@ describe("rich spec", () => {
     });
   });
 
-  it("waits for healthy data services, runs the replicas with limits, and a port range per replica", () => {
+  it("waits for healthy data services, runs the replicas with limits, each replica on a free host port", () => {
     expect(web.depends_on).toEqual({
       postgres: { condition: "service_healthy" },
       redis: { condition: "service_healthy" },
     });
     expect(web.deploy).toEqual({ replicas: 3, resources: { limits: { cpus: "0.5", memory: "512m" } } });
-    expect(web.ports).toEqual(["127.0.0.1:8080-8082:8080"]);
+    expect(web.ports).toEqual(["127.0.0.1::8080"]);
+    expect(web["x-codeploy-notes"]).toContain(
+      "3 replicas: compose publishes each on a free host port (docker compose port --index=N web 8080); codeploy's docker provider keeps 8080-8082",
+    );
     expect(doc.services.worker?.ports).toBeUndefined();
   });
 
@@ -251,9 +261,10 @@ describe("all engines", () => {
 });
 
 describe("minimal spec", () => {
-  it("publishes the one port and writes no .env when nothing needs a password", () => {
+  it("publishes the one port and writes only the project name to .env when nothing needs a password", () => {
     const result = renderDocker(minimalSpec());
-    expect(result.files.map((f) => f.path)).toEqual(["compose.yaml"]);
+    expect(result.files.map((f) => f.path)).toEqual([".env", "compose.yaml"]);
+    expect(Object.keys(envFile(result))).toEqual(["COMPOSE_PROJECT_NAME"]);
     expect(compose(result).services.web?.ports).toEqual(["127.0.0.1:3000:3000"]);
   });
 
@@ -267,6 +278,19 @@ describe("minimal spec", () => {
     });
     const doc = compose(renderDocker(spec));
     expect(doc.services.b?.ports).toEqual(["127.0.0.1:8081:8080"]);
+  });
+
+  it("publishes on the spec's hostPort, and moves the others past it", () => {
+    const spec = validateSpec({
+      name: "two",
+      services: [
+        { name: "a", image: "a:1", port: 8080 },
+        { name: "b", image: "b:1", port: 3000, hostPort: 8080 },
+      ],
+    });
+    const doc = compose(renderDocker(spec));
+    expect(doc.services.b?.ports).toEqual(["127.0.0.1:8080:3000"]);
+    expect(doc.services.a?.ports).toEqual(["127.0.0.1:8081:8080"]);
   });
 });
 
