@@ -10,6 +10,7 @@ import { registerChangeCommands } from "./commands/change-register.js";
 import { registerExpertsCommands } from "./commands/experts.js";
 import type { WithService } from "./commands/keys.js";
 import { registerLogsCommands } from "./commands/logs.js";
+import { registerMcpCommand } from "./commands/mcp.js";
 import { registerPolicyCommands } from "./commands/policy-register.js";
 import { registerScanCommands } from "./commands/scan-register.js";
 import { registerServeCommands } from "./commands/serve.js";
@@ -68,6 +69,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   registerSpecCommands(program, ctx);
   registerChangeCommands(program, ctx);
   registerStateCommands(program, ctx);
+  registerMcpCommand(program, ctx);
 
   // These read or change what runs on this machine: through a server they would act on the wrong one.
   program.hook("preAction", async (_program, action) => {

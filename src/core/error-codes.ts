@@ -67,6 +67,12 @@ export const ERROR_TABLE = {
   SECRET_UNSUPPORTED: refused,
   /** An apply was run although what runs already matches its spec. */
   NOTHING_TO_CHANGE: conflict,
+  /** A change given a planId made for another change (spec, action, app, environment, revision). */
+  PLAN_MISMATCH: conflict,
+  /** A change given a planId made before what runs changed. */
+  PLAN_STALE: conflict,
+  /** A production change or a destroy without the app's name typed as confirmation (MCP `confirm`). */
+  CONFIRMATION_REQUIRED: refused,
 
   // Auth and limits (the server)
   UNAUTHENTICATED: { http: 401, exit: 1 },

@@ -37,6 +37,7 @@ import type { AuditInput, Deployment, StateStore } from "../state/types.js";
 import { localAudit, localKeys } from "./admin.js";
 import { type LocalExpertsDeps, localExperts } from "./experts.js";
 import { checkComponentCount, lowerOnly } from "./limits.js";
+import { checkPlan, type PlannedAction, planIdOf, runningDigest } from "./plan-id.js";
 import { type Interpret, type ResolvedSpec, resolveSpec, validateAt } from "./resolve.js";
 import { readStatus } from "./status.js";
 import type {
@@ -167,9 +168,31 @@ export function createLocalService(deps: LocalServiceDeps, caller: Caller): Code
   const planOf = async (resolved: ResolvedSpec, provider: string | undefined): Promise<PlanAnswer> => {
     const spec = forProvider(resolved.spec, provider);
     const current = await lookup(spec.name, spec.environment);
-    const plan = await deps.review(spec, current);
+    const [plan, running] = await Promise.all([
+      deps.review(spec, current),
+      runningDigest(store, spec.name, spec.environment),
+    ]);
     // The answer shows the spec as the store keeps it: literal values under secret names redacted.
-    return { ...plan, spec: redactSecrets(spec) as DeploymentSpec, ...wordsOf(resolved) };
+    const shown = redactSecrets(spec) as DeploymentSpec;
+    return { ...plan, spec: shown, planId: planIdOf("apply", spec, running), ...wordsOf(resolved) };
+  };
+
+  /**
+   * The plan check (plan-id.ts), when the request names a plan: `planIdNow` is asked when the
+   * change is made and again right before it runs, so a deployment in between is not missed.
+   */
+  const expectPlan = async (
+    action: PlannedAction,
+    target: string,
+    given: string | undefined,
+    planIdNow: () => Promise<string>,
+  ): Promise<void> => {
+    if (given === undefined) return;
+    try {
+      checkPlan(await planIdNow(), given, target);
+    } catch (error) {
+      await refuse(action, target, "plan", error);
+    }
   };
 
   const engineDeps = (requested: string | undefined): DeployDeps => ({
@@ -271,6 +294,10 @@ export function createLocalService(deps: LocalServiceDeps, caller: Caller): Code
         },
       );
       const plan = await planOf(resolved, request.provider);
+      const effective = forProvider(spec, request.provider);
+      const applyPlanId = async () =>
+        planIdOf("apply", effective, await runningDigest(store, spec.name, spec.environment));
+      await expectPlan("apply", target, request.expectPlan, async () => plan.planId ?? applyPlanId());
       const changes = plan.steps.some((s) => s.action !== "noop");
       const production = spec.environment === "production";
       const base = {
@@ -278,6 +305,7 @@ export function createLocalService(deps: LocalServiceDeps, caller: Caller): Code
         app: spec.name,
         environment: spec.environment,
         plan,
+        ...(plan.planId !== undefined ? { planId: plan.planId } : {}),
         steps: plan.steps,
         changes,
         confirm: {
@@ -322,6 +350,7 @@ export function createLocalService(deps: LocalServiceDeps, caller: Caller): Code
       return {
         ...base,
         run: async (runHooks = {}) => {
+          await expectPlan("apply", target, request.expectPlan, applyPlanId);
           const outcome = await deploy(
             {
               deploymentId: runHooks.deploymentId ?? randomUUID(),
@@ -348,18 +377,29 @@ export function createLocalService(deps: LocalServiceDeps, caller: Caller): Code
       caller.authorize("rollback", environment);
       const to = request.revision !== undefined ? ` to revision ${request.revision}` : "";
       const engine = engineDeps(request.provider);
+      const target = `${app}/${environment}`;
+      const planIdNow = async () =>
+        planIdOf(
+          "rollback",
+          { app, environment, revision: request.revision ?? null },
+          await runningDigest(store, app, environment),
+        );
+      const planId = await planIdNow();
+      await expectPlan("rollback", target, request.expectPlan, async () => planId);
       return {
         action: "rollback",
         app,
         environment,
+        planId,
         steps: [],
         changes: true,
         confirm: {
           what: `roll back ${app}/${environment}${to || " to the last good revision that differs from what runs"}`,
           ...(environment === "production" ? { typeToConfirm: app } : {}),
         },
-        run: async (hooks = {}) =>
-          finished(
+        run: async (hooks = {}) => {
+          await expectPlan("rollback", target, request.expectPlan, planIdNow);
+          return finished(
             await rollbackTo(
               {
                 app,
@@ -371,7 +411,8 @@ export function createLocalService(deps: LocalServiceDeps, caller: Caller): Code
               engine,
               engineOptions(hooks, []),
             ),
-          ),
+          );
+        },
       };
     },
 
@@ -382,21 +423,29 @@ export function createLocalService(deps: LocalServiceDeps, caller: Caller): Code
       const running = await lookup(app, environment);
       const steps = running ? buildDestroyPlan(running).steps : [];
       const engine = engineDeps(request.provider);
+      const target = `${app}/${environment}`;
+      const planIdNow = async () =>
+        planIdOf("destroy", { app, environment }, await runningDigest(store, app, environment));
+      const planId = await planIdNow();
+      await expectPlan("destroy", target, request.expectPlan, async () => planId);
       return {
         action: "destroy",
         app,
         environment,
+        planId,
         steps,
         changes: running !== undefined,
         confirm: { what: `destroy ${app}/${environment}`, typeToConfirm: app },
-        run: async (hooks = {}) =>
-          finished(
+        run: async (hooks = {}) => {
+          await expectPlan("destroy", target, request.expectPlan, planIdNow);
+          return finished(
             await destroyEnvironment(
               { app, environment, actor: caller.actor, ...(request.wait ? { waitForLock: true } : {}) },
               engine,
               engineOptions(hooks, steps),
             ),
-          ),
+          );
+        },
       };
     },
 
@@ -426,7 +475,9 @@ export function createLocalService(deps: LocalServiceDeps, caller: Caller): Code
       ).flat();
       const answer: HistoryAnswer = {
         deployments: deployments.map(viewOf),
-        revisions: revisions.map(({ spec: _s, artifactHashes: _h, ...r }) => r),
+        revisions: revisions.map(({ spec, artifactHashes: _h, ...r }) =>
+          request.specs ? { ...r, spec } : r,
+        ),
       };
       return answer;
     },

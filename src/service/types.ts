@@ -84,10 +84,19 @@ export interface WordsView {
   readonly questions?: string[];
 }
 
-/** The reviewed plan against what runs now, with the spec it was made from. */
-export type PlanAnswer = PlanJson & WordsView & { readonly spec: DeploymentSpec };
+/**
+ * The reviewed plan against what runs now, with the spec it was made from and (from the local
+ * service) its planId: what an apply given as `expectPlan` must still match (plan-id.ts).
+ */
+export type PlanAnswer = PlanJson & WordsView & { readonly spec: DeploymentSpec; readonly planId?: string };
 
-export interface ApplyRequest extends PlanRequest {
+/** The plan check of a change (plan-id.ts): refused unless the planId still names this change and what runs. */
+export interface PlanExpectation {
+  /** The planId of the reviewed plan; PLAN_MISMATCH or PLAN_STALE when it no longer matches. */
+  readonly expectPlan?: string;
+}
+
+export interface ApplyRequest extends PlanRequest, PlanExpectation {
   readonly acceptRisk?: boolean;
   readonly acceptAssumptions?: boolean;
   readonly onFailure?: "rollback" | "stop";
@@ -105,14 +114,14 @@ export interface EnvironmentRequest {
   readonly environment: string;
 }
 
-export interface RollbackRequest extends EnvironmentRequest {
+export interface RollbackRequest extends EnvironmentRequest, PlanExpectation {
   /** @default the last succeeded revision that differs from what runs */
   readonly revision?: number;
   readonly wait?: boolean;
   readonly provider?: string;
 }
 
-export interface DestroyRequest extends EnvironmentRequest {
+export interface DestroyRequest extends EnvironmentRequest, PlanExpectation {
   readonly wait?: boolean;
   readonly provider?: string;
   /** Remove data volumes too (docker). */
@@ -160,6 +169,8 @@ export interface Change {
   readonly changes: boolean;
   /** apply: the revision and deployment that run now, for an apply that changes nothing. */
   readonly current?: { readonly revision: number | null; readonly deployment: string | null };
+  /** From the local service: the planId of this change against what runs now (the plan check). */
+  readonly planId?: string;
   /** Says what to confirm; production and destroy ask to type the app's name. */
   readonly confirm: { readonly what: string; readonly typeToConfirm?: string };
   /** Runs the change; resolves with the finished deployment. Refusals (policy, secrets) throw. */
@@ -205,11 +216,15 @@ export interface HistoryRequest {
   readonly environment?: string;
   /** @default 50 */
   readonly limit?: number;
+  /** Also return each revision's spec, as the store keeps it (secret values redacted). @default false */
+  readonly specs?: boolean;
 }
 
 export type RevisionView = Omit<Revision, "spec" | "artifactHashes" | "app" | "environment"> & {
   readonly app?: string;
   readonly environment?: string;
+  /** With `specs: true` (local service). */
+  readonly spec?: unknown;
 };
 
 export interface HistoryAnswer {
