@@ -2,7 +2,6 @@
  * `codeploy`: parse, call a service, print. Command modules are imported
  * lazily so `codeploy interpret` does not pay for renderers or providers.
  */
-import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { UsageError } from "../core/errors.js";
 import type { CodeService } from "../service/types.js";
@@ -22,17 +21,7 @@ import type { CommandContext } from "./context.js";
 import { EXIT_OK, EXIT_USAGE, exitCodeOf, formatError } from "./exit.js";
 import { type CliIo, processIo } from "./io.js";
 import type { LocalFlags } from "./service.js";
-
-function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
-      version?: string;
-    };
-    return pkg.version ?? "0.0.0";
-  } catch {
-    return "0.0.0";
-  }
-}
+import { packageVersion } from "./version.js";
 
 function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const program = new Command("codeploy")

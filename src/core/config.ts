@@ -76,6 +76,19 @@ const serverSchema = z.strictObject({
    * turns it into a document. @default false
    */
   video: z.boolean().default(false),
+  /** The Model Context Protocol at /mcp: the same tokens, RBAC, rate limits and audit as /v1. */
+  mcp: z
+    .strictObject({
+      /** @default true */
+      enabled: z.boolean().default(true),
+      /** List no tool that changes what runs (apply, rollback, destroy). @default false */
+      readOnly: z.boolean().default(false),
+      /** Host header names accepted besides localhost, 127.0.0.1 and [::1] (DNS rebinding). @default [] */
+      allowedHosts: z.array(z.string().min(1)).default([]),
+      /** Browser Origin host names accepted besides the loopback ones; requests without Origin pass. @default [] */
+      allowedOrigins: z.array(z.string().min(1)).default([]),
+    })
+    .default({ enabled: true, readOnly: false, allowedHosts: [], allowedOrigins: [] }),
 });
 
 /** One model behind one API; the key is read from the environment variable named by apiKeyEnv, never from this file. */

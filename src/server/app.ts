@@ -29,6 +29,7 @@ import { createJwtVerifier } from "./auth/jwt.js";
 import type { AppEnv, PolicySettings, ProviderResolver, ServerDeps } from "./context.js";
 import { errorAnswer, HttpError, type HttpStatus } from "./errors.js";
 import { jsonLogger, type ServerLogger } from "./logger.js";
+import { registerMcpRoute } from "./mcp-route.js";
 import { createServerMetrics, type ServerMetrics } from "./metrics.js";
 import { accessLog, audited, clientIpResolver, guard, requestMetrics } from "./middleware.js";
 import { methodsServed } from "./openapi-finish.js";
@@ -88,6 +89,8 @@ export interface AppOptions {
   readonly pollMs?: number;
   /** @default a pool of config.planWorkers worker threads (in-process when 0, or when the settings cannot cross threads) */
   readonly planner?: Planner;
+  /** The package's version, as /mcp names its server. */
+  readonly version?: string;
 }
 
 export interface CodeployApp {
@@ -169,9 +172,17 @@ export function createApp(options: AppOptions): CodeployApp {
       : {}),
   };
   const limiter = options.rateLimiter ?? memoryRateLimiter(config.rateLimit);
-  const app = buildApp(deps, config, limiter, options.peerAddress ?? defaultPeer);
+  const peer = options.peerAddress ?? defaultPeer;
+  const app = buildApp(deps, config, limiter, peer);
   if (options.experts) registerExpertsRoutes(app, deps);
   registerVideoRoutes(app, deps);
+  const closeMcp = registerMcpRoute(
+    app,
+    deps,
+    config,
+    guard({ auth: deps.auth, limiter, clientIp: clientIpResolver(config.trustProxy, peer) }),
+    options.version ?? "0.0.0",
+  );
   return {
     app,
     runs,
@@ -182,6 +193,7 @@ export function createApp(options: AppOptions): CodeployApp {
       return report;
     },
     close: async () => {
+      await closeMcp();
       await planner.close();
       await limiter.close();
     },

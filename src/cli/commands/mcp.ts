@@ -5,22 +5,11 @@
  * process: `claude mcp add codeploy -- npx codeploy mcp`. The SDK and the
  * service are imported when it runs, never by `codeploy --version`.
  */
-import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { UsageError } from "../../core/errors.js";
 import type { CommandContext } from "../context.js";
 import { EXIT_OK } from "../exit.js";
-
-function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as {
-      version?: string;
-    };
-    return pkg.version ?? "0.0.0";
-  } catch {
-    return "0.0.0";
-  }
-}
+import { packageVersion } from "../version.js";
 
 export function registerMcpCommand(program: Command, ctx: CommandContext): void {
   program

@@ -15,6 +15,7 @@ import type { RunningServer } from "../../server/server.js";
 import type { StateStore } from "../../state/types.js";
 import { EXIT_OK } from "../exit.js";
 import type { CliIo } from "../io.js";
+import { packageVersion } from "../version.js";
 import { registerKeysCommands, type WithService } from "./keys.js";
 
 export interface ServeFlags {
@@ -116,6 +117,7 @@ async function start(io: CliIo, flags: ServeFlags, config: CodeployConfig, store
     experts: { config: config.experts, env: io.env, clientOptions: { maxRetries: config.llm.maxRetries } },
     video: { config: config.video, env: io.env, home: homeOf(io, config) },
     rateLimiter: await rateLimiter(io, config.server, logger),
+    version: packageVersion(),
     ...(io.env.CODEPLOY_JWT_SECRET ? { jwtSecret: io.env.CODEPLOY_JWT_SECRET } : {}),
   });
   return { server, interpreter: interpreter.name };
