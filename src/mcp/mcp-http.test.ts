@@ -197,7 +197,7 @@ describe("/mcp on codeploy serve", () => {
     expect((await call(client, "apply", { planId: v3 })).isError).toBeFalsy();
     expect(errorOf(await call(client, "apply", { planId: v2 })).code).toBe("PLAN_STALE");
     const history = await call(client, "history", { app: "shop", environment: "staging" });
-    expect((history.structuredContent?.deployments as unknown[]).length).toBe(2);
+    expect(history.structuredContent?.deployments).toHaveLength(2);
     await client.close();
   });
 
