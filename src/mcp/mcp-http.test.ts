@@ -12,6 +12,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { configSchema } from "../core/config.js";
+import { type FakeLlmServer, startFakeLlmServer } from "../llm/__fixtures__/fake-llm-server.js";
 import { keyFor, serverConfig } from "../server/__fixtures__/harness.js";
 import { silentLogger } from "../server/logger.js";
 import { providerResolver } from "../server/providers.js";
@@ -94,10 +96,18 @@ describe("/mcp on codeploy serve", () => {
   let admin: string;
   let deployerStaging: string;
   let viewer: string;
+  let llm: FakeLlmServer;
 
   beforeAll(async () => {
     home = await mkdtemp(join(tmpdir(), "codeploy-mcp-http-"));
     store = await openStateStore({ home });
+    llm = await startFakeLlmServer((req) => ({
+      object: { answer: `answer of ${req.model}`, points: ["Back up postgres daily"] },
+      usage: { input: 100, output: 50 },
+    }));
+    const experts = {
+      members: [{ name: "local", provider: "ollama", model: "llama3.1", baseUrl: llm.baseUrl }],
+    };
     server = await startServer({
       store,
       port: 0,
@@ -106,6 +116,7 @@ describe("/mcp on codeploy serve", () => {
       providers: providerResolver({ forced: "null", requestable: [], settings: { null: { delayMs: 0 } } }),
       config: serverConfig({ rateLimit: { requestsPerMinute: 100_000, burst: 100_000 }, planWorkers: 0 }),
       version: "9.9.9",
+      experts: { config: configSchema.parse({ experts }).experts, env: {} },
     });
     admin = await keyFor(store, "admin", "admin");
     deployerStaging = await keyFor(store, "dep-staging", "deployer", ["staging"]);
@@ -115,6 +126,7 @@ describe("/mcp on codeploy serve", () => {
   afterAll(async () => {
     await server?.close(0);
     await store?.close();
+    await llm?.close();
     await rm(home, { recursive: true, force: true });
   });
 
@@ -141,12 +153,14 @@ describe("/mcp on codeploy serve", () => {
         "apply",
         "audit_verify",
         "destroy",
+        "experts_ask",
         "history",
         "interpret",
         "logs",
         "plan",
         "rollback",
         "status",
+        "video_to_doc",
       ].sort(),
     );
     const annotations = Object.fromEntries(tools.map((t) => [t.name, t.annotations]));
@@ -154,6 +168,8 @@ describe("/mcp on codeploy serve", () => {
     expect(annotations.destroy?.destructiveHint).toBe(true);
     expect(annotations.rollback?.destructiveHint).toBe(true);
     expect(annotations.status?.readOnlyHint).toBe(true);
+    expect(annotations.experts_ask?.openWorldHint).toBe(true);
+    expect(annotations.video_to_doc?.openWorldHint).toBe(true);
     expect(tools.every((t) => t.outputSchema !== undefined)).toBe(true);
     await client.close();
   });
@@ -371,6 +387,20 @@ describe("/mcp on codeploy serve", () => {
     const client = await connect(server.url, admin);
     const verified = await call(client, "audit_verify", {});
     expect(verified.structuredContent).toMatchObject({ ok: true });
+    await client.close();
+  });
+
+  it("asks the Circle of Experts through the service, and video follows the server's setting", async () => {
+    const client = await connect(server.url, deployerStaging);
+    const asked = await call(client, "experts_ask", { question: "how should I back up postgres?" });
+    expect(asked.isError, JSON.stringify(asked)).toBeFalsy();
+    expect(asked.structuredContent).toMatchObject({
+      experts: [expect.stringContaining("local (llama3.1): ok")],
+    });
+    expect(JSON.stringify(asked.structuredContent)).toContain("Back up postgres daily");
+    // server.video is off: a server fetches no video a caller names.
+    const video = await call(client, "video_to_doc", { input: "https://example.com/tutorial.mp4" });
+    expect(errorOf(video).code).not.toBe("INTERNAL");
     await client.close();
   });
 

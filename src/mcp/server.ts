@@ -6,6 +6,7 @@
 import { McpServer } from "@modelcontextprotocol/server";
 import { registerChangeTools } from "./change-tools.js";
 import type { McpOptions } from "./context.js";
+import { registerOpenTools } from "./open-tools.js";
 import { registerPrompts } from "./prompts.js";
 import { registerReadTools } from "./read-tools.js";
 import { registerResources } from "./resources.js";
@@ -24,6 +25,7 @@ export function createMcpServer(options: McpOptions): McpServer {
     },
   );
   registerReadTools(server, options);
+  registerOpenTools(server, options);
   if (!options.readOnly) registerChangeTools(server, options);
   registerResources(server, options);
   registerPrompts(server);
