@@ -28,6 +28,8 @@ const HEAVY = [
   "node_modules/jose/",
   "node_modules/cockatiel/",
   "node_modules/@googleapis/",
+  "node_modules/@modelcontextprotocol/",
+  "/src/mcp/",
   "/src/server/",
   "/src/experts/",
   "/src/video/",
