@@ -135,7 +135,13 @@ describe("codeploy mcp over stdio", () => {
     const plan = await call(client, "plan", { spec: staging, provider: "null" });
     const planId = String(plan.structuredContent?.planId);
     expect(planId).toMatch(/^apply\./);
-    const applied = await call(client, "apply", { planId });
+    const progress: string[] = [];
+    const applied = (await client.callTool(
+      { name: "apply", arguments: { planId } },
+      { onprogress: (p) => progress.push(String(p.message)) },
+    )) as Answer;
+    // Step events reached the client as progress notifications while it ran.
+    expect(progress.some((m) => m.startsWith("step-succeeded"))).toBe(true);
     expect(applied.isError, JSON.stringify(applied)).toBeFalsy();
     expect(applied.structuredContent).toMatchObject({ changed: true, deployment: { outcome: "succeeded" } });
     const again = await call(client, "apply", { planId });
