@@ -11,6 +11,7 @@
  * `<NAME>_DATABASE_URL`... for each. Other services are always
  * `<NAME>_URL`. A variable the spec sets itself wins.
  */
+import { type AppDependency, type AppVar, catalogueAppOf, publicUrlOf } from "../spec/catalogue.js";
 import type { Service } from "../spec/schema.js";
 
 export type Family =
@@ -116,13 +117,16 @@ const SHARED_PARTS: ReadonlySet<Part> = new Set([
 export interface Offer<V> {
   readonly family: Family;
   readonly parts: Partial<Readonly<Record<Part, V>>>;
+  /** The spec's engine of a database (a catalogue app's variables may depend on it). */
+  readonly engine?: string;
 }
 
 export interface ContractVar<V> {
   readonly name: string;
   /** The spec component it points at. */
   readonly dependency: string;
-  readonly part: Part;
+  /** Undefined for a catalogue app's constant (`KC_DB=postgres`) or its own public URL. */
+  readonly part?: Part;
   readonly secret: boolean;
   readonly value: V;
 }
@@ -135,11 +139,14 @@ export function envPrefix(name: string): string {
 
 /**
  * The variables `service` gets, from what the renderer offers for each of its
- * dependencies (undefined: nothing to connect to, such as a cron job).
+ * dependencies (undefined: nothing to connect to, such as a cron job), then,
+ * for a catalogue app (spec/catalogue.ts), the same parts under the names its
+ * image reads. `literal` turns a constant into the renderer's value.
  */
 export function contractVars<V>(
   service: Service,
   offer: (dependency: string) => Offer<V> | undefined,
+  literal: (text: string) => V,
 ): ContractVar<V>[] {
   const offers = service.dependsOn.map((dep) => [dep, offer(dep)] as const);
   const counts = new Map<Family, number>();
@@ -165,7 +172,68 @@ export function contractVars<V>(
         add(`${envPrefix(dep)}_${entry.name}`, dep, entry, value);
     }
   }
+  for (const v of catalogueVars(service, offers, literal)) {
+    if (taken.has(v.name)) continue;
+    taken.add(v.name);
+    out.push(v);
+  }
   return out;
+}
+
+/**
+ * A catalogue app's own variable names, from its first database and first
+ * cache (the dependencies that also hold the contract's unprefixed names).
+ * A part keeps the contract's secrecy: a password stays a reference.
+ */
+function catalogueVars<V>(
+  service: Service,
+  offers: readonly (readonly [string, Offer<V> | undefined])[],
+  literal: (text: string) => V,
+): ContractVar<V>[] {
+  const app = catalogueAppOf(service);
+  if (!app) return [];
+  const out: ContractVar<V>[] = [];
+  const first = (family: Family) => offers.find(([, o]) => o?.family === family);
+  const use = (dep: AppDependency | undefined, family: Family) => {
+    const found = first(family);
+    if (!dep || !found) return;
+    const [name, o] = found;
+    if (!o) return;
+    for (const v of dep.vars) {
+      if (v.engines && !v.engines.some((e) => e === o.engine)) continue;
+      const got = appValue(v, o, literal);
+      if (got) out.push({ name: v.name, dependency: name, ...got });
+    }
+  };
+  use(app.database, "database");
+  use(app.cache, "redis");
+  const url = publicUrlOf(service);
+  for (const v of app.self ?? []) {
+    if (!("service" in v.from) || service.domain === undefined || url === undefined) continue;
+    const text = v.from.service === "domain" ? service.domain : url;
+    out.push({ name: v.name, dependency: service.name, secret: false, value: literal(text) });
+  }
+  return out;
+}
+
+function appValue<V>(
+  v: AppVar,
+  o: Offer<V>,
+  literal: (text: string) => V,
+): Omit<ContractVar<V>, "name" | "dependency"> | undefined {
+  const from = v.from;
+  if ("part" in from) {
+    const value = o.parts[from.part];
+    if (value === undefined) return undefined;
+    const entry = CONTRACT[o.family].find((e) => e.part === from.part);
+    return { part: from.part, secret: entry?.secret ?? false, value };
+  }
+  if ("value" in from) return { secret: false, value: literal(from.value) };
+  if ("byEngine" in from) {
+    const text = Object.entries(from.byEngine).find(([engine]) => engine === o.engine)?.[1];
+    return text === undefined ? undefined : { secret: false, value: literal(text) };
+  }
+  return undefined;
 }
 
 /** The family of a spec engine where it runs as itself (docker, kubernetes, and the clouds that offer it). */

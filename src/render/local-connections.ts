@@ -52,6 +52,7 @@ function dataOffer(spec: DeploymentSpec, c: DataComponent): Offer<ConnectionValu
     case "database":
       return {
         family,
+        engine: c.engine,
         parts: {
           url,
           ...endpoint,
@@ -105,5 +106,5 @@ export function connectionVars(spec: DeploymentSpec, service: Service): Connecti
       return { family: "service", parts: { url: literal(`http://${dep}:${other.port}`) } };
     return undefined;
   };
-  return contractVars(service, offer).map((v) => ({ name: v.name, value: v.value }));
+  return contractVars(service, offer, literal).map((v) => ({ name: v.name, value: v.value }));
 }

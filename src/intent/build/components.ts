@@ -2,6 +2,7 @@
  * Components -> spec parts: a service or data service of the spec from what
  * the words set, with the defaults and questions that follow from it.
  */
+import { catalogueAppOfImage } from "../../spec/catalogue.js";
 import type { DeploymentSpecInput } from "../../spec/schema.js";
 import type { Ctx } from "../tokens/context.js";
 import { knownApp } from "../vocab/apps.js";
@@ -45,11 +46,36 @@ export function serviceInput(ctx: Ctx, s: SvcEntity, production: boolean): Servi
     };
   }
   if (s.health) out.healthCheck = { path: s.health };
+  if (kind === "web" && !b) catalogueDefaults(ctx, s, out);
   if (s.tls !== undefined) out.tls = s.tls;
   exposure(ctx, s, out, kind);
   schedule(ctx, s, out, kind);
   autoscale(ctx, s, out, kind, production);
   return out;
+}
+
+/**
+ * A well-known app's image listens on a known port and answers on a known
+ * health path (spec/catalogue.ts): used when neither the words nor the base
+ * spec give one, and said. Only for a new service running the app's own
+ * image (an amendment leaves a running service's settings alone).
+ */
+function catalogueDefaults(ctx: Ctx, s: SvcEntity, out: ServiceInput): void {
+  const app = catalogueAppOfImage(out.image);
+  if (!app) return;
+  const filled: string[] = [];
+  if (out.port === undefined) {
+    out.port = app.port;
+    filled.push(`port ${app.port}`);
+  }
+  if (out.healthCheck === undefined) {
+    out.healthCheck = { path: app.healthPath };
+    filled.push(`health check ${app.healthPath}`);
+  }
+  if (filled.length > 0)
+    ctx.assume(
+      `${s.name}: ${filled.join(" and ")}, as the ${app.key} image expects (catalogue: ${app.source})`,
+    );
 }
 
 function exposure(ctx: Ctx, s: SvcEntity, out: ServiceInput, kind: string): void {

@@ -57,7 +57,11 @@ export function cloudEnv<Access>(
   connections: ReadonlyMap<string, Connection<Access>>,
 ): CloudEnv<Access> {
   const own: [string, HclValue][] = Object.entries(service.env).map(([k, v]) => [k, envValue(v)]);
-  const vars = contractVars(service, (dep) => connections.get(dep)?.offer);
+  const vars = contractVars(
+    service,
+    (dep) => connections.get(dep)?.offer,
+    (text) => plain(text),
+  );
   const secrets: [string, CloudSecret][] = [];
   const read = new Map<string, CloudSecret>();
   for (const v of vars) {
@@ -88,6 +92,7 @@ export function usedSecrets<Access>(
  */
 export function passwordDatabase<Access>(
   component: string,
+  engine: string,
   parts: {
     readonly url: HclValue;
     readonly host: HclValue;
@@ -100,6 +105,7 @@ export function passwordDatabase<Access>(
   return {
     offer: {
       family: "database",
+      engine,
       parts: {
         url: secret(component, "url", parts.url),
         host: plain(parts.host),

@@ -132,7 +132,7 @@ function renderDatabase(ctx: AwsContext, db: Database): void {
   );
   ctx.connections.set(
     db.name,
-    passwordDatabase(db.name, {
+    passwordDatabase(db.name, db.engine, {
       url: dbUrl(scheme, host, String(port), name, password, query),
       host: expr(host),
       port: String(port),

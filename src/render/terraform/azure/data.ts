@@ -144,7 +144,7 @@ function renderCosmos(ctx: AzureContext, db: Database): void {
   ctx.m.add("databases", ...cosmos(ctx, db));
   ctx.connections.set(
     db.name,
-    passwordDatabase(db.name, {
+    passwordDatabase(db.name, db.engine, {
       url: expr(`${account}.primary_mongodb_connection_string`),
       host: expr(`"\${${account}.name}.mongo.cosmos.azure.com"`),
       port: "10255",
@@ -172,7 +172,7 @@ function renderDatabase(ctx: AzureContext, db: Database): void {
   const url = `"${postgres ? "postgres" : "mysql"}://dbadmin:\${${password}}@\${${host}}:${port}/${name}${postgres ? "?sslmode=require" : ""}"`;
   ctx.connections.set(
     db.name,
-    passwordDatabase(db.name, {
+    passwordDatabase(db.name, db.engine, {
       url: expr(url),
       host: expr(host),
       port: String(port),

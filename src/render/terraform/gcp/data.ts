@@ -131,6 +131,7 @@ function renderFirestore(ctx: GcpContext, db: Database): void {
   ctx.connections.set(db.name, {
     offer: {
       family: "database",
+      engine: db.engine,
       parts: {
         url: plain(
           expr(
@@ -176,7 +177,7 @@ function renderDatabase(ctx: GcpContext, db: Database): void {
   const url = `"${postgres ? "postgres" : "mysql"}://app:\${${password}}@\${${hostRef}}:${port}/${name}${postgres ? "?sslmode=require" : ""}"`;
   ctx.connections.set(
     db.name,
-    passwordDatabase(db.name, {
+    passwordDatabase(db.name, db.engine, {
       url: expr(url),
       host: expr(hostRef),
       port: String(port),
