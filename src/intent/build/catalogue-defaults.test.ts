@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { CATALOGUE } from "../../spec/catalogue.js";
+import { validateSpec } from "../../spec/validate.js";
+import { interpretRules } from "../rules-interpreter.js";
+import { knownApp } from "../vocab/apps.js";
+
+describe("a well-known app takes its image's port and health path from the catalogue", () => {
+  it("fills both when the words give neither, and says where they come from", () => {
+    const r = interpretRules("deploy ghost with mysql to staging behind https://blog.example.com");
+    const ghost = r.spec.services.find((s) => s.image === "ghost");
+    expect(ghost?.port).toBe(2368);
+    expect(ghost?.healthCheck?.path).toBe("/ghost/api/admin/site/");
+    expect(r.assumptions.find((a) => a.includes("ghost image expects"))).toContain(
+      "https://hub.docker.com/_/ghost",
+    );
+  });
+
+  it("keeps a port or health path the words give", () => {
+    const r = interpretRules("deploy nginx on port 8080 with health check /healthz");
+    const nginx = r.spec.services.find((s) => s.image === "nginx");
+    expect(nginx?.port).toBe(8080);
+    expect(nginx?.healthCheck?.path).toBe("/healthz");
+    expect(r.assumptions.some((a) => a.includes("image expects"))).toBe(false);
+  });
+
+  it("fills them for the app's image named with a tag", () => {
+    const r = interpretRules("run gitea/gitea:1.22 with postgres");
+    const gitea = r.spec.services.find((s) => s.image === "gitea/gitea:1.22");
+    expect(gitea).toMatchObject({ port: 3000, healthCheck: { path: "/api/healthz" } });
+  });
+
+  it("leaves an image outside the catalogue without a port", () => {
+    const r = interpretRules("deploy the shop (image ghcr.io/acme/shop:1.4) to staging");
+    expect(r.spec.services[0]?.port).toBeUndefined();
+    expect(r.spec.services[0]?.healthCheck).toBeUndefined();
+  });
+
+  it("never changes a running service of an amended spec", () => {
+    const base = validateSpec({
+      name: "blog",
+      environment: "staging",
+      services: [{ name: "wordpress", image: "wordpress", replicas: 1 }],
+      databases: [{ name: "mysql", engine: "mysql" }],
+    });
+    const r = interpretRules("scale wordpress to 3 replicas", { base });
+    const wp = r.spec.services.find((s) => s.name === "wordpress");
+    expect(wp?.replicas).toBe(3);
+    expect(wp?.port).toBeUndefined();
+    expect(wp?.healthCheck).toBeUndefined();
+  });
+
+  it.each(CATALOGUE.map((a) => [a.key, a.image] as const))(
+    "%s: the words' app runs the catalogue's image",
+    (key, image) => {
+      expect(knownApp(key)?.image).toBe(image);
+    },
+  );
+});
