@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { CATALOGUE, catalogueAppOfImage, publicUrlOf } from "./catalogue.js";
 import { validateSpec } from "./validate.js";
@@ -66,5 +67,23 @@ describe("the catalogue of well-known apps", () => {
     expect(publicUrlOf({ domain: "blog.example.com", tls: true })).toBe("https://blog.example.com");
     expect(publicUrlOf({ domain: "blog.example.com", tls: false })).toBe("http://blog.example.com");
     expect(publicUrlOf({ tls: true })).toBeUndefined();
+  });
+
+  it("is listed in the README, one row per app with its image and port", () => {
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    const start = readme.indexOf("### Well-known apps");
+    const section = readme.slice(start, readme.indexOf("\n### ", start + 1));
+    const rows = section.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| app"));
+    for (const app of CATALOGUE) {
+      const row = rows.find((r) =>
+        (r.split("|")[1] ?? "")
+          .split(",")
+          .map((k) => k.trim())
+          .includes(app.key),
+      );
+      expect(row, app.key).toBeDefined();
+      expect(row, app.key).toContain(`\`${app.image}\``);
+      expect(row, app.key).toContain(`${app.port}, \`${app.healthPath}\``);
+    }
   });
 });

@@ -62,9 +62,20 @@ export interface PodmanService {
   stop(): Promise<void>;
 }
 
+/** A further busybox image a test needs, tagged as the image it stands in for. */
+export interface StandInImage {
+  readonly tag: string;
+  /** The Dockerfile-style CMD instruction given to `podman import --change`. */
+  readonly cmd: string;
+  /** Text served at / by the harness's httpd (www/index.html). */
+  readonly index?: string;
+}
+
 export interface StartPodmanOptions {
   /** Also run a local registry (skipped with a printed reason when docker-registry is missing). */
   readonly registry?: boolean;
+  /** More images to build beside TEST_IMAGES (stand-ins for official images). */
+  readonly standIns?: readonly StandInImage[];
 }
 
 const BUSYBOX_APPLETS = ["sh", "httpd", "wget", "nc", "sleep", "cat", "echo", "ls", "env", "true", "false"];
@@ -161,7 +172,7 @@ export async function startPodman(options: StartPodmanOptions = {}): Promise<Pod
     await waitForSocket(docker, child, () => log);
     const serviceMs = Date.now() - started;
     const imagesStarted = Date.now();
-    await buildImages(base, podman);
+    await buildImages(base, podman, options.standIns ?? []);
     return {
       host: `unix://${socketPath}`,
       socketPath,
@@ -275,6 +286,7 @@ async function rootfs(dir: string, index: string, scripts: Record<string, string
 async function buildImages(
   base: string,
   podman: (args: readonly string[]) => Promise<string>,
+  standIns: readonly StandInImage[],
 ): Promise<void> {
   const httpd = (port: number) => `CMD ["httpd", "-f", "-p", "${port}", "-h", "/www"]`;
   // Says which version starts (for the logs tests), logs requests (-v), and listens on $PORT (default 8080).
@@ -286,9 +298,18 @@ async function buildImages(
     { tag: TEST_IMAGES.broken, index: "broken\n", cmd: `CMD ["sleep", "3600"]` },
     { tag: TEST_IMAGES.redis, index: "redis stand-in\n", cmd: `CMD ["redis-server"]` },
     { tag: TEST_IMAGES.postgres, index: "postgres stand-in\n", cmd: httpd(5432) },
+    ...standIns.map((s) => ({ tag: s.tag, index: s.index ?? `${s.tag} stand-in\n`, cmd: s.cmd })),
   ];
   // Compose gives redis its command (redis-server --requirepass ...): the stand-in opens the port and ignores the rest.
-  const scripts = { "redis-server": "exec httpd -f -p 6379 -h /www" };
+  // serve-env PORT PATH: an app stand-in that serves the environment it was given at /env, and PATH (its health path).
+  const scripts = {
+    "redis-server": "exec httpd -f -p 6379 -h /www",
+    "serve-env": [
+      'www=/tmp/www; /bin/busybox mkdir -p "$www$(/bin/busybox dirname "$2")"',
+      'env > "$www/env"; echo ok > "$www$2"',
+      'exec httpd -f -p "$1" -h "$www"',
+    ].join("\n"),
+  };
   await Promise.all(
     variants.map(async (v, i) => {
       const dir = join(base, `rootfs-${i}`);

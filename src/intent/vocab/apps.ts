@@ -8,7 +8,7 @@ import { table } from "../tokens/phrases.js";
 export interface KnownApp {
   readonly key: string;
   readonly image: string;
-  /** Port the image listens on by default (informational; the spec's port stays what was said). */
+  /** Port the image listens on by default (informational: the port the interpreter fills in comes from spec/catalogue.ts). */
   readonly port?: number;
 }
 
