@@ -17,16 +17,20 @@ import { deploy } from "../src/engine/deploy.js";
 import { createDockerProvider } from "../src/providers/docker/index.js";
 import { envFileOf } from "../src/providers/docker/interpolate.js";
 import { hashArtifacts, render } from "../src/render/index.js";
-import { catalogueApp } from "../src/spec/catalogue.js";
+import { type CatalogueApp, catalogueApp } from "../src/spec/catalogue.js";
 import type { DeploymentSpec } from "../src/spec/schema.js";
 import { validateSpec } from "../src/spec/validate.js";
 import { openStateStore } from "../src/state/index.js";
 import type { StateStore } from "../src/state/types.js";
 import { startPodman } from "./helpers/podman.js";
 
-const WORDPRESS = catalogueApp("wordpress");
-const GITEA = catalogueApp("gitea");
-if (!WORDPRESS || !GITEA) throw new Error("wordpress and gitea must be in the catalogue");
+function app(key: string): CatalogueApp {
+  const found = catalogueApp(key);
+  if (!found) throw new Error(`${key} must be in the catalogue`);
+  return found;
+}
+const WORDPRESS = app("wordpress");
+const GITEA = app("gitea");
 
 const serveEnv = (port: number, path: string) => `CMD ["serve-env", "${port}", "${path}"]`;
 const pm = await startPodman({
@@ -46,7 +50,7 @@ afterAll(async () => {
 }, 120_000);
 
 function sitesSpec(): DeploymentSpec {
-  const app = (name: string, image: string, port: number, health: string, db: string) => ({
+  const web = (name: string, image: string, port: number, health: string, db: string) => ({
     name,
     image,
     port,
@@ -59,8 +63,8 @@ function sitesSpec(): DeploymentSpec {
     environment: "dev",
     target: "docker",
     services: [
-      app("wordpress", "wordpress:6.6", WORDPRESS.port, WORDPRESS.healthPath, "mysql"),
-      app("gitea", "gitea/gitea:1.22", GITEA.port, GITEA.healthPath, "pg"),
+      web("wordpress", "wordpress:6.6", WORDPRESS.port, WORDPRESS.healthPath, "mysql"),
+      web("gitea", "gitea/gitea:1.22", GITEA.port, GITEA.healthPath, "pg"),
     ],
     databases: [
       { name: "mysql", engine: "mysql", version: "8.4" },
