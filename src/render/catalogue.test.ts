@@ -84,6 +84,10 @@ describe("catalogue apps read their own variable names on every target", () => {
         } else if ("value" in v.from) {
           expect(env[v.name]).toBe(v.from.value);
           expected.push(v.name);
+        } else if ("tls" in v.from) {
+          const local = target === "docker" || target === "kubernetes";
+          expect(env[v.name], v.name).toBe(local ? v.from.tls.off : v.from.tls.on);
+          expected.push(v.name);
         } else if ("byEngine" in v.from) {
           const want = engine === undefined ? undefined : v.from.byEngine[engine];
           expect(env[v.name]).toBe(want);

@@ -119,6 +119,8 @@ export interface Offer<V> {
   readonly parts: Partial<Readonly<Record<Part, V>>>;
   /** The spec's engine of a database (a catalogue app's variables may depend on it). */
   readonly engine?: string;
+  /** The database takes TLS connections (the clouds' managed SQL); absent: plain TCP. */
+  readonly tls?: boolean;
 }
 
 export interface ContractVar<V> {
@@ -233,6 +235,7 @@ function appValue<V>(
     const text = Object.entries(from.byEngine).find(([engine]) => engine === o.engine)?.[1];
     return text === undefined ? undefined : { secret: false, value: literal(text) };
   }
+  if ("tls" in from) return { secret: false, value: literal(o.tls ? from.tls.on : from.tls.off) };
   return undefined;
 }
 

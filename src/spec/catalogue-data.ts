@@ -101,10 +101,16 @@ export const CATALOGUE_DATA: readonly CatalogueApp[] = [
         v("GITEA__database__NAME", "name"),
         v("GITEA__database__USER", "user"),
         v("GITEA__database__PASSWD", "password"),
+        {
+          name: "GITEA__database__SSL_MODE",
+          from: { tls: { on: "require", off: "disable" } },
+          engines: ["postgres"],
+        },
       ],
     },
     self: [publicUrl("GITEA__server__ROOT_URL")],
-    source: "https://docs.gitea.com/installation/install-with-docker",
+    source:
+      "https://docs.gitea.com/installation/install-with-docker (SSL_MODE: https://docs.gitea.com/administration/config-cheat-sheet#database-database)",
   },
   {
     key: "keycloak",
@@ -142,6 +148,11 @@ export const CATALOGUE_DATA: readonly CatalogueApp[] = [
         v("GF_DATABASE_NAME", "name"),
         v("GF_DATABASE_USER", "user"),
         v("GF_DATABASE_PASSWORD", "password"),
+        {
+          name: "GF_DATABASE_SSL_MODE",
+          from: { tls: { on: "require", off: "disable" } },
+          engines: ["postgres"],
+        },
       ],
     },
     self: [publicUrl("GF_SERVER_ROOT_URL")],

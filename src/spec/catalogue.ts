@@ -29,7 +29,13 @@ export type AppVarSource =
   /** A constant that depends on the database's engine (`KC_DB=postgres` / `mysql`); absent: not set. */
   | { readonly byEngine: Partial<Readonly<Record<CatalogueEngine, string>>> }
   /** The service's own public address: `https://blog.example.com` (or the bare domain); absent without a domain. */
-  | { readonly service: "publicUrl" | "domain" };
+  | { readonly service: "publicUrl" | "domain" }
+  /**
+   * Whether the database takes TLS connections: on the clouds' managed SQL
+   * (Cloud SQL and Azure's flexible servers accept nothing else), not in the
+   * containers on docker and kubernetes.
+   */
+  | { readonly tls: { readonly on: string; readonly off: string } };
 
 export interface AppVar {
   readonly name: string;

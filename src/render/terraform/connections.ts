@@ -106,6 +106,8 @@ export function passwordDatabase<Access>(
     offer: {
       family: "database",
       engine,
+      // RDS, Cloud SQL (ENCRYPTED_ONLY) and Azure's flexible servers all take TLS; the last two nothing else.
+      tls: true,
       parts: {
         url: secret(component, "url", parts.url),
         host: plain(parts.host),
