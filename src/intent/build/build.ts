@@ -15,7 +15,7 @@ import { ARTICLES, type Ctx } from "../tokens/context.js";
 import { gluedRun } from "../tokens/tokenizer.js";
 import { isNameWord, kebab } from "../vocab/names.js";
 import { attachProps } from "./attach.js";
-import { dataInput, serviceInput } from "./components.js";
+import { catalogueNeeds, dataInput, serviceInput } from "./components.js";
 import { resolveData } from "./data-entities.js";
 import { dependencyPhrases } from "./dependency-phrases.js";
 import {
@@ -75,6 +75,7 @@ export function build(r: Reading, base?: DeploymentSpec): Built {
   dependencies(ctx, e, input);
   dependencyPhrases(ctx, e, mentions, input);
   if (unsets) applyUnsets(ctx, input, unsets);
+  if (!base) catalogueNeeds(ctx, input);
   if (base && cue !== "remove") return { action: decideAction(cue, base, input), input };
   if (!base && e.services.length === 0 && e.data.length === 0) {
     ctx.ask(

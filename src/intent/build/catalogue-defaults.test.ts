@@ -49,6 +49,18 @@ describe("a well-known app takes its image's port and health path from the catal
     expect(wp?.healthCheck).toBeUndefined();
   });
 
+  it("says when the app's database is missing or of an engine its image cannot read", () => {
+    const none = interpretRules("deploy wordpress to staging");
+    expect(none.assumptions.some((a) => a.includes("needs a mysql or mariadb database"))).toBe(true);
+    const wrong = interpretRules("deploy ghost with postgres to staging");
+    expect(wrong.assumptions.some((a) => a.includes("reads mysql, not postgres"))).toBe(true);
+    const right = interpretRules("deploy wordpress with mysql to staging");
+    expect(right.assumptions.some((a) => /needs a|reads .*, not/.test(a))).toBe(false);
+    // An app that does without a database (gitea's own SQLite) is not told to add one.
+    const optional = interpretRules("deploy gitea to staging");
+    expect(optional.assumptions.some((a) => a.includes("needs a"))).toBe(false);
+  });
+
   it.each(CATALOGUE.map((a) => [a.key, a.image] as const))(
     "%s: the words' app runs the catalogue's image",
     (key, image) => {

@@ -157,3 +157,29 @@ export function dataInput(ctx: Ctx, d: DataEntity): DataInput {
   }
   return out;
 }
+
+/**
+ * A catalogue app's data dependency (spec/catalogue.ts), said when the words
+ * leave it unmet: an image that needs a database and is connected to none,
+ * or is connected to an engine it cannot read (its own variables are then
+ * not set; the connection contract's still are).
+ */
+export function catalogueNeeds(ctx: Ctx, input: DeploymentSpecInput): void {
+  const engines = new Map<string, string>((input.databases ?? []).map((d) => [d.name, d.engine]));
+  for (const s of input.services ?? []) {
+    const app = catalogueAppOfImage(s.image);
+    const db = app?.database;
+    if (!app || !db) continue;
+    const wanted = db.engines.join(" or ");
+    const first = (s.dependsOn ?? []).map((d) => engines.get(d)).find((e) => e !== undefined);
+    if (first === undefined) {
+      if (db.required)
+        ctx.assume(
+          `${s.name}: the ${app.key} image needs a ${wanted} database and none is connected (say "with ${db.engines[0]}")`,
+        );
+    } else if (!db.engines.some((e) => e === first))
+      ctx.assume(
+        `${s.name}: the ${app.key} image reads ${wanted}, not ${first}: only the DATABASE_* variables are set`,
+      );
+  }
+}
