@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI is compiled to dist/ by `npm run build` (run by `npm ci`).
+// Thin launcher: the CLI is compiled to dist/ and bundled into dist/bundle/ by
+// `npm run build` (run by `npm ci`); see scripts/bundle-cli.mjs for why.
 import { existsSync } from "node:fs";
 import module from "node:module";
 import { homedir } from "node:os";
@@ -16,10 +17,10 @@ if (typeof module.enableCompileCache === "function" && !process.env.NODE_COMPILE
   }
 }
 
-const entry = new URL("../dist/cli/main.js", import.meta.url);
+const entry = new URL("../dist/bundle/main.js", import.meta.url);
 if (!existsSync(entry)) {
   process.stderr.write(
-    "codeploy: not built yet (dist/ is missing).\n  hint: run `npm run build` in the repository root\n",
+    "codeploy: not built yet (dist/bundle/ is missing).\n  hint: run `npm run build` in the repository root\n",
   );
   process.exit(2);
 }

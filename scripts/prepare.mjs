@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `prepare` (run by `npm ci`, and again by `npx codeploy` the first time it
-// links this folder): build dist/ unless it is newer than every source file,
+// links this folder): build dist/ (and its bundle) unless it is newer than every source file,
 // so a second run costs milliseconds instead of a full TypeScript build.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
@@ -59,6 +59,16 @@ if (!existsSync(built) || statSync(built).mtimeMs < inputs || process.argv.inclu
     [join(root, "node_modules/typescript/bin/tsc"), "-p", join(root, "tsconfig.build.json")],
     { stdio: "inherit" },
   );
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+// bin/codeploy.js runs the bundle of dist/ (scripts/bundle-cli.mjs).
+const bundle = join(root, "dist/bundle/main.js");
+if (
+  !existsSync(bundle) ||
+  statSync(bundle).mtimeMs < statSync(built).mtimeMs ||
+  process.argv.includes("--force")
+) {
+  const result = spawnSync(process.execPath, [join(root, "scripts/bundle-cli.mjs")], { stdio: "inherit" });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 process.exit(checkSqliteDriver());

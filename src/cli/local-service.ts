@@ -2,11 +2,11 @@
  * The local service as the CLI wires it: the store in CODEPLOY_HOME (or
  * DATABASE_URL), codeploy.yaml's policy, providers and secrets, the words
  * interpreter it configures, and the person at the terminal as the actor.
+ * The renderers, the review and the policy rules are imported on first use:
+ * `status`, `history` and `logs` never load them (issue 26).
  */
 import { createProvider } from "../providers/index.js";
-import { hashArtifacts, render } from "../render/index.js";
-import { reviewWithRego } from "../review/edge.js";
-import { planToJson } from "../review/index.js";
+import { hashArtifacts } from "../render/hash.js";
 import { createLocalService, localCaller } from "../service/local.js";
 import type { CodeService } from "../service/types.js";
 import { interpretWords } from "./interpret-words.js";
@@ -14,7 +14,7 @@ import type { CliIo } from "./io.js";
 import { secretSeed } from "./secret-seed.js";
 import type { LocalFlags } from "./service.js";
 import { actorOf, homeOf, knownProvider, openStore, providerSettings } from "./session.js";
-import { loadCliConfig, policySettings, renderSettings, secretAccess } from "./settings.js";
+import { loadCliConfig, renderSettings, secretAccess } from "./settings.js";
 
 export async function openLocalService(
   io: CliIo,
@@ -23,7 +23,16 @@ export async function openLocalService(
   const config = await loadCliConfig(io, flags.config);
   const store = await openStore(io, config);
   try {
-    const [seed, policy] = await Promise.all([secretSeed(io), policySettings(config)]);
+    const seed = await secretSeed(io);
+    const policy = once(async () => (await import("./policy-settings.js")).policySettings(config));
+    const renderer = once(() => import("../render/index.js"));
+    const reviewer = once(async () => {
+      const [{ reviewWithRego }, { planToJson }] = await Promise.all([
+        import("../review/edge.js"),
+        import("../review/index.js"),
+      ]);
+      return { reviewWithRego, planToJson };
+    });
     const cluster = renderSettings(config);
     const settings = providerSettings(io, config, {
       ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}),
@@ -37,17 +46,20 @@ export async function openLocalService(
         store,
         interpret: (text, options) =>
           interpretWords(io, text, flags.config ? { config: flags.config } : {}, options),
-        review: async (spec, current) =>
-          planToJson(
+        review: async (spec, current) => {
+          const { reviewWithRego, planToJson } = await reviewer();
+          return planToJson(
             await reviewWithRego(spec, {
               ...(current ? { current } : {}),
-              ...policy,
+              ...(await policy()),
               render: { ...cluster, secretSeed: seed },
             }),
-          ),
+          );
+        },
         // Named by the request or recorded with what runs, when this version knows it; else the spec's target.
         provider: (spec, name) => createProvider(knownProvider(name) ?? spec.target, settings),
-        render: (spec, secrets) => render(spec, { ...cluster, secretSeed: seed, secrets }),
+        render: async (spec, secrets) =>
+          (await renderer()).render(spec, { ...cluster, secretSeed: seed, secrets }),
         hashArtifacts,
         secrets: secretAccess(io, config),
         surface: "cli",
@@ -67,4 +79,13 @@ export async function openLocalService(
     await store.close();
     throw error;
   }
+}
+
+/** The promise of `load()`, started on the first call. */
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let loaded: Promise<T> | undefined;
+  return () => {
+    loaded ??= load();
+    return loaded;
+  };
 }

@@ -1,8 +1,5 @@
-/** Configuration and policy settings for commands (kept apart from the store so `plan` stays light). */
-import { resolve } from "node:path";
+/** Configuration settings for commands (kept apart from the store so `plan` stays light; policy: policy-settings.ts). */
 import { type CodeployConfig, loadConfig } from "../core/config.js";
-import { builtinRules, loadCustomRules } from "../policy/index.js";
-import { expandRegoPaths, type RegoSettings } from "../policy/rego.js";
 import type { RenderOptions } from "../render/types.js";
 import { type SecretAccess, undeclaredWarning } from "../spec/secret-scope.js";
 import type { CliIo } from "./io.js";
@@ -21,33 +18,6 @@ export function renderSettings(config: CodeployConfig): Pick<RenderOptions, "kub
 
 export async function loadCliConfig(io: CliIo, file?: string): Promise<CodeployConfig> {
   return loadConfig({ env: io.env, cwd: io.cwd, ...(file ? { file } : {}) });
-}
-
-/** The config's Rego policies (patterns expanded against the config's folder). */
-export function regoSettings(config: CodeployConfig): RegoSettings {
-  return {
-    files: expandRegoPaths(config.policy.rego.map((p) => resolve(config.baseDir, p))),
-    // A bare name (`opa`) is looked up on the PATH; a path is relative to the config file.
-    ...(config.policy.opa
-      ? {
-          opa: config.policy.opa.includes("/")
-            ? resolve(config.baseDir, config.policy.opa)
-            : config.policy.opa,
-        }
-      : {}),
-    deadlineMs: config.policy.regoTimeoutSeconds * 1000,
-  };
-}
-
-/** Built-in rules plus the config's custom rule modules, with its switches, and its Rego policies. */
-export async function policySettings(config: CodeployConfig) {
-  const custom = await loadCustomRules(config.policy.rules.map((p) => resolve(config.baseDir, p)));
-  return {
-    rules: [...builtinRules, ...custom],
-    disabledRules: config.policy.disable,
-    severityOverrides: config.policy.severity,
-    rego: regoSettings(config),
-  };
 }
 
 /**

@@ -4,7 +4,7 @@
  * (consultations, API keys, a job queue...), append an entry with the next
  * number; never edit an entry that has shipped.
  */
-import { type Kysely, type Migration, Migrator } from "kysely";
+import { type Kysely, type Migration, Migrator, sql } from "kysely";
 import type { Backend, Db } from "./backend.js";
 import { StateStoreError } from "./errors.js";
 
@@ -175,9 +175,32 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
  * nothing to do.
  */
 export async function migrateToLatest(backend: Backend): Promise<void> {
+  // Every open of the store lands here: an up-to-date schema (the common case, and
+  // every CLI command) is answered by one read, without the Migrator's setup
+  // statements or SQLite's write transaction (issue 26: `codeploy status` start-up).
+  if (await upToDate(backend.db)) return;
   if (backend.dialect === "postgres") return runMigrator(backend.db);
   await backend.writeTx("migrate", runMigrator);
 }
+
+/**
+ * True when exactly our migrations are recorded. Anything else (no table yet,
+ * one missing, one from a newer codeploy) goes through the Migrator, which
+ * applies or refuses as before.
+ */
+async function upToDate(db: Db): Promise<boolean> {
+  try {
+    const { rows } = await sql<{ name: string }>`select name from codeploy_migration`.execute(db);
+    const applied = new Set(rows.map((r) => r.name));
+    const ours = Object.keys(MIGRATIONS);
+    return applied.size === ours.length && ours.every((name) => applied.has(name));
+  } catch {
+    return false;
+  }
+}
+
+/** Our names sort by code point; localeCompare (Kysely's default) would load ICU's collator for it. */
+const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 async function runMigrator(db: Db): Promise<void> {
   const migrator = new Migrator({
@@ -185,6 +208,7 @@ async function runMigrator(db: Db): Promise<void> {
     provider: { getMigrations: async () => ({ ...MIGRATIONS }) },
     migrationTableName: "codeploy_migration",
     migrationLockTableName: "codeploy_migration_lock",
+    nameComparator: byCodePoint,
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) {

@@ -15,8 +15,9 @@ import { reviewWithRego } from "../../review/edge.js";
 import { parseSpecText } from "../../spec/validate.js";
 import { EXIT_OK, EXIT_REFUSED } from "../exit.js";
 import { type CliIo, printJson } from "../io.js";
+import { policySettings, regoSettings } from "../policy-settings.js";
 import { secretSeed } from "../secret-seed.js";
-import { loadCliConfig, policySettings, regoSettings } from "../settings.js";
+import { loadCliConfig } from "../settings.js";
 
 export interface PolicyFlags {
   readonly json?: boolean;

@@ -78,7 +78,8 @@ export async function serveCommand(
 /** The server on the CLI's store and configuration; secrets and URLs from the environment. */
 async function start(io: CliIo, flags: ServeFlags, config: CodeployConfig, store: StateStore) {
   const [
-    { policySettings, renderSettings },
+    { renderSettings },
+    { policySettings },
     { secretSeed },
     { jsonLogger },
     { providerResolver },
@@ -87,6 +88,7 @@ async function start(io: CliIo, flags: ServeFlags, config: CodeployConfig, store
     { interpreterFromConfig },
   ] = await Promise.all([
     import("../settings.js"),
+    import("../policy-settings.js"),
     import("../secret-seed.js"),
     import("../../server/logger.js"),
     import("../../server/providers.js"),

@@ -17,8 +17,9 @@ import { moduleAppName } from "../../spec/naming.js";
 import type { DeploymentSpec } from "../../spec/schema.js";
 import { validateSpec } from "../../spec/validate.js";
 import type { CliIo } from "../io.js";
+import { policySettings } from "../policy-settings.js";
 import { codeployHome } from "../secret-seed.js";
-import { loadCliConfig, policySettings } from "../settings.js";
+import { loadCliConfig } from "../settings.js";
 import { reviewTerraformPlan } from "./terraform-review.js";
 
 export interface TerraformFlags {
