@@ -8,11 +8,12 @@ import { fileURLToPath } from "node:url";
 // instead of ~640 (kysely alone is 262). Measured on Node 20 (no compile
 // cache there), CPU time per run: interpret 340 -> 210 ms, plan 650 -> 340 ms.
 //
-// Only our code and the small pure libraries on the quick paths are bundled.
-// The big clients (Kubernetes, dockerode, ioredis, pg, googleapis, hono...)
-// stay in node_modules, loaded as they are: some read files beside
-// themselves (__dirname), which a bundle would break, and no quick command
-// loads them anyway. The SQLite native driver is never bundled.
+// Only our code and the pure ESM libraries it shares objects with are bundled
+// (zod with hono's OpenAPI layer, which extends zod's prototype: one copy of
+// each, so both sides must be in the bundle). The big clients (Kubernetes,
+// dockerode, ioredis, pg, googleapis...) stay in node_modules, loaded as they
+// are: some read files beside themselves (__dirname), which a bundle would
+// break, and no quick command loads them. The SQLite driver is never bundled.
 //
 // All outputs sit flat in dist/bundle/ at the depth of dist/cli/main.js, so the
 // relative URLs our code builds from import.meta.url stay true: main's
@@ -23,7 +24,17 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const out = join(root, "dist/bundle");
 
 /** Packages bundled into our chunks, with whatever they import themselves. */
-const BUNDLED = new Set(["commander", "zod", "yaml", "kysely", "cron-parser", "cockatiel"]);
+const BUNDLED = new Set([
+  "commander",
+  "zod",
+  "yaml",
+  "kysely",
+  "cron-parser",
+  "cockatiel",
+  "hono",
+  "@hono/zod-openapi",
+  "@hono/node-server",
+]);
 
 const packageOf = (specifier) => {
   const parts = specifier.split("/");

@@ -1,11 +1,13 @@
 /**
  * The quick commands load only what they use: `--version`, `--help` and
  * `interpret` must not pull in the engine's heavy parts (drivers, clients,
- * the HTTP server, experts, video). A loader hook records every module the
- * real CLI process loads.
+ * the HTTP server, experts, video); `plan` and `status` load the store but no
+ * client, server, experts or video, and `status` no policy, cost or review. A
+ * loader hook records every module the real CLI process loads (from source:
+ * the bundle bin/codeploy.js runs is built from the same import graph).
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -40,9 +42,26 @@ const HEAVY = [
   "/src/providers/terraform/",
 ];
 
-function loadedBy(args: readonly string[]): string[] {
+/** What no command that reads or plans against the store needs: clients, the server, experts, video. */
+const NEVER_FOR_PLAN = [
+  "node_modules/@kubernetes/client-node/",
+  "node_modules/dockerode/",
+  "node_modules/pg/",
+  "node_modules/hono/",
+  "node_modules/@hono/",
+  "node_modules/ioredis/",
+  "node_modules/prom-client/",
+  "node_modules/jose/",
+  "node_modules/@googleapis/",
+  "/src/server/",
+  "/src/experts/",
+  "/src/video/",
+];
+/** `status` reviews nothing: no policy rules, cost model or review either. */
+const NEVER_FOR_STATUS = [...NEVER_FOR_PLAN, "/src/policy/", "/src/cost/", "/src/review/"];
+
+function loadedBy(args: readonly string[], home = mkdtempSync(join(tmpdir(), "codeploy-home-"))): string[] {
   const file = join(mkdtempSync(join(tmpdir(), "codeploy-trace-")), "loaded.txt");
-  const home = mkdtempSync(join(tmpdir(), "codeploy-home-"));
   const run = spawnSync(process.execPath, ["--import", tsx, "--import", trace, entry, ...args], {
     cwd: root,
     env: { ...process.env, CODEPLOY_LOAD_TRACE: file, CODEPLOY_HOME: home, CODEPLOY_INTERPRET: "rules" },
@@ -53,7 +72,8 @@ function loadedBy(args: readonly string[]): string[] {
   return readFileSync(file, "utf8").split("\n").filter(Boolean);
 }
 
-const heavyIn = (urls: readonly string[]) => urls.filter((u) => HEAVY.some((h) => u.includes(h)));
+const heavyIn = (urls: readonly string[], heavy: readonly string[] = HEAVY) =>
+  urls.filter((u) => heavy.some((h) => u.includes(h)));
 
 describe("what the quick commands load", () => {
   it("--version loads no heavy module", () => {
@@ -70,6 +90,29 @@ describe("what the quick commands load", () => {
     const urls = loadedBy(["interpret", "deploy the shop with postgres 16 to staging", "--json"]);
     expect(urls.some((u) => u.includes("/src/intent/"))).toBe(true);
     expect(heavyIn(urls)).toEqual([]);
+    // CODEPLOY_INTERPRET=rules outranks codeploy.yaml: the configuration (its schema) is not read.
+    expect(urls.filter((u) => u.includes("/src/core/config.ts"))).toEqual([]);
+  });
+
+  it("plan loads the store and the renderers, and no client, server, experts or video", () => {
+    const home = mkdtempSync(join(tmpdir(), "codeploy-home-"));
+    const spec = join(home, "small.yaml");
+    writeFileSync(
+      spec,
+      "name: shop\nenvironment: staging\nservices:\n  - name: web\n    image: nginx:1.27\n",
+    );
+    const urls = loadedBy(["plan", spec, "--json"], home);
+    expect(urls.some((u) => u.includes("/src/render/"))).toBe(true);
+    expect(urls.some((u) => u.includes("/src/state/"))).toBe(true);
+    expect(heavyIn(urls, NEVER_FOR_PLAN)).toEqual([]);
+  });
+
+  it("status reads the store and loads no policy, cost, review, client or server", () => {
+    const home = mkdtempSync(join(tmpdir(), "codeploy-home-"));
+    loadedBy(["status"], home); // the first run creates the store; measure the usual one
+    const urls = loadedBy(["status"], home);
+    expect(urls.some((u) => u.includes("/src/state/"))).toBe(true);
+    expect(heavyIn(urls, NEVER_FOR_STATUS)).toEqual([]);
   });
 
   it("notices a heavy module when a command does load one", () => {

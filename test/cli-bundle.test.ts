@@ -1,0 +1,79 @@
+/**
+ * bin/codeploy.js runs the esbuild bundle of dist/ (scripts/bundle-cli.mjs).
+ * What a bundle can break and source tests cannot see: one copy of zod shared
+ * with hono's OpenAPI layer (which extends zod's prototype), the planner
+ * worker found beside the chunks, the package version read from package.json.
+ * So `codeploy serve` runs from the bundle and the bundled CLI plans through it.
+ */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const root = join(import.meta.dirname, "..");
+const bin = join(root, "bin/codeploy.js");
+const home = mkdtempSync(join(tmpdir(), "cdp-bundle-"));
+const env = { ...process.env, CODEPLOY_HOME: home, CODEPLOY_INTERPRET: "rules", CODEPLOY_DEBUG: "" };
+let server: ChildProcess | undefined;
+let url = "";
+let key = "";
+
+function cli(args: readonly string[]) {
+  return spawnSync(process.execPath, [bin, ...args], { env, encoding: "utf8", timeout: 60_000 });
+}
+
+beforeAll(async () => {
+  if (!existsSync(join(root, "dist/bundle/main.js")))
+    throw new Error("dist/bundle is missing: run `npm run build`");
+  const created = cli(["keys", "create", "--role", "admin", "--name", "bundle-test", "--json"]);
+  expect(created.status, created.stderr).toBe(0);
+  key = (JSON.parse(created.stdout) as { key: string }).key;
+  const child = spawn(process.execPath, [bin, "serve", "--port", "0", "--provider", "null"], {
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  server = child;
+  url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`serve did not start: ${out}`)), 30_000);
+    const read = (d: Buffer) => {
+      out += d.toString();
+      const found = /listening on (http:\/\/\S+)/.exec(out);
+      if (found?.[1]) {
+        clearTimeout(timer);
+        resolve(found[1]);
+      }
+    };
+    child.stdout.on("data", read);
+    child.stderr.on("data", read);
+    child.on("exit", (code) => reject(new Error(`serve exited ${code}: ${out}`)));
+  });
+}, 60_000);
+
+afterAll(() => {
+  server?.kill();
+  rmSync(home, { recursive: true, force: true });
+});
+
+describe("the bundled CLI", () => {
+  it("prints the version of package.json", () => {
+    const run = cli(["--version"]);
+    const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string };
+    expect(run.stdout.trim()).toBe(pkg.version);
+  });
+
+  it("serves the API and plans through it (zod shared with the OpenAPI layer, the planner worker)", async () => {
+    const doc = (await (await fetch(`${url}/openapi.json`)).json()) as { openapi?: string };
+    expect(doc.openapi).toMatch(/^3\./);
+    const spec = join(home, "shop.yaml");
+    writeFileSync(
+      spec,
+      "name: shop\nenvironment: staging\nservices:\n  - name: web\n    image: nginx:1.27\n",
+    );
+    const run = cli(["--server", url, "--token", key, "plan", spec, "--json"]);
+    expect(run.status, run.stderr).toBe(0);
+    const plan = JSON.parse(run.stdout) as { steps: { id: string }[] };
+    expect(plan.steps.map((s) => s.id)).toContain("network");
+  }, 60_000);
+});
