@@ -55,6 +55,21 @@ const externals = {
   },
 };
 
+/**
+ * zod's namespace export carries its 60 message locales (300 KB parsed by every
+ * command); we use only English, which zod configures itself: the locales
+ * index is cut down to it. A test in test/cli-bundle.test.ts checks zod's messages.
+ */
+const englishZod = {
+  name: "zod-english-only",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, () => ({
+      contents: 'export { default as en } from "./en.js";\n',
+      loader: "js",
+    }));
+  },
+};
+
 rmSync(out, { recursive: true, force: true });
 await build({
   entryPoints: [join(root, "dist/cli/main.js"), join(root, "dist/server/planner/worker.js")],
@@ -72,5 +87,5 @@ await build({
   },
   legalComments: "none",
   logLevel: "warning",
-  plugins: [externals],
+  plugins: [externals, englishZod],
 });

@@ -63,6 +63,18 @@ describe("the bundled CLI", () => {
     expect(run.stdout.trim()).toBe(pkg.version);
   });
 
+  it("says what is wrong in English (zod's locales are cut to English) and checks schedules (cron-parser loaded on use)", () => {
+    const spec = join(home, "bad.yaml");
+    writeFileSync(
+      spec,
+      'name: shop\nenvironment: staging\nservices:\n  - name: web\n    port: "x"\n    schedule: "0 25 * * *"\n',
+    );
+    const run = cli(["validate", spec]);
+    expect(run.status).toBe(1);
+    expect(run.stdout + run.stderr).toContain('services[0].port: must be number, got a string ("x")');
+    expect(run.stdout + run.stderr).toContain('services[0].schedule: hour field "25"');
+  });
+
   it("serves the API and plans through it (zod shared with the OpenAPI layer, the planner worker)", async () => {
     const doc = (await (await fetch(`${url}/openapi.json`)).json()) as { openapi?: string };
     expect(doc.openapi).toMatch(/^3\./);

@@ -3,13 +3,27 @@
  * about: each returns the problem in words, or undefined when the value is fine.
  * The schema turns them into issues at the field's path.
  */
-import { CronExpressionParser } from "cron-parser";
+import { createRequire } from "node:module";
+import type { CronExpressionParser } from "cron-parser";
 
 const CRON_FIELDS = ["minute", "hour", "day-of-month", "month", "day-of-week"] as const;
 
+const requireModule = createRequire(import.meta.url);
+let cronParser: typeof CronExpressionParser | undefined;
+
+/**
+ * cron-parser (CommonJS, with luxon: 380 KB) is loaded the first time a
+ * schedule is checked, synchronously like the checks themselves: the spec
+ * schema is built by every command, few of them ever see a schedule (issue 26).
+ */
+function parser(): typeof CronExpressionParser {
+  cronParser ??= (requireModule("cron-parser") as typeof import("cron-parser")).CronExpressionParser;
+  return cronParser;
+}
+
 function cronError(expr: string): string | undefined {
   try {
-    CronExpressionParser.parse(expr);
+    parser().parse(expr);
     return undefined;
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
