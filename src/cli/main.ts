@@ -1,6 +1,23 @@
 /**
- * `codeploy`: parse, call a service, print. Command modules are imported
- * lazily so `codeploy interpret` does not pay for renderers or providers.
+ * `codeploy`: parse, call a service, print.
+ *
+ * Adding a command group (how `mcp`, `drift`... join):
+ * 1. `commands/<group>-register.ts` exports
+ *    `register<Group>Commands(program: Command, ctx: CommandContext): void`
+ *    (see `state-register.ts`). It declares names, arguments, options and help
+ *    only, and imports nothing but commander, `../context.js` and types.
+ * 2. Each `.action()` imports its module on use and runs through the context:
+ *    `const { driftCommand } = await import("./drift.js");`
+ *    `await ctx.run({}, (service) => driftCommand(ctx.io, service, opts));`
+ *    (`ctx.run` gives the local service or the server's over HTTP and sets the
+ *    exit code; a command without a service calls `ctx.setExit(code)`).
+ * 3. Add one `register<Group>Commands(program, ctx)` line in buildProgram below.
+ * Why: `--version`, `--help` and `interpret` must stay within 1.3x and 2x of
+ * `node -e 0` (issue 26; `npm run bench startup`). A static import of a heavy
+ * module in a register file is paid by every command:
+ * test/startup-imports.test.ts fails when a quick command loads one.
+ * bin/codeploy.js runs the esbuild bundle of dist/ (scripts/bundle-cli.mjs):
+ * each dynamic import becomes a chunk read only when the command runs.
  */
 import { Command, CommanderError } from "commander";
 import { UsageError } from "../core/errors.js";
