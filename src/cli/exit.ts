@@ -1,6 +1,7 @@
 /**
  * The one place where errors become exit codes and messages:
- * 0 ok, 1 refused (invalid spec, policy failure, failed deployment), 2 usage error.
+ * 0 ok, 1 refused (invalid spec, policy failure, failed deployment), 2 usage error
+ * (and 3 from `codeploy drift` when drift was found, which is no error).
  */
 import { errorMapping } from "../core/error-codes.js";
 import { CodeError } from "../core/errors.js";
@@ -8,6 +9,8 @@ import { CodeError } from "../core/errors.js";
 export const EXIT_OK = 0;
 export const EXIT_REFUSED = 1;
 export const EXIT_USAGE = 2;
+/** `codeploy drift`: the check ran and found drift (not an error). */
+export const EXIT_DRIFT = 3;
 
 export function exitCodeOf(error: unknown): number {
   if (error instanceof CodeError) return errorMapping(error.code).exit;

@@ -71,6 +71,7 @@ export async function openLocalService(
           ceilings: false,
         },
         video: { config: config.video, env: io.env, home: homeOf(io, config), cwd: io.cwd },
+        drift: config.drift,
       },
       localCaller(actorOf(io)),
     );

@@ -23,6 +23,7 @@ import { Command, CommanderError } from "commander";
 import { UsageError } from "../core/errors.js";
 import type { CodeService } from "../service/types.js";
 import { registerChangeCommands } from "./commands/change-register.js";
+import { registerDriftCommands } from "./commands/drift-register.js";
 import { registerExpertsCommands } from "./commands/experts.js";
 import type { WithService } from "./commands/keys.js";
 import { registerLogsCommands } from "./commands/logs.js";
@@ -76,6 +77,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   registerChangeCommands(program, ctx);
   registerStateCommands(program, ctx);
   registerMcpCommand(program, ctx);
+  registerDriftCommands(program, ctx);
 
   // These read or change what runs on this machine: through a server they would act on the wrong one.
   program.hook("preAction", async (_program, action) => {

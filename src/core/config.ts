@@ -171,6 +171,36 @@ const videoSchema = z.strictObject({
 
 export type VideoConfig = z.output<typeof videoSchema>;
 
+/** RFC 6901: `/spec/replicas`, `/env/A~1B` ("" would name the whole object: not a field). */
+const jsonPointer = z
+  .string()
+  .regex(/^(\/([^~]|~[01])*)+$/, "a JSON pointer such as /spec/replicas or /env/LOG_LEVEL");
+
+/** `codeploy drift` and `serve`'s drift check: what is not drift, how often, and self-heal. */
+const driftSchema = z.strictObject({
+  /** `serve` compares every deployed app with its last applied revision this often; fractions allowed. @default off */
+  intervalMinutes: z.number().min(0.05).max(1440).optional(),
+  /** `serve` re-applies the last applied revision (never a newer one) when it finds drift; audited. @default false */
+  selfHeal: z.boolean().default(false),
+  /** Apps checked at once by `serve`. @default 2 */
+  concurrency: z.number().int().min(1).max(16).default(2),
+  /** Fields that are not drift: per kind (`container`, `Deployment`, a terraform type, `*`). */
+  ignore: z
+    .array(
+      z.strictObject({
+        kind: z.string().min(1),
+        paths: z.array(jsonPointer).min(1),
+        apps: z.array(z.string().min(1)).min(1).optional(),
+        environments: z.array(z.string().min(1)).min(1).optional(),
+      }),
+    )
+    .default([]),
+  /** Replica counts of autoscaled services (an HPA changes them) are not drift. @default true */
+  ignoreAutoscaledReplicas: z.boolean().default(true),
+});
+
+export type DriftConfig = z.output<typeof driftSchema>;
+
 /**
  * `secrets:` who may use each `secret:NAME` reference. The server refuses
  * names not declared here; the CLI warns about them.
@@ -252,6 +282,7 @@ export const configSchema = z.strictObject({
   llm: llmSchema.default(() => llmSchema.parse({})),
   experts: expertsSchema.default(() => expertsSchema.parse({})),
   interpret: interpretSchema.default(() => interpretSchema.parse({})),
+  drift: driftSchema.default(() => driftSchema.parse({})),
 });
 
 export type LlmModelConfig = z.output<typeof llmModelSchema>;

@@ -96,6 +96,8 @@ export const ERROR_TABLE = {
 
   // State: revisions, deployments, locks, keys, audit
   NOT_DEPLOYED: absent,
+  /** `codeploy drift` on an app its provider cannot compare (the null provider). */
+  DRIFT_UNSUPPORTED: conflict,
   NO_SUCH_REVISION: absent,
   REVISION_REDACTED: conflict,
   DEPLOYMENT_FINISHED: conflict,

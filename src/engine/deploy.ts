@@ -299,6 +299,8 @@ export interface RollbackRequest {
   /** @default the revision before the one running now */
   readonly toRevision?: number;
   readonly waitForLock?: boolean;
+  /** Plan every step as new, so each provider converges what runs even on the running revision (self-heal). */
+  readonly reconcile?: boolean;
 }
 
 /** Re-deploys an earlier revision's spec, recorded as a rollback deployment of that revision. */
@@ -320,7 +322,7 @@ export async function rollbackTo(
 async function runRevision(
   revision: Revision,
   command: "rollback" | "destroy",
-  request: { readonly actor: string; readonly waitForLock?: boolean },
+  request: { readonly actor: string; readonly waitForLock?: boolean; readonly reconcile?: boolean },
   deps: DeployDeps,
   options: DeployOptions,
 ): Promise<DeployOutcome> {
@@ -340,7 +342,10 @@ async function runRevision(
     async (id, lost) => {
       const running = await currentSpec(store, key.app, key.environment);
       const previous = command === "destroy" ? spec : running;
-      const plan = command === "destroy" ? buildDestroyPlan(spec) : buildPlan(spec, running);
+      const plan =
+        command === "destroy"
+          ? buildDestroyPlan(spec)
+          : buildPlan(spec, request.reconcile === true ? undefined : running);
       const recorded = await recordedProvider(store, key);
       const provider = deps.providerFor(spec, recorded);
       const deployment = await store.startDeployment({

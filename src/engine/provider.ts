@@ -12,6 +12,9 @@ export type { PlanStep };
 
 import type { RenderResult } from "../render/types.js";
 import type { DeploymentSpec } from "../spec/schema.js";
+import type { DriftContext, DriftItem } from "./drift.js";
+
+export type { DriftContext, DriftItem } from "./drift.js";
 
 export interface StepContext {
   readonly app: string;
@@ -74,6 +77,11 @@ export interface Provider {
   endpoints?(observed: readonly ObservedResource[]): Readonly<Record<string, readonly string[]>>;
   /** Where what was observed differs from the spec, in words. */
   drift?(spec: DeploymentSpec, observed: readonly ObservedResource[]): readonly string[];
+  /**
+   * Field by field, where what runs differs from the last applied revision
+   * (`codeploy drift`). Read-only: it never changes anything.
+   */
+  detectDrift?(ctx: DriftContext): Promise<readonly DriftItem[]>;
   /** Streams the app's logs; resolves with the number of lines. */
   logs?(ctx: LogsContext): Promise<number>;
 }

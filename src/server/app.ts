@@ -15,7 +15,7 @@ import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import type { ZodError } from "zod";
-import { configSchema, type ServerConfig, type VideoConfig } from "../core/config.js";
+import { configSchema, type DriftConfig, type ServerConfig, type VideoConfig } from "../core/config.js";
 import type { ErrorCode } from "../core/errors.js";
 import type { DeployOptions } from "../engine/deploy.js";
 import type { Interpreter } from "../intent/interpreter.js";
@@ -27,6 +27,7 @@ import type { StateStore } from "../state/types.js";
 import { createAuthenticator } from "./auth/authenticate.js";
 import { createJwtVerifier } from "./auth/jwt.js";
 import type { AppEnv, PolicySettings, ProviderResolver, ServerDeps } from "./context.js";
+import { DriftWatch } from "./drift-watch.js";
 import { errorAnswer, HttpError, type HttpStatus } from "./errors.js";
 import { jsonLogger, type ServerLogger } from "./logger.js";
 import { registerMcpRoute } from "./mcp-route.js";
@@ -42,6 +43,7 @@ import { memoryRateLimiter, type RateLimiter } from "./rate-limit.js";
 import { registerAdminRoutes } from "./routes/admin.js";
 import { registerAppRoutes } from "./routes/apps.js";
 import { registerDeploymentRoutes } from "./routes/deployments.js";
+import { registerDriftRoutes } from "./routes/drift.js";
 import { type ExpertsRouteOptions, registerExpertsRoutes } from "./routes/experts.js";
 import { registerIntentRoutes } from "./routes/intent.js";
 import { registerSystemRoutes } from "./routes/system.js";
@@ -91,12 +93,16 @@ export interface AppOptions {
   readonly planner?: Planner;
   /** The package's version, as /mcp names its server. */
   readonly version?: string;
+  /** codeploy.yaml `drift:`: ignore rules; with intervalMinutes, `startServer` checks every deployed app. */
+  readonly drift?: DriftConfig;
 }
 
 export interface CodeployApp {
   readonly app: OpenAPIHono<AppEnv>;
   readonly runs: Runs;
   readonly metrics: ServerMetrics;
+  /** The interval drift check (drift.intervalMinutes); `startServer` starts it. */
+  readonly driftWatch?: DriftWatch;
   /** Refuses new deployments, waits up to `graceMs` for running ones, cancels the rest, ends event streams. */
   shutdown(graceMs: number): Promise<ShutdownReport>;
   /** Releases the rate limiter (Redis connection). */
@@ -170,6 +176,7 @@ export function createApp(options: AppOptions): CodeployApp {
           },
         }
       : {}),
+    ...(options.drift ? { drift: options.drift } : {}),
   };
   const limiter = options.rateLimiter ?? memoryRateLimiter(config.rateLimit);
   const peer = options.peerAddress ?? defaultPeer;
@@ -183,11 +190,16 @@ export function createApp(options: AppOptions): CodeployApp {
     guard({ auth: deps.auth, limiter, clientIp: clientIpResolver(config.trustProxy, peer) }),
     options.version ?? "0.0.0",
   );
+  const driftWatch =
+    options.drift?.intervalMinutes !== undefined ? new DriftWatch(deps, options.drift) : undefined;
   return {
     app,
     runs,
     metrics,
+    ...(driftWatch ? { driftWatch } : {}),
     async shutdown(graceMs) {
+      // No heal may start while the deployments drain.
+      await driftWatch?.stop();
       const report = await runs.shutdown(graceMs);
       closing.abort();
       return report;
@@ -238,6 +250,7 @@ function buildApp(
   registerIntentRoutes(app, deps);
   registerDeploymentRoutes(app, deps);
   registerAppRoutes(app, deps);
+  registerDriftRoutes(app, deps);
   registerAdminRoutes(app, deps);
   app.notFound((c) => {
     const allowed = methodsServed(openApiDocument(), c.req.path);

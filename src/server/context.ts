@@ -11,6 +11,7 @@ import type { Interpreter } from "../intent/interpreter.js";
 import type { PolicyRule, Severity } from "../policy/index.js";
 import type { RegoSettings } from "../policy/rego.js";
 import type { RenderOptions } from "../render/types.js";
+import type { DriftSettings } from "../service/drift.js";
 import type { LocalExpertsDeps } from "../service/experts.js";
 import type { LocalVideoDeps } from "../service/video.js";
 import type { DeploymentSpec } from "../spec/schema.js";
@@ -81,6 +82,8 @@ export interface ServerDeps {
   readonly experts?: LocalExpertsDeps;
   /** Video processing as configured; server.video decides whether requests may use it. */
   readonly video?: LocalVideoDeps;
+  /** codeploy.yaml `drift:` ignore rules for drift checks. */
+  readonly drift?: DriftSettings;
 }
 
 /** Records what an audited call is about, before anything can refuse it. */

@@ -25,6 +25,8 @@ export interface ServerMetrics {
   setQueueDepth(depth: number): void;
   /** For the LLM interpreter: tokens and cost of each call. */
   observeLlmUsage(usage: LlmUsage): void;
+  /** Objects that drifted from the last applied revision; undefined drops the series (not deployed any more). */
+  setDriftResources(app: string, env: string, resources: number | undefined): void;
   render(): Promise<string>;
   readonly contentType: string;
 }
@@ -81,7 +83,13 @@ function defineMetrics(registry: Registry) {
     labelNames: ["provider", "model"] as const,
     registers: [registry],
   });
-  return { requests, latency, deployments, steps, queue, tokens, cost };
+  const drift = new Gauge({
+    name: "codeploy_drift_resources",
+    help: "Objects whose live state differs from the last applied revision, at the last drift check",
+    labelNames: ["app", "env"] as const,
+    registers: [registry],
+  });
+  return { requests, latency, deployments, steps, queue, tokens, cost, drift };
 }
 
 /**
@@ -101,7 +109,7 @@ export function createServerMetrics(options: { defaultMetrics?: boolean } = {}):
     collectDefaultMetrics({ register: registry, prefix: "codeploy_" });
     dropTotalGauges(registry);
   }
-  const { requests, latency, deployments, steps, queue, tokens, cost } = defineMetrics(registry);
+  const { requests, latency, deployments, steps, queue, tokens, cost, drift } = defineMetrics(registry);
   queue.set(0);
   return {
     registry,
@@ -121,6 +129,10 @@ export function createServerMetrics(options: { defaultMetrics?: boolean } = {}):
       tokens.inc({ ...where, kind: "input" }, usage.inputTokens);
       tokens.inc({ ...where, kind: "output" }, usage.outputTokens);
       cost.inc(where, usage.costUsd);
+    },
+    setDriftResources(app, env, resources) {
+      if (resources === undefined) drift.remove({ app, env });
+      else drift.set({ app, env }, resources);
     },
     render: () => registry.metrics(),
     contentType: registry.contentType,

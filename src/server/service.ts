@@ -50,6 +50,7 @@ export function serviceFor(deps: ServerDeps, principal: Principal, c?: AppContex
       where: "the server",
       ...(deps.experts ? { experts: deps.experts } : {}),
       ...(deps.video ? { video: deps.video } : {}),
+      ...(deps.drift ? { drift: deps.drift } : {}),
     },
     {
       ...callerOf(principal),

@@ -195,6 +195,8 @@ export function createHttpService(client: ApiClient, where: string): CodeService
 
     unlock: (request) => client.unlock(request.app, request.environment, request.force === true),
 
+    drift: (request) => client.drift(request.app, request.environment),
+
     async logs() {
       throw new CodeError("USAGE", "codeploy logs runs on this machine only, not through a server", {
         hint: "drop --server (or unset CODEPLOY_SERVER) to run it here, where the engine is",

@@ -35,6 +35,7 @@ import {
 import { LockHeldError } from "../state/errors.js";
 import type { AuditInput, Deployment, StateStore } from "../state/types.js";
 import { localAudit, localKeys } from "./admin.js";
+import { checkDrift, type DriftSettings } from "./drift.js";
 import { type LocalExpertsDeps, localExperts } from "./experts.js";
 import { checkComponentCount, lowerOnly } from "./limits.js";
 import { checkPlan, type PlannedAction, planIdOf, runningDigest } from "./plan-id.js";
@@ -87,6 +88,8 @@ export interface LocalServiceDeps {
   readonly experts?: LocalExpertsDeps;
   /** Video processing as configured; absent: it answers CONFIG. */
   readonly video?: LocalVideoDeps;
+  /** codeploy.yaml `drift:` ignore rules. */
+  readonly drift?: DriftSettings;
 }
 
 /** The CLI's caller: the person at the terminal may do everything. */
@@ -407,6 +410,7 @@ export function createLocalService(deps: LocalServiceDeps, caller: Caller): Code
                 actor: caller.actor,
                 ...(request.revision !== undefined ? { toRevision: request.revision } : {}),
                 ...(request.wait ? { waitForLock: true } : {}),
+                ...(request.reconcile ? { reconcile: true } : {}),
               },
               engine,
               engineOptions(hooks, []),
@@ -532,6 +536,22 @@ export function createLocalService(deps: LocalServiceDeps, caller: Caller): Code
         signal,
         onLine,
       });
+    },
+
+    async drift(request) {
+      caller.note?.(request);
+      caller.authorize("read", request.environment);
+      const engine = engineDeps(undefined);
+      return checkDrift(
+        {
+          store,
+          settings: deps.drift,
+          providerFor: engine.providerFor,
+          render: engine.render,
+          recorded: (key) => recordedProvider(store, key),
+        },
+        request,
+      );
     },
 
     audit: localAudit(store, caller),

@@ -14,6 +14,7 @@ import type { DeploymentSpec } from "../spec/schema.js";
 import type { Target } from "../spec/targets.js";
 import type { ApiKey, ApiKeyRole } from "../state/keys.js";
 import type { AuditRecord, Deployment, EnvironmentStatus, LockInfo, Revision } from "../state/types.js";
+import type { DriftAnswer, DriftRequest } from "./drift.js";
 import type { ExpertsService } from "./experts.js";
 import type { VideoAnswer, VideoHooks, VideoRequest } from "./video.js";
 
@@ -119,6 +120,11 @@ export interface RollbackRequest extends EnvironmentRequest, PlanExpectation {
   readonly revision?: number;
   readonly wait?: boolean;
   readonly provider?: string;
+  /**
+   * Run every step of the revision even when it is the one running (drift self-heal:
+   * providers converge what runs back to it). @default false
+   */
+  readonly reconcile?: boolean;
 }
 
 export interface DestroyRequest extends EnvironmentRequest, PlanExpectation {
@@ -313,6 +319,8 @@ export interface CodeService {
    * has it); resolves with the number of sources (containers) read.
    */
   logs(request: LogsRequest, onLine: (line: LogLine) => void, signal: AbortSignal): Promise<number>;
+  /** What runs compared with the last applied revision, field by field; read-only (service/drift.ts). */
+  drift(request: DriftRequest): Promise<DriftAnswer>;
   readonly audit: AuditService;
   readonly keys: KeyService;
   /** The Circle of Experts: members, consultations (recorded), history. */

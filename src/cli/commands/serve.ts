@@ -116,6 +116,7 @@ async function start(io: CliIo, flags: ServeFlags, config: CodeployConfig, store
     interpreter,
     secretEnv: io.env,
     secretScope: config.secrets,
+    drift: config.drift,
     experts: { config: config.experts, env: io.env, clientOptions: { maxRetries: config.llm.maxRetries } },
     video: { config: config.video, env: io.env, home: homeOf(io, config) },
     rateLimiter: await rateLimiter(io, config.server, logger),

@@ -110,6 +110,10 @@ export function createDockerProvider(options: DockerProviderOptions = {}): Provi
     },
     endpoints: (observed) => endpointsOf(observed),
     drift: (spec, observed) => checkObserved(spec, observed),
+    async detectDrift(ctx) {
+      const { detectDockerDrift } = await import("./drift.js");
+      return detectDockerDrift(session, ctx);
+    },
     async logs(ctx) {
       const { streamLogs } = await import("./logs.js");
       return streamLogs(await session.docker(ctx.signal), ctx);
