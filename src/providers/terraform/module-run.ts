@@ -68,7 +68,7 @@ function callOf(run: RunContext): CallOptions {
 const prepared = new WeakMap<RenderResult, Set<string>>();
 
 /** Writes the module, runs init and selects the workspace (once per run); returns the CLI for it. */
-async function ready(run: RunContext): Promise<TerraformCli> {
+export async function ready(run: RunContext): Promise<TerraformCli> {
   const dir = moduleDirOf(run.ws);
   const cli = run.ws.cli(dir, (line) => run.log(`$ ${line}`));
   const done = prepared.get(run.artifacts) ?? new Set<string>();

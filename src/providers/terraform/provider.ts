@@ -25,6 +25,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CommandRunner } from "../../core/command-runner.js";
 import type {
+  DriftContext,
+  DriftItem,
   ObserveContext,
   ObservedResource,
   PlanStep,
@@ -205,6 +207,14 @@ class TerraformProvider implements Provider {
     return reported(ctx, {
       message: destroyed.length > 0 ? `destroyed ${destroyed.join(", ")}` : "already gone",
     });
+  }
+
+  /** Read-only: two plans that are never applied and take no state lock (drift.ts). */
+  async detectDrift(ctx: DriftContext): Promise<readonly DriftItem[]> {
+    const ws = this.workspace(ctx.app, ctx.environment);
+    const run = this.runContext(ws, { ...ctx, log: () => {} });
+    const { moduleDrift } = await import("./drift.js");
+    return ws.exclusive(() => moduleDrift(run));
   }
 
   async observe(ctx: ObserveContext): Promise<readonly ObservedResource[]> {

@@ -40,6 +40,10 @@ export interface PlanOptions extends CallOptions {
   readonly targets?: readonly string[];
   /** `-var name=value`. */
   readonly vars?: Readonly<Record<string, string>>;
+  /** `-refresh-only`: what changed outside Terraform, relative to the state. */
+  readonly refreshOnly?: boolean;
+  /** False: `-lock=false`, for read-only plans that must not even take the state lock. @default true */
+  readonly lock?: boolean;
 }
 
 export interface PlanOutcome {
@@ -95,9 +99,10 @@ export class TerraformCli {
       "-no-color",
       "-input=false",
       "-detailed-exitcode",
-      ...this.lock(),
+      ...(options.lock === false ? ["-lock=false"] : this.lock()),
       `-out=${options.out}`,
       ...(options.destroy ? ["-destroy"] : []),
+      ...(options.refreshOnly ? ["-refresh-only"] : []),
       ...(options.targets ?? []).map((t) => `-target=${t}`),
       ...Object.entries(options.vars ?? {}).flatMap(([k, v]) => ["-var", `${k}=${v}`]),
     ];
@@ -118,6 +123,12 @@ export class TerraformCli {
   async showPlan(planFile: string, call: CallOptions = {}): Promise<PlanDiff> {
     const { stdout } = await this.run("show", ["-json", "-no-color", planFile], call);
     return parsePlanJson(JSON.parse(stdout));
+  }
+
+  /** A saved plan as `terraform show -json` prints it, unparsed (drift reads its resource_drift). */
+  async showPlanJson(planFile: string, call: CallOptions = {}): Promise<unknown> {
+    const { stdout } = await this.run("show", ["-json", "-no-color", planFile], call);
+    return JSON.parse(stdout);
   }
 
   /** The current state of the selected workspace. */
