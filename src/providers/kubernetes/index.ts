@@ -197,6 +197,14 @@ export function createKubernetesProvider(options: KubernetesProviderOptions = {}
       const charts = ctx.spec ? await observeCharts(helmCli, ctx.spec, namespace, ctx.signal) : [];
       return [...(await observeApp(client, namespace, ctx)), ...charts];
     },
+    async detectDrift(ctx) {
+      const e = await env({ ...ctx, log: () => {} });
+      const objects = renderedObjects({ ...ctx, log: () => {} }, e.namespace, e.namespaceKind);
+      const { kubeDrift } = await import("./drift.js");
+      // Only the read half of the client is handed over: drift cannot change the cluster.
+      const reader = { read: e.client.read.bind(e.client), list: e.client.list.bind(e.client) };
+      return kubeDrift(reader, objects, ctx, ctx.signal);
+    },
     drift: (_spec, observed) =>
       observed
         .filter((w) => w.status === "degraded" || w.status === "missing")
