@@ -30,7 +30,7 @@ function differences(a: unknown, b: unknown, path: (string | number)[], out: (st
     return;
   }
   if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) {
-    a.forEach((item, i) => differences(item, b[i], [...path, i], out));
+    for (const [i, item] of a.entries()) differences(item, b[i], [...path, i], out);
     return;
   }
   if (JSON.stringify(a ?? null) !== JSON.stringify(b ?? null)) out.push(path);
