@@ -15,8 +15,11 @@ import { containerName, LABEL, networkName } from "./names.js";
 import type { Session } from "./session.js";
 import { dataWorkload, scopeOf, serviceWorkload, type Workload } from "./workload.js";
 
-/** Labels CODE rewrites on every apply or that a kept container legitimately keeps from an older one. */
-const VOLATILE_LABELS = new Set<string>([LABEL.revision, LABEL.hash]);
+/**
+ * Labels CODE rewrites on every apply, that a kept container keeps from an older one, or that
+ * record what the engine chose for a replica (its host port): bookkeeping, not settings.
+ */
+const VOLATILE_LABELS = new Set<string>([LABEL.revision, LABEL.hash, LABEL.hostPort]);
 
 /** Variables the engine itself sets in every container (Docker and podman defaults): not drift. */
 const ENGINE_ENV = new Set(["PATH", "HOME", "HOSTNAME", "TERM", "container"]);
