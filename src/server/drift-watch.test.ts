@@ -1,11 +1,18 @@
 /**
  * serve's drift watch on the server harness (real SQLite store, null
- * provider): off without intervalMinutes, one round at a time, and apps whose
- * provider cannot tell drift get no gauge series and no audit record. The
+ * provider): off without intervalMinutes, one round at a time, apps whose
+ * provider cannot tell drift get no gauge series and no audit record, and
+ * self-heal re-applies the last applied revision, never a newer failed one
+ * (a null provider given a drift report, named a fake, stands for the engine). The
  * podman test (test/drift-docker.test.ts) covers drift found and self-heal.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { configSchema } from "../core/config.js";
+import { deploy } from "../engine/deploy.js";
+import type { Provider } from "../engine/provider.js";
+import { createNullProvider } from "../providers/null/index.js";
+import { hashArtifacts, render } from "../render/index.js";
+import { validateSpec } from "../spec/validate.js";
 import { type Harness, startHarness } from "./__fixtures__/harness.js";
 
 let h: Harness | undefined;
@@ -35,5 +42,57 @@ describe("the drift watch of codeploy serve", () => {
     expect(audit.filter((r) => r.command.startsWith("drift"))).toEqual([]);
     await watch?.stop();
     expect(await watch?.checkAll()).toEqual([]);
+  });
+});
+
+describe("self-heal", () => {
+  it("re-applies the last applied revision, not a newer one that failed, audited with the reason", async () => {
+    const base = createNullProvider();
+    // A fake drift report on the null provider: what is under test is which revision heals it.
+    const fake: Provider = {
+      name: base.name,
+      apply: base.apply,
+      destroy: base.destroy,
+      observe: base.observe,
+      detectDrift: async () => [
+        { kind: "container", name: "web-0", service: "web", change: "changed", path: "/image" },
+      ],
+    };
+    h = await startHarness({
+      providers: () => fake,
+      drift: configSchema.parse({ drift: { intervalMinutes: 60, selfHeal: true } }).drift,
+    });
+    const spec = (image: string) =>
+      validateSpec({ name: "shop", environment: "staging", services: [{ name: "web", image, port: 80 }] });
+    const engine = (provider: Provider) => ({
+      store: h?.store ?? ({} as never),
+      providerFor: () => provider,
+      render: (s: ReturnType<typeof spec>) => render(s, { secretSeed: "test" }),
+      hashArtifacts,
+    });
+    expect((await deploy({ spec: spec("acme/web:1"), actor: "ana" }, engine(fake))).deployment.outcome).toBe(
+      "succeeded",
+    );
+    const failing = createNullProvider({ failSteps: ["service:web"], retryable: false });
+    const second = await deploy(
+      { spec: spec("acme/web:2"), actor: "ana", onFailure: "stop" },
+      engine(failing),
+    );
+    expect(second.deployment.outcome).toBe("failed");
+    const [status] = await h.store.status({ app: "shop", environment: "staging" });
+    expect([status?.currentRevision, status?.latestRevision]).toEqual([1, 2]);
+
+    const [check] = (await h.api.driftWatch?.checkAll()) ?? [];
+    expect(check?.healed?.outcome).toBe("succeeded");
+    const healed = await h.store.getDeployment(check?.healed?.deployment ?? "");
+    expect(healed).toMatchObject({ action: "rollback", revision: 1, actor: "codeploy-drift" });
+    const audit = await h.store.listAudit({ limit: 100, newestFirst: true });
+    expect(audit.find((r) => r.command === "drift-heal" && r.outcome === "ok")?.details).toMatchObject({
+      reason: "self-heal: 1 resource(s) drifted from revision 1",
+      revision: 1,
+    });
+    expect(await (await h.request("/metrics")).text()).toContain(
+      'codeploy_drift_resources{app="shop",env="staging"} 1',
+    );
   });
 });
