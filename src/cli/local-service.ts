@@ -5,6 +5,7 @@
  * The renderers, the review and the policy rules are imported on first use:
  * `status`, `history` and `logs` never load them (issue 26).
  */
+import { gitopsTarget } from "../gitops/index.js";
 import { createProvider } from "../providers/index.js";
 import { hashArtifacts } from "../render/hash.js";
 import { createLocalService, localCaller } from "../service/local.js";
@@ -41,6 +42,11 @@ export async function openLocalService(
       ...(flags.purgeData ? { purgeData: true } : {}),
       ...(flags.chartRoot ? { chartRoot: flags.chartRoot } : {}),
     });
+    const gitops = gitopsTarget(config.gitops, {
+      env: io.env,
+      home: homeOf(io, config),
+      baseDir: config.baseDir,
+    });
     const service = createLocalService(
       {
         store,
@@ -72,6 +78,7 @@ export async function openLocalService(
         },
         video: { config: config.video, env: io.env, home: homeOf(io, config), cwd: io.cwd },
         drift: config.drift,
+        ...(gitops ? { gitops } : {}),
       },
       localCaller(actorOf(io)),
     );

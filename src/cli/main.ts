@@ -33,6 +33,7 @@ import { registerScanCommands } from "./commands/scan-register.js";
 import { registerServeCommands } from "./commands/serve.js";
 import { registerSpecCommands } from "./commands/spec-register.js";
 import { registerStateCommands } from "./commands/state-register.js";
+import { registerSyncCommands } from "./commands/sync-register.js";
 import { registerTerraformCommands } from "./commands/terraform-register.js";
 import { registerVideoCommands } from "./commands/video.js";
 import type { CommandContext } from "./context.js";
@@ -78,6 +79,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   registerStateCommands(program, ctx);
   registerMcpCommand(program, ctx);
   registerDriftCommands(program, ctx);
+  registerSyncCommands(program, ctx);
 
   // These read or change what runs on this machine: through a server they would act on the wrong one.
   program.hook("preAction", async (_program, action) => {

@@ -215,6 +215,24 @@ const secretsSchema = z.record(
   }),
 );
 
+/** GitOps: each applied revision committed to a repository; `codeploy sync` applies a repository's specs. */
+const gitopsSchema = z.strictObject({
+  /** A local path (created as a bare repository when missing) or a URL; credentials come from the environment. */
+  repo: z.string().min(1).optional(),
+  /** The branch commits go to. @default "main" */
+  branch: z.string().min(1).default("main"),
+  /** Environment variable holding the token (HTTPS basic auth password). @default CODEPLOY_GIT_TOKEN */
+  tokenEnv: z.string().min(1).default("CODEPLOY_GIT_TOKEN"),
+  /** Environment variable holding the user name for the token. @default CODEPLOY_GIT_USER, else "x-access-token" */
+  userEnv: z.string().min(1).default("CODEPLOY_GIT_USER"),
+  /** Commit author and committer. @default codeploy <codeploy@localhost> */
+  author: z.strictObject({ name: z.string().min(1), email: z.string().min(3) }).optional(),
+  /** Environments `codeploy sync` may apply without --yes or a terminal (unattended). @default [] */
+  autoSync: z.array(z.string().min(1)).default([]),
+});
+
+export type GitopsConfig = z.output<typeof gitopsSchema>;
+
 export const configSchema = z.strictObject({
   /** Folder for the embedded state store and the secret seed. @default ~/.codeploy */
   home: z.string().min(1).optional(),
@@ -283,6 +301,7 @@ export const configSchema = z.strictObject({
   experts: expertsSchema.default(() => expertsSchema.parse({})),
   interpret: interpretSchema.default(() => interpretSchema.parse({})),
   drift: driftSchema.default(() => driftSchema.parse({})),
+  gitops: gitopsSchema.default(() => gitopsSchema.parse({})),
 });
 
 export type LlmModelConfig = z.output<typeof llmModelSchema>;

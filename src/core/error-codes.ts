@@ -123,6 +123,8 @@ export const ERROR_TABLE = {
   COMMAND_FAILED: upstream,
   COMMAND_NOT_FOUND: unavailable,
   COMMAND_ABORTED: { http: 409, exit: 1 },
+  /** gitops: a git clone, fetch, commit or push failed (credentials redacted from the message). */
+  GIT_FAILED: upstream,
 
   // Docker provider
   DOCKER_API: upstream,

@@ -83,6 +83,8 @@ export interface DeployOutcome {
   readonly revision: Revision;
   readonly plan: Plan;
   readonly result: RunResult;
+  /** What was rendered for the spec that ran (GitOps writes it to the repository). */
+  readonly artifacts: RenderResult;
   /** Present when a failed run was rolled back. */
   readonly rollback?: RunResult;
 }
@@ -249,7 +251,7 @@ async function runRecorded(
       ...(error ? { error } : {}),
     },
   });
-  return { deployment: finished, revision, plan, result, ...(rollback ? { rollback } : {}) };
+  return { deployment: finished, revision, plan, result, artifacts, ...(rollback ? { rollback } : {}) };
 }
 
 function pick(options: DeployOptions): Omit<RunOptions, "provider" | "spec" | "artifacts" | "revision"> {

@@ -6,6 +6,7 @@
  * security headers, CORS when configured, body limit, then rate limits and
  * authentication for /v1, audit records for mutating calls, the routes.
  */
+
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
@@ -18,6 +19,7 @@ import type { ZodError } from "zod";
 import { configSchema, type DriftConfig, type ServerConfig, type VideoConfig } from "../core/config.js";
 import type { ErrorCode } from "../core/errors.js";
 import type { DeployOptions } from "../engine/deploy.js";
+import type { GitopsTarget } from "../gitops/index.js";
 import type { Interpreter } from "../intent/interpreter.js";
 import { rulesInterpreter } from "../intent/rules-interpreter.js";
 import type { RenderOptions } from "../render/types.js";
@@ -85,6 +87,8 @@ export interface AppOptions {
   readonly peerAddress?: (c: Context<AppEnv>) => string | undefined;
   readonly metrics?: ServerMetrics;
   readonly deployOptions?: Pick<DeployOptions, "parallelism" | "stepTimeoutMs" | "leaseMs">;
+  /** gitops.repo: each succeeded apply and rollback is committed there. @default none */
+  readonly gitops?: GitopsTarget;
   /** How long a verified API key is trusted without a store read. @default 5000 */
   readonly keyCacheMs?: number;
   /** Poll interval for event streams of deployments running in another process. @default 500 */
@@ -158,6 +162,7 @@ export function createApp(options: AppOptions): CodeployApp {
     deployOptions: options.deployOptions ?? {},
     closing: closing.signal,
     pollMs: options.pollMs ?? 500,
+    ...(options.gitops ? { gitops: options.gitops } : {}),
     ...(options.experts
       ? {
           experts: {

@@ -7,6 +7,7 @@
 import type { Context } from "hono";
 import type { DeployOptions } from "../engine/deploy.js";
 import type { Provider } from "../engine/provider.js";
+import type { GitopsTarget } from "../gitops/index.js";
 import type { Interpreter } from "../intent/interpreter.js";
 import type { PolicyRule, Severity } from "../policy/index.js";
 import type { RegoSettings } from "../policy/rego.js";
@@ -84,6 +85,8 @@ export interface ServerDeps {
   readonly video?: LocalVideoDeps;
   /** codeploy.yaml `drift:` ignore rules for drift checks. */
   readonly drift?: DriftSettings;
+  /** gitops.repo: each succeeded apply and rollback is committed there. */
+  readonly gitops?: GitopsTarget;
 }
 
 /** Records what an audited call is about, before anything can refuse it. */

@@ -253,11 +253,16 @@ export const historyResult = z
     revisions: z.array(
       z.object({
         number: z.number().int(),
+        environment: z.string().optional(),
         actor: z.string(),
         createdAt: z.string(),
         request: z.string().optional(),
         interpreter: z.string().optional(),
         interpretUsage: interpretUsageSchema.optional(),
+        commit: z
+          .string()
+          .optional()
+          .openapi({ description: "the Git commit holding the revision (gitops.repo), once pushed" }),
       }),
     ),
   })

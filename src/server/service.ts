@@ -51,6 +51,7 @@ export function serviceFor(deps: ServerDeps, principal: Principal, c?: AppContex
       ...(deps.experts ? { experts: deps.experts } : {}),
       ...(deps.video ? { video: deps.video } : {}),
       ...(deps.drift ? { drift: deps.drift } : {}),
+      ...(deps.gitops ? { gitops: deps.gitops } : {}),
     },
     {
       ...callerOf(principal),

@@ -20,6 +20,7 @@ import {
   rollbackTo,
 } from "../engine/deploy.js";
 import type { Provider } from "../engine/provider.js";
+import type { GitopsTarget } from "../gitops/index.js";
 import { gateApply, type Surface } from "../intent/index.js";
 import { buildDestroyPlan } from "../plan/build.js";
 import { PROVIDER_NAMES } from "../providers/names.js";
@@ -37,6 +38,7 @@ import type { AuditInput, Deployment, StateStore } from "../state/types.js";
 import { localAudit, localKeys } from "./admin.js";
 import { checkDrift, type DriftSettings } from "./drift.js";
 import { type LocalExpertsDeps, localExperts } from "./experts.js";
+import { recordInGit } from "./gitops.js";
 import { checkComponentCount, lowerOnly } from "./limits.js";
 import { checkPlan, type PlannedAction, planIdOf, runningDigest } from "./plan-id.js";
 import { type Interpret, type ResolvedSpec, resolveSpec, validateAt } from "./resolve.js";
@@ -90,6 +92,8 @@ export interface LocalServiceDeps {
   readonly video?: LocalVideoDeps;
   /** codeploy.yaml `drift:` ignore rules. */
   readonly drift?: DriftSettings;
+  /** gitops.repo: each succeeded apply and rollback is committed there (a failure only warns). */
+  readonly gitops?: GitopsTarget;
 }
 
 /** The CLI's caller: the person at the terminal may do everything. */
@@ -226,6 +230,13 @@ export function createLocalService(deps: LocalServiceDeps, caller: Caller): Code
     ...(hooks.onEvent ? { onEvent: hooks.onEvent } : {}),
   });
 
+  const gitCtx = (hooks: RunHooks) => ({
+    store,
+    target: deps.gitops,
+    secrets: deps.secrets,
+    onNote: hooks.onNote,
+  });
+
   const requestLimits = (request: ApplyRequest) => {
     const parallelism = lowerOnly(
       "parallelism",
@@ -359,7 +370,11 @@ export function createLocalService(deps: LocalServiceDeps, caller: Caller): Code
               deploymentId: runHooks.deploymentId ?? randomUUID(),
               spec,
               actor: caller.actor,
-              ...(resolved.request !== undefined ? { request: resolved.request } : {}),
+              ...(resolved.request !== undefined
+                ? { request: resolved.request }
+                : "origin" in request.input && request.input.origin !== undefined
+                  ? { request: request.input.origin }
+                  : {}),
               ...(resolved.interpreter !== undefined ? { interpreter: resolved.interpreter } : {}),
               ...(resolved.usage ? { interpretUsage: resolved.usage } : {}),
               onFailure: request.onFailure ?? "rollback",
@@ -369,6 +384,7 @@ export function createLocalService(deps: LocalServiceDeps, caller: Caller): Code
             engine,
             engineOptions(runHooks, plan.steps, limits),
           );
+          await recordInGit({ ...gitCtx(runHooks), asked: spec }, outcome, "apply");
           return finished(outcome);
         },
       };
@@ -402,20 +418,20 @@ export function createLocalService(deps: LocalServiceDeps, caller: Caller): Code
         },
         run: async (hooks = {}) => {
           await expectPlan("rollback", target, request.expectPlan, planIdNow);
-          return finished(
-            await rollbackTo(
-              {
-                app,
-                environment,
-                actor: caller.actor,
-                ...(request.revision !== undefined ? { toRevision: request.revision } : {}),
-                ...(request.wait ? { waitForLock: true } : {}),
-                ...(request.reconcile ? { reconcile: true } : {}),
-              },
-              engine,
-              engineOptions(hooks, []),
-            ),
+          const outcome = await rollbackTo(
+            {
+              app,
+              environment,
+              actor: caller.actor,
+              ...(request.revision !== undefined ? { toRevision: request.revision } : {}),
+              ...(request.wait ? { waitForLock: true } : {}),
+              ...(request.reconcile ? { reconcile: true } : {}),
+            },
+            engine,
+            engineOptions(hooks, []),
           );
+          await recordInGit(gitCtx(hooks), outcome, "rollback");
+          return finished(outcome);
         },
       };
     },

@@ -49,7 +49,12 @@ export interface Caller {
 /** What to deploy: words (interpreted where the service runs) or a spec document (validated there). */
 export type SpecInput =
   | { readonly text: string; readonly base?: unknown }
-  | { readonly spec: unknown; readonly source?: string };
+  | {
+      readonly spec: unknown;
+      readonly source?: string;
+      /** Where the document came from, recorded as the revision's request (sync: `sync <repo>@<commit>:<path>`). */
+      readonly origin?: string;
+    };
 
 export interface InterpretRequest {
   readonly text: string;
@@ -155,6 +160,8 @@ export interface RunHooks {
   /** The deployment is recorded (lock taken, revision written); its steps are about to run. */
   readonly onStart?: (deployment: DeploymentView, steps: readonly StepView[]) => void;
   readonly onEvent?: (event: EngineEvent) => void;
+  /** A note after the run (gitops: the commit, or why writing to Git failed); the run's outcome stands. */
+  readonly onNote?: (note: string) => void;
   /** Waiting for another change's lock (`wait`). */
   readonly onWait?: (lock: LockInfo, key: EnvironmentRequest) => void;
 }

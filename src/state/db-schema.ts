@@ -14,6 +14,8 @@ export interface RevisionsTable {
   artifact_hashes_json: string;
   actor: string;
   created_at: string;
+  /** The Git commit holding the revision (gitops); null until pushed, or without gitops. Since 0007. */
+  git_commit?: string | null;
 }
 
 export interface DeploymentsTable {

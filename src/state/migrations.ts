@@ -158,6 +158,13 @@ const deploymentProvider: Migration = {
   },
 };
 
+/** The Git commit that holds a revision (gitops.repo): set once the commit is pushed. */
+const revisionCommit: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema.alterTable("revisions").addColumn("git_commit", "text").execute();
+  },
+};
+
 /** Ordered by name; append only. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0001_initial": initial,
@@ -166,6 +173,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0004_revision_interpret_usage": revisionInterpretUsage,
   "0005_audit_scheme": auditScheme,
   "0006_deployment_provider": deploymentProvider,
+  "0007_revision_commit": revisionCommit,
 };
 
 /**

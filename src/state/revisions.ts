@@ -46,6 +46,25 @@ export async function getRevision(
   return row === undefined ? undefined : toRevision(row);
 }
 
+/** Records the Git commit that holds a revision (gitops); false when there is no such revision. */
+export async function setRevisionCommit(
+  ctx: StoreContext,
+  key: EnvironmentKey,
+  number: number,
+  commit: string,
+): Promise<boolean> {
+  const result = await ctx.backend.writeTx(keyName("env", key), (trx) =>
+    trx
+      .updateTable("revisions")
+      .set({ git_commit: commit })
+      .where("app", "=", key.app)
+      .where("environment", "=", key.environment)
+      .where("number", "=", number)
+      .executeTakeFirst(),
+  );
+  return Number(result.numUpdatedRows) > 0;
+}
+
 /** Oldest first. */
 export async function listRevisions(ctx: StoreContext, key: EnvironmentKey): Promise<Revision[]> {
   const rows = await ctx.backend.db
@@ -70,5 +89,6 @@ function toRevision(row: RevisionsTable): Revision {
     artifactHashes: JSON.parse(row.artifact_hashes_json),
     actor: row.actor,
     createdAt: row.created_at,
+    commit: row.git_commit ?? undefined,
   };
 }

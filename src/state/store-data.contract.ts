@@ -67,6 +67,20 @@ export function defineDataContract({ harness, clock }: ContractContext): void {
       expect(await store.getRevision(shop, 3)).toBeUndefined();
     });
 
+    it("record the Git commit that holds a revision, once, and only for a revision that exists", async () => {
+      const { store, open } = harness();
+      await store.createRevision({ ...shop, spec: { name: "shop" }, actor: "ana" });
+      await store.createRevision({ ...shop, spec: { name: "shop", v: 2 }, actor: "ana" });
+      expect((await store.getRevision(shop, 1))?.commit).toBeUndefined();
+      const sha = "0123456789abcdef0123456789abcdef01234567";
+      expect(await store.setRevisionCommit(shop, 2, sha)).toBe(true);
+      expect(await store.setRevisionCommit(shop, 9, sha)).toBe(false);
+      expect(await store.setRevisionCommit({ app: "shop", environment: "prod" }, 2, sha)).toBe(false);
+      // Another process sees it; the other revision keeps none.
+      const second = await open();
+      expect((await second.listRevisions(shop)).map((r) => r.commit)).toEqual([undefined, sha]);
+    });
+
     it("never store secret-looking env values, URL passwords or secrets in the request words", async () => {
       const { store, sql } = harness();
       await store.createRevision({

@@ -90,6 +90,7 @@ function createStore(ctx: StoreContext): StateStore {
     createRevision: (input) => revisions.createRevision(ctx, input),
     getRevision: (key, number) => revisions.getRevision(ctx, key, number),
     listRevisions: (key) => revisions.listRevisions(ctx, key),
+    setRevisionCommit: (key, number, commit) => revisions.setRevisionCommit(ctx, key, number, commit),
     startDeployment: (input) => deployments.startDeployment(ctx, input),
     finishDeployment: (id, outcome, error) => deployments.finishDeployment(ctx, id, outcome, error),
     getDeployment: (id) => deployments.getDeployment(ctx, id),

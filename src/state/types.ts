@@ -56,6 +56,8 @@ export interface Revision extends EnvironmentKey {
   readonly actor: string;
   /** ISO 8601, UTC. */
   readonly createdAt: string;
+  /** The Git commit that holds this revision (gitops.repo), once pushed. */
+  readonly commit?: string | undefined;
 }
 
 export interface DeploymentInput extends EnvironmentKey {
@@ -218,6 +220,8 @@ export interface StateStore {
   createRevision(input: RevisionInput): Promise<Revision>;
   getRevision(key: EnvironmentKey, number: number): Promise<Revision | undefined>;
   listRevisions(key: EnvironmentKey): Promise<Revision[]>;
+  /** Records the Git commit that holds a revision; false when there is no such revision. */
+  setRevisionCommit(key: EnvironmentKey, number: number, commit: string): Promise<boolean>;
 
   startDeployment(input: DeploymentInput): Promise<Deployment>;
   finishDeployment(id: string, outcome: DeploymentOutcome, error?: string): Promise<Deployment>;

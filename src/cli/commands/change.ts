@@ -41,6 +41,7 @@ export async function runChange(
         progress = createProgress(io, mode, steps);
       },
       onEvent: (e) => progress?.onEvent(e),
+      onNote: (note) => io.stderr(`${note}\n`),
     }),
   );
   progress?.done();

@@ -86,6 +86,7 @@ async function start(io: CliIo, flags: ServeFlags, config: CodeployConfig, store
     { startServer },
     { providerSettings, homeOf },
     { interpreterFromConfig },
+    { gitopsTarget },
   ] = await Promise.all([
     import("../settings.js"),
     import("../policy-settings.js"),
@@ -95,7 +96,13 @@ async function start(io: CliIo, flags: ServeFlags, config: CodeployConfig, store
     import("../../server/server.js"),
     import("../session.js"),
     import("../../intent/llm/index.js"),
+    import("../../gitops/index.js"),
   ]);
+  const gitops = gitopsTarget(config.gitops, {
+    env: io.env,
+    home: homeOf(io, config),
+    baseDir: config.baseDir,
+  });
   const logger = jsonLogger(io.stderr);
   const interpreter = interpreterFromConfig(config, io.env, {}, { maxRetries: config.llm.maxRetries });
   const jwksUrl = io.env.CODEPLOY_JWT_JWKS_URL ?? config.server.jwt.jwksUrl;
@@ -119,6 +126,7 @@ async function start(io: CliIo, flags: ServeFlags, config: CodeployConfig, store
     drift: config.drift,
     experts: { config: config.experts, env: io.env, clientOptions: { maxRetries: config.llm.maxRetries } },
     video: { config: config.video, env: io.env, home: homeOf(io, config) },
+    ...(gitops ? { gitops } : {}),
     rateLimiter: await rateLimiter(io, config.server, logger),
     version: packageVersion(),
     ...(io.env.CODEPLOY_JWT_SECRET ? { jwtSecret: io.env.CODEPLOY_JWT_SECRET } : {}),
