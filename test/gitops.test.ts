@@ -168,9 +168,6 @@ describe("codeploy sync", () => {
   };
   const sync = (...extra: string[]) =>
     run(dir, home, ["sync", "--repo", bare, "--provider", "null", "--json", ...extra]);
-  const items = (out: string) =>
-    (JSON.parse(out) as { items: { file: string; outcome: string; reason?: string; revision?: number }[] })
-      .items;
 
   it("plans with --dry-run, refuses without confirmation, applies with --yes, then changes nothing", async () => {
     writeFileSync(join(author, "specs/shop-dev.yaml"), stringify(shop));
@@ -245,3 +242,82 @@ describe("codeploy sync", () => {
     expect(ref.err).toMatch(/not a plain Git name/);
   });
 });
+
+describe("sync and the commit record through a server (--server)", () => {
+  it("applies what the caller's key may deploy, refuses the rest with FORBIDDEN, and the server commits", async () => {
+    const { startServer } = await import("../src/server/server.js");
+    const { silentLogger } = await import("../src/server/logger.js");
+    const { providerResolver } = await import("../src/server/providers.js");
+    const { createGit } = await import("../src/gitops/git.js");
+    const dir = join(work, "remote");
+    mkdirSync(dir, { recursive: true });
+    const specs = join(dir, "specs.git");
+    const record = join(dir, "record.git");
+    const author = join(dir, "author");
+    git(dir, "init", "-q", "--bare", "--initial-branch=main", specs);
+    git(dir, "clone", "-q", specs, author);
+    git(author, "checkout", "-q", "-b", "main");
+    mkdirSync(join(author, "specs"));
+    for (const environment of ["dev", "staging"])
+      writeFileSync(
+        join(author, `specs/api-${environment}.yaml`),
+        stringify({ ...blog, name: "api", environment }),
+      );
+    git(author, "add", "-A");
+    git(author, "commit", "-q", "-m", "api");
+    git(author, "push", "-q", "origin", "HEAD:main");
+    const store = await openStateStore({ home: join(dir, "server-home") });
+    const token = (
+      await store.apiKeys.create({ name: "ci", role: "deployer", environments: ["dev"], createdBy: "t" })
+    ).token;
+    const server = await startServer({
+      store,
+      port: 0,
+      logger: silentLogger,
+      providers: providerResolver({ forced: "null" }),
+      gitops: {
+        repo: { url: record, local: true },
+        home: join(dir, "server-home"),
+        git: createGit(),
+        branch: "main",
+      },
+    });
+    try {
+      const r = await run(dir, join(dir, "client-home"), [
+        "sync",
+        "--repo",
+        specs,
+        "--yes",
+        "--json",
+        "--server",
+        server.url,
+        "--token",
+        token,
+      ]);
+      expect(r.code).toBe(1);
+      const byFile = Object.fromEntries(items(r.out).map((i) => [i.file, i]));
+      expect(byFile["specs/api-dev.yaml"]).toMatchObject({ outcome: "applied", revision: 1 });
+      expect(byFile["specs/api-staging.yaml"]).toMatchObject({
+        outcome: "refused",
+        reason: expect.stringMatching(/FORBIDDEN/),
+      });
+      // The server wrote the applied revision to its repository, the request naming the commit it came from.
+      const clone = cloneOf(record);
+      const message = git(clone, "log", "-1", "--format=%B");
+      expect(message).toContain("api/dev: apply revision 1");
+      expect(message).toContain(
+        `Request: sync ${specs}@${git(author, "rev-parse", "HEAD")}:specs/api-dev.yaml`,
+      );
+      expect(message).toContain("Actor: key:ci");
+    } finally {
+      await server.close(5000);
+      await store.close();
+    }
+  });
+});
+
+function items(out: string) {
+  return (
+    JSON.parse(out) as { items: { file: string; outcome: string; reason?: string; revision?: number }[] }
+  ).items;
+}

@@ -86,6 +86,10 @@ export const planBody = z
 export const deployBody = z
   .strictObject({
     ...specOrText,
+    origin: z.string().min(1).max(2000).optional().openapi({
+      description:
+        "with spec: where it came from, recorded as the revision's request (codeploy sync: `sync <repo>@<commit>:<file>`)",
+    }),
     onFailure: z.enum(["rollback", "stop"]).optional(),
     adopt: z.boolean().optional().openapi({
       description:

@@ -131,6 +131,9 @@ export function createHttpService(client: ApiClient, where: string): CodeService
           ...(request.acceptAssumptions ? { acceptAssumptions: true } : {}),
           ...(request.onFailure ? { onFailure: request.onFailure } : {}),
           ...(request.adopt ? { adopt: true } : {}),
+          ...("origin" in request.input && request.input.origin !== undefined
+            ? { origin: request.input.origin }
+            : {}),
           ...(request.parallelism !== undefined ? { parallelism: request.parallelism } : {}),
           ...(request.stepTimeoutSeconds !== undefined
             ? { stepTimeoutSeconds: request.stepTimeoutSeconds }

@@ -54,10 +54,15 @@ export async function reviewSpec(
 }
 
 /** `{text, base?}` or `{spec}` of a request body: what to deploy. */
-export function inputOf(body: { text?: string | undefined; base?: unknown; spec?: unknown }): SpecInput {
+export function inputOf(body: {
+  text?: string | undefined;
+  base?: unknown;
+  spec?: unknown;
+  origin?: string | undefined;
+}): SpecInput {
   if (body.text !== undefined)
     return { text: body.text, ...(body.base !== undefined ? { base: body.base } : {}) };
-  return { spec: body.spec };
+  return { spec: body.spec, ...(body.origin !== undefined ? { origin: body.origin } : {}) };
 }
 
 export function registerIntentRoutes(app: OpenAPIHono<AppEnv>, deps: ServerDeps): void {
