@@ -42,6 +42,9 @@ export function createGit(options: GitOptions = {}): Git {
     GIT_COMMITTER_NAME: author.name,
     GIT_COMMITTER_EMAIL: author.email,
     LC_ALL: "C",
+    // A remote that stops answering ends the call (under 1 KB/s for 30 s) instead of holding a run's slot.
+    GIT_HTTP_LOW_SPEED_LIMIT: "1000",
+    GIT_HTTP_LOW_SPEED_TIME: "30",
     ...(options.credentials
       ? {
           GIT_CONFIG_COUNT: "1",

@@ -29,6 +29,8 @@ const NESTED_SPEC = /^spec\.(ya?ml|json)$/i;
 /** Bounds of one read: a repository cannot make a sync read without end. */
 const MAX_FILES = 1000;
 const MAX_DEPTH = 8;
+/** A spec file larger than this is left out (a spec is a few KB). */
+const MAX_BYTES = 1024 * 1024;
 
 export async function readSpecs(
   options: { readonly repo: RepoLocation; readonly home: string; readonly git: Git },
@@ -65,7 +67,11 @@ async function walk(root: string, rel: string, depth: number, out: SpecFile[]): 
     const path = rel === "" ? name : `${rel}/${name}`;
     const info = await lstat(join(root, path));
     if (info.isDirectory()) await walk(root, path, depth + 1, out);
-    else if (info.isFile() && (depth === 0 ? SPEC_FILE.test(name) : NESTED_SPEC.test(name)))
+    else if (
+      info.isFile() &&
+      info.size <= MAX_BYTES &&
+      (depth === 0 ? SPEC_FILE.test(name) : NESTED_SPEC.test(name))
+    )
       out.push({ path, text: await readFile(join(root, path), "utf8") });
   }
 }
