@@ -4,7 +4,6 @@
  * failure never fails nor rolls back what was deployed: it becomes a warning
  * on the deployment's events and in the audit log, with how to push again.
  */
-import { estimateCost } from "../cost/index.js";
 import type { DeployOutcome } from "../engine/deploy.js";
 import { type GitopsTarget, redactedValues, redactUrl, repushHint, writeRevision } from "../gitops/index.js";
 import type { DeploymentSpec } from "../spec/schema.js";
@@ -47,7 +46,7 @@ export async function recordInGit(
       spec: revision.spec,
       artifacts: outcome.artifacts,
       steps: outcome.plan.steps,
-      monthlyUsd: monthlyUsd(ctx.asked ?? spec),
+      monthlyUsd: await monthlyUsd(ctx.asked ?? spec),
       withheld,
     });
     await store.setRevisionCommit(key, revision.number, written.commit);
@@ -83,8 +82,10 @@ export async function recordInGit(
   }
 }
 
-function monthlyUsd(spec: DeploymentSpec): number | undefined {
+/** The estimate, loaded only when a revision is written: `status` and `history` never load the price catalog. */
+async function monthlyUsd(spec: DeploymentSpec): Promise<number | undefined> {
   try {
+    const { estimateCost } = await import("../cost/index.js");
     return estimateCost(spec).monthlyUsd;
   } catch {
     return undefined;
