@@ -35,7 +35,7 @@ function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) return name === "__fixtures__" ? [] : sourceFiles(path);
-    return path.endsWith(".ts") && !path.endsWith(".test.ts") && !path.includes(".contract.") ? [path] : [];
+    return /\.tsx?$/.test(path) && !/\.test\.tsx?$/.test(path) && !path.includes(".contract.") ? [path] : [];
   });
 }
 

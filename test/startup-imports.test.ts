@@ -33,6 +33,7 @@ const HEAVY = [
   "node_modules/@modelcontextprotocol/",
   "/src/mcp/",
   "/src/server/",
+  "/src/dashboard/",
   "/src/experts/",
   "/src/video/",
   "/src/state/",

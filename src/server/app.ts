@@ -99,6 +99,23 @@ export interface AppOptions {
   readonly version?: string;
   /** codeploy.yaml `drift:`: ignore rules; with intervalMinutes, `startServer` checks every deployed app. */
   readonly drift?: DriftConfig;
+  /** A surface outside /v1 served at `/` and `/ui/*` (the dashboard, given by `codeploy serve`). */
+  readonly dashboard?: Surface;
+}
+
+/** What a surface served beside the API gets: the server's parts, its rate limiter and the client's address. */
+export interface SurfaceContext {
+  readonly deps: ServerDeps;
+  readonly limiter: RateLimiter;
+  readonly clientIp: (c: Context<AppEnv>) => string;
+  readonly trustProxy: boolean | number;
+}
+
+export type Surface = (app: OpenAPIHono<AppEnv>, context: SurfaceContext) => void;
+
+/** Paths a surface owns: they get its Content-Security-Policy instead of the API's. */
+export function isSurfacePath(path: string): boolean {
+  return path === "/" || path === "/ui" || path.startsWith("/ui/");
 }
 
 export interface CodeployApp {
@@ -185,7 +202,7 @@ export function createApp(options: AppOptions): CodeployApp {
   };
   const limiter = options.rateLimiter ?? memoryRateLimiter(config.rateLimit);
   const peer = options.peerAddress ?? defaultPeer;
-  const app = buildApp(deps, config, limiter, peer);
+  const app = buildApp(deps, config, limiter, peer, options.dashboard);
   if (options.experts) registerExpertsRoutes(app, deps);
   registerVideoRoutes(app, deps);
   const closeMcp = registerMcpRoute(
@@ -243,6 +260,7 @@ function buildApp(
   config: ServerConfig,
   limiter: RateLimiter,
   peer: (c: Context<AppEnv>) => string | undefined,
+  surface: Surface | undefined,
 ): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: async (result, c) => {
@@ -250,7 +268,13 @@ function buildApp(
         throw requestInvalid(result.error as ZodError, await inputOf(c, result.target), result.target);
     },
   });
-  useMiddleware(app, deps, config, limiter, peer);
+  useMiddleware(app, deps, config, limiter, peer, surface !== undefined);
+  surface?.(app, {
+    deps,
+    limiter,
+    clientIp: clientIpResolver(config.trustProxy, peer),
+    trustProxy: config.trustProxy,
+  });
   const openApiDocument = registerSystemRoutes(app, deps);
   registerIntentRoutes(app, deps);
   registerDeploymentRoutes(app, deps);
@@ -296,21 +320,35 @@ function useMiddleware(
   config: ServerConfig,
   limiter: RateLimiter,
   peer: (c: Context<AppEnv>) => string | undefined,
+  withSurface: boolean,
 ): void {
   const clientIp = clientIpResolver(config.trustProxy, peer);
   app.use("*", requestId());
   if (config.accessLog) app.use("*", accessLog(deps.logger, clientIp));
   app.use("*", requestMetrics(deps.metrics));
-  app.use(
-    "*",
-    secureHeaders({
-      contentSecurityPolicy: {
-        defaultSrc: ["'none'"],
-        styleSrc: ["'unsafe-inline'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'none'"],
-      },
-    }),
+  const apiHeaders = secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'none'"],
+      styleSrc: ["'unsafe-inline'"],
+      frameAncestors: ["'none'"],
+      baseUri: ["'none'"],
+    },
+  });
+  // The dashboard's pages load their script and style from this origin only: no inline code.
+  const surfaceHeaders = secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'none'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'"],
+      connectSrc: ["'self'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+      baseUri: ["'none'"],
+    },
+  });
+  app.use("*", (c, next) =>
+    withSurface && isSurfacePath(c.req.path) ? surfaceHeaders(c, next) : apiHeaders(c, next),
   );
   if (config.cors.origins.length > 0) {
     app.use(

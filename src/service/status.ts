@@ -28,6 +28,16 @@ export async function readStatus(
       ...(request.environment ? { environment: request.environment } : {}),
     })
   ).filter((r) => caller.sees(r.environment));
+  if (request.brief === true && request.live !== true) {
+    return {
+      environments: rows.map(({ lastDeployment, ...rest }) => ({
+        ...rest,
+        lastDeployment: lastDeployment ? withoutProvider(lastDeployment) : undefined,
+        endpoints: [],
+        outputs: {},
+      })),
+    };
+  }
   const environments = await Promise.all(
     rows.map(async (row): Promise<EnvironmentView> => {
       const { outputs, urls: recorded } = await outputsOf(store, row);

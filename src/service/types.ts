@@ -195,6 +195,11 @@ export interface StatusRequest {
   readonly environment?: string;
   /** Also ask the provider what runs (endpoints, workloads, drift). @default false */
   readonly live?: boolean;
+  /**
+   * Only the store's rows: no outputs and no endpoints (one read for thousands of
+   * environments, for lists that show a page of them). Ignored with `live`. @default false
+   */
+  readonly brief?: boolean;
 }
 
 export interface ObservedWorkload {
@@ -273,6 +278,8 @@ export interface AuditHead {
 
 export type AuditLine = Pick<AuditRecord, "at" | "seq" | "actor" | "command" | "outcome"> & {
   readonly target?: string | undefined;
+  /** Context the record keeps (a rollback's reason...), secret-looking values redacted. */
+  readonly details?: unknown;
 };
 
 export interface AuditService {

@@ -87,6 +87,7 @@ async function start(io: CliIo, flags: ServeFlags, config: CodeployConfig, store
     { providerSettings, homeOf },
     { interpreterFromConfig },
     { gitopsTarget },
+    { dashboard },
   ] = await Promise.all([
     import("../settings.js"),
     import("../policy-settings.js"),
@@ -97,6 +98,7 @@ async function start(io: CliIo, flags: ServeFlags, config: CodeployConfig, store
     import("../session.js"),
     import("../../intent/llm/index.js"),
     import("../../gitops/index.js"),
+    import("../../dashboard/index.js"),
   ]);
   const gitops = gitopsTarget(config.gitops, {
     env: io.env,
@@ -129,6 +131,7 @@ async function start(io: CliIo, flags: ServeFlags, config: CodeployConfig, store
     ...(gitops ? { gitops } : {}),
     rateLimiter: await rateLimiter(io, config.server, logger),
     version: packageVersion(),
+    dashboard: dashboard(),
     ...(io.env.CODEPLOY_JWT_SECRET ? { jwtSecret: io.env.CODEPLOY_JWT_SECRET } : {}),
   });
   return { server, interpreter: interpreter.name };

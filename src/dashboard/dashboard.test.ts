@@ -1,0 +1,267 @@
+/**
+ * The dashboard over the real server app and a real SQLite store (null
+ * provider): sessions and their cookie, CSRF and origin checks, RBAC hiding
+ * and refusal, the pages on the service layer, deploy and rollback with the
+ * reason in the audit log.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Harness, keyFor, serverConfig, startHarness } from "../server/__fixtures__/harness.js";
+import { dashboard } from "./index.js";
+
+let h: Harness;
+let admin: string;
+let deployer: string;
+let viewer: string;
+
+interface Browser {
+  cookie: string;
+  csrf: string;
+}
+
+function cookieOf(res: Response): string {
+  const set = res.headers.get("set-cookie") ?? "";
+  return set.split(";")[0] ?? "";
+}
+
+async function signIn(token: string, headers: Record<string, string> = {}): Promise<Browser> {
+  const res = await h.api.app.request("/ui/sign-in", {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+    body: new URLSearchParams({ token, next: "/" }).toString(),
+  });
+  expect(res.status).toBe(303);
+  const cookie = cookieOf(res);
+  const page = await get({ cookie, csrf: "" }, "/");
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? "";
+  return { cookie, csrf };
+}
+
+function get(b: Browser, path: string, headers: Record<string, string> = {}): Promise<Response> {
+  return Promise.resolve(h.api.app.request(path, { headers: { cookie: b.cookie, ...headers } }));
+}
+
+function post(b: Browser, path: string, form: Record<string, string>, headers: Record<string, string> = {}) {
+  return Promise.resolve(
+    h.api.app.request(path, {
+      method: "POST",
+      headers: { cookie: b.cookie, "content-type": "application/x-www-form-urlencoded", ...headers },
+      body: new URLSearchParams(form).toString(),
+    }),
+  );
+}
+
+beforeAll(async () => {
+  h = await startHarness({
+    dashboard: dashboard(),
+    config: serverConfig({
+      rateLimit: { requestsPerMinute: 1_000_000, burst: 1_000_000 },
+      planWorkers: 0,
+      trustProxy: true,
+    }),
+  });
+  admin = await keyFor(h.store, "root", "admin");
+  deployer = await keyFor(h.store, "ci", "deployer");
+  viewer = await keyFor(h.store, "eyes", "viewer");
+  await h.seed("shop", "staging", "nginx:1.26");
+  await h.seed("shop", "staging", "nginx:1.27");
+  for (let i = 0; i < 30; i++) await h.seed(`app-${String(i).padStart(2, "0")}`, i % 2 ? "dev" : "staging");
+});
+afterAll(() => h.close());
+
+describe("sessions", () => {
+  it("sends strangers to the sign-in page and refuses a bad token", async () => {
+    const res = await h.api.app.request("/");
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/ui/sign-in?next=%2F");
+    const bad = await h.api.app.request("/ui/sign-in", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "token=cdp_nope",
+    });
+    expect(bad.status).toBe(403);
+    expect(bad.headers.get("set-cookie")).toBeNull();
+  });
+
+  it("sets an httpOnly SameSite=Strict cookie, Secure with the __Host- prefix behind https", async () => {
+    const plain = await h.api.app.request("/ui/sign-in", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ token: viewer }).toString(),
+    });
+    const cookie = plain.headers.get("set-cookie") ?? "";
+    expect(cookie).toMatch(/^codeploy_session=[\w-]{40,};/);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    expect(cookie).not.toMatch(/Secure/);
+    const tls = await h.api.app.request("/ui/sign-in", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", "x-forwarded-proto": "https" },
+      body: new URLSearchParams({ token: viewer }).toString(),
+    });
+    expect(tls.headers.get("set-cookie")).toMatch(/^__Host-codeploy_session=.*Secure/);
+  });
+
+  it("refuses a sign-in posted from another site", async () => {
+    const res = await h.api.app.request("/ui/sign-in", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: "https://evil.example" },
+      body: new URLSearchParams({ token: viewer }).toString(),
+    });
+    expect(res.status).toBe(403);
+    expect(res.headers.get("set-cookie")).toBeNull();
+  });
+
+  it("serves pages with a strict Content-Security-Policy and no inline script", async () => {
+    const b = await signIn(viewer);
+    const res = await get(b, "/");
+    const csp = res.headers.get("content-security-policy") ?? "";
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).not.toContain("unsafe-inline");
+    const body = await res.text();
+    expect(body).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    // The API keeps its own policy.
+    const api = await h.request("/v1/apps", { token: viewer });
+    expect(api.headers.get("content-security-policy")).toContain("style-src 'unsafe-inline'");
+  });
+
+  it("needs the CSRF token to sign out, and signing out revokes the session", async () => {
+    const b = await signIn(viewer);
+    expect((await post(b, "/ui/sign-out", {})).status).toBe(403);
+    expect((await post(b, "/ui/sign-out", { _csrf: "x".repeat(b.csrf.length) })).status).toBe(403);
+    expect((await get(b, "/")).status).toBe(200);
+    const out = await post(b, "/ui/sign-out", { _csrf: b.csrf });
+    expect(out.status).toBe(303);
+    expect(out.headers.get("set-cookie")).toMatch(/codeploy_session=;/);
+    // The old cookie no longer opens anything.
+    expect((await get(b, "/")).status).toBe(303);
+  });
+
+  it("ends the session when its key is revoked", async () => {
+    const token = await keyFor(h.store, "short-lived", "viewer");
+    const b = await signIn(token);
+    expect((await get(b, "/")).status).toBe(200);
+    const [key] = (await h.store.apiKeys.list()).filter((k) => k.name === "short-lived");
+    const res = await h.request(`/v1/keys/${key?.id}`, { method: "DELETE", token: admin });
+    expect(res.status).toBe(200);
+    expect((await get(b, "/")).status).toBe(303);
+  });
+});
+
+describe("apps list", () => {
+  it("pages, searches and filters on the server", async () => {
+    const b = await signIn(viewer);
+    const first = await (await get(b, "/")).text();
+    expect(first).toContain("31 environments, page 1 of 2");
+    expect(first).toContain('href="/?page=2"');
+    const search = await (await get(b, "/?q=shop")).text();
+    expect(search).toContain("1 environment, page 1 of 1");
+    expect(search).toContain('href="/ui/apps/shop/staging"');
+    const dev = await (await get(b, "/?env=dev")).text();
+    expect(dev).toContain("15 environments");
+    const fragment = await (await get(b, "/?q=app-1", { "hx-request": "true" })).text();
+    expect(fragment).toContain("10 environments");
+    expect(fragment).not.toContain("<html");
+  });
+
+  it("hides what a role may not do", async () => {
+    const asViewer = await (await get(await signIn(viewer), "/")).text();
+    expect(asViewer).not.toContain("New deployment");
+    const asDeployer = await (await get(await signIn(deployer), "/")).text();
+    expect(asDeployer).toContain("New deployment");
+  });
+});
+
+describe("an environment", () => {
+  it("shows the resource tree, the current spec and the history", async () => {
+    const b = await signIn(viewer);
+    const page = await (await get(b, "/ui/apps/shop/staging")).text();
+    expect(page).toContain("nginx:1.27");
+    expect(page).toContain("Current revision");
+    const history = await (await get(b, "/ui/apps/shop/staging/history")).text();
+    expect(history).toContain("Revisions");
+    // A viewer sees no rollback form.
+    expect(history).not.toContain('action="/ui/apps/shop/staging/rollback"');
+    const compare = await (await get(b, "/ui/apps/shop/staging/compare?a=1&b=2")).text();
+    expect(compare).toMatch(/nginx:1\.26/);
+    expect(compare).toMatch(/nginx:1\.27/);
+  });
+
+  it("answers 404 for an environment never deployed", async () => {
+    const res = await get(await signIn(viewer), "/ui/apps/nope/staging");
+    expect(res.status).toBe(404);
+  });
+});
+
+describe("changes", () => {
+  it("refuses a viewer's deployment on the server, not only by hiding the form", async () => {
+    const b = await signIn(viewer);
+    const res = await post(b, "/ui/new/apply", {
+      _csrf: b.csrf,
+      kind: "words",
+      text: "deploy nginx to staging",
+    });
+    expect(res.status).toBe(403);
+    expect(await res.text()).toContain("a viewer may not deploy");
+  });
+
+  it("plans, then deploys words through the service and shows the live tree", async () => {
+    const b = await signIn(deployer);
+    const yaml =
+      "name: blog\nenvironment: staging\nservices:\n  - name: web\n    image: nginx:1.27\n    port: 80\n";
+    const plan = await post(b, "/ui/new/plan", { _csrf: b.csrf, kind: "yaml", text: yaml });
+    expect(plan.status).toBe(200);
+    const review = await plan.text();
+    expect(review).toContain("Stage 1");
+    expect(review).toContain("nothing runs");
+    expect(review).toContain('action="/ui/new/apply"');
+    const apply = await post(b, "/ui/new/apply", { _csrf: b.csrf, kind: "yaml", text: yaml });
+    expect(apply.status).toBe(303);
+    const location = apply.headers.get("location") ?? "";
+    expect(location).toMatch(/^\/ui\/deployments\/[0-9a-f-]{36}$/);
+    await h.api.runs.idle();
+    const tree = await (await get(b, `${location}/tree`)).text();
+    expect(tree).toContain('data-outcome="succeeded"');
+  });
+
+  it("asks to type the app name for production", async () => {
+    const b = await signIn(admin);
+    const yaml =
+      "name: bank\nenvironment: production\nservices:\n  - name: web\n    image: nginx:1.27\n    port: 80\n";
+    const review = await (await post(b, "/ui/new/plan", { _csrf: b.csrf, kind: "yaml", text: yaml })).text();
+    expect(review).toContain('name="typed"');
+    const wrong = await post(b, "/ui/new/apply", { _csrf: b.csrf, kind: "yaml", text: yaml, typed: "bnak" });
+    expect(wrong.status).toBe(400);
+    expect(await wrong.text()).toContain("type the app name");
+  });
+
+  it("rolls back only with a reason, and the audit log shows it", async () => {
+    const b = await signIn(admin);
+    const none = await post(b, "/ui/apps/shop/staging/rollback", {
+      _csrf: b.csrf,
+      revision: "1",
+      reason: " ",
+    });
+    expect(none.status).toBe(400);
+    const res = await post(b, "/ui/apps/shop/staging/rollback", {
+      _csrf: b.csrf,
+      revision: "1",
+      reason: "1.27 breaks checkout",
+    });
+    expect(res.status).toBe(303);
+    await h.api.runs.idle();
+    const audit = await (await get(b, "/ui/audit")).text();
+    expect(audit).toContain("ui:rollback");
+    expect(audit).toContain("1.27 breaks checkout");
+    expect(audit).toContain("every hash checks");
+    const [status] = await h.store.status({ app: "shop", environment: "staging" });
+    expect(status?.lastDeployment?.action).toBe("rollback");
+    expect(status?.currentRevision).toBe(1);
+  });
+
+  it("lets a viewer verify the chain but not read the records", async () => {
+    const audit = await (await get(await signIn(viewer), "/ui/audit")).text();
+    expect(audit).toContain("every hash checks");
+    expect(audit).toContain("needs the audit permission");
+  });
+});
