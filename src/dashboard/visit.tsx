@@ -51,21 +51,27 @@ export function clearSessionCookie(c: Ctx, ctx: DashboardContext): void {
   deleteCookie(c, cookieName(secure), { path: "/", secure });
 }
 
-/** Mutations come from our own pages: a foreign Origin, or a cross-site fetch, is refused. */
+/**
+ * Mutations come from our own pages. Browsers say where a request comes from in
+ * Sec-Fetch-Site (anything but same-origin is refused); without it, an Origin
+ * header must be ours ("null", sent for opaque origins, is not).
+ */
 export function checkOrigin(c: Ctx, ctx: DashboardContext): void {
+  const site = c.req.header("sec-fetch-site");
   const origin = c.req.header("origin");
-  const url = new URL(c.req.url);
-  const own = [url.origin];
+  const ok =
+    site !== undefined ? site === "same-origin" : origin === undefined || ownOrigins(c, ctx).includes(origin);
+  if (!ok)
+    throw new HttpError(403, "FORBIDDEN", "this form was sent from another site", {
+      hint: "use the dashboard's own pages",
+    });
+}
+
+function ownOrigins(c: Ctx, ctx: DashboardContext): string[] {
+  const own = [new URL(c.req.url).origin];
   const host = c.req.header("host");
   if (host) own.push(`${isHttps(c, ctx.trustProxy) ? "https" : "http"}://${host}`);
-  if (origin !== undefined && origin !== "null" && !own.includes(origin))
-    throw new HttpError(403, "FORBIDDEN", "this form was sent from another site", {
-      hint: "use the dashboard's own pages",
-    });
-  if (origin === "null" || c.req.header("sec-fetch-site") === "cross-site")
-    throw new HttpError(403, "FORBIDDEN", "this form was sent from another site", {
-      hint: "use the dashboard's own pages",
-    });
+  return own;
 }
 
 export async function rateLimit(ctx: DashboardContext, key: string): Promise<void> {

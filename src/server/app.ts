@@ -336,6 +336,8 @@ function useMiddleware(
   });
   // The dashboard's pages load their script and style from this origin only: no inline code.
   const surfaceHeaders = secureHeaders({
+    // Forms then carry an Origin header (no-referrer makes browsers send "null").
+    referrerPolicy: "same-origin",
     contentSecurityPolicy: {
       defaultSrc: ["'none'"],
       scriptSrc: ["'self'"],
