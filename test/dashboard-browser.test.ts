@@ -8,11 +8,11 @@
  * Content-Security-Policy is never violated. Screenshots go to
  * test/screenshots/ (gitignored). Without chromium the tests skip, with CI=true they fail.
  */
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import axe from "axe-core";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configSchema } from "../src/core/config.js";
@@ -28,7 +28,7 @@ const present = existsSync(CHROMIUM);
 if (!present && process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run installs chromium`);
 
 const shots = resolve(import.meta.dirname, "screenshots");
-const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+const axeSource = axe.source;
 
 let home: string;
 let store: StateStore;

@@ -34,7 +34,8 @@ export function sideBySide(before: string, after: string, context = CONTEXT): Ro
     for (let i = 0; i < n; i++) rows.push({ kind: "change", left: removed[i], right: added[i] });
     removed = [];
   };
-  for (const part of diffLines(before, after)) {
+  const parts = diffLines(before, after);
+  for (const [index, part] of parts.entries()) {
     const lines = splitLines(part.value);
     if (part.removed) {
       removed.push(...lines.map((text) => ({ no: l++, text })));
@@ -47,30 +48,23 @@ export function sideBySide(before: string, after: string, context = CONTEXT): Ro
         left: { no: l++, text },
         right: { no: r++, text },
       }));
-      rows.push(...fold(same, context, rows.length === 0));
+      // The first run needs context only after it, the last only before it.
+      const head = rows.length === 0 ? 0 : context;
+      const tail = index === parts.length - 1 ? 0 : context;
+      rows.push(...fold(same, head, tail));
     }
   }
   flushRemoved([]);
-  // A trailing unchanged run needs context only before it: fold what follows.
-  return foldTail(rows, context);
+  return rows;
 }
 
-function fold(same: Row[], context: number, atStart: boolean): Row[] {
-  const head = atStart ? 0 : context;
-  if (same.length <= head + context + 1) return same;
+function fold(same: Row[], head: number, tail: number): Row[] {
+  if (same.length <= head + tail + 1) return same;
   return [
     ...same.slice(0, head),
-    { kind: "fold", rows: same.slice(head, same.length - context) },
-    ...same.slice(-context),
+    { kind: "fold", rows: same.slice(head, same.length - tail) },
+    ...same.slice(same.length - tail),
   ];
-}
-
-function foldTail(rows: Row[], context: number): Row[] {
-  let start = rows.length;
-  while (start > 0 && rows[start - 1]?.kind === "same") start--;
-  const tail = rows.slice(start);
-  if (start === 0 || tail.length <= context + 1) return rows;
-  return [...rows.slice(0, start), ...tail.slice(0, context), { kind: "fold", rows: tail.slice(context) }];
 }
 
 /** Whether anything differs. */
