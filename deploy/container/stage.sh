@@ -4,7 +4,7 @@
 #                 the node binary and the libraries it links, CA certificates,
 #                 /etc/passwd with the user codeploy (10001), /data owned by it.
 #                 `podman import` turns it into the base image.
-#   CTX/app       dist/, bin/ and the production node_modules (npm ci --omit=dev
+#   CTX/app       dist/, bin/, assets/ and the production node_modules (npm ci --omit=dev
 #                 from the npm cache), the files CODE runs from.
 # Usage: bash deploy/container/stage.sh CTX   (after `npm run build`)
 set -euo pipefail
@@ -37,7 +37,8 @@ tar -C "$rootfs" --numeric-owner --owner=10001 --group=10001 -rf "$ctx/base.tar"
 
 # --- the application
 rm -rf "$ctx/app" && mkdir -p "$ctx/app"
-cp -R "$root/dist" "$root/bin" "$ctx/app/"
+# assets/: the dashboard's stylesheet and script (codeploy serve reads them at start).
+cp -R "$root/dist" "$root/bin" "$root/assets" "$ctx/app/"
 cp "$root/package.json" "$root/package-lock.json" "$root/.npmrc" "$ctx/app/"
 (cd "$ctx/app" && npm ci --omit=dev --ignore-scripts --prefer-offline --no-audit --no-fund --loglevel=error)
 rm -f "$ctx/app/.npmrc"

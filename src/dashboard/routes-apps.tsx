@@ -47,24 +47,40 @@ export function specOf(revision: Revision | undefined): DeploymentSpec | undefin
 
 const yamlOf = (revision: Revision | undefined) => (revision === undefined ? "" : stringify(revision.spec));
 
-async function costs(
-  ctx: DashboardContext,
-  rows: readonly { app: string; environment: string; currentRevision: number | undefined }[],
-) {
-  const out = new Map<string, string>();
-  await Promise.all(
-    rows.map(async (r) => {
-      if (r.currentRevision === undefined) return;
-      const spec = specOf(await ctx.deps.store.getRevision(r, r.currentRevision));
-      if (spec === undefined) return;
-      const estimate = estimateCost(spec);
-      out.set(`${r.app}/${r.environment}`, `${estimate.monthlyUsd.toFixed(2)} ${estimate.currency}`);
-    }),
-  );
-  return out;
+const MAX_CACHED_COSTS = 20_000;
+
+/**
+ * The monthly estimate of each row's running revision. A revision never changes, so its
+ * estimate is kept (bounded): a page of the list reads only revisions it has not priced yet.
+ */
+function costsOf(ctx: DashboardContext) {
+  const cache = new Map<string, string>();
+  return async (
+    rows: readonly { app: string; environment: string; currentRevision: number | undefined }[],
+  ) => {
+    const out = new Map<string, string>();
+    await Promise.all(
+      rows.map(async (r) => {
+        if (r.currentRevision === undefined) return;
+        const key = JSON.stringify([r.app, r.environment, r.currentRevision]);
+        let cost = cache.get(key);
+        if (cost === undefined) {
+          const spec = specOf(await ctx.deps.store.getRevision(r, r.currentRevision));
+          if (spec === undefined) return;
+          const estimate = estimateCost(spec);
+          cost = `${estimate.monthlyUsd.toFixed(2)} ${estimate.currency}`;
+          if (cache.size >= MAX_CACHED_COSTS) cache.clear();
+          cache.set(key, cost);
+        }
+        out.set(`${r.app}/${r.environment}`, cost);
+      }),
+    );
+    return out;
+  };
 }
 
 export function registerAppPages(app: OpenAPIHono<AppEnv>, ctx: DashboardContext): void {
+  const costs = costsOf(ctx);
   app.get(
     "/",
     signedIn(ctx, async (c, visit) => {
@@ -72,7 +88,7 @@ export function registerAppPages(app: OpenAPIHono<AppEnv>, ctx: DashboardContext
       const { environments } = await visit.service.status({ brief: true });
       const page = pageOf(environments, query);
       const results = (
-        <AppsResults query={query} page={page} costs={await costs(ctx, page.rows)} now={Date.now()} />
+        <AppsResults query={query} page={page} costs={await costs(page.rows)} now={Date.now()} />
       );
       // htmx asks for the results only (search as you type).
       if (c.req.header("hx-request") === "true") return html(c, results);
