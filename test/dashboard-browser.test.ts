@@ -17,6 +17,7 @@ import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configSchema } from "../src/core/config.js";
 import { dashboard } from "../src/dashboard/index.js";
+import { type FakeLlmServer, startFakeLlmServer } from "../src/llm/__fixtures__/fake-llm-server.js";
 import { silentLogger } from "../src/server/logger.js";
 import { providerResolver } from "../src/server/providers.js";
 import { type RunningServer, startServer } from "../src/server/server.js";
@@ -35,6 +36,7 @@ let store: StateStore;
 let server: RunningServer;
 let browser: Browser;
 let admin: string;
+let fakeLlm: FakeLlmServer;
 const requests: string[] = [];
 const cspViolations: string[] = [];
 
@@ -45,7 +47,18 @@ beforeAll(async () => {
   if (!present) return;
   home = await mkdtemp(join(tmpdir(), "codeploy-dashboard-"));
   store = await openStateStore({ home });
+  // A model server speaking Ollama's API on loopback, for the Circle of Experts screen.
+  fakeLlm = await startFakeLlmServer(() => ({
+    object: { answer: "Keep daily snapshots and test a restore.", points: ["Test restores"] },
+    usage: { input: 800, output: 200 },
+  }));
+  const experts = configSchema.parse({
+    experts: {
+      members: [{ name: "local", provider: "ollama", model: "llama3.1", baseUrl: fakeLlm.baseUrl }],
+    },
+  }).experts;
   server = await startServer({
+    experts: { config: experts, env: {} },
     store,
     port: 0,
     logger: silentLogger,
@@ -79,6 +92,7 @@ afterAll(async () => {
   await browser?.close();
   await server?.close(0);
   await store?.close();
+  await fakeLlm?.close();
   await rm(home, { recursive: true, force: true });
 });
 
@@ -192,6 +206,18 @@ describe.skipIf(!present)("the dashboard in Chromium", () => {
     expect(audit).toContain("nginx 1.27 breaks the blog's comments");
     expect(audit).toContain("every hash checks");
     await screen(page, "09-audit");
+
+    await tabTo(page, 'a[href="/ui/experts"]');
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/\/ui\/experts$/);
+    await screen(page, "10-experts");
+    await tabTo(page, "#question");
+    await page.keyboard.type("How should the blog's database be backed up?");
+    await tabTo(page, "button", "Ask the experts");
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/\/ui\/experts\/[^/]+$/);
+    expect(await page.locator("main").textContent()).toContain("Keep daily snapshots");
+    await screen(page, "11-consultation");
 
     await tabTo(page, "button", "Sign out");
     await page.keyboard.press("Enter");

@@ -11,6 +11,7 @@ import { may } from "./access.js";
 import { loadAssets } from "./assets.js";
 import { registerAppPages } from "./routes-apps.js";
 import { registerDeployPages } from "./routes-deploy.js";
+import { registerExpertsPages } from "./routes-experts.js";
 import { registerSessionRoutes } from "./routes-session.js";
 import { memorySessionStore, type SessionStore } from "./session.js";
 import { AuditPage } from "./views/audit.js";
@@ -29,6 +30,7 @@ export function dashboard(options: DashboardOptions = {}): Surface {
     registerSessionRoutes(app, ctx);
     registerAppPages(app, ctx);
     registerDeployPages(app, ctx);
+    registerExpertsPages(app, ctx);
     app.get("/ui", (c) => c.redirect("/", 301));
     app.get(
       "/ui/audit",

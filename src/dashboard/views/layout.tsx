@@ -66,6 +66,11 @@ function Nav({ viewer }: { viewer: Viewer }) {
         <li>
           <a href="/ui/audit">Audit</a>
         </li>
+        {may(p, "interpret") ? (
+          <li>
+            <a href="/ui/experts">Experts</a>
+          </li>
+        ) : null}
       </ul>
       <span class="who">
         {p.actor} ({p.role})
