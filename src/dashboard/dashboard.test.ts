@@ -162,6 +162,10 @@ describe("apps list", () => {
     const fragment = await (await get(b, "/?q=app-1", { "hx-request": "true" })).text();
     expect(fragment).toContain("10 environments");
     expect(fragment).not.toContain("<html");
+    const restored = await (
+      await get(b, "/?q=app-1", { "hx-request": "true", "hx-history-restore-request": "true" })
+    ).text();
+    expect(restored).toContain("<html");
   });
 
   it("hides what a role may not do", async () => {

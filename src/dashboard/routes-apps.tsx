@@ -90,8 +90,10 @@ export function registerAppPages(app: OpenAPIHono<AppEnv>, ctx: DashboardContext
       const results = (
         <AppsResults query={query} page={page} costs={await costs(page.rows)} now={Date.now()} />
       );
-      // htmx asks for the results only (search as you type).
-      if (c.req.header("hx-request") === "true") return html(c, results);
+      // htmx asks for the results only (search as you type); restoring history needs the whole page.
+      c.header("Vary", "HX-Request, HX-History-Restore-Request");
+      if (c.req.header("hx-request") === "true" && c.req.header("hx-history-restore-request") !== "true")
+        return html(c, results);
       return html(
         c,
         <Layout title="Apps" viewer={visit.viewer}>
