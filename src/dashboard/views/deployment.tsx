@@ -47,7 +47,7 @@ export function StepTree(props: { deployment: DeploymentView; tree: RunSummary }
               {seconds(s.durationMs)}
               {s.attempts > 1 ? `, ${s.attempts} attempts` : ""}
             </span>
-            {s.error ? <div class="error-text">{s.error}</div> : null}
+            {s.error ? <div class={s.state === "failed" ? "error-text" : "hint"}>{s.error}</div> : null}
             {s.retries.length > 0 ? (
               <ul class="retries" aria-label={`retries of ${s.id}`}>
                 {s.retries.map((r) => (
