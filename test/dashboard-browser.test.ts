@@ -82,6 +82,23 @@ beforeAll(async () => {
     }),
   });
   expect(res.status).toBe(202);
+  // A few more apps, so that the list has rows to show (and to screenshot).
+  for (const [name, environment] of [
+    ["shop", "production"],
+    ["shop", "staging"],
+    ["billing", "staging"],
+    ["search", "dev"],
+  ]) {
+    const more = await fetch(`${server.url}/v1/deployments`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${admin}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        spec: { name, environment, services: [{ name: "web", image: "nginx:1.27", port: 80 }] },
+        acceptRisk: true,
+      }),
+    });
+    expect(more.status).toBe(202);
+  }
   await server.api.runs.idle();
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
   mkdirSync(shots, { recursive: true });
@@ -151,7 +168,7 @@ describe.skipIf(!present)("the dashboard in Chromium", () => {
     await page.keyboard.type(admin);
     await page.keyboard.press("Enter");
     await page.waitForURL(`${server.url}/`);
-    await expect.poll(() => page.locator("table.apps tbody tr").count()).toBe(1);
+    await expect.poll(() => page.locator("table.apps tbody tr").count()).toBe(5);
     await screen(page, "02-apps");
 
     // New deployment, by keyboard: the YAML radio, the spec, review.
