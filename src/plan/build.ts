@@ -11,6 +11,7 @@ import { secretNamesOf } from "../spec/secret-refs.js";
 import { rendersCredentials, rendersMonitoring, rendersPublicEndpoint } from "../spec/target-capabilities.js";
 import { topologicalLevels } from "./graph.js";
 import { monitoringInputs, monitoringSummary } from "./monitoring.js";
+import { type VolumeStepInput, volumeRemovals, volumeSteps } from "./volumes.js";
 
 export type StepKind =
   | "network"
@@ -19,6 +20,7 @@ export type StepKind =
   | "cache"
   | "queue"
   | "bucket"
+  | "volume"
   | "service"
   | "ingress"
   | "monitoring";
@@ -27,8 +29,10 @@ export interface PlanStep {
   readonly id: string;
   readonly kind: StepKind;
   readonly action: ChangeAction;
-  /** The spec component the step acts on, for component steps. */
+  /** The spec component the step acts on, for component steps (the service, for a volume step). */
   readonly component?: string;
+  /** The volume's name in `services[].volumes`, for volume steps. */
+  readonly volume?: string;
   readonly dependsOn: readonly string[];
   readonly description: string;
   /** Fields that changed, for updates. */
@@ -110,6 +114,8 @@ export function buildPlan(desired: DeploymentSpec, current?: DeploymentSpec): Pl
   }
   const base = secrets ? ["network", "secrets"] : ["network"];
   const services = new Map(desired.services.map((s) => [s.name, s]));
+  const volumes = volumeSteps(desired, current);
+  steps.push(...volumes.map((v) => volumeStep(v, ["network"])));
   for (const change of diff.components) {
     const kind = KIND_OF[change.group];
     const id = stepId(kind, change.name);
@@ -117,7 +123,11 @@ export function buildPlan(desired: DeploymentSpec, current?: DeploymentSpec): Pl
     const service = services.get(change.name);
     const deps =
       kind === "service" && service
-        ? [...base, ...service.dependsOn.map((d) => stepId(kinds.get(d) ?? "service", d))]
+        ? [
+            ...base,
+            ...volumes.filter((v) => v.service === service.name).map((v) => v.id),
+            ...service.dependsOn.map((d) => stepId(kinds.get(d) ?? "service", d)),
+          ]
         : kind === "bucket"
           ? ["network"]
           : base;
@@ -185,11 +195,25 @@ export function buildPlan(desired: DeploymentSpec, current?: DeploymentSpec): Pl
   };
 }
 
+function volumeStep(v: VolumeStepInput, dependsOn: readonly string[]): PlanStep {
+  return {
+    id: v.id,
+    kind: "volume",
+    action: v.action,
+    component: v.service,
+    volume: v.volume,
+    dependsOn,
+    description: v.description,
+    ...(v.fields ? { fields: v.fields } : {}),
+  };
+}
+
 /** Steps that remove what the current spec has and the desired one drops: ingress, then services, then data. */
 function removalSteps(
   diff: SpecDiff,
   current: DeploymentSpec | undefined,
   desired: DeploymentSpec,
+  destroying = false,
 ): PlanStep[] {
   if (!current) return [];
   const kinds = componentKinds(current);
@@ -227,6 +251,10 @@ function removalSteps(
       description: describe("delete", `${kind} ${change.name}`),
     });
   }
+  for (const v of volumeRemovals(current, destroying ? undefined : desired)) {
+    const service = `remove-service:${v.service}`;
+    steps.push(volumeStep(v, steps.some((s) => s.id === service) ? [service] : []));
+  }
   return steps;
 }
 
@@ -242,7 +270,7 @@ export function buildDestroyPlan(current: DeploymentSpec): Plan {
     monitoring: { enabled: false },
   };
   const diff = diffSpecs(current, empty);
-  const steps = removalSteps(diff, current, empty);
+  const steps = removalSteps(diff, current, empty, true);
   const everything = steps.map((s) => s.id);
   if (rendersMonitoring(current)) {
     steps.unshift({

@@ -21,8 +21,9 @@ import { buildPlan, type PlanStep } from "./build.js";
 const fixtures = join(import.meta.dirname, "../../test/fixtures");
 
 type ComposeDoc = {
-  services?: Record<string, { ports?: unknown; entrypoint?: unknown }>;
+  services?: Record<string, { ports?: unknown; entrypoint?: unknown; volumes?: unknown }>;
   networks?: Record<string, unknown>;
+  volumes?: Record<string, unknown>;
 };
 
 function dockerObjects(step: PlanStep, spec: DeploymentSpec, r: RenderResult): string[] {
@@ -42,6 +43,12 @@ function dockerObjects(step: PlanStep, spec: DeploymentSpec, r: RenderResult): s
     }
     case "ingress":
       return services[name]?.ports ? [`ports of ${name}`] : [];
+    case "volume": {
+      const key = `${name}.${step.volume}`;
+      return doc.volumes?.[key] !== undefined && JSON.stringify(services[name]?.volumes).includes(`"${key}:`)
+        ? [`volume ${key}`]
+        : [];
+    }
     case "monitoring":
       return r.files
         .filter((f) => f.path === "prometheus.yml" || f.path === "prometheus-rules.yml")
@@ -72,6 +79,13 @@ function kubeObjects(step: PlanStep, spec: DeploymentSpec, r: RenderResult): str
       );
     case "ingress":
       return pick((o) => o.kind === "Ingress" && o.metadata.name === name);
+    case "volume":
+      return pick(
+        (o) =>
+          o.kind === "PersistentVolumeClaim" &&
+          o.metadata.labels?.["app.kubernetes.io/name"] === name &&
+          JSON.stringify(o.metadata.annotations).includes(`"${step.volume} at `),
+      );
     case "monitoring":
       return pick((o) => MONITORING_KINDS.has(o.kind));
     case "service":
@@ -129,6 +143,17 @@ function terraformObjects(step: PlanStep, spec: DeploymentSpec, r: RenderResult)
             "azurerm_monitor_metric_alert",
           ].includes(type),
       );
+    case "volume":
+      return resources(
+        (type, name) =>
+          name === `${id}_vol-${step.volume}` &&
+          [
+            "aws_efs_file_system",
+            "google_filestore_instance",
+            "azurerm_storage_share",
+            "terraform_data",
+          ].includes(type),
+      );
     default:
       return resources((_type, name) => name === id || name.startsWith(`${id}_`));
   }
@@ -167,15 +192,35 @@ const TARGETS = [
   { target: "terraform", cloud: "local" },
 ] as const;
 
+/** rich-prod with named volumes on a web service, a worker and a cron job, and their commands. */
+function withVolumes(): DeploymentSpec {
+  const rich = example("rich-prod.yaml");
+  const volumes = [
+    { name: "uploads", path: "/srv/uploads", sizeGb: 20 },
+    { name: "cache", path: "/var/cache/app" },
+  ];
+  return validateSpec({
+    ...rich,
+    services: rich.services.map((s) => ({
+      ...s,
+      volumes: s.kind === "web" ? volumes : [{ name: "scratch", path: "/scratch" }],
+      command: ["/bin/app"],
+      args: ["serve", "--root=$HOME"],
+    })),
+  });
+}
+
 const SPECS: [string, DeploymentSpec][] = [
   ["example rich-prod", example("rich-prod.yaml")],
+  ["rich-prod with volumes", withVolumes()],
   ["example risky-prod", example("risky-prod.yaml")],
   ...interpreted(),
 ];
 
 describe("every plan step maps to rendered objects", () => {
   it("reads 50 interpreted requests besides the examples", () => {
-    expect(SPECS).toHaveLength(52);
+    expect(SPECS).toHaveLength(53);
+    expect(buildPlan(withVolumes()).steps.filter((s) => s.kind === "volume")).toHaveLength(4);
   });
 
   it.each(TARGETS)("on $target ($cloud)", ({ target, cloud }) => {

@@ -133,6 +133,9 @@ export const NOT_FOR_CHARTS = [
   "readOnlyRootFilesystem",
   "internetEgress",
   "schedule",
+  "command",
+  "args",
+  "volumes",
 ] as const;
 
 interface WithServices {

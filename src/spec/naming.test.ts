@@ -9,6 +9,7 @@ import {
   namespaceName,
   networkName,
   pgSchemaName,
+  serviceVolumeName,
   terraformWorkspaceName,
   volumeName,
   wrappedModuleName,
@@ -116,6 +117,24 @@ describe("naming", () => {
         if (c1 !== c2) expect(volumeName(id, c1)).not.toBe(volumeName(id, c2));
         if (c1 !== c2 || r1 !== r2) expect(containerName(id, c1, r1)).not.toBe(containerName(id, c2, r2));
         expect(containerName(id, c1, r1).length).toBeLessThanOrEqual(63 - 9);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("keeps service volumes apart from each other and from data volumes (property)", () => {
+    fc.assert(
+      fc.property(kebab, kebab, kebab, kebab, kebab, (app, env, service, v1, v2) => {
+        const id = { app, environment: env };
+        const name = serviceVolumeName(id, service, v1);
+        expect(name).toMatch(/^codeploy-[a-z0-9-]+$/);
+        expect(name.length).toBeLessThanOrEqual(63);
+        if (v1 !== v2) expect(name).not.toBe(serviceVolumeName(id, service, v2));
+        // ("a-b", "c") and ("a", "b-c") spell the same words: the hash of the exact tuple tells them apart.
+        expect(serviceVolumeName(id, `${service}-${v1}`, v2)).not.toBe(
+          serviceVolumeName(id, service, `${v1}-${v2}`),
+        );
+        expect(name).not.toBe(volumeName(id, `${service}-${v1}`));
       }),
       { numRuns: 300 },
     );

@@ -118,6 +118,15 @@ export function volumeName(id: Identity, component: string): string {
 }
 
 /**
+ * A named volume of a spec service (`services[].volumes[]`): a four-part
+ * tuple, so it never meets a data component's three-part one; the volume also
+ * carries labels naming its owner, checked before it is reused.
+ */
+export function serviceVolumeName(id: Identity, service: string, volume: string): string {
+  return deriveName([id.app, id.environment, service, volume], { prefix: "codeploy-" });
+}
+
+/**
  * Room left for `-<replica>` (at most 5 digits) and the `-<8 hex>` a
  * replacement carries while the container it replaces still runs.
  */

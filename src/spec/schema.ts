@@ -23,6 +23,7 @@ import { hostPortIssues } from "./host-ports.js";
 import { findRegion } from "./regions.js";
 import { isMalformedSecretRef } from "./secret-refs.js";
 import { TARGETS } from "./targets.js";
+import { volumeIssues, workloadFields } from "./workload-fields.js";
 
 const KEBAB = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const kebab = () =>
@@ -127,6 +128,7 @@ const serviceFields = z.strictObject({
   }),
   schedule: checkedString(cronProblem).optional(),
   dependsOn: z.array(kebab()).default([]),
+  ...workloadFields,
   chart: chartSchema.optional().meta({
     description:
       "Kubernetes: this service is an existing Helm chart, installed as its own release (helm upgrade --install --atomic). Its image, ports and replicas come from the chart and chart.values",
@@ -135,6 +137,7 @@ const serviceFields = z.strictObject({
 
 /** A chart service takes its settings from the chart: a field CODE would render is refused, with where to put it instead. */
 const serviceSchema = serviceFields.superRefine((s, ctx) => {
+  for (const issue of volumeIssues(s.volumes)) ctx.addIssue({ code: "custom", ...issue });
   if (s.chart === undefined) return;
   for (const field of NOT_FOR_CHARTS) {
     if (s[field] !== undefined)
@@ -362,6 +365,7 @@ export const deploymentSpecSchema = deploymentSpecInput.transform(applyDefaults)
 export type DeploymentSpecInput = z.input<typeof deploymentSpecInput>;
 export type DeploymentSpec = z.output<typeof deploymentSpecSchema>;
 export type Service = DeploymentSpec["services"][number];
+export type { Volume } from "./workload-fields.js";
 export type Database = DeploymentSpec["databases"][number];
 export type Cache = DeploymentSpec["caches"][number];
 export type Queue = DeploymentSpec["queues"][number];

@@ -1,6 +1,7 @@
 /** The steps that create or update: data components, services, buckets and the ingress check. */
-import { ProviderError, type StepContext, type StepResult } from "../../engine/provider.js";
+import { type PlanStep, ProviderError, type StepContext, type StepResult } from "../../engine/provider.js";
 import { objectStoreName } from "../../render/data-services.js";
+import { dockerVolumeName, serviceVolumes } from "../../render/volumes.js";
 import { endpointOf, listContainers, removeContainer, startReplica } from "./containers.js";
 import { converge, mismatch, type ReplicaOutcome, verify } from "./converge.js";
 import { httpAnswers } from "./health.js";
@@ -43,6 +44,12 @@ async function applyWorkload(session: Session, ctx: StepContext, w: Workload): P
     (await ensureVolume(docker, w.scope, w.volume.name, w.component, ctx.signal, adoption)) === "created"
   )
     log(`created volume ${w.volume.name}`);
+  for (const v of w.serviceVolumes ?? []) {
+    const done = await ensureVolume(docker, w.scope, v.name, w.component, ctx.signal, adoption, v.volume);
+    log(
+      `volume ${v.volume} of ${w.component} (${v.name}) ${done === "created" ? "created" : "kept, with its data"}`,
+    );
+  }
   const hash = configHash(w, imageId);
   const s = session.settings;
   const outcomes = await converge(w, hash, {
@@ -180,4 +187,21 @@ export async function verifyIngress(session: Session, ctx: StepContext, name: st
     where.length > 0 ? `${name} answers at ${where.join(", ")}` : `${name} has no running replica to check`;
   ctx.log(message);
   return { message, outputs };
+}
+
+/** A service's named volume, created (labelled with its owner) before the service mounts it; one that exists is kept. */
+export async function applyVolume(session: Session, ctx: StepContext, step: PlanStep): Promise<StepResult> {
+  const v = serviceVolumes(ctx.spec).find((x) => x.service === step.component && x.volume === step.volume);
+  if (!v) {
+    throw new ProviderError("DOCKER_UNKNOWN_COMPONENT", `the spec has no volume ${step.id}`, {
+      hint: "the plan and the spec disagree: plan again from the same spec",
+    });
+  }
+  const docker = await session.docker(ctx.signal);
+  const name = dockerVolumeName(ctx.spec, v);
+  const adoption = { adopt: ctx.adopt === true, log: safeLog(ctx) };
+  const done = await ensureVolume(docker, scopeOf(ctx), name, v.service, ctx.signal, adoption, v.volume);
+  const message = `volume ${v.volume} of ${v.service}: ${name} ${done === "created" ? "created" : "exists, its files kept"}`;
+  ctx.log(message);
+  return { message };
 }

@@ -16,11 +16,11 @@ import type {
   StepContext,
   StepResult,
 } from "../../engine/provider.js";
-import { applyBuckets, applyData, applyService, verifyIngress } from "./apply-steps.js";
+import { applyBuckets, applyData, applyService, applyVolume, verifyIngress } from "./apply-steps.js";
 import { ensureNetwork } from "./infra.js";
 import { networkName } from "./names.js";
 import { checkObserved, endpointsOf, observeScope } from "./observe.js";
-import { removeBucket, removeComponent, removeEverything } from "./remove-steps.js";
+import { keepVolume, removeBucket, removeComponent, removeEverything } from "./remove-steps.js";
 import { type DockerProviderOptions, Session } from "./session.js";
 import { scopeOf } from "./workload.js";
 
@@ -59,6 +59,8 @@ async function apply(session: Session, step: PlanStep, ctx: StepContext): Promis
       return applyData(session, ctx, component(step));
     case "bucket":
       return applyBuckets(session, ctx);
+    case "volume":
+      return applyVolume(session, ctx, step);
     case "service":
       return applyService(session, ctx, component(step));
     case "ingress":
@@ -83,6 +85,8 @@ async function destroy(session: Session, step: PlanStep, ctx: StepContext): Prom
       return removeComponent(session, ctx, component(step), false);
     case "bucket":
       return removeBucket(session, ctx, component(step));
+    case "volume":
+      return keepVolume(session, ctx, step);
     case "secrets":
     case "ingress":
     case "monitoring":

@@ -22,9 +22,12 @@ function checkOwner(
   scope: Scope,
   component: string | undefined,
   adoption: Adoption,
+  volume?: string,
 ): void {
   const owner = ownerOf(labels);
-  const sameComponent = component === undefined || labels?.[LABEL.service] === component;
+  const sameComponent =
+    (component === undefined || labels?.[LABEL.service] === component) &&
+    (volume === undefined || labels?.[LABEL.volume] === volume);
   if (ownedBy(owner, scope) && sameComponent) return;
   if (!adoption.adopt) throw new OwnershipConflictError(what, owner, scope);
   adoption.log?.(`${what}: adopted on request (it carried another owner's labels or none)`);
@@ -97,6 +100,8 @@ export async function ensureVolume(
   component: string,
   signal: AbortSignal,
   adoption: Adoption = {},
+  /** A service volume's name in the spec: its label must say the same. */
+  volume?: string,
 ): Promise<"created" | "exists"> {
   let info: { Labels?: Record<string, string> | null } | undefined;
   try {
@@ -105,11 +110,18 @@ export async function ensureVolume(
     if (!isNotFound(error)) throw apiError(`inspecting volume ${name}`, error);
   }
   if (info) {
-    checkOwner(`volume ${name}`, info.Labels, scope, component, adoption);
+    checkOwner(`volume ${name}`, info.Labels, scope, component, adoption, volume);
     return "exists";
   }
   try {
-    await docker.createVolume({ Name: name, Labels: { ...scopeLabels(scope), [LABEL.service]: component } });
+    await docker.createVolume({
+      Name: name,
+      Labels: {
+        ...scopeLabels(scope),
+        [LABEL.service]: component,
+        ...(volume === undefined ? {} : { [LABEL.volume]: volume }),
+      },
+    });
     return "created";
   } catch (error) {
     if (isConflict(error)) return "exists";

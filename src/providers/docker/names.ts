@@ -18,6 +18,8 @@ export const LABEL = {
   hash: "codeploy.config-hash",
   role: "codeploy.role",
   hostPort: "codeploy.host-port",
+  /** A service volume's name in the spec (`services[].volumes[].name`). */
+  volume: "codeploy.volume",
 } as const;
 
 /** `app`: a spec service; `data`: a database, cache, queue or the object store; `job`: a one-shot container. */

@@ -1,6 +1,7 @@
 /** The steps that remove: a component's containers (and its volume when purging), the network at the end. */
-import type { StepContext, StepResult } from "../../engine/provider.js";
+import type { PlanStep, StepContext, StepResult } from "../../engine/provider.js";
 import { objectStoreName } from "../../render/data-services.js";
+import { dockerVolumeName, serviceVolumes } from "../../render/volumes.js";
 import { listContainers, removeContainer } from "./containers.js";
 import { listVolumes, removeNetworks, removeVolume } from "./infra.js";
 import { volumeName } from "./names.js";
@@ -71,6 +72,26 @@ export async function removeEverything(session: Session, ctx: StepContext): Prom
   } else if (volumes.length > 0)
     parts.push(`kept volume(s) ${volumes.join(", ")} (--purge-data removes them)`);
   const message = parts.join("; ") || "nothing left to remove";
+  ctx.log(message);
+  return { message };
+}
+
+/**
+ * A volume leaving the spec keeps its files: only destroy with --purge-data
+ * removes volumes (in its last step, with everything else labelled for the app).
+ */
+export function keepVolume(session: Session, ctx: StepContext, step: PlanStep): StepResult {
+  const destroying = serviceVolumes(ctx.spec).some(
+    (v) => v.service === step.component && v.volume === step.volume,
+  );
+  const name = dockerVolumeName(ctx.previous ?? ctx.spec, {
+    service: step.component ?? "",
+    volume: step.volume ?? "",
+  });
+  const message =
+    destroying && session.settings.purgeData
+      ? `volume ${name}: removed with the app's other volumes at the end (--purge-data)`
+      : `volume ${name}: kept with its files (${destroying ? "destroy --purge-data removes it" : "only destroy --purge-data removes it"})`;
   ctx.log(message);
   return { message };
 }

@@ -9,6 +9,7 @@ import type Docker from "dockerode";
 import { ProviderError, type StepContext } from "../../engine/provider.js";
 import { dataComponents } from "../../render/data-services.js";
 import { hostPorts } from "../../render/docker/index.js";
+import { dockerVolumeName, volumesOf } from "../../render/volumes.js";
 import {
   type ComposeService,
   composeService,
@@ -39,10 +40,18 @@ export interface Workload {
   readonly publish?: Publish;
   readonly probe: Probe;
   readonly volume?: { readonly name: string; readonly path: string };
+  /** A spec service's named volumes (`services[].volumes`), each labelled with its service and volume name. */
+  readonly serviceVolumes?: readonly ServiceMount[];
   /** Container settings shared by every replica (no name, host port, revision or hash yet). */
   readonly base: Docker.ContainerCreateOptions;
   /** Values that must never appear in logs or errors. */
   readonly secrets: readonly string[];
+}
+
+export interface ServiceMount {
+  readonly name: string;
+  readonly volume: string;
+  readonly path: string;
 }
 
 export function scopeOf(ctx: Pick<StepContext, "app" | "environment">): Scope {
@@ -56,6 +65,14 @@ interface Frame {
   readonly compose: ComposeService;
   readonly vars: ReadonlyMap<string, string>;
   readonly volume?: { readonly name: string; readonly path: string };
+  readonly mounts?: readonly ServiceMount[];
+}
+
+function mountsOf(f: Frame): Docker.MountSettings[] {
+  const out: Docker.MountSettings[] = [];
+  if (f.volume) out.push({ Type: "volume", Source: f.volume.name, Target: f.volume.path });
+  for (const m of f.mounts ?? []) out.push({ Type: "volume", Source: m.name, Target: m.path });
+  return out;
 }
 
 function baseOptions(f: Frame, image: string, port: number | undefined): Docker.ContainerCreateOptions {
@@ -67,6 +84,7 @@ function baseOptions(f: Frame, image: string, port: number | undefined): Docker.
   const memory = memoryBytes(limits?.memory);
   const cpus = nanoCpus(limits?.cpus);
   const health = healthConfig(c.healthcheck, fill);
+  const mounts = mountsOf(f);
   return {
     Image: image,
     ...(c.command ? { Cmd: c.command.map(fill) } : {}),
@@ -88,7 +106,7 @@ function baseOptions(f: Frame, image: string, port: number | undefined): Docker.
       RestartPolicy: { Name: c.restart === "no" || !c.restart ? "no" : c.restart },
       ...(memory !== undefined ? { Memory: memory } : {}),
       ...(cpus !== undefined ? { NanoCpus: cpus } : {}),
-      ...(f.volume ? { Mounts: [{ Type: "volume", Source: f.volume.name, Target: f.volume.path }] } : {}),
+      ...(mounts.length > 0 ? { Mounts: mounts } : {}),
     },
     NetworkingConfig: { EndpointsConfig: { [net]: { Aliases: [f.component] } } },
   };
@@ -119,7 +137,12 @@ export function serviceWorkload(
   }
   const vars = envFileOf(ctx.artifacts.files);
   const scope = scopeOf(ctx);
-  const frame: Frame = { scope, component: name, role: "app", compose, vars };
+  const mounts = volumesOf(service).map((v) => ({
+    name: dockerVolumeName(ctx.spec, v),
+    volume: v.volume,
+    path: v.path,
+  }));
+  const frame: Frame = { scope, component: name, role: "app", compose, vars, mounts };
   const port = service.port ?? exposedPort;
   // The rendered start of the service's host range, or for an EXPOSEd port with no hostPort, that port.
   const preferredPort = hostPorts(ctx.spec).get(name) ?? port;
@@ -141,6 +164,7 @@ export function serviceWorkload(
       ? { publish: { host: publishHost, preferredPort, fixed: service.hostPort !== undefined } }
       : {}),
     probe,
+    ...(mounts.length > 0 ? { serviceVolumes: mounts } : {}),
     base: baseOptions(frame, compose.image, port),
     secrets: [...vars.values()],
   };

@@ -8,6 +8,7 @@
 import type { PlanStep, StepContext, StepResult } from "../../engine/provider.js";
 import { objectStoreName } from "../../render/data-services.js";
 import { bucketJobName } from "../../render/kubernetes/data-services.js";
+import { claimName } from "../../render/volumes.js";
 import { isOurs, renderedObjects, type StepEnv, waitGone } from "./apply.js";
 import { removeMonitoring } from "./monitoring.js";
 import {
@@ -89,6 +90,13 @@ export async function destroyStep(step: PlanStep, ctx: StepContext, env: StepEnv
       );
     case "monitoring":
       return result(await removeMonitoring(namespace, ctx, env));
+    case "volume": {
+      const claim = claimName({ service: name, volume: step.volume ?? "" });
+      return result(
+        [],
+        `claim ${claim} is kept with its files (the namespace's deletion on destroy takes it when codeploy made the namespace); \`kubectl delete pvc -n ${namespace} ${claim}\` frees it`,
+      );
+    }
     case "ingress":
       return result(
         await removeListed(INGRESS_KINDS, namespace, componentSelector(app, environment, [name]), ctx, env),

@@ -8,6 +8,7 @@
  * database|cache|queue -> its Secret, headless Service, StatefulSet, NetworkPolicy
  * bucket               -> the object store's objects (MinIO StatefulSet, Service, Secret, bucket Job)
  * service              -> its Secret (secret references), Deployment or CronJob, Service, HPA, PDB, NetworkPolicy
+ * volume               -> its PersistentVolumeClaim (never pruned)
  * ingress              -> its Ingress
  * monitoring           -> PodMonitors, the PrometheusRule and the dashboard ConfigMap
  *
@@ -20,6 +21,7 @@ import { objectStoreName } from "../../render/data-services.js";
 import { bucketJobName } from "../../render/kubernetes/data-services.js";
 import { MONITORING_COMPONENT } from "../../render/kubernetes/monitoring.js";
 import type { KubeObject } from "../../render/types.js";
+import { claimName } from "../../render/volumes.js";
 import { instanceName } from "../../spec/naming.js";
 import type { DeploymentSpec } from "../../spec/schema.js";
 
@@ -209,6 +211,15 @@ export function objectsForStep(
       return { objects: rendered.filter((o) => o.kind === "Secret"), components: [], pruneKinds: [] };
     case "monitoring":
       return { objects: rendered.filter(isMonitoring), components: [], pruneKinds: [] };
+    case "volume": {
+      // Never pruned: a claim's files outlive an update (see render/kubernetes/volumes.ts).
+      const claim = claimName({ service: step.component ?? "", volume: step.volume ?? "" });
+      return {
+        objects: rendered.filter((o) => o.kind === "PersistentVolumeClaim" && o.metadata.name === claim),
+        components: [],
+        pruneKinds: [],
+      };
+    }
     default:
       return componentObjects(step, spec, rendered);
   }

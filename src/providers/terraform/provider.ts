@@ -35,6 +35,7 @@ import type {
   StepResult,
 } from "../../engine/provider.js";
 import type { ArtifactFile, RenderResult } from "../../render/types.js";
+import { serviceVolumes } from "../../render/volumes.js";
 import type { DeploymentSpec } from "../../spec/schema.js";
 import { type Env, findTerraform } from "./binary.js";
 import { TerraformError } from "./errors.js";
@@ -77,6 +78,8 @@ function stillWanted(step: PlanStep, spec: DeploymentSpec): boolean {
       return spec.monitoring.enabled;
     case "ingress":
       return spec.services.some((s) => s.name === name && s.kind === "web" && s.public);
+    case "volume":
+      return serviceVolumes(spec).some((v) => v.service === name && v.volume === step.volume);
     default:
       return componentsOf(spec).some((c) => c.name === name);
   }

@@ -14,6 +14,7 @@ import {
   serviceNamed,
 } from "../data-services.js";
 import { type ConnectionValue, connectionVars } from "../local-connections.js";
+import { composeRuntime, composeServiceVolumes } from "./app-runtime.js";
 import {
   bucketJob,
   type ComposeService,
@@ -170,6 +171,7 @@ function appEnvValue(value: string): string {
 
 function appService(ctx: AppContext, s: Service): ComposeService {
   const out: ComposeService = s.image ? { image: s.image } : { build: { context: `./${s.name}` } };
+  Object.assign(out, composeRuntime(s));
   if (s.kind === "cron") out.profiles = ["cron"];
   out.restart = s.kind === "cron" ? "no" : "unless-stopped";
   const env = new Map(Object.entries(s.env).map(([k, v]) => [k, appEnvValue(v)] as const));
@@ -214,7 +216,7 @@ export function composeModel(spec: DeploymentSpec): ComposeModel {
   const services: Record<string, ComposeService> = {};
   for (const s of spec.services) services[s.name] = appService(ctx, s);
   for (const c of components) services[c.name] = dataService(spec, c, frame);
-  const volumes: Record<string, unknown> = {};
+  const volumes: Record<string, unknown> = composeServiceVolumes(spec);
   for (const c of components) if (c.profile.volumePath) volumes[`${c.name}-data`] = { labels: labels() };
   if (spec.buckets.length > 0) {
     const store = objectStoreName(spec);

@@ -18,6 +18,7 @@ import { type ConnectionValue, connectionVars } from "../local-connections.js";
 import type { KubeObject } from "../types.js";
 import { containerRuntime } from "./image-runtime.js";
 import { CONNECTION_URL_KEY, type KubeContext, labels, meta, secretName, selectorLabels } from "./labels.js";
+import { commandOf, strategyOf, volumeClaims, withVolumes } from "./volumes.js";
 
 /** Pod-level settings every pod of ours shares: no API token, no service-link env vars, seccomp. */
 export function podBase(securityContext: IPodSpec["securityContext"]) {
@@ -190,6 +191,7 @@ function podSpec(ctx: KubeContext, s: Service): IPodSpec {
   const container: IContainer = {
     name: s.name,
     image: s.image ?? placeholderImage(ctx, s),
+    ...commandOf(s),
     ...containerPorts(ctx, s),
     env: appEnv(ctx, s),
     resources: resources(s),
@@ -201,12 +203,15 @@ function podSpec(ctx: KubeContext, s: Service): IPodSpec {
     volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
   };
   const seccompProfile = { type: "RuntimeDefault" as const };
-  return {
-    ...podBase(runtime.root ? { seccompProfile } : { runAsNonRoot: true, seccompProfile }),
-    ...(s.kind === "cron" ? { restartPolicy: "OnFailure" } : {}),
-    containers: [container],
-    volumes: [{ name: "tmp", emptyDir: {} }],
-  };
+  return withVolumes(
+    {
+      ...podBase(runtime.root ? { seccompProfile } : { runAsNonRoot: true, seccompProfile }),
+      ...(s.kind === "cron" ? { restartPolicy: "OnFailure" } : {}),
+      containers: [container],
+      volumes: [{ name: "tmp", emptyDir: {} }],
+    },
+    s,
+  );
 }
 
 function template(ctx: KubeContext, s: Service) {
@@ -256,6 +261,7 @@ function deployment(ctx: KubeContext, s: Service): KubeObject {
       // (the provider hands the field over on the first apply, see providers/kubernetes/replicas.ts).
       ...(s.autoscale ? {} : { replicas: s.replicas }),
       revisionHistoryLimit: 5,
+      ...strategyOf(s),
       selector: { matchLabels: selectorLabels(ctx, s.name) },
       template: { ...base, spec: { ...base.spec, ...topologySpread(ctx, s) } },
     },
@@ -327,7 +333,7 @@ function disruptionBudget(ctx: KubeContext, s: Service): KubeObject {
 /** Every object of one app service. */
 export function appObjects(ctx: KubeContext, s: Service): KubeObject[] {
   const secret = secretObject(ctx, s);
-  const out = secret ? [secret] : [];
+  const out = [...(secret ? [secret] : []), ...volumeClaims(ctx, s)];
   if (s.kind === "cron") return [...out, cronJob(ctx, s)];
   out.push(deployment(ctx, s));
   if (s.port !== undefined) out.push(service(ctx, s, s.port));

@@ -33,6 +33,7 @@ export type ModuleFile =
   | "caches"
   | "queues"
   | "buckets"
+  | "volumes"
   | "secrets"
   | "services"
   | "cluster"

@@ -33,6 +33,7 @@ const CONCERNS: readonly ModuleFile[] = [
   "caches",
   "queues",
   "buckets",
+  "volumes",
   "secrets",
   "services",
   "cluster",

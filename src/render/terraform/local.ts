@@ -8,6 +8,7 @@
  */
 import type { DeploymentSpec, Service } from "../../spec/schema.js";
 import { secretNamesOf } from "../../spec/secret-refs.js";
+import { type ServiceVolume, serviceVolumes } from "../volumes.js";
 import {
   envValue,
   ident,
@@ -19,6 +20,7 @@ import {
   versionOf,
 } from "./common.js";
 import { expr, type HclValue, type TopBlock } from "./hcl.js";
+import { volumeIdent } from "./volumes.js";
 
 type Settings = Record<string, HclValue | undefined>;
 
@@ -64,7 +66,28 @@ function serviceInput(s: Service): Settings {
       : undefined,
     health_check_path: s.healthCheck?.path,
     schedule: s.schedule,
+    command: s.command ? [...s.command] : undefined,
+    args: s.args ? [...s.args] : undefined,
+    volumes: s.volumes ? Object.fromEntries(s.volumes.map((v) => [v.name, v.path])) : undefined,
   };
+}
+
+/** A volume is a component of its own here too: the plan's volume step has its resource. */
+function volume(m: ModuleBuilder, v: ServiceVolume): void {
+  const id = volumeIdent(v);
+  m.add(
+    "volumes",
+    resource("terraform_data", id, {
+      input: {
+        name: named(`${v.service}-${v.volume}`),
+        component: "volume",
+        service: v.service,
+        volume: v.volume,
+        path: v.path,
+        size_gb: v.sizeGb,
+      },
+    }),
+  );
 }
 
 export function renderLocal(spec: DeploymentSpec): ModuleBuilder {
@@ -105,6 +128,7 @@ export function renderLocal(spec: DeploymentSpec): ModuleBuilder {
   for (const bucket of spec.buckets) {
     component(m, "buckets", bucket.name, { component: "bucket", public: bucket.public }, undefined);
   }
+  for (const v of serviceVolumes(spec)) volume(m, v);
   for (const s of spec.services) {
     const image = expr(`var.${ident(s.name)}_image`);
     // Terraform refuses an output that shows a sensitive variable unless the output is sensitive too.

@@ -9,12 +9,14 @@
 import { fargateCpuUnits, fargateShape } from "../../../spec/cloud-sizes.js";
 import { cpuCores, memoryMiB } from "../../../spec/quantity.js";
 import type { Queue, Service } from "../../../spec/schema.js";
+import { volumesOf } from "../../volumes.js";
 import { ident, named, resource, versionOf, webPort } from "../common.js";
 import { type CloudEnv, cloudEnv, plain } from "../connections.js";
 import { block, call, expr, type HclValue, type TopBlock } from "../hcl.js";
 import { publicServices, renderAwsLoadBalancer, securedServices } from "./alb.js";
 import type { AwsAccess, AwsContext } from "./context.js";
 import { assumeRole, executionRole, secretArn, secretBlocks, serviceRoles } from "./identity.js";
+import { efsDependencies, efsMountPoints, efsVolumeBlocks, renderAwsVolumes } from "./volumes.js";
 
 /** The smallest Fargate size that holds the requested CPU and memory. */
 export function fargateSize(
@@ -64,6 +66,10 @@ function containerDefinition(s: Service, env: CloudEnv<AwsAccess>): HclValue {
       name: s.name,
       image: expr(`var.${ident(s.name)}_image`),
       essential: true,
+      // The spec's command replaces the image's ENTRYPOINT, its args the CMD (Kubernetes' meaning).
+      entryPoint: s.command ? [...s.command] : undefined,
+      command: s.args ? [...s.args] : s.command ? [] : undefined,
+      mountPoints: volumesOf(s).length > 0 ? efsMountPoints(s) : undefined,
       portMappings:
         s.port === undefined && s.kind !== "web"
           ? undefined
@@ -98,6 +104,7 @@ function taskDefinition(ctx: AwsContext, s: Service, comment?: string[]): TopBlo
       execution_role_arn: expr(`aws_iam_role.${executionRole(s, env)}.arn`),
       task_role_arn: env.access.length > 0 ? expr(`aws_iam_role.${ident(s.name)}_task.arn`) : undefined,
       container_definitions: containerDefinition(s, env),
+      volume: volumesOf(s).length > 0 ? efsVolumeBlocks(s) : undefined,
     },
     comment,
   );
@@ -140,8 +147,13 @@ function ecsService(s: Service, behindLb: boolean, listeners: readonly string[])
     deployment_circuit_breaker: block({ enable: true, rollback: true }),
     // The autoscaler owns the count once the service runs.
     lifecycle: s.autoscale ? block({ ignore_changes: [expr("desired_count")] }) : undefined,
-    depends_on: behindLb ? listeners.map((l) => expr(`aws_lb_listener.${l}`)) : undefined,
+    depends_on: dependsOnOf(s, behindLb ? listeners.map((l) => expr(`aws_lb_listener.${l}`)) : []),
   });
+}
+
+function dependsOnOf(s: Service, listeners: HclValue[]): HclValue[] | undefined {
+  const all = [...listeners, ...efsDependencies(s)];
+  return all.length > 0 ? all : undefined;
 }
 
 function autoscaling(s: Service): TopBlock[] {
@@ -277,6 +289,7 @@ export function renderAwsEcs(ctx: AwsContext): void {
   const listeners = securedServices(ctx).length > 0 ? ["http", "https"] : ["http"];
   const crons = all.filter((s) => s.kind === "cron");
   ctx.m.add("services", ...cluster(ctx), ...roles(ctx, crons));
+  renderAwsVolumes(ctx);
   ctx.m.add("secrets", ...secretBlocks(ctx, all));
   for (const s of all) {
     ctx.m.add("services", ...serviceRoles(s, cloudEnv(s, ctx.connections)));

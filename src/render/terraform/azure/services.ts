@@ -11,6 +11,7 @@ import { ident, resource, shortName, variableBlock, webPort } from "../common.js
 import { type CloudEnv, cloudEnv, plain } from "../connections.js";
 import { block, expr, type HclBlock, type TopBlock } from "../hcl.js";
 import { type AzureAccess, type AzureContext, PLACE } from "./context.js";
+import { azureVolumeBlocks, azureVolumeMounts, renderAzureVolumes } from "./volumes.js";
 
 /** Container Apps sizes: CPU in quarter cores (0.25-4) with twice as many GiB of memory. */
 export function containerAppSize(s: Service): { cpu: number; memory: string } {
@@ -55,12 +56,15 @@ function container(s: Service, envs: CloudEnv<AzureAccess>): HclBlock {
   return block({
     name: s.name,
     image: expr(`var.${ident(s.name)}_image`),
+    command: s.command ? [...s.command] : undefined,
+    args: s.args ? [...s.args] : undefined,
     cpu: size.cpu,
     memory: size.memory,
     env: env.length > 0 ? env : undefined,
     liveness_probe: s.healthCheck
       ? block({ transport: "HTTP", port: webPort(s), path: s.healthCheck.path })
       : undefined,
+    volume_mounts: azureVolumeMounts(s),
   });
 }
 
@@ -94,6 +98,7 @@ function containerApp(ctx: AzureContext, s: Service): TopBlock[] {
         min_replicas: s.autoscale?.min ?? s.replicas,
         max_replicas: s.autoscale?.max ?? Math.max(s.replicas, 1),
         container: container(s, env),
+        volume: azureVolumeBlocks(s),
         custom_scale_rule: scaleRule,
       }),
       ingress: listens
@@ -125,7 +130,7 @@ function containerJob(ctx: AzureContext, s: Service): TopBlock[] {
       parallelism: 1,
       replica_completion_count: 1,
     }),
-    template: block({ container: container(s, env) }),
+    template: block({ container: container(s, env), volume: azureVolumeBlocks(s) }),
   });
   return [job, ...roleAssignments(s, env, "azurerm_container_app_job")];
 }
@@ -149,6 +154,7 @@ export function renderContainerApps(ctx: AzureContext): void {
       zone_redundancy_enabled: ctx.production,
     }),
   );
+  renderAzureVolumes(ctx);
   for (const s of services) {
     ctx.m.add("services", ...(s.kind === "cron" ? containerJob(ctx, s) : containerApp(ctx, s)));
     if (s.kind !== "cron" && (s.kind === "web" || s.port !== undefined)) {

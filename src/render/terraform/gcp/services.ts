@@ -6,11 +6,13 @@
 
 import { cpuCores, memoryMiB } from "../../../spec/quantity.js";
 import type { Service } from "../../../spec/schema.js";
+import { literalArgs } from "../../volumes.js";
 import { ident, named, resource, shortName, variableBlock, webPort } from "../common.js";
 import { type CloudEnv, cloudEnv, plain } from "../connections.js";
 import { block, call, expr, type HclBlock, type TopBlock } from "../hcl.js";
 import type { GcpAccess, GcpContext } from "./context.js";
 import { envBlocks, secretBlocks, serviceAccount, serviceIdentity } from "./identity.js";
+import { gcpVolumeBlocks, gcpVolumeMounts, renderGcpVolumes } from "./volumes.js";
 
 /** Cloud Run CPU is 1, 2, 4 or 8, with a memory floor per CPU count. */
 export function cloudRunLimits(s: Service): { cpu: string; memory: string } {
@@ -27,6 +29,9 @@ function container(s: Service, envs: CloudEnv<GcpAccess>): HclBlock {
   const env = envBlocks(envs);
   return block({
     image: expr(`var.${ident(s.name)}_image`),
+    // Cloud Run expands $(NAME) in command and args like Kubernetes: `$$` keeps the spec's text literal.
+    command: s.command ? literalArgs(s.command) : undefined,
+    args: s.args ? literalArgs(s.args) : undefined,
     ports: s.kind === "cron" ? undefined : block({ container_port: webPort(s) }),
     // Workers keep their CPU between requests; web services idle it.
     resources: block({
@@ -36,7 +41,14 @@ function container(s: Service, envs: CloudEnv<GcpAccess>): HclBlock {
     env: env.length > 0 ? env : undefined,
     startup_probe: probe,
     liveness_probe: probe,
+    volume_mounts: gcpVolumeMounts(s),
   });
+}
+
+/** NFS volumes need the second generation execution environment. */
+function volumeFields(s: Service) {
+  const volumes = gcpVolumeBlocks(s);
+  return volumes ? { execution_environment: "EXECUTION_ENVIRONMENT_GEN2", volumes } : {};
 }
 
 const VPC_ACCESS = block({
@@ -75,6 +87,7 @@ function runService(ctx: GcpContext, s: Service): TopBlock[] {
           service_account: expr(`${serviceAccount(s)}.email`),
           scaling: block({ min_instance_count: min, max_instance_count: max }),
           vpc_access: VPC_ACCESS,
+          ...volumeFields(s),
           containers: container(s, env),
         }),
         // A revision starts only once its account may read its secrets.
@@ -130,6 +143,7 @@ function runJob(ctx: GcpContext, s: Service): TopBlock[] {
           max_retries: 1,
           timeout: "3600s",
           vpc_access: VPC_ACCESS,
+          ...volumeFields(s),
           containers: container(s, env),
         }),
       }),
@@ -166,6 +180,7 @@ export function renderCloudRun(ctx: GcpContext): void {
   }
   ctx.m.add("secrets", ...secretBlocks(ctx));
   ctx.apis.add("run.googleapis.com");
+  renderGcpVolumes(ctx);
   if (services.some((s) => s.kind === "cron")) {
     ctx.apis.add("cloudscheduler.googleapis.com");
     ctx.m.add(
