@@ -19,6 +19,7 @@ import {
   terraformBinary,
   writeTree,
 } from "../src/render/terraform/test-io.js";
+import { validateSpec } from "../src/spec/validate.js";
 
 const MIRROR = "/opt/tf-plugins";
 const hasAws = existsSync(`${MIRROR}/registry.terraform.io/hashicorp/aws`);
@@ -39,12 +40,27 @@ function withoutRandom(text: string): string {
     .replace(/\n\s*random\s*=\s*\{[^}]*\}/g, "");
 }
 
+/** rich-prod on ECS with named volumes (EFS) on a web service and a cron job, and commands. */
+function withVolumes() {
+  const rich = fixtureSpec("rich-prod", { cloud: "aws", region: FRANKFURT.aws, target: "terraform" });
+  return validateSpec({
+    ...rich,
+    services: rich.services.map((s) => ({
+      ...s,
+      command: ["/bin/app"],
+      args: ["--data", "/data"],
+      volumes: s.kind === "worker" ? undefined : [{ name: "data", path: "/data", sizeGb: 20 }],
+    })),
+  });
+}
+
 const CASES = [
   { label: "everything (every engine, buckets, cron, NATS on ECS)", spec: () => fixtureSpec("everything") },
   {
     label: "rich-prod on ECS",
     spec: () => fixtureSpec("rich-prod", { cloud: "aws", region: FRANKFURT.aws, target: "terraform" }),
   },
+  { label: "rich-prod on ECS with EFS volumes, commands and args", spec: withVolumes },
 ];
 
 describe.skipIf(!terraformBinary || !hasAws)(
