@@ -12,6 +12,7 @@ import { CostInputError } from "./errors.js";
 import { bucketItems, loadBalancerItems, monitoringItems, natItems, queueItems } from "./extras.js";
 import { formatUsd, toCents } from "./money.js";
 import type { CostEstimate, CostItem, EstimateOptions, PriceCatalog } from "./types.js";
+import { volumeItems } from "./volumes.js";
 import { buildWorkloads } from "./workloads.js";
 
 export const DEFAULT_HOURS_PER_MONTH = 730;
@@ -61,6 +62,7 @@ export function estimateCost(spec: DeploymentSpec, options: EstimateOptions = {}
     ...cacheItems(ctx),
     ...queueItems(ctx),
     ...bucketItems(ctx),
+    ...volumeItems(ctx),
     ...monitoringItems(ctx),
   ];
   const cents = items.reduce((sum, item) => sum + toCents(item.monthlyUsd), 0);

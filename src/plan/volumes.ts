@@ -5,9 +5,9 @@
  * until destroy: no update deletes files.
  */
 
-import { type ServiceVolume, serviceVolumes } from "../render/volumes.js";
 import type { ChangeAction } from "../spec/diff.js";
 import type { DeploymentSpec } from "../spec/schema.js";
+import { type ServiceVolume, serviceVolumes } from "../spec/volumes.js";
 
 export interface VolumeStepInput {
   readonly id: string;

@@ -101,9 +101,9 @@ describe("docker", () => {
 });
 
 describe("kubernetes", () => {
-  const objects = (replicas: number): KubeObject[] =>
+  const objects = (replicas: number): readonly KubeObject[] =>
     render(spec({ target: "kubernetes" }, replicas)).kubernetes ?? [];
-  const deployment = (list: KubeObject[]) =>
+  const deployment = (list: readonly KubeObject[]) =>
     list.find((o) => o.kind === "Deployment" && o.metadata.name === "web") as unknown as {
       spec: {
         strategy?: { type: string };

@@ -5,32 +5,10 @@
  * `a-b` with a volume `c` and a service `a` with a volume `b-c` never share one.
  */
 import { deriveName, serviceVolumeName } from "../spec/naming.js";
-import type { DeploymentSpec, Service } from "../spec/schema.js";
+import type { DeploymentSpec } from "../spec/schema.js";
+import type { ServiceVolume } from "../spec/volumes.js";
 
-export interface ServiceVolume {
-  readonly service: string;
-  readonly volume: string;
-  readonly path: string;
-  readonly sizeGb: number;
-  /** The service's replicas (the highest autoscale bound when it scales): more than one share the volume. */
-  readonly replicas: number;
-}
-
-export function volumesOf(s: Service): ServiceVolume[] {
-  const replicas = Math.max(s.replicas, s.autoscale?.max ?? 0);
-  return (s.volumes ?? []).map((v) => ({
-    service: s.name,
-    volume: v.name,
-    path: v.path,
-    sizeGb: v.sizeGb,
-    replicas,
-  }));
-}
-
-/** Every service volume of the spec, in spec order (chart services take theirs from the chart). */
-export function serviceVolumes(spec: Pick<DeploymentSpec, "services">): ServiceVolume[] {
-  return spec.services.filter((s) => s.chart === undefined).flatMap(volumesOf);
-}
+export { type ServiceVolume, serviceVolumes, volumesOf } from "../spec/volumes.js";
 
 /** The Docker volume (compose and the docker provider alike), labelled with its owner. */
 export function dockerVolumeName(

@@ -32,3 +32,6 @@ export function fargateShape(requested: ContainerShape): ContainerShape {
 export function fargateCpuUnits(millicores: number): number {
   return Math.round((millicores * 1024) / 1000);
 }
+
+/** Filestore BASIC_HDD instances hold 1 TiB at least (and bill it). */
+export const FILESTORE_MIN_GB = 1024;

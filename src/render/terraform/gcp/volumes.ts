@@ -5,15 +5,13 @@
  * execution environment, reached through the Direct VPC egress the services
  * already have). The instances go with the module: destroy deletes the files.
  */
+import { FILESTORE_MIN_GB } from "../../../spec/cloud-sizes.js";
 import type { Service } from "../../../spec/schema.js";
 import { type ServiceVolume, volumesOf } from "../../volumes.js";
 import { resource, shortName } from "../common.js";
 import { block, expr, type HclBlock, type TopBlock } from "../hcl.js";
 import { volumeIdent } from "../volumes.js";
 import type { GcpContext } from "./context.js";
-
-/** Filestore BASIC_HDD holds 1 TiB at least. */
-export const FILESTORE_MIN_GB = 1024;
 
 export const filestoreCapacityGb = (sizeGb: number): number => Math.max(FILESTORE_MIN_GB, sizeGb);
 
