@@ -1,8 +1,9 @@
 /**
  * Plan steps for the services' named volumes: one `volume:<service>.<volume>`
  * step each, before its service (the service mounts it). A volume that leaves
- * the spec gets a removal step whose description says that its data is kept
- * until destroy: no update deletes files.
+ * the spec gets a removal step whose description says what happens to its
+ * files on the target: docker and kubernetes keep them until destroy, the
+ * clouds' modules delete the file system.
  */
 
 import type { ChangeAction } from "../spec/diff.js";
@@ -42,6 +43,25 @@ export function volumeSteps(desired: DeploymentSpec, current: DeploymentSpec | u
   });
 }
 
+/** What leaving the spec (or destroy) does with a volume's files, per target: said in the step. */
+function removalText(current: DeploymentSpec, v: ServiceVolume, destroying: boolean): string {
+  const what = `volume ${v.volume} of ${v.service}`;
+  switch (current.target) {
+    case "docker":
+      return destroying
+        ? `remove ${what}: kept with its files unless destroy runs with --purge-data`
+        : `detach ${what}: its files are kept until destroy --purge-data`;
+    case "kubernetes":
+      return destroying
+        ? `remove ${what}: its claim goes with the namespace when codeploy made it, else it is kept`
+        : `detach ${what}: its claim and files are kept until destroy`;
+    case "terraform":
+      return current.cloud === "local"
+        ? `remove ${what}`
+        : `remove ${what}: terraform deletes its file system and the files on it`;
+  }
+}
+
 /** Volumes the current spec has and the desired one drops (all of them on destroy). */
 export function volumeRemovals(
   current: DeploymentSpec,
@@ -55,9 +75,6 @@ export function volumeRemovals(
       action: "delete",
       service: v.service,
       volume: v.volume,
-      description:
-        desired === undefined
-          ? `remove volume ${v.volume} of ${v.service} (what destroy does with its files depends on the target: see the README)`
-          : `detach volume ${v.volume} of ${v.service}: its files are kept until destroy`,
+      description: removalText(current, v, desired === undefined),
     }));
 }

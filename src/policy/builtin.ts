@@ -40,6 +40,7 @@ import {
   secretByValue,
 } from "./rules/security.js";
 import { bucketWithoutAccessBlock, openDatabasePort, storageUnencrypted } from "./rules/terraform.js";
+import { volumeSharedByReplicas } from "./rules/volumes.js";
 import {
   hostNamespaces,
   hostPathMount,
@@ -81,6 +82,7 @@ export const builtinRules: readonly PolicyRule[] = [
   autoscaleMinOne,
   haWithoutBackups,
   smallStorage,
+  volumeSharedByReplicas,
   overBudget,
   nearBudget,
   devOverprovisioned,

@@ -6,7 +6,7 @@
 import { parse as parseHcl } from "@cdktf/hcl2json";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { buildPlan } from "../plan/build.js";
+import { buildDestroyPlan, buildPlan } from "../plan/build.js";
 import type { DeploymentSpec } from "../spec/schema.js";
 import { validateSpec } from "../spec/validate.js";
 import { render } from "./index.js";
@@ -226,5 +226,13 @@ describe("the plan", () => {
     const removal = buildPlan(fewer, s).steps.find((x) => x.id === "remove-volume:web.uploads");
     expect(removal?.action).toBe("delete");
     expect(removal?.description).toContain("kept until destroy");
+    // Each target's plan says what happens to the files: the cloud modules delete the file system.
+    const aws = spec({ target: "terraform", cloud: "aws" });
+    const destroy = buildDestroyPlan(aws).steps.find((x) => x.id === "remove-volume:web.data");
+    expect(destroy?.description).toContain("deletes its file system");
+    const kube = buildDestroyPlan(spec({ target: "kubernetes" })).steps.find(
+      (x) => x.id === "remove-volume:web.data",
+    );
+    expect(kube?.description).toContain("goes with the namespace");
   });
 });

@@ -29,3 +29,8 @@ export function volumesOf(s: Service): ServiceVolume[] {
 export function serviceVolumes(spec: Pick<DeploymentSpec, "services">): ServiceVolume[] {
   return spec.services.filter((s) => s.chart === undefined).flatMap(volumesOf);
 }
+
+/** More than one pod of the service may run at once (replicas, or an autoscaler's maximum): they share its volumes. */
+export function sharedByReplicas(s: Pick<Service, "replicas" | "autoscale">): boolean {
+  return Math.max(s.replicas, s.autoscale?.max ?? 0) > 1;
+}

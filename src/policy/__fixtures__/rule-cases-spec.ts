@@ -211,6 +211,18 @@ export const SPEC_CASES: RuleCases = {
       path: "databases[0].storageGb",
     },
   ],
+  "CODE-REL-011": [
+    {
+      label: "a volume mounted by 3 replicas on kubernetes",
+      fail: {
+        spec: prodWeb({ replicas: 3, volumes: [{ name: "data", path: "/data" }] }, { target: "kubernetes" }),
+      },
+      pass: {
+        spec: prodWeb({ replicas: 1, volumes: [{ name: "data", path: "/data" }] }, { target: "kubernetes" }),
+      },
+      path: "services[0].volumes",
+    },
+  ],
   "CODE-COST-001": [
     {
       label: "estimate over budget",

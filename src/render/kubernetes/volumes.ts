@@ -16,6 +16,7 @@
  */
 import type { IContainer, IPersistentVolumeClaim, IPodSpec } from "kubernetes-models/v1";
 import type { Service } from "../../spec/schema.js";
+import { sharedByReplicas } from "../../spec/volumes.js";
 import type { KubeObject } from "../types.js";
 import { claimName, literalArgs, mountName, volumesOf } from "../volumes.js";
 import { type KubeContext, meta } from "./labels.js";
@@ -26,11 +27,6 @@ export function commandOf(s: Service): Pick<IContainer, "command" | "args"> {
     ...(s.command ? { command: literalArgs(s.command) } : {}),
     ...(s.args ? { args: literalArgs(s.args) } : {}),
   };
-}
-
-/** Shared by more than one pod at a time: the claim must be ReadWriteMany. */
-export function sharedByReplicas(s: Service): boolean {
-  return Math.max(s.replicas, s.autoscale?.max ?? 0) > 1;
 }
 
 export function volumeClaims(ctx: KubeContext, s: Service): KubeObject[] {
