@@ -121,6 +121,7 @@ describe("codeploy mcp over stdio", () => {
       "destroy",
       "logs",
       "audit_verify",
+      "drift",
       "experts_ask",
       "video_to_doc",
     ])

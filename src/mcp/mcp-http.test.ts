@@ -153,6 +153,7 @@ describe("/mcp on codeploy serve", () => {
         "apply",
         "audit_verify",
         "destroy",
+        "drift",
         "experts_ask",
         "history",
         "interpret",
@@ -387,6 +388,10 @@ describe("/mcp on codeploy serve", () => {
     const client = await connect(server.url, admin);
     const verified = await call(client, "audit_verify", {});
     expect(verified.structuredContent).toMatchObject({ ok: true });
+    // drift reaches the service: the null provider cannot tell, and says so as an error result.
+    expect(errorOf(await call(client, "drift", { app: "cart", environment: "staging" })).code).toMatch(
+      /DRIFT_UNSUPPORTED|NOT_DEPLOYED/,
+    );
     await client.close();
   });
 

@@ -1,6 +1,6 @@
 /**
  * The tools that change nothing: interpret, plan, status, history, logs,
- * audit_verify. Each is one service call and a compact answer.
+ * drift, audit_verify. Each is one service call and a compact answer.
  */
 import type { McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
@@ -20,6 +20,7 @@ import {
   app,
   auditOutput,
   detail,
+  driftOutput,
   environment,
   historyOutput,
   interpretOutput,
@@ -230,6 +231,40 @@ export function registerReadTools(server: McpServer, options: McpOptions): void 
           ctx.mcpReq.signal,
         );
         return ok({ sources, lines: lines.map((l) => `${l.source}| ${l.text.slice(0, 500)}`) });
+      }),
+  );
+
+  server.registerTool(
+    "drift",
+    {
+      title: "What changed by hand",
+      description:
+        "Compare what runs with the last applied revision, field by field, changing nothing. " +
+        "drifted: false when they match; each item names the object, the field (JSON pointer) and who changed it.",
+      inputSchema: z.strictObject({ app, environment, detail }),
+      outputSchema: driftOutput,
+      annotations: read,
+    },
+    (args) =>
+      run(async () => {
+        const answer = await service.drift({ app: args.app, environment: args.environment });
+        // Compact: the first 20 differences with short values; `full` gives all of them as found.
+        const full = args.detail === "full";
+        const short = (v: unknown) => (v === undefined ? undefined : JSON.stringify(v).slice(0, 120));
+        const items = (full ? answer.items : answer.items.slice(0, 20)).map((i) =>
+          full ? i : { ...i, expected: short(i.expected), actual: short(i.actual) },
+        );
+        return ok({
+          app: answer.app,
+          environment: answer.environment,
+          provider: answer.provider,
+          revision: answer.revision,
+          drifted: answer.drifted,
+          resources: answer.resources,
+          items,
+          ...(items.length < answer.items.length ? { more: answer.items.length - items.length } : {}),
+          ignored: answer.ignored,
+        });
       }),
   );
 

@@ -76,3 +76,10 @@ export const historyOutput = z.object({
 });
 export const logsOutput = z.object({ sources: z.number(), lines: z.array(z.string()) });
 export const auditOutput = z.looseObject({ ok: z.boolean(), count: z.number() });
+export const driftOutput = z.looseObject({
+  drifted: z.boolean(),
+  revision: z.number(),
+  resources: z.number(),
+  items: z.array(z.looseObject({ kind: z.string(), name: z.string(), change: z.string(), path: z.string() })),
+  ignored: z.number(),
+});
