@@ -52,9 +52,15 @@ describe("opening the state store", () => {
 
   it("applies a migration that is missing from an older database", async () => {
     const home = await freshHome();
-    const last = Object.keys(MIGRATIONS).at(-1);
+    // The newest migration undone by hand, as a database of the version before it has it.
+    const last = Object.keys(MIGRATIONS).at(-1) ?? "";
+    const undo: Record<string, string> = {
+      "0006_deployment_provider": "alter table deployments drop column provider",
+      "0007_revision_commit": "alter table revisions drop column git_commit",
+    };
+    expect(undo[last], `add how to undo ${last} here`).toBeDefined();
     await run(home, `delete from codeploy_migration where name = '${last}'`);
-    await run(home, "alter table deployments drop column provider");
+    await run(home, undo[last] ?? "");
     const store = await openStateStore({ home });
     await store.close();
     expect(await applied(home)).toEqual(Object.keys(MIGRATIONS));
