@@ -1,61 +1,32 @@
-/**
- * Host ports on the docker provider, on a real podman Engine API (issue 18
- * item 7): a public service keeps its host ports across updates (chosen on the
- * first apply, or the spec's hostPort), `status` reports them, a port someone
- * else holds is refused by name; and an image that declares EXPOSE, deployed
- * with no port in the spec, is served on the exposed port and the run says so.
- */
-import { mkdtempSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { deploy } from "../src/engine/deploy.js";
-import type { EngineEvent } from "../src/engine/events.js";
-import { createDockerProvider, endpointsOf } from "../src/providers/docker/index.js";
-import { hashArtifacts, render } from "../src/render/index.js";
+import { afterAll, describe, expect, it, onTestFinished } from "vitest";
+import type { deploy } from "../src/engine/deploy.js";
+import { endpointsOf } from "../src/providers/docker/index.js";
 import type { DeploymentSpec } from "../src/spec/schema.js";
 import { validateSpec } from "../src/spec/validate.js";
-import { openStateStore } from "../src/state/index.js";
-import type { StateStore } from "../src/state/types.js";
+import { dockerEngines } from "./helpers/docker-engine.js";
 import { startPodman, TEST_IMAGES } from "./helpers/podman.js";
 
 const pm = await startPodman();
-const stores: StateStore[] = [];
-const dirs: string[] = [];
+const engines = dockerEngines(pm, "ports-test-seed");
 afterAll(async () => {
-  for (const s of stores) await s.close();
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
+  await engines.close();
   await pm?.stop();
 }, 120_000);
 
 async function harness() {
-  const home = mkdtempSync(join(tmpdir(), "cdp-ports-state-"));
-  dirs.push(home);
-  const store = await openStateStore({ home });
-  stores.push(store);
-  const provider = createDockerProvider({
-    host: pm?.host ?? "unix:///nonexistent",
-    healthTimeoutMs: 20_000,
-    stopTimeoutSeconds: 1,
-    pullTimeoutMs: 10_000,
-  });
-  const events: EngineEvent[] = [];
-  const deps = {
-    store,
-    providerFor: () => provider,
-    render: (spec: DeploymentSpec) => render(spec, { secretSeed: "ports-test-seed" }),
-    hashArtifacts,
-  };
+  const engine = await engines.harness({ healthTimeoutMs: 20_000 });
   return {
-    provider,
-    events,
-    apply: (spec: DeploymentSpec) =>
-      deploy({ spec, actor: "test" }, deps, { onEvent: (e: EngineEvent) => events.push(e) }),
+    ...engine,
+    apply: (spec: DeploymentSpec) => engine.apply(spec),
     /** What `status` shows: the provider's endpoints of what runs. */
     status: async (app: string) =>
-      endpointsOf(await provider.observe({ app, environment: "dev", signal: AbortSignal.timeout(10_000) })),
+      endpointsOf(
+        await engine.provider.observe({ app, environment: "dev", signal: AbortSignal.timeout(10_000) }),
+      ),
   };
 }
 
@@ -184,7 +155,7 @@ describe.skipIf(!pm)("docker provider host ports on a real podman service", () =
     const [exposed = 0] = await freePorts(1);
     const image = "localhost/codeploy-test/exposes:1";
     const dir = await mkdtemp(join(tmpdir(), "cdp-expose-"));
-    dirs.push(dir);
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
     // The v1 rootfs again, as an image whose config declares EXPOSE and serves there.
     const source = (await pm.podman(["create", TEST_IMAGES.v1])).trim();
     await pm.podman(["export", "-o", join(dir, "rootfs.tar"), source]);

@@ -6,7 +6,6 @@
  * names, whose "server" is busybox httpd on the engine's port.
  */
 import { mkdtempSync } from "node:fs";
-import { rm } from "node:fs/promises";
 import { createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,72 +14,25 @@ import Docker from "dockerode";
 import { afterAll, describe, expect, it } from "vitest";
 import { logsCommand, registerLogsCommands } from "../src/cli/commands/logs.js";
 import { captureIo } from "../src/cli/test-io.js";
-import { type DeployOptions, deploy, destroyEnvironment } from "../src/engine/deploy.js";
-import type { EngineEvent } from "../src/engine/events.js";
-import type { Provider } from "../src/engine/provider.js";
-import {
-  checkObserved,
-  createDockerProvider,
-  type DockerProviderOptions,
-  endpointsOf,
-} from "../src/providers/docker/index.js";
+import { checkObserved, type DockerProviderOptions, endpointsOf } from "../src/providers/docker/index.js";
 import { envFileOf } from "../src/providers/docker/interpolate.js";
 import { streamLogs } from "../src/providers/docker/logs.js";
-import { hashArtifacts, render } from "../src/render/index.js";
+import { render } from "../src/render/index.js";
 import { containerName, networkName, volumeName } from "../src/spec/naming.js";
 import type { DeploymentSpec } from "../src/spec/schema.js";
 import { validateSpec } from "../src/spec/validate.js";
-import { openStateStore } from "../src/state/index.js";
-import type { StateStore } from "../src/state/types.js";
+import { dockerEngines, type EngineHarness } from "./helpers/docker-engine.js";
 import { startPodman, TEST_IMAGES } from "./helpers/podman.js";
 
 const pm = await startPodman({ registry: true });
-const stores: StateStore[] = [];
-const dirs: string[] = [];
+const SEED = "docker-test-seed";
+const engines = dockerEngines(pm, SEED);
 afterAll(async () => {
-  for (const s of stores) await s.close();
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
+  await engines.close();
   await pm?.stop();
 }, 120_000);
 
-const SEED = "docker-test-seed";
-
-interface Harness {
-  readonly provider: Provider;
-  readonly store: StateStore;
-  readonly events: EngineEvent[];
-  apply(spec: DeploymentSpec, options?: DeployOptions): ReturnType<typeof deploy>;
-  destroy(app: string, environment: string): ReturnType<typeof destroyEnvironment>;
-}
-
-async function harness(options: DockerProviderOptions = {}): Promise<Harness> {
-  const home = mkdtempSync(join(tmpdir(), "cdp-docker-state-"));
-  dirs.push(home);
-  const store = await openStateStore({ home });
-  stores.push(store);
-  const provider = createDockerProvider({
-    host: pm?.host ?? "unix:///nonexistent",
-    healthTimeoutMs: 15_000,
-    stopTimeoutSeconds: 1,
-    pullTimeoutMs: 10_000,
-    ...options,
-  });
-  const events: EngineEvent[] = [];
-  const deps = {
-    store,
-    providerFor: () => provider,
-    render: (spec: DeploymentSpec) => render(spec, { secretSeed: SEED }),
-    hashArtifacts,
-  };
-  const onEvent = (e: EngineEvent) => events.push(e);
-  return {
-    provider,
-    store,
-    events,
-    apply: (spec, o = {}) => deploy({ spec, actor: "test" }, deps, { onEvent, ...o }),
-    destroy: (app, environment) => destroyEnvironment({ app, environment, actor: "test" }, deps, { onEvent }),
-  };
-}
+const harness = (options: DockerProviderOptions = {}): Promise<EngineHarness> => engines.harness(options);
 
 function webSpec(
   app: string,
@@ -104,7 +56,7 @@ async function containers(app: string) {
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-async function observed(h: Harness, app: string) {
+async function observed(h: EngineHarness, app: string) {
   return h.provider.observe({ app, environment: "dev", signal: new AbortController().signal });
 }
 

@@ -1,56 +1,24 @@
-/**
- * Named volumes, `command` and `args` on a real podman Engine API, through
- * deploy() as `codeploy apply` runs it: the command runs instead of the
- * image's, a file written into the volume survives an update that replaces
- * the container (changed env), the volume carries its owner's labels and a
- * volume under the same name that another owner labelled is refused; destroy
- * keeps the volume unless purging.
- */
-import { mkdtempSync } from "node:fs";
-import { rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { deploy, destroyEnvironment } from "../src/engine/deploy.js";
-import { createDockerProvider, type DockerProviderOptions } from "../src/providers/docker/index.js";
-import { hashArtifacts, render } from "../src/render/index.js";
+import type { DockerProviderOptions } from "../src/providers/docker/index.js";
 import { dockerVolumeName } from "../src/render/volumes.js";
 import { containerName } from "../src/spec/naming.js";
 import type { DeploymentSpec } from "../src/spec/schema.js";
 import { validateSpec } from "../src/spec/validate.js";
-import { openStateStore } from "../src/state/index.js";
-import type { StateStore } from "../src/state/types.js";
+import { dockerEngines } from "./helpers/docker-engine.js";
 import { startPodman, TEST_IMAGES } from "./helpers/podman.js";
 
 const pm = await startPodman();
-const stores: StateStore[] = [];
-const dirs: string[] = [];
+const engines = dockerEngines(pm, "volumes-test-seed");
 afterAll(async () => {
-  for (const s of stores) await s.close();
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
+  await engines.close();
   await pm?.stop();
 }, 120_000);
 
 async function harness(options: DockerProviderOptions = {}) {
-  const home = mkdtempSync(join(tmpdir(), "cdp-volumes-state-"));
-  dirs.push(home);
-  const store = await openStateStore({ home });
-  stores.push(store);
-  const provider = createDockerProvider({
-    host: pm?.host ?? "unix:///nonexistent",
-    healthTimeoutMs: 15_000,
-    stopTimeoutSeconds: 1,
-    ...options,
-  });
-  const deps = {
-    store,
-    providerFor: () => provider,
-    render: (spec: DeploymentSpec) => render(spec, { secretSeed: "volumes-test-seed" }),
-    hashArtifacts,
-  };
+  const engine = await engines.harness(options);
   return {
-    apply: (spec: DeploymentSpec) => deploy({ spec, actor: "test" }, deps),
-    destroy: (app: string) => destroyEnvironment({ app, environment: "dev", actor: "test" }, deps),
+    apply: (spec: DeploymentSpec) => engine.apply(spec),
+    destroy: (app: string) => engine.destroy(app, "dev"),
   };
 }
 
