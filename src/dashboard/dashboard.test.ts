@@ -168,6 +168,22 @@ describe("apps list", () => {
     expect(restored).toContain("<html");
   });
 
+  it("flags drift from the server's last check in the apps list", async () => {
+    const b = await signIn(viewer);
+    const row = async () => {
+      const text = await (await get(b, "/?q=shop")).text();
+      return (
+        /<th scope="row"><a href="\/ui\/apps\/shop\/staging">shop<\/a><\/th>.*?<\/tr>/s.exec(text)?.[0] ?? ""
+      );
+    };
+    expect(await row()).toContain("not checked");
+    h.api.metrics.setDriftResources("shop", "staging", 2);
+    expect(await row()).toContain("2 drifted");
+    h.api.metrics.setDriftResources("shop", "staging", 0);
+    expect(await row()).toContain("none");
+    h.api.metrics.setDriftResources("shop", "staging", undefined);
+  });
+
   it("hides what a role may not do", async () => {
     const asViewer = await (await get(await signIn(viewer), "/")).text();
     expect(asViewer).not.toContain("New deployment");

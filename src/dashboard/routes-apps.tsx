@@ -88,7 +88,13 @@ export function registerAppPages(app: OpenAPIHono<AppEnv>, ctx: DashboardContext
       const { environments } = await visit.service.status({ brief: true });
       const page = pageOf(environments, query);
       const results = (
-        <AppsResults query={query} page={page} costs={await costs(page.rows)} now={Date.now()} />
+        <AppsResults
+          query={query}
+          page={page}
+          costs={await costs(page.rows)}
+          drift={(app, env) => ctx.deps.metrics.driftResources(app, env)}
+          now={Date.now()}
+        />
       );
       // htmx asks for the results only (search as you type); restoring history needs the whole page.
       c.header("Vary", "HX-Request, HX-History-Restore-Request");

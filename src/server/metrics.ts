@@ -27,6 +27,8 @@ export interface ServerMetrics {
   observeLlmUsage(usage: LlmUsage): void;
   /** Objects that drifted from the last applied revision; undefined drops the series (not deployed any more). */
   setDriftResources(app: string, env: string, resources: number | undefined): void;
+  /** What the last drift check of this process found (the gauge's value); undefined: not checked. */
+  driftResources(app: string, env: string): number | undefined;
   render(): Promise<string>;
   readonly contentType: string;
 }
@@ -111,6 +113,9 @@ export function createServerMetrics(options: { defaultMetrics?: boolean } = {}):
   }
   const { requests, latency, deployments, steps, queue, tokens, cost, drift } = defineMetrics(registry);
   queue.set(0);
+  // The gauge's values, readable without rendering the registry (the dashboard's drift column).
+  const lastDrift = new Map<string, number>();
+  const driftKey = (app: string, env: string) => JSON.stringify([app, env]);
   return {
     registry,
     observeRequest(method, route, status, seconds) {
@@ -131,9 +136,15 @@ export function createServerMetrics(options: { defaultMetrics?: boolean } = {}):
       cost.inc(where, usage.costUsd);
     },
     setDriftResources(app, env, resources) {
-      if (resources === undefined) drift.remove({ app, env });
-      else drift.set({ app, env }, resources);
+      if (resources === undefined) {
+        drift.remove({ app, env });
+        lastDrift.delete(driftKey(app, env));
+      } else {
+        drift.set({ app, env }, resources);
+        lastDrift.set(driftKey(app, env), resources);
+      }
     },
+    driftResources: (app, env) => lastDrift.get(driftKey(app, env)),
     render: () => registry.metrics(),
     contentType: registry.contentType,
   };

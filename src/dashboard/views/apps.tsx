@@ -49,6 +49,8 @@ export function AppsResults(props: {
   query: AppsQuery;
   page: AppsPage;
   costs: ReadonlyMap<string, string>;
+  /** Objects drifted at the server's last check; undefined: not checked (drift.intervalMinutes off, or not yet). */
+  drift: (app: string, environment: string) => number | undefined;
   now: number;
 }) {
   const { page, query } = props;
@@ -67,6 +69,7 @@ export function AppsResults(props: {
             <th scope="col">When</th>
             <th scope="col">Revision</th>
             <th scope="col">Monthly cost</th>
+            <th scope="col">Drift</th>
             <th scope="col">Lock</th>
           </tr>
         </thead>
@@ -83,6 +86,7 @@ export function AppsResults(props: {
               <td>{age(r.lastDeployment?.finishedAt ?? r.lastDeployment?.startedAt, props.now)}</td>
               <td>{r.currentRevision ?? "—"}</td>
               <td>{props.costs.get(`${r.app}/${r.environment}`) ?? "—"}</td>
+              <td>{driftText(props.drift(r.app, r.environment))}</td>
               <td>{r.lock ? `held by ${r.lock.actor}` : ""}</td>
             </tr>
           ))}
@@ -94,4 +98,9 @@ export function AppsResults(props: {
       </nav>
     </section>
   );
+}
+
+function driftText(resources: number | undefined): string {
+  if (resources === undefined) return "not checked";
+  return resources === 0 ? "none" : `${resources} drifted`;
 }
