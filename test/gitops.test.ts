@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
+import { blogSpec as blog } from "../src/cli/__fixtures__/blog-spec.js";
 import { main } from "../src/cli/main.js";
 import { captureIo } from "../src/cli/test-io.js";
 import { openStateStore } from "../src/state/index.js";
@@ -35,22 +36,6 @@ const run = async (cwd: string, home: string, argv: string[], env: Record<string
   const io = captureIo({ cwd, env: { CODEPLOY_HOME: home, CODEPLOY_ACTOR: "ana", ...env } });
   const code = await main(argv, io);
   return { code, out: io.out(), err: io.err() };
-};
-
-const blog = {
-  name: "blog",
-  environment: "staging",
-  services: [
-    {
-      name: "web",
-      image: "ghost:5.80",
-      port: 2368,
-      healthCheck: { path: "/" },
-      resources: { cpu: "500m", memory: "512Mi" },
-      dependsOn: ["mysql"],
-    },
-  ],
-  databases: [{ name: "mysql", engine: "mysql", version: "8.0" }],
 };
 
 /** A fresh clone of the bare repository: what a reviewer pulls. */

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { openStateStore } from "../state/index.js";
+import { blogSpec as base } from "./__fixtures__/blog-spec.js";
 import { main } from "./main.js";
 import { captureIo } from "./test-io.js";
 
@@ -20,21 +21,6 @@ const run = async (argv: string[], options: { isTty?: boolean; env?: Record<stri
   return { code, out: io.out(), err: io.err() };
 };
 
-const base = {
-  name: "blog",
-  environment: "staging",
-  services: [
-    {
-      name: "web",
-      image: "ghost:5.80",
-      port: 2368,
-      healthCheck: { path: "/" },
-      resources: { cpu: "500m", memory: "512Mi" },
-      dependsOn: ["mysql"],
-    },
-  ],
-  databases: [{ name: "mysql", engine: "mysql", version: "8.0" }],
-};
 writeFileSync(join(work, "v1.yaml"), stringify(base));
 writeFileSync(
   join(work, "v2.yaml"),
