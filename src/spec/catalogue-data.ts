@@ -130,9 +130,15 @@ export const CATALOGUE_DATA: readonly CatalogueApp[] = [
       ],
     },
     self: [publicUrl("KC_HOSTNAME")],
-    needs: "a command (`start` or `start-dev`) and KC_BOOTSTRAP_ADMIN_USERNAME / KC_BOOTSTRAP_ADMIN_PASSWORD",
+    // Every target terminates TLS at its proxy (ingress, load balancer) and forwards plain HTTP.
+    start: {
+      production: ["start", "--http-enabled=true", "--proxy-headers=xforwarded"],
+      other: ["start-dev"],
+      withoutDomain: ["--hostname-strict=false"],
+    },
+    needs: "KC_BOOTSTRAP_ADMIN_USERNAME / KC_BOOTSTRAP_ADMIN_PASSWORD for the first admin",
     source:
-      "https://www.keycloak.org/server/all-config (database options; https://www.keycloak.org/server/containers)",
+      "https://www.keycloak.org/server/all-config (database options; https://www.keycloak.org/server/containers, https://www.keycloak.org/server/reverseproxy)",
   },
   {
     key: "grafana",

@@ -66,6 +66,17 @@ export interface CatalogueApp {
   readonly cache?: AppDependency;
   /** Variables set from the service itself (its public URL), whatever it depends on. */
   readonly self?: readonly AppVar[];
+  /**
+   * The arguments its image must be started with (its CMD), where the image
+   * has no usable default: Keycloak's `start-dev` outside production, and
+   * `start` behind the target's TLS-terminating proxy in production.
+   */
+  readonly start?: {
+    readonly production: readonly string[];
+    readonly other: readonly string[];
+    /** Added in production when the service has no domain (no hostname to check requests against). */
+    readonly withoutDomain?: readonly string[];
+  };
   /** What else the image needs that only the user can give (secrets, other stores), in words. */
   readonly needs?: string;
   /** The page the port, path and variable names were taken from. */

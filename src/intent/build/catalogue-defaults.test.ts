@@ -29,6 +29,23 @@ describe("a well-known app takes its image's port and health path from the catal
     expect(gitea).toMatchObject({ port: 3000, healthCheck: { path: "/api/healthz" } });
   });
 
+  it("starts Keycloak in dev mode outside production, and behind the proxy in production", () => {
+    const keycloak = (words: string) => {
+      const r = interpretRules(words);
+      const svc = r.spec.services.find((s) => s.image === "quay.io/keycloak/keycloak");
+      return { args: svc?.args, said: r.assumptions.find((a) => a.includes("keycloak image expects")) };
+    };
+    expect(keycloak("deploy keycloak with postgres to staging").args).toEqual(["start-dev"]);
+    const prod = keycloak("deploy keycloak with postgres to production behind https://auth.example.com");
+    expect(prod.args).toEqual(["start", "--http-enabled=true", "--proxy-headers=xforwarded"]);
+    expect(prod.said).toContain("started with `start --http-enabled=true --proxy-headers=xforwarded`");
+    // Without a domain there is no KC_HOSTNAME to check requests against.
+    expect(keycloak("deploy keycloak with postgres to production").args).toContain("--hostname-strict=false");
+    // Apps whose image starts by itself get no arguments.
+    const r = interpretRules("deploy ghost with mysql to production");
+    expect(r.spec.services.find((s) => s.image === "ghost")?.args).toBeUndefined();
+  });
+
   it("leaves an image outside the catalogue without a port", () => {
     const r = interpretRules("deploy the shop (image ghcr.io/acme/shop:1.4) to staging");
     expect(r.spec.services[0]?.port).toBeUndefined();

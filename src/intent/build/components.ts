@@ -46,7 +46,7 @@ export function serviceInput(ctx: Ctx, s: SvcEntity, production: boolean): Servi
     };
   }
   if (s.health) out.healthCheck = { path: s.health };
-  if (kind === "web" && !b) catalogueDefaults(ctx, s, out);
+  if (kind === "web" && !b) catalogueDefaults(ctx, s, out, production);
   if (s.tls !== undefined) out.tls = s.tls;
   exposure(ctx, s, out, kind);
   schedule(ctx, s, out, kind);
@@ -60,7 +60,7 @@ export function serviceInput(ctx: Ctx, s: SvcEntity, production: boolean): Servi
  * spec give one, and said. Only for a new service running the app's own
  * image (an amendment leaves a running service's settings alone).
  */
-function catalogueDefaults(ctx: Ctx, s: SvcEntity, out: ServiceInput): void {
+function catalogueDefaults(ctx: Ctx, s: SvcEntity, out: ServiceInput, production: boolean): void {
   const app = catalogueAppOfImage(out.image);
   if (!app) return;
   const filled: string[] = [];
@@ -72,10 +72,15 @@ function catalogueDefaults(ctx: Ctx, s: SvcEntity, out: ServiceInput): void {
     out.healthCheck = { path: app.healthPath };
     filled.push(`health check ${app.healthPath}`);
   }
+  if (app.start && out.args === undefined && out.command === undefined) {
+    const args = production
+      ? [...app.start.production, ...(s.domain === undefined ? (app.start.withoutDomain ?? []) : [])]
+      : [...app.start.other];
+    out.args = args;
+    filled.push(`started with \`${args.join(" ")}\``);
+  }
   if (filled.length > 0)
-    ctx.assume(
-      `${s.name}: ${filled.join(" and ")}, as the ${app.key} image expects (catalogue: ${app.source})`,
-    );
+    ctx.assume(`${s.name}: ${sayList(filled)}, as the ${app.key} image expects (catalogue: ${app.source})`);
 }
 
 function exposure(ctx: Ctx, s: SvcEntity, out: ServiceInput, kind: string): void {
@@ -182,4 +187,9 @@ export function catalogueNeeds(ctx: Ctx, input: DeploymentSpecInput): void {
         `${s.name}: the ${app.key} image reads ${wanted}, not ${first}: only the DATABASE_* variables are set`,
       );
   }
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function sayList(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
 }
