@@ -105,7 +105,9 @@ describe.skipIf(!pm)("docker provider on a real podman service", () => {
     // The passwords the compose renderer writes to .env are the ones the containers get.
     const secrets = envFileOf(render(spec, { secretSeed: SEED }).files);
     const env = web0?.Config.Env ?? [];
-    expect(env).toContain(`DATABASE_URL=postgres://app:${secrets.get("CODEPLOY_PG_PASSWORD")}@pg:5432/shop`);
+    expect(env).toContain(
+      `DATABASE_URL=postgres://app:${secrets.get("CODEPLOY_PG_PASSWORD")}@pg:5432/shop?sslmode=disable`,
+    );
     expect(env).toContain(`REDIS_URL=redis://:${secrets.get("CODEPLOY_CACHE_PASSWORD")}@cache:6379`);
     // The network alias resolves from the app's containers: the stand-in answers on postgres' port.
     const exec = await pm?.podman([

@@ -157,7 +157,8 @@ export const DATA_SERVICES: Readonly<Record<DataEngine, DataServiceProfile>> = {
     passwordEnv: "POSTGRES_PASSWORD",
     healthcheck: sh('pg_isready -h 127.0.0.1 -U "$POSTGRES_USER" -d "$POSTGRES_DB"'),
     probe: { type: "exec" },
-    url: (a) => `postgres://${a.user}:${a.password}@${a.host}:5432/${a.database}`,
+    // Container Postgres speaks no TLS; clients whose default is to require it (lib/pq: Mattermost, Go apps) must be told.
+    url: (a) => `postgres://${a.user}:${a.password}@${a.host}:5432/${a.database}?sslmode=disable`,
   }),
   mysql: mysqlLike("mysql"),
   mariadb: mysqlLike("mariadb"),

@@ -48,7 +48,7 @@ describe("serviceWorkload: a spec service read from the rendered compose documen
 
   it("hands the data services' URLs, with the .env passwords, to the service", () => {
     expect(web?.base.Env).toContain(
-      `DATABASE_URL=postgres://app:${secrets.get("CODEPLOY_DB_PASSWORD")}@db:5432/shop`,
+      `DATABASE_URL=postgres://app:${secrets.get("CODEPLOY_DB_PASSWORD")}@db:5432/shop?sslmode=disable`,
     );
     expect(web?.base.Env).toContain(
       `REDIS_URL=redis://:${secrets.get("CODEPLOY_CACHE_PASSWORD")}@cache:6379`,

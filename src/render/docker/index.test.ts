@@ -128,7 +128,7 @@ describe("rich spec", () => {
       DATABASE_NAME: "shop",
       DATABASE_PASSWORD: `\${CODEPLOY_POSTGRES_PASSWORD}`,
       DATABASE_PORT: "5432",
-      DATABASE_URL: `postgres://app:\${CODEPLOY_POSTGRES_PASSWORD}@postgres:5432/shop`,
+      DATABASE_URL: `postgres://app:\${CODEPLOY_POSTGRES_PASSWORD}@postgres:5432/shop?sslmode=disable`,
       DATABASE_USER: "app",
       LOG_LEVEL: "info",
       REDIS_HOST: "redis",
@@ -212,7 +212,7 @@ describe("all engines", () => {
   const api = (doc.services.api?.environment ?? {}) as Record<string, string>;
 
   it("names one variable per dependency, the first of a kind also without prefix", () => {
-    expect(api.DATABASE_URL).toBe(`postgres://app:\${CODEPLOY_MAIN_PASSWORD}@main:5432/lab`);
+    expect(api.DATABASE_URL).toBe(`postgres://app:\${CODEPLOY_MAIN_PASSWORD}@main:5432/lab?sslmode=disable`);
     expect(api.MAIN_DATABASE_URL).toBe(api.DATABASE_URL);
     expect(api.ORDERS_DATABASE_URL).toBe(`mysql://app:\${CODEPLOY_ORDERS_PASSWORD}@orders:3306/lab`);
     expect(api.DOCS_DATABASE_URL).toBe(

@@ -210,7 +210,9 @@ describe("credentials", () => {
 
   it("puts the whole connection URL in the Secret", () => {
     const postgres = secretValues(find(rich, "Secret", "postgres-credentials"));
-    expect(postgres.CONNECTION_URL).toBe(`postgres://app:${postgres.POSTGRES_PASSWORD}@postgres:5432/shop`);
+    expect(postgres.CONNECTION_URL).toBe(
+      `postgres://app:${postgres.POSTGRES_PASSWORD}@postgres:5432/shop?sslmode=disable`,
+    );
   });
 
   it("never writes a password outside the Secrets, in plain text or base64", () => {
