@@ -25,12 +25,14 @@ import { rulesInterpreter } from "../intent/rules-interpreter.js";
 import type { RenderOptions } from "../render/types.js";
 import { checkComponentCount } from "../service/limits.js";
 import type { SecretScope } from "../spec/secret-scope.js";
+import type { CommitFeed } from "../state/commit-feed.js";
 import type { StateStore } from "../state/types.js";
 import { createAuthenticator } from "./auth/authenticate.js";
 import { createJwtVerifier } from "./auth/jwt.js";
 import type { AppEnv, PolicySettings, ProviderResolver, ServerDeps } from "./context.js";
 import { DriftWatch } from "./drift-watch.js";
 import { errorAnswer, HttpError, type HttpStatus } from "./errors.js";
+import { EventHub } from "./event-hub.js";
 import { jsonLogger, type ServerLogger } from "./logger.js";
 import { registerMcpRoute } from "./mcp-route.js";
 import { createServerMetrics, type ServerMetrics } from "./metrics.js";
@@ -91,8 +93,16 @@ export interface AppOptions {
   readonly gitops?: GitopsTarget;
   /** How long a verified API key is trusted without a store read. @default 5000 */
   readonly keyCacheMs?: number;
-  /** Poll interval for event streams of deployments running in another process. @default 500 */
+  /** Poll interval for event streams of deployments running in another process, without a commit feed. @default 500 */
   readonly pollMs?: number;
+  /**
+   * Commit notices from every process sharing the store (`listenForCommits` on Postgres): event
+   * streams follow deployments running elsewhere through them instead of polling. Its owner closes it.
+   * @default none
+   */
+  readonly commitFeed?: CommitFeed;
+  /** With a commit feed: how often followed deployments are re-read without a notice. @default 5000 */
+  readonly eventCheckMs?: number;
   /** @default a pool of config.planWorkers worker threads (in-process when 0, or when the settings cannot cross threads) */
   readonly planner?: Planner;
   /** The package's version, as /mcp names its server. */
@@ -122,6 +132,8 @@ export interface CodeployApp {
   readonly app: OpenAPIHono<AppEnv>;
   readonly runs: Runs;
   readonly metrics: ServerMetrics;
+  /** Follows deployments of other processes through the commit feed (with options.commitFeed). */
+  readonly hub?: EventHub;
   /** The interval drift check (drift.intervalMinutes); `startServer` starts it. */
   readonly driftWatch?: DriftWatch;
   /** Refuses new deployments, waits up to `graceMs` for running ones, cancels the rest, ends event streams. */
@@ -159,6 +171,12 @@ export function createApp(options: AppOptions): CodeployApp {
   const policy = options.policy ?? {};
   const renderOptions = options.renderOptions ?? {};
   const planner = options.planner ?? defaultPlanner(config, policy, renderOptions);
+  const hub = options.commitFeed
+    ? new EventHub(options.store, options.commitFeed, {
+        ...(options.eventCheckMs !== undefined ? { checkMs: options.eventCheckMs } : {}),
+        onError: (message, error) => logger.log("warn", message, { error }),
+      })
+    : undefined;
   const deps: ServerDeps = {
     store: publishingStore(options.store, runs),
     runs,
@@ -179,6 +197,7 @@ export function createApp(options: AppOptions): CodeployApp {
     deployOptions: options.deployOptions ?? {},
     closing: closing.signal,
     pollMs: options.pollMs ?? 500,
+    ...(hub ? { hub } : {}),
     ...(options.gitops ? { gitops: options.gitops } : {}),
     ...(options.experts
       ? {
@@ -218,15 +237,18 @@ export function createApp(options: AppOptions): CodeployApp {
     app,
     runs,
     metrics,
+    ...(hub ? { hub } : {}),
     ...(driftWatch ? { driftWatch } : {}),
     async shutdown(graceMs) {
       // No heal may start while the deployments drain.
       await driftWatch?.stop();
       const report = await runs.shutdown(graceMs);
       closing.abort();
+      hub?.close();
       return report;
     },
     close: async () => {
+      hub?.close();
       await closeMcp();
       await planner.close();
       await limiter.close();

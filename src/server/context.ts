@@ -20,6 +20,7 @@ import type { SecretAccess } from "../spec/secret-scope.js";
 import type { StateStore } from "../state/types.js";
 import type { Authenticator } from "./auth/authenticate.js";
 import type { Principal } from "./auth/rbac.js";
+import type { EventHub } from "./event-hub.js";
 import type { ServerLogger } from "./logger.js";
 import type { ServerMetrics } from "./metrics.js";
 import type { Planner } from "./planner/types.js";
@@ -79,6 +80,8 @@ export interface ServerDeps {
   readonly closing: AbortSignal;
   /** How often an event stream polls the store for a deployment that runs in another process. @default 500 */
   readonly pollMs: number;
+  /** Follows deployments running in other processes through commit notices (Postgres); absent: polling. */
+  readonly hub?: EventHub;
   /** The Circle of Experts as configured (absent: its routes are not served). */
   readonly experts?: LocalExpertsDeps;
   /** Video processing as configured; server.video decides whether requests may use it. */

@@ -1,13 +1,18 @@
 /**
  * GET /v1/deployments/{id}/events as Server-Sent Events: the stored events
  * after Last-Event-ID (the event seq) first, then live ones as they are
- * committed, then an `end` event with the deployment's final record. A
- * deployment running in another server process is followed by polling the
- * store. Each step event is one `message` with `id: <seq>`.
+ * committed, then an `end` event with the deployment's final record. Each
+ * step event is one `message` with `id: <seq>`.
+ *
+ * Live events come from the run itself when it runs in this process; from the
+ * event hub (commit notices over Postgres LISTEN/NOTIFY) when it runs in
+ * another process sharing a Postgres store; else (SQLite files shared by
+ * several processes) from polling the store every `pollMs`.
  */
-import { type SSEStreamingApi, streamSSE } from "hono/streaming";
-import type { Deployment, StepEvent } from "../state/types.js";
+import { streamSSE } from "hono/streaming";
 import type { AppContext, ServerDeps } from "./context.js";
+import { type HubSubscriber, isOver } from "./event-hub.js";
+import { Follower } from "./follower.js";
 
 const KEEPALIVE_MS = 15_000;
 
@@ -18,22 +23,33 @@ export function eventStream(
   afterSeq: number,
 ): Response {
   return streamSSE(c, async (stream) => {
-    const follower = new Follower(stream, afterSeq);
+    const follower = new Follower(stream, afterSeq, (after) => deps.store.listEvents(deploymentId, after));
     const stop = () => follower.wake(true);
     stream.onAbort(stop);
     deps.closing.addEventListener("abort", stop, { once: true });
-    const keepalive = setInterval(() => void stream.write(": keep-alive\n\n").catch(stop), KEEPALIVE_MS);
-    const unsubscribe = deps.runs.subscribe(deploymentId, {
-      event: (e) => follower.push(e),
-      end: () => follower.wake(true),
-    });
+    const keepalive = setInterval(() => void follower.keepalive().catch(stop), KEEPALIVE_MS);
+    const subscriber: HubSubscriber = {
+      events: (batch) => follower.push(batch),
+      end: (final) => follower.end(final),
+    };
+    // Subscribe before the replay, so nothing committed in between is missed.
+    const unsubscribe =
+      deps.runs.subscribe(deploymentId, {
+        event: (e) => follower.push([e]),
+        end: () => follower.end(),
+      }) ?? deps.hub?.follow(deploymentId, subscriber);
     try {
-      await follower.send(await deps.store.listEvents(deploymentId, afterSeq));
+      await follower.catchUp();
       if (unsubscribe) await follower.followLive();
-      else await follower.poll(deps, deploymentId);
+      else
+        await follower.poll(deps.pollMs, async () => {
+          const d = await deps.store.getDeployment(deploymentId);
+          return d === undefined || isOver(d);
+        });
+      if (follower.aborted) return;
       // Whatever was committed between the last live event and the end.
-      if (!follower.aborted) await follower.send(await deps.store.listEvents(deploymentId, follower.last));
-      const final = await deps.store.getDeployment(deploymentId);
+      if (follower.final === undefined || follower.final.eventCount > follower.last) await follower.catchUp();
+      const final = follower.final ?? (await deps.store.getDeployment(deploymentId));
       if (!follower.aborted && final && isOver(final)) {
         await stream.writeSSE({ event: "end", data: JSON.stringify(final) });
       }
@@ -43,75 +59,4 @@ export function eventStream(
       deps.closing.removeEventListener("abort", stop);
     }
   });
-}
-
-function isOver(d: Deployment): boolean {
-  return d.outcome !== undefined || d.state === "interrupted";
-}
-
-class Follower {
-  last: number;
-  aborted = false;
-  private ended = false;
-  private queue: StepEvent[] = [];
-  private waiter: (() => void) | undefined;
-
-  constructor(
-    private readonly stream: SSEStreamingApi,
-    afterSeq: number,
-  ) {
-    this.last = afterSeq;
-  }
-
-  push(event: StepEvent): void {
-    this.queue.push(event);
-    this.wake(false);
-  }
-
-  /** `end`: the run finished, the client left or the server is closing. */
-  wake(end: boolean): void {
-    if (end) this.ended = true;
-    if (end && this.stream.aborted) this.aborted = true;
-    const w = this.waiter;
-    this.waiter = undefined;
-    w?.();
-  }
-
-  async send(events: readonly StepEvent[]): Promise<void> {
-    for (const e of events) {
-      if (e.seq <= this.last || this.stream.aborted) continue;
-      await this.stream.writeSSE({ id: String(e.seq), data: JSON.stringify(e) });
-      this.last = e.seq;
-    }
-    if (this.stream.aborted) this.aborted = true;
-  }
-
-  async followLive(): Promise<void> {
-    for (;;) {
-      const batch = this.queue;
-      this.queue = [];
-      await this.send(batch);
-      if (this.ended || this.aborted) return;
-      if (this.queue.length === 0) await this.sleep();
-    }
-  }
-
-  async poll(deps: ServerDeps, deploymentId: string): Promise<void> {
-    for (;;) {
-      const d = await deps.store.getDeployment(deploymentId);
-      if (d === undefined || isOver(d) || this.ended || this.aborted) return;
-      await this.sleep(deps.pollMs);
-      await this.send(await deps.store.listEvents(deploymentId, this.last));
-    }
-  }
-
-  private sleep(ms?: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = ms === undefined ? undefined : setTimeout(() => this.wake(false), ms);
-      this.waiter = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-  }
 }

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { CodeError, NotFoundError } from "../core/errors.js";
+import { notifyCommitted } from "./commit-feed.js";
 import { keyName, type StoreContext } from "./context.js";
 import type { DeploymentsTable } from "./db-schema.js";
 import { StateStoreError } from "./errors.js";
@@ -58,14 +59,20 @@ export async function finishDeployment(
   error?: string,
 ): Promise<Deployment> {
   const finishedAt = ctx.clock().toISOString();
-  await ctx.backend.writeTx(undefined, (trx) =>
-    trx
+  await ctx.backend.writeTx(undefined, async (trx) => {
+    const row = await trx
       .updateTable("deployments")
       .set({ outcome, finished_at: finishedAt, error: error ?? null })
       .where("id", "=", id)
       .where("outcome", "is", null)
-      .execute(),
-  );
+      .returning("last_seq")
+      .executeTakeFirst();
+    // Followers in other processes learn of the end with the commit that records it.
+    if (row)
+      await notifyCommitted(trx, ctx.backend.dialect, [
+        { deploymentId: id, seq: row.last_seq, finished: true },
+      ]);
+  });
   const deployment = await getDeployment(ctx, id);
   if (deployment === undefined) throw new NotFoundError(`no deployment ${id}`);
   if (deployment.outcome !== outcome) {

@@ -4,6 +4,7 @@
  * multi-row INSERT in a single transaction, durable when it returns.
  */
 import { NotFoundError } from "../core/errors.js";
+import { type CommitNotice, notifyCommitted } from "./commit-feed.js";
 import type { StoreContext } from "./context.js";
 import type { StepEventsTable } from "./db-schema.js";
 import { redactSecrets, redactText } from "./redact.js";
@@ -26,6 +27,7 @@ export async function appendEvents(
   });
   const rows = new Array<StepEventsTable>(events.length);
   await ctx.backend.writeTx(undefined, async (trx) => {
+    const notices: CommitNotice[] = [];
     // Sorted ids: concurrent batches lock deployment rows in one order (no deadlock on Postgres).
     for (const [id, list] of [...groups].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const counter = await trx
@@ -39,6 +41,7 @@ export async function appendEvents(
           hint: "startDeployment before appending its events",
         });
       }
+      notices.push({ deploymentId: id, seq: counter.last_seq, finished: false });
       const first = counter.last_seq - list.length + 1;
       const batch = list.map(({ index, event }, i) => {
         const row = toRow(event, first + i, now);
@@ -52,6 +55,8 @@ export async function appendEvents(
           .execute();
       }
     }
+    // One notice per deployment per transaction, sent by the commit itself (other servers follow through it).
+    await notifyCommitted(trx, ctx.backend.dialect, notices);
   });
   return rows.map(toEvent);
 }

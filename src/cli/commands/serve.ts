@@ -12,6 +12,7 @@ import { PROVIDER_NAMES, type ProviderName } from "../../providers/names.js";
 import type { ServerLogger } from "../../server/logger.js";
 import type { RateLimiter } from "../../server/rate-limit.js";
 import type { RunningServer } from "../../server/server.js";
+import type { CommitFeed } from "../../state/commit-feed.js";
 import type { StateStore } from "../../state/types.js";
 import { EXIT_OK } from "../exit.js";
 import type { CliIo } from "../io.js";
@@ -52,9 +53,11 @@ export async function serveCommand(
   const config = await loadCliConfig(io, flags.config);
   const store = await openStore(io, config);
   let server: RunningServer | undefined;
+  let feed: CommitFeed | undefined;
   try {
     const started = await start(io, flags, config, store);
     server = started.server;
+    feed = started.feed;
     io.stdout(`codeploy serve: listening on ${server.url} (API docs at ${server.url}/docs)\n`);
     io.stdout(`requests in words are read by: ${started.interpreter}\n`);
     await hints(io, server, store, config.server, flags);
@@ -71,6 +74,7 @@ export async function serveCommand(
     return EXIT_OK;
   } finally {
     await server?.close(0);
+    await feed?.close();
     await store.close();
   }
 }
@@ -108,6 +112,7 @@ async function start(io: CliIo, flags: ServeFlags, config: CodeployConfig, store
   const logger = jsonLogger(io.stderr);
   const interpreter = interpreterFromConfig(config, io.env, {}, { maxRetries: config.llm.maxRetries });
   const jwksUrl = io.env.CODEPLOY_JWT_JWKS_URL ?? config.server.jwt.jwksUrl;
+  const feed = await commitFeed(io, store, logger);
   const server = await startServer({
     store,
     config: { ...config.server, jwt: { ...config.server.jwt, ...(jwksUrl ? { jwksUrl } : {}) } },
@@ -133,8 +138,27 @@ async function start(io: CliIo, flags: ServeFlags, config: CodeployConfig, store
     version: packageVersion(),
     dashboard: dashboard(),
     ...(io.env.CODEPLOY_JWT_SECRET ? { jwtSecret: io.env.CODEPLOY_JWT_SECRET } : {}),
+    ...(feed ? { commitFeed: feed } : {}),
+  }).catch(async (error: unknown) => {
+    await feed?.close();
+    throw error;
   });
-  return { server, interpreter: interpreter.name };
+  return { server, interpreter: interpreter.name, feed };
+}
+
+/**
+ * On Postgres, event streams follow deployments that run in other processes (other servers,
+ * workers) through LISTEN/NOTIFY on one dedicated connection; SQLite keeps the in-process path.
+ */
+async function commitFeed(
+  io: CliIo,
+  store: StateStore,
+  logger: ServerLogger,
+): Promise<CommitFeed | undefined> {
+  const url = io.env.DATABASE_URL;
+  if (store.dialect !== "postgres" || !url) return undefined;
+  const { listenForCommits } = await import("../../state/commit-feed-postgres.js");
+  return listenForCommits(url, { onError: (message, error) => logger.log("warn", message, { error }) });
 }
 
 async function rateLimiter(io: CliIo, config: ServerConfig, logger: ServerLogger): Promise<RateLimiter> {
