@@ -179,7 +179,22 @@ describe.skipIf(!binary)("the codeploy Helm chart", () => {
       "DATABASE_URL",
       "REDIS_URL",
       "CODEPLOY_JWT_SECRET",
+      "CODEPLOY_AUDIT_KEY",
+      "CODEPLOY_SECRET_SEED",
     ]);
+    // One audit key and one secret seed for every pod, generated when not given.
+    const secret = out.find((d) => d.kind === "Secret") as unknown as { stringData: Record<string, string> };
+    expect(secret.stringData.CODEPLOY_AUDIT_KEY).toMatch(/^[A-Za-z0-9]{48}$/);
+    expect(secret.stringData.CODEPLOY_SECRET_SEED).toMatch(/^[A-Za-z0-9]{48}$/);
+    const short = await helm(bin, [
+      "template",
+      "t",
+      CHART,
+      ...withDatabase,
+      "--set",
+      "secret.auditKey=short",
+    ]).catch((e: unknown) => String(e));
+    expect(short).toContain("secret.auditKey must have at least 32 characters");
     // Secrets reach the pod only through the Secret, never as literal env values.
     expect(JSON.stringify(deployment)).not.toContain("s3cret-jwt-value");
     const existing = docs(await helm(bin, ["template", "t", CHART, "--set", "existingSecret=team-codeploy"]));
@@ -237,6 +252,13 @@ describe.skipIf(!binary)("the codeploy Helm chart", () => {
         };
         expect(hpa.spec.minReplicas).toBe(2);
         // The autoscaler scales out; an upgrade keeps its count instead of resetting it.
+        const secretData = async () =>
+          (
+            JSON.parse(await kube.kubectl(["get", "secret", "team-codeploy", "-n", ns, "-o", "json"])) as {
+              data: Record<string, string>;
+            }
+          ).data;
+        const before = await secretData();
         await kube.kubectl(["scale", "deployment", "team-codeploy", "-n", ns, "--replicas=3"]);
         await helm(
           bin,
@@ -257,6 +279,11 @@ describe.skipIf(!binary)("the codeploy Helm chart", () => {
           await kube.kubectl(["get", "deployment", "team-codeploy", "-n", ns, "-o", "json"]),
         ) as { spec: { replicas: number } };
         expect(scaled.spec.replicas).toBe(3);
+        // The generated audit key and seed survive the upgrade (a new one would split the audit chain).
+        const after = await secretData();
+        expect(after.CODEPLOY_AUDIT_KEY).toBe(before.CODEPLOY_AUDIT_KEY);
+        expect(after.CODEPLOY_SECRET_SEED).toBe(before.CODEPLOY_SECRET_SEED);
+        expect(before.CODEPLOY_AUDIT_KEY).toBeDefined();
       } finally {
         await helm(bin, ["uninstall", "team", "-n", ns, "--wait"], env).catch(() => undefined);
         await kube.kubectl(["delete", "namespace", ns, "--wait=false"]).catch(() => undefined);

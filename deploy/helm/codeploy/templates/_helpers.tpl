@@ -65,7 +65,7 @@ capabilities:
   value: /etc/codeploy/codeploy.yaml
 - name: CODEPLOY_HOME
   value: /data
-{{- range $key := list "DATABASE_URL" "REDIS_URL" "CODEPLOY_JWT_SECRET" }}
+{{- range $key := list "DATABASE_URL" "REDIS_URL" "CODEPLOY_JWT_SECRET" "CODEPLOY_AUDIT_KEY" "CODEPLOY_SECRET_SEED" }}
 - name: {{ $key }}
   valueFrom:
     secretKeyRef:
