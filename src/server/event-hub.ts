@@ -3,8 +3,8 @@
  * this server at once. Per followed deployment it keeps one cursor: a commit
  * notice (or a resync, or the slow periodic check) leads to ONE store read
  * after that cursor, whose events go to every subscriber of the deployment;
- * reads of one deployment never overlap and notices arriving during a read
- * fold into the next one. The periodic check also notices a deployment whose
+ * reads of one deployment never overlap, and notices arriving during a read
+ * fold into the next one (none when that read already covered them). The periodic check also notices a deployment whose
  * runner died without an outcome (interrupted: no notice ever comes).
  *
  * Delivery never waits for a subscriber: each keeps its own bounded queue
@@ -31,8 +31,8 @@ interface Watch {
   readonly subscribers: Set<HubSubscriber>;
   /** Last seq delivered to the subscribers; undefined until the first read. */
   cursor: number | undefined;
-  /** A notice came after the cursor. */
-  dirty: boolean;
+  /** The highest seq a notice announced: a read is due while it is past the cursor. */
+  noticed: number;
   /** Read the deployment's state too (first read, resync, periodic check, a finish notice). */
   check: boolean;
   reading: boolean;
@@ -72,7 +72,7 @@ export class EventHub {
   follow(id: string, subscriber: HubSubscriber): () => void {
     let watch = this.watches.get(id);
     if (watch === undefined) {
-      watch = { id, subscribers: new Set(), cursor: undefined, dirty: false, check: true, reading: false };
+      watch = { id, subscribers: new Set(), cursor: undefined, noticed: 0, check: true, reading: false };
       this.watches.set(id, watch);
     }
     watch.subscribers.add(subscriber);
@@ -88,8 +88,7 @@ export class EventHub {
   private notice(n: CommitNotice): void {
     const watch = this.watches.get(n.deploymentId);
     if (watch === undefined) return;
-    if (watch.cursor !== undefined && n.seq <= watch.cursor && !n.finished) return;
-    watch.dirty = true;
+    watch.noticed = Math.max(watch.noticed, n.seq);
     if (n.finished) watch.check = true;
     void this.read(watch);
   }
@@ -106,9 +105,13 @@ export class EventHub {
     if (watch.reading || this.closed) return;
     watch.reading = true;
     try {
-      while ((watch.dirty || watch.check) && this.watches.get(watch.id) === watch && !this.closed) {
+      // Notices that arrived during a read and are covered by it cost no further read.
+      while (
+        (watch.check || watch.noticed > (watch.cursor ?? -1)) &&
+        this.watches.get(watch.id) === watch &&
+        !this.closed
+      ) {
         const check = watch.check;
-        watch.dirty = false;
         watch.check = false;
         if (await this.step(watch, check)) return;
       }
@@ -122,6 +125,7 @@ export class EventHub {
 
   /** Reads and delivers; true when the deployment is over (its subscribers have their `end`). */
   private async step(watch: Watch, check: boolean): Promise<boolean> {
+    const target = watch.noticed;
     // The state first: the events read after it include everything committed before the outcome.
     const state = check ? await this.store.getDeployment(watch.id) : undefined;
     if (watch.cursor === undefined) {
@@ -136,6 +140,9 @@ export class EventHub {
         for (const s of [...watch.subscribers]) s.events(events);
       }
     }
+    // A notice is sent on commit, so this read saw its events; one it did not reach (a foreign
+    // writer's seq) must not make the loop read again and again.
+    if (watch.noticed === target && watch.cursor < target) watch.noticed = watch.cursor;
     if (state === undefined || !isOver(state)) return false;
     this.watches.delete(watch.id);
     for (const s of [...watch.subscribers]) s.end(state);
