@@ -7,6 +7,7 @@
  * authentication for /v1, audit records for mutating calls, the routes.
  */
 
+import { setMaxListeners } from "node:events";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
@@ -155,6 +156,8 @@ export function createApp(options: AppOptions): CodeployApp {
   const logger = options.logger ?? jsonLogger();
   const metrics = options.metrics ?? createServerMetrics();
   const closing = new AbortController();
+  // Every open event stream listens for the shutdown (and stops listening when it ends): no leak to warn about.
+  setMaxListeners(0, closing.signal);
   const runs = new Runs(
     {
       onEngineEvent: (e) => metrics.observeEngineEvent(e),
