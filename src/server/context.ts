@@ -78,7 +78,7 @@ export interface ServerDeps {
   readonly limits: { readonly maxComponents: number };
   /** Aborted when the server starts shutting down: event streams end. */
   readonly closing: AbortSignal;
-  /** How often an event stream polls the store for a deployment that runs in another process. @default 500 */
+  /** How often an event stream polls the store for a deployment that runs in another process, without a hub. @default 500 */
   readonly pollMs: number;
   /** Follows deployments running in other processes through commit notices (Postgres); absent: polling. */
   readonly hub?: EventHub;
