@@ -1,6 +1,7 @@
 /**
- * deploy/compose/team: the compose file for a small team (API servers, workers,
- * Postgres, Redis). Validated, not run: no Postgres or Redis image can be
+ * deploy/compose/team: CODE for a small team (API servers, workers, Postgres,
+ * Redis) as a CODE spec that `codeploy` plans and renders to a compose file,
+ * and as a hand-written compose file. Validated, not run: no Postgres or Redis image can be
  * pulled here, and `codeploy worker` comes with the worker's branch. Debian's
  * docker-compose 1.29 must accept it (`config`) with every secret from .env
  * and refuse it, naming the variable, without one; podman-compose 1.0 must
@@ -9,7 +10,8 @@
  */
 import { execFile, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { copyFile, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -19,6 +21,7 @@ import { startPodman } from "./helpers/podman.js";
 
 const run = promisify(execFile);
 const TEAM = new URL("../deploy/compose/team", import.meta.url).pathname;
+const BIN = new URL("../bin/codeploy.js", import.meta.url).pathname;
 const SECRETS = [
   "POSTGRES_PASSWORD",
   "REDIS_PASSWORD",
@@ -149,4 +152,46 @@ describe.skipIf(missing !== undefined)("the team compose file", () => {
     expect(byName("worker_1")).toMatch(/worker --host 0\.0\.0\.0 --port 8080$/);
     for (const name of ["postgres_1", "redis_1", "worker_1"]) expect(byName(name)).not.toContain(" -p ");
   }, 300_000);
+});
+
+describe.skipIf(missing !== undefined)("the team as a CODE spec", () => {
+  it("codeploy plans it (policy passes) and renders a compose file docker-compose accepts, secrets left out", async () => {
+    if (!existsSync(new URL("../dist/bundle/main.js", import.meta.url)))
+      throw new Error("dist/bundle is missing: run `npm run build`");
+    const home = await mkdtemp(join(tmpdir(), "codeploy-team-home-"));
+    dirs.push(home);
+    const secrets = {
+      CODEPLOY_SECRET_CODEPLOY_AUDIT_KEY: randomBytes(32).toString("hex"),
+      CODEPLOY_SECRET_CODEPLOY_SECRET_SEED: randomBytes(32).toString("hex"),
+      CODEPLOY_SECRET_CODEPLOY_JWT_SECRET: randomBytes(32).toString("hex"),
+    };
+    const env = { ...process.env, CODEPLOY_HOME: home, ...secrets };
+    const spec = join(TEAM, "codeploy.yaml");
+    const plan = await run(process.execPath, [BIN, "plan", spec, "--json"], { env, maxBuffer: 16 << 20 });
+    const planned = JSON.parse(plan.stdout) as { approved: boolean; steps: { id: string }[] };
+    expect(planned.approved).toBe(true);
+    expect(planned.steps.map((st) => st.id)).toEqual(
+      expect.arrayContaining(["database:db", "cache:cache", "service:api", "service:worker"]),
+    );
+    const out = join(home, "out");
+    await run(process.execPath, [BIN, "render", spec, "--target", "docker", "--out", out], { env });
+    await run("docker-compose", ["config", "-q"], { cwd: out, env });
+    const config = parse((await run("docker-compose", ["config"], { cwd: out, env })).stdout) as {
+      services: Record<string, Service>;
+    };
+    expect(Object.keys(config.services).sort()).toEqual(["api", "cache", "db", "worker"]);
+    const { api, worker } = config.services;
+    expect(api?.command).toEqual(["serve", "--host", "0.0.0.0", "--port", "8080", "--role", "api"]);
+    expect(worker?.command).toEqual(["worker", "--host", "0.0.0.0", "--port", "8080"]);
+    expect(worker?.deploy?.replicas).toBe(2);
+    for (const s of [api, worker]) {
+      expect(s?.environment?.DATABASE_URL).toMatch(/^postgres:\/\/app:[^@]+@db:5432\/codeploy$/);
+      expect(s?.environment?.REDIS_URL).toMatch(/^redis:\/\/:[^@]+@cache:6379$/);
+      expect(s?.environment?.CODEPLOY_AUDIT_KEY).toBe(secrets.CODEPLOY_SECRET_CODEPLOY_AUDIT_KEY);
+      expect(s?.environment?.CODEPLOY_SECRET_SEED).toBe(secrets.CODEPLOY_SECRET_CODEPLOY_SECRET_SEED);
+    }
+    // The secrets are references resolved when compose runs: never written into the files.
+    const written = await readFile(join(out, "compose.yaml"), "utf8");
+    for (const value of Object.values(secrets)) expect(written).not.toContain(value);
+  }, 120_000);
 });
