@@ -205,6 +205,9 @@ if (server === undefined) {
       expect(seqs(items)).toEqual([1, 2, 3, 4, 5, 6]);
       expect(items.at(-1)).toMatchObject({ kind: "end", deployment: { id: d.id, outcome: "succeeded" } });
       expect(feedB.connected).toBe(true);
+      const metrics = await b.api.metrics.registry.metrics();
+      expect(metrics).toContain("codeploy_event_feed_connected 1");
+      expect(metrics).toContain("codeploy_event_followed_deployments 0");
     });
   });
 }

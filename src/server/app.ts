@@ -34,6 +34,7 @@ import type { AppEnv, PolicySettings, ProviderResolver, ServerDeps } from "./con
 import { DriftWatch } from "./drift-watch.js";
 import { errorAnswer, HttpError, type HttpStatus } from "./errors.js";
 import { EventHub } from "./event-hub.js";
+import { registerEventMetrics } from "./event-metrics.js";
 import { jsonLogger, type ServerLogger } from "./logger.js";
 import { registerMcpRoute } from "./mcp-route.js";
 import { createServerMetrics, type ServerMetrics } from "./metrics.js";
@@ -180,6 +181,7 @@ export function createApp(options: AppOptions): CodeployApp {
         onError: (message, error) => logger.log("warn", message, { error }),
       })
     : undefined;
+  if (options.commitFeed && hub) registerEventMetrics(metrics.registry, options.commitFeed, hub);
   const deps: ServerDeps = {
     store: publishingStore(options.store, runs),
     runs,
