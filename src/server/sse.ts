@@ -16,11 +16,18 @@ import { Follower } from "./follower.js";
 
 const KEEPALIVE_MS = 15_000;
 
+/**
+ * A deployment still in the queue (role api): resolves once a worker recorded it (undefined), or
+ * with the record to end the stream with when it ended without running (refused, unchanged...).
+ */
+export type AwaitStart = (gone: () => boolean) => Promise<unknown>;
+
 export function eventStream(
   c: AppContext,
   deps: ServerDeps,
   deploymentId: string,
   afterSeq: number,
+  awaitStart?: AwaitStart,
 ): Response {
   return streamSSE(c, async (stream) => {
     const follower = new Follower(stream, afterSeq, (after) => deps.store.listEvents(deploymentId, after));
@@ -39,6 +46,13 @@ export function eventStream(
         end: () => follower.end(),
       }) ?? deps.hub?.follow(deploymentId, subscriber);
     try {
+      if (awaitStart) {
+        const ended = await awaitStart(() => stream.aborted || deps.closing.aborted);
+        if (ended !== undefined && !stream.aborted) {
+          await stream.writeSSE({ event: "end", data: JSON.stringify(ended) });
+          return;
+        }
+      }
       await follower.catchUp();
       if (unsubscribe) await follower.followLive();
       else
