@@ -72,7 +72,7 @@ if (server === undefined) {
       CODEPLOY_LOG_LEVEL: "error",
     };
     const slow = join(home, "slow.yaml");
-    await writeFile(slow, 'providers:\n  "null":\n    delayMs: 80\n');
+    await writeFile(slow, 'providers:\n  "null":\n    delayMs: 250\n');
     const created = spawnSync(
       process.execPath,
       [bin, "keys", "create", "--role", "admin", "--name", "t", "--json"],
@@ -113,7 +113,11 @@ if (server === undefined) {
 
     it("follow a deployment of A from B live and in order, and replay it after Last-Event-ID", async () => {
       const { id } = await onA.deploy({
-        spec: { name: "shared", environment: "staging", services: [{ name: "web", image: "acme/web:1" }] },
+        spec: {
+          name: "shared",
+          environment: "staging",
+          services: ["web", "api", "jobs"].map((name) => ({ name, image: `acme/${name}:1` })),
+        },
         acceptRisk: true,
       });
       const live: StreamItem[] = [];

@@ -185,7 +185,9 @@ describe.skipIf(missing !== undefined)("the team as a CODE spec", () => {
     expect(worker?.command).toEqual(["worker", "--host", "0.0.0.0", "--port", "8080"]);
     expect(worker?.deploy?.replicas).toBe(2);
     for (const s of [api, worker]) {
-      expect(s?.environment?.DATABASE_URL).toMatch(/^postgres:\/\/app:[^@]+@db:5432\/codeploy$/);
+      expect(s?.environment?.DATABASE_URL).toMatch(
+        /^postgres:\/\/app:[^@]+@db:5432\/codeploy(\?sslmode=disable)?$/,
+      );
       expect(s?.environment?.REDIS_URL).toMatch(/^redis:\/\/:[^@]+@cache:6379$/);
       expect(s?.environment?.CODEPLOY_AUDIT_KEY).toBe(secrets.CODEPLOY_SECRET_CODEPLOY_AUDIT_KEY);
       expect(s?.environment?.CODEPLOY_SECRET_SEED).toBe(secrets.CODEPLOY_SECRET_CODEPLOY_SECRET_SEED);
