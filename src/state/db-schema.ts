@@ -16,6 +16,8 @@ export interface RevisionsTable {
   created_at: string;
   /** The Git commit holding the revision (gitops); null until pushed, or without gitops. Since 0007. */
   git_commit?: string | null;
+  /** The Git commit the spec was read from (sync, serve's repository watch); null otherwise. Since 0009. */
+  source_commit?: string | null;
 }
 
 export interface DeploymentsTable {

@@ -165,6 +165,33 @@ const revisionCommit: Migration = {
   },
 };
 
+/**
+ * Drift events in their own table (state/drift-events.ts): listed and paged per
+ * app + environment, pruned by retention; and the Git commit a revision's spec
+ * was read from (`codeploy sync`, `serve`'s repository watch).
+ */
+const driftEventsAndSource: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema
+      .createTable("drift_events")
+      .ifNotExists()
+      .addColumn("app", "text", (c) => c.notNull())
+      .addColumn("environment", "text", (c) => c.notNull())
+      .addColumn("seq", "integer", (c) => c.notNull())
+      .addColumn("at", "text", (c) => c.notNull())
+      .addColumn("revision", "integer", (c) => c.notNull())
+      .addColumn("provider", "text", (c) => c.notNull())
+      .addColumn("resources", "integer", (c) => c.notNull())
+      .addColumn("summary_json", "text", (c) => c.notNull())
+      .addColumn("healed", "integer", (c) => c.notNull().defaultTo(0))
+      .addColumn("heal_json", "text")
+      .addColumn("checker", "text", (c) => c.notNull())
+      .addPrimaryKeyConstraint("drift_events_pk", ["app", "environment", "seq"])
+      .execute();
+    await db.schema.alterTable("revisions").addColumn("source_commit", "text").execute();
+  },
+};
+
 /** Ordered by name; append only. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0001_initial": initial,
@@ -174,6 +201,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0005_audit_scheme": auditScheme,
   "0006_deployment_provider": deploymentProvider,
   "0007_revision_commit": revisionCommit,
+  "0009_drift_events": driftEventsAndSource,
 };
 
 /**

@@ -24,6 +24,7 @@ export async function createRevision(ctx: StoreContext, input: RevisionInput): P
       artifact_hashes_json: JSON.stringify(input.artifactHashes ?? {}),
       actor: input.actor,
       created_at: ctx.clock().toISOString(),
+      ...(input.sourceCommit !== undefined ? { source_commit: input.sourceCommit } : {}),
     };
     await trx.insertInto("revisions").values(row).execute();
     return row;
@@ -90,5 +91,6 @@ function toRevision(row: RevisionsTable): Revision {
     actor: row.actor,
     createdAt: row.created_at,
     commit: row.git_commit ?? undefined,
+    sourceCommit: row.source_commit ?? undefined,
   };
 }

@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe } from "vitest";
 import { defineAuditContract } from "./store-audit.contract.js";
 import { defineDataContract } from "./store-data.contract.js";
+import { defineDriftContract } from "./store-drift.contract.js";
 import { defineLockContract } from "./store-locks.contract.js";
 import type { StateStore } from "./types.js";
 
@@ -70,5 +71,6 @@ export function defineStateStoreContract(label: string, factory: HarnessFactory)
     defineDataContract(ctx);
     defineLockContract(ctx);
     defineAuditContract(ctx);
+    defineDriftContract(ctx);
   });
 }

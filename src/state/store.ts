@@ -18,6 +18,7 @@ import {
 import { createConsultationStore } from "./consultations.js";
 import { processExists, type StoreContext } from "./context.js";
 import * as deployments from "./deployments.js";
+import { createDriftEventStore } from "./drift-events.js";
 import * as events from "./events.js";
 import { groupCommit } from "./group-commit.js";
 import { createApiKeyStore } from "./keys.js";
@@ -110,6 +111,7 @@ function createStore(ctx: StoreContext): StateStore {
     auditHead: () => audit.auditHead(ctx),
     apiKeys: createApiKeyStore(ctx),
     consultations: createConsultationStore(ctx),
+    driftEvents: createDriftEventStore(ctx),
     close: () => ctx.backend.close(),
   };
 }

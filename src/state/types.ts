@@ -5,6 +5,7 @@
  */
 
 import type { ConsultationStore } from "./consultations.js";
+import type { DriftEventStore } from "./drift-events.js";
 import type { ApiKeyStore } from "./keys.js";
 
 export type DeploymentAction = "apply" | "rollback" | "destroy";
@@ -43,6 +44,8 @@ export interface RevisionInput extends EnvironmentKey {
   /** Rendered artifact path -> sha256. */
   readonly artifactHashes?: Readonly<Record<string, string>>;
   readonly actor: string;
+  /** The Git commit the spec was read from (`codeploy sync`, `serve`'s repository watch). */
+  readonly sourceCommit?: string;
 }
 
 export interface Revision extends EnvironmentKey {
@@ -58,6 +61,8 @@ export interface Revision extends EnvironmentKey {
   readonly createdAt: string;
   /** The Git commit that holds this revision (gitops.repo), once pushed. */
   readonly commit?: string | undefined;
+  /** The Git commit the spec was read from (sync, serve's repository watch). */
+  readonly sourceCommit?: string | undefined;
 }
 
 export interface DeploymentInput extends EnvironmentKey {
@@ -262,6 +267,9 @@ export interface StateStore {
 
   /** Circle of Experts consultations and the LLM response cache. */
   readonly consultations: ConsultationStore;
+
+  /** Checks that found drift, and their self-heals (bounded per app + environment). */
+  readonly driftEvents: DriftEventStore;
 
   close(): Promise<void>;
 }
