@@ -197,6 +197,15 @@ const driftSchema = z.strictObject({
     .default([]),
   /** Replica counts of autoscaled services (an HPA changes them) are not drift. @default true */
   ignoreAutoscaledReplicas: z.boolean().default(true),
+  /** Drift events (each check that found drift, each self-heal) kept per app + environment. */
+  events: z
+    .strictObject({
+      /** @default 500 */
+      keep: z.number().int().min(1).max(100_000).default(500),
+      /** Older events are dropped. @default 90 */
+      maxAgeDays: z.number().int().min(1).max(3650).default(90),
+    })
+    .default({ keep: 500, maxAgeDays: 90 }),
 });
 
 export type DriftConfig = z.output<typeof driftSchema>;

@@ -38,6 +38,8 @@ export interface DeployRequest {
   readonly lockWaitTimeoutMs?: number;
   /** Take over existing objects labelled for another owner or for none (`--adopt`). @default false */
   readonly adopt?: boolean;
+  /** The Git commit the spec was read from (sync, serve's repository watch), kept with the revision. */
+  readonly sourceCommit?: string;
 }
 
 export interface DeployDeps {
@@ -125,6 +127,7 @@ export async function deploy(
         ...(request.request !== undefined ? { request: request.request } : {}),
         ...(request.interpreter !== undefined ? { interpreter: request.interpreter } : {}),
         ...(request.interpretUsage !== undefined ? { interpretUsage: request.interpretUsage } : {}),
+        ...(request.sourceCommit !== undefined ? { sourceCommit: request.sourceCommit } : {}),
         artifactHashes: deps.hashArtifacts(artifacts),
         actor: request.actor,
       });

@@ -3,12 +3,15 @@
  * the environment and a command's flags: the one place that knows each
  * provider's options, so the CLI and the server never name a provider.
  */
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { CodeployConfig } from "../core/config.js";
+import { ConfigError } from "../core/errors.js";
+import type { ArtifactFile } from "../render/types.js";
 import { dockerProviderOptions } from "./docker/settings.js";
 import type { ProviderSettings } from "./index.js";
 import type { KubernetesProviderOptions } from "./kubernetes/index.js";
-import { parseTerraformSettings } from "./terraform/settings.js";
+import { moduleFilePath, parseTerraformSettings } from "./terraform/settings.js";
 
 export interface SettingsInput {
   readonly providers: CodeployConfig["providers"];
@@ -39,7 +42,30 @@ export function settingsFromConfig(input: SettingsInput): ProviderSettings {
       purgeData: flags.purgeData ?? false,
       ...(input.diagnose ? { diagnose: input.diagnose } : {}),
     }),
-    terraform: { home: input.home, env, settings: parseTerraformSettings(providers.terraform) },
+    terraform: terraformOptions(input),
+  };
+}
+
+function terraformOptions(input: SettingsInput): NonNullable<ProviderSettings["terraform"]> {
+  const settings = parseTerraformSettings(input.providers.terraform);
+  const files = (settings.moduleFiles ?? []).map((f) => resolve(input.configDir ?? input.cwd, f));
+  // Read when a module is written, so an edit is picked up by the next apply or drift check.
+  const extraFiles = (): ArtifactFile[] =>
+    files.map((file) => {
+      try {
+        return { path: moduleFilePath(file), content: readFileSync(file, "utf8") };
+      } catch (cause) {
+        throw new ConfigError(`providers.terraform.moduleFiles: cannot read ${file}`, {
+          cause,
+          hint: "paths are relative to codeploy.yaml",
+        });
+      }
+    });
+  return {
+    home: input.home,
+    env: input.env,
+    settings,
+    ...(files.length > 0 ? { extraFiles } : {}),
   };
 }
 

@@ -13,7 +13,7 @@ import type { Provider } from "../engine/provider.js";
 import { createNullProvider } from "../providers/null/index.js";
 import { hashArtifacts, render } from "../render/index.js";
 import { validateSpec } from "../spec/validate.js";
-import { type Harness, startHarness } from "./__fixtures__/harness.js";
+import { type Harness, keyFor, startHarness } from "./__fixtures__/harness.js";
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -93,6 +93,39 @@ describe("self-heal", () => {
     });
     expect(await (await h.request("/metrics")).text()).toContain(
       'codeploy_drift_resources{app="shop",env="staging"} 1',
+    );
+    // Each check that found drift is an event (the fake still reports drift after the heal: two),
+    // the heal's outcome set on the first; listed newest first by the API, in pages.
+    const events = await h.store.driftEvents.list({ app: "shop", environment: "staging" });
+    expect(events.events.map((e) => [e.seq, e.checker, e.healed])).toEqual([
+      [2, "codeploy-drift", false],
+      [1, "codeploy-drift", true],
+    ]);
+    expect(events.events[1]?.heal).toMatchObject({
+      deployment: check?.healed?.deployment,
+      outcome: "succeeded",
+    });
+    expect(events.events[1]?.summary).toEqual({
+      count: 1,
+      ignored: 0,
+      items: [{ kind: "container", name: "web-0", service: "web", change: "changed", path: "/image" }],
+    });
+    // A viewer of staging may read them (read permission, as `drift`).
+    const token = await keyFor(h.store, "watcher", "viewer", ["staging"]);
+    const page = await h.request("/v1/apps/shop/environments/staging/drift/events?limit=1", { token });
+    expect(page.status).toBe(200);
+    const body = (await page.json()) as { events: { seq: number }[]; next?: number };
+    expect([body.events.map((e) => e.seq), body.next]).toEqual([[2], 2]);
+    const older = await h.request("/v1/apps/shop/environments/staging/drift/events?limit=1&before=2", {
+      token,
+    });
+    expect(((await older.json()) as { events: { seq: number }[] }).events.map((e) => e.seq)).toEqual([1]);
+    expect(
+      (await h.request("/v1/apps/shop/environments/staging/drift/events?limit=5000", { token })).status,
+    ).toBe(400);
+    // Not a viewer of production: refused.
+    expect((await h.request("/v1/apps/shop/environments/production/drift/events", { token })).status).toBe(
+      403,
     );
   });
 });

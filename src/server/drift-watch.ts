@@ -2,7 +2,8 @@
  * `codeploy serve` with `drift.intervalMinutes`: every deployed app is
  * compared with its last applied revision on an interval, a few at a time,
  * never two rounds at once and never on the request path. Each finding goes
- * to the audit log (the store) and to `codeploy_drift_resources{app,env}`;
+ * to the audit log, to a drift event (recorded by the service's check; the
+ * heal's outcome is set on it) and to `codeploy_drift_resources{app,env}`;
  * with `drift.selfHeal` the last applied revision (never a newer, unapplied
  * one) is applied again through the service's rollback path, audited with
  * the reason.
@@ -12,6 +13,7 @@ import { CodeError } from "../core/errors.js";
 import { describeDrift } from "../engine/drift.js";
 import type { DriftAnswer } from "../service/drift.js";
 import type { CodeService, EnvironmentRequest } from "../service/types.js";
+import type { DriftHeal } from "../state/types.js";
 import type { Principal } from "./auth/rbac.js";
 import type { ServerDeps } from "./context.js";
 import { runHooks } from "./routes/deployments.js";
@@ -145,12 +147,26 @@ export class DriftWatch {
         deployment: done?.id,
         ...(after ? { driftAfter: after.resources } : {}),
       });
+      await this.recordHeal(key, answer, {
+        deployment: done?.id,
+        outcome: done?.outcome ?? "failed",
+        ...(after ? { driftAfter: after.resources } : {}),
+      });
       return done ? { deployment: done.id, outcome: done.outcome } : undefined;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       await this.audit(key, "drift-heal", "failed", { reason, revision: answer.revision, error: message });
+      await this.recordHeal(key, answer, { outcome: "refused" });
       return undefined;
     }
+  }
+
+  /** The heal's outcome on the drift event the check recorded. */
+  private async recordHeal(key: EnvironmentRequest, answer: DriftAnswer, heal: DriftHeal): Promise<void> {
+    if (answer.event === undefined) return;
+    await this.deps.store.driftEvents
+      .setHeal(key, answer.event, heal)
+      .catch((error: unknown) => this.deps.logger.log("error", "drift event update failed", { error }));
   }
 
   private async audit(

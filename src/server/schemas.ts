@@ -90,6 +90,11 @@ export const deployBody = z
       description:
         "with spec: where it came from, recorded as the revision's request (codeploy sync: `sync <repo>@<commit>:<file>`)",
     }),
+    commit: z
+      .string()
+      .regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/, "a full Git commit id (40 or 64 hex digits)")
+      .optional()
+      .openapi({ description: "with spec: the Git commit it was read from (sync), kept with the revision" }),
     onFailure: z.enum(["rollback", "stop"]).optional(),
     adopt: z.boolean().optional().openapi({
       description:
@@ -267,6 +272,10 @@ export const historyResult = z
           .string()
           .optional()
           .openapi({ description: "the Git commit holding the revision (gitops.repo), once pushed" }),
+        sourceCommit: z
+          .string()
+          .optional()
+          .openapi({ description: "the Git commit the spec was read from (sync, serve's repository watch)" }),
       }),
     ),
   })

@@ -6,7 +6,7 @@
 import { isErrorCode } from "../core/error-codes.js";
 import { CodeError } from "../core/errors.js";
 import type { Consultation } from "../experts/types.js";
-import type { StepEvent } from "../state/types.js";
+import type { DriftEventPage, StepEvent } from "../state/types.js";
 import type { DriftAnswer } from "./drift.js";
 import type { ConsultationSummary, ExpertsMembers } from "./experts.js";
 import type {
@@ -70,6 +70,7 @@ export interface ApiClient {
   environment(app: string, env: string): Promise<EnvironmentView>;
   history(app: string, env: string, limit?: number): Promise<HistoryAnswer>;
   drift(app: string, env: string): Promise<DriftAnswer>;
+  driftEvents(app: string, env: string, page?: { limit?: number; before?: number }): Promise<DriftEventPage>;
   rollback(app: string, env: string, revision?: number): Promise<Accepted>;
   destroy(app: string, env: string): Promise<Accepted>;
   /** `force`: free it even while its holder runs (admins only; audited). */
@@ -109,6 +110,11 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       call("GET", `/v1/status${query({ app: q.app, env: q.env, live: q.live ? "true" : undefined })}`),
     environment: (app, e) => call("GET", env(app, e)),
     drift: (app, e) => call("GET", `${env(app, e)}/drift`),
+    driftEvents: (app, e, page = {}) =>
+      call(
+        "GET",
+        `${env(app, e)}/drift/events${query({ limit: page.limit?.toString(), before: page.before?.toString() })}`,
+      ),
     history: (app, e, limit) => call("GET", `${env(app, e)}/history${query({ limit: limit?.toString() })}`),
     rollback: (app, e, revision) =>
       call("POST", `${env(app, e)}/rollback`, revision === undefined ? {} : { revision }),

@@ -9,7 +9,7 @@ import { type DriftItem, underPointer } from "../engine/drift.js";
 import type { Provider } from "../engine/provider.js";
 import type { RenderResult } from "../render/types.js";
 import type { DeploymentSpec } from "../spec/schema.js";
-import type { StateStore } from "../state/types.js";
+import type { DriftEvent, DriftRetention, StateStore } from "../state/types.js";
 import type { EnvironmentRequest } from "./types.js";
 
 export type { DriftItem } from "../engine/drift.js";
@@ -26,6 +26,8 @@ export interface DriftIgnoreRule {
 
 export interface DriftSettings {
   readonly ignore: readonly DriftIgnoreRule[];
+  /** Drift events kept per app + environment. @default DEFAULT_DRIFT_RETENTION */
+  readonly events?: DriftRetention | undefined;
   /** Replica counts of autoscaled services (an HPA owns them) are not drift. @default true */
   readonly ignoreAutoscaledReplicas?: boolean;
 }
@@ -46,6 +48,8 @@ export interface DriftAnswer {
   readonly items: DriftItem[];
   /** Differences left out by `drift.ignore` rules and defaults. */
   readonly ignored: number;
+  /** The drift event this check recorded (its seq), when it found drift. */
+  readonly event?: number;
 }
 
 export interface DriftDeps {
@@ -60,6 +64,45 @@ export interface DriftDeps {
   readonly recorded: (key: EnvironmentRequest) => Promise<string | undefined>;
   /** Deadline of one check. @default 60 s */
   readonly timeoutMs?: number;
+}
+
+export const DEFAULT_DRIFT_RETENTION: DriftRetention = { keep: 500, maxAgeDays: 90 };
+
+/** Items kept in a drift event's summary; `count` says how many there were. */
+const SUMMARY_ITEMS = 50;
+
+/** Records a check that found drift as an event (bounded by the retention); nothing for a clean one. */
+export async function recordDriftEvent(
+  store: StateStore,
+  answer: DriftAnswer,
+  checker: string,
+  retention: DriftRetention = DEFAULT_DRIFT_RETENTION,
+): Promise<DriftEvent | undefined> {
+  if (!answer.drifted) return undefined;
+  const summary = {
+    count: answer.items.length,
+    ignored: answer.ignored,
+    // What changed where, without the values (they may be secrets the check saw).
+    items: answer.items.slice(0, SUMMARY_ITEMS).map((i) => ({
+      kind: i.kind,
+      name: i.name,
+      ...(i.service !== undefined ? { service: i.service } : {}),
+      change: i.change,
+      path: i.path,
+    })),
+  };
+  return store.driftEvents.record(
+    {
+      app: answer.app,
+      environment: answer.environment,
+      revision: answer.revision,
+      provider: answer.provider,
+      resources: answer.resources,
+      summary,
+      checker,
+    },
+    retention,
+  );
 }
 
 const REPLICA_KINDS = new Set(["Deployment", "StatefulSet"]);

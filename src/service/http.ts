@@ -134,6 +134,9 @@ export function createHttpService(client: ApiClient, where: string): CodeService
           ...("origin" in request.input && request.input.origin !== undefined
             ? { origin: request.input.origin }
             : {}),
+          ...("commit" in request.input && request.input.commit !== undefined
+            ? { commit: request.input.commit }
+            : {}),
           ...(request.parallelism !== undefined ? { parallelism: request.parallelism } : {}),
           ...(request.stepTimeoutSeconds !== undefined
             ? { stepTimeoutSeconds: request.stepTimeoutSeconds }
@@ -199,6 +202,11 @@ export function createHttpService(client: ApiClient, where: string): CodeService
     unlock: (request) => client.unlock(request.app, request.environment, request.force === true),
 
     drift: (request) => client.drift(request.app, request.environment),
+    driftEvents: (request) =>
+      client.driftEvents(request.app, request.environment, {
+        ...(request.limit !== undefined ? { limit: request.limit } : {}),
+        ...(request.before !== undefined ? { before: request.before } : {}),
+      }),
 
     async logs() {
       throw new CodeError("USAGE", "codeploy logs runs on this machine only, not through a server", {

@@ -36,7 +36,7 @@ import {
 import { LockHeldError } from "../state/errors.js";
 import type { AuditInput, Deployment, StateStore } from "../state/types.js";
 import { localAudit, localKeys } from "./admin.js";
-import { checkDrift, type DriftSettings } from "./drift.js";
+import { checkDrift, type DriftSettings, recordDriftEvent } from "./drift.js";
 import { type LocalExpertsDeps, localExperts } from "./experts.js";
 import { recordInGit } from "./gitops.js";
 import { checkComponentCount, lowerOnly } from "./limits.js";
@@ -375,6 +375,9 @@ export function createLocalService(deps: LocalServiceDeps, caller: Caller): Code
                 : "origin" in request.input && request.input.origin !== undefined
                   ? { request: request.input.origin }
                   : {}),
+              ...("commit" in request.input && request.input.commit !== undefined
+                ? { sourceCommit: request.input.commit }
+                : {}),
               ...(resolved.interpreter !== undefined ? { interpreter: resolved.interpreter } : {}),
               ...(resolved.usage ? { interpretUsage: resolved.usage } : {}),
               onFailure: request.onFailure ?? "rollback",
@@ -558,7 +561,7 @@ export function createLocalService(deps: LocalServiceDeps, caller: Caller): Code
       caller.note?.(request);
       caller.authorize("read", request.environment);
       const engine = engineDeps(undefined);
-      return checkDrift(
+      const answer = await checkDrift(
         {
           store,
           settings: deps.drift,
@@ -568,6 +571,18 @@ export function createLocalService(deps: LocalServiceDeps, caller: Caller): Code
         },
         request,
       );
+      // What it found is CODE's record, not a change to what runs: the check stays read-only there.
+      const event = await recordDriftEvent(store, answer, caller.actor, deps.drift?.events);
+      return event ? { ...answer, event: event.seq } : answer;
+    },
+
+    async driftEvents(request) {
+      caller.note?.(request);
+      caller.authorize("read", request.environment);
+      return store.driftEvents.list(request, {
+        ...(request.limit !== undefined ? { limit: request.limit } : {}),
+        ...(request.before !== undefined ? { before: request.before } : {}),
+      });
     },
 
     audit: localAudit(store, caller),

@@ -13,7 +13,14 @@ import type { PlanJson } from "../review/index.js";
 import type { DeploymentSpec } from "../spec/schema.js";
 import type { Target } from "../spec/targets.js";
 import type { ApiKey, ApiKeyRole } from "../state/keys.js";
-import type { AuditRecord, Deployment, EnvironmentStatus, LockInfo, Revision } from "../state/types.js";
+import type {
+  AuditRecord,
+  Deployment,
+  DriftEventPage,
+  EnvironmentStatus,
+  LockInfo,
+  Revision,
+} from "../state/types.js";
 import type { DriftAnswer, DriftRequest } from "./drift.js";
 import type { ExpertsService } from "./experts.js";
 import type { VideoAnswer, VideoHooks, VideoRequest } from "./video.js";
@@ -54,6 +61,8 @@ export type SpecInput =
       readonly source?: string;
       /** Where the document came from, recorded as the revision's request (sync: `sync <repo>@<commit>:<path>`). */
       readonly origin?: string;
+      /** The Git commit the document was read from (sync, serve's repository watch), kept with the revision. */
+      readonly commit?: string;
     };
 
 export interface InterpretRequest {
@@ -317,6 +326,12 @@ export interface LogsRequest extends EnvironmentRequest {
   readonly timestamps?: boolean;
 }
 
+export interface DriftEventsRequest extends EnvironmentRequest {
+  /** @default 50; at most 500 */
+  readonly limit?: number;
+  readonly before?: number;
+}
+
 export interface CodeService {
   /** "this machine", or the server's URL: for messages such as "apply shop to staging on URL". */
   readonly where: string;
@@ -335,6 +350,8 @@ export interface CodeService {
   logs(request: LogsRequest, onLine: (line: LogLine) => void, signal: AbortSignal): Promise<number>;
   /** What runs compared with the last applied revision, field by field; read-only (service/drift.ts). */
   drift(request: DriftRequest): Promise<DriftAnswer>;
+  /** Checks that found drift and their self-heals, newest first; `before`: the previous page's `next`. */
+  driftEvents(request: DriftEventsRequest): Promise<DriftEventPage>;
   readonly audit: AuditService;
   readonly keys: KeyService;
   /** The Circle of Experts: members, consultations (recorded), history. */

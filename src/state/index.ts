@@ -1,13 +1,5 @@
 export { GENESIS_HASH } from "./audit-chain.js";
 export type { ConsultationStore, StoredConsultation } from "./consultations.js";
-export type {
-  DriftEvent,
-  DriftEventInput,
-  DriftEventPage,
-  DriftEventStore,
-  DriftHeal,
-  DriftRetention,
-} from "./drift-events.js";
 export { AbortedError, LockedError, LockHeldError, LockLostError, StateStoreError } from "./errors.js";
 export {
   API_KEY_ROLES,

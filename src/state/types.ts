@@ -6,6 +6,16 @@
 
 import type { ConsultationStore } from "./consultations.js";
 import type { DriftEventStore } from "./drift-events.js";
+
+export type {
+  DriftEvent,
+  DriftEventInput,
+  DriftEventPage,
+  DriftEventStore,
+  DriftHeal,
+  DriftRetention,
+} from "./drift-events.js";
+
 import type { ApiKeyStore } from "./keys.js";
 
 export type DeploymentAction = "apply" | "rollback" | "destroy";

@@ -27,6 +27,7 @@ export function HistoryPage(props: {
             <th scope="col">Created</th>
             <th scope="col">Actor</th>
             <th scope="col">Words</th>
+            <th scope="col">Git</th>
             <th scope="col">Last outcome</th>
           </tr>
         </thead>
@@ -40,6 +41,12 @@ export function HistoryPage(props: {
               <td>{r.createdAt}</td>
               <td>{r.actor}</td>
               <td>{r.request ?? "(a spec)"}</td>
+              <td>
+                {r.sourceCommit ? (
+                  <span title={r.sourceCommit}>from {r.sourceCommit.slice(0, 12)} </span>
+                ) : null}
+                {r.commit ? <span title={r.commit}>in {r.commit.slice(0, 12)}</span> : null}
+              </td>
               <td>
                 <Badge value={outcomes.get(r.number)} />
               </td>

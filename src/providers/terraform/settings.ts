@@ -25,9 +25,29 @@ export const terraformSettingsSchema = z.strictObject({
     .optional(),
   /** Terraform CLI configuration (provider mirrors, plugin cache). @default $TF_CLI_CONFIG_FILE or ~/.terraformrc when present, else none */
   cliConfigFile: z.string().min(1).optional(),
+  /**
+   * `.tf` files (paths relative to codeploy.yaml) added to every module this provider applies, as
+   * `extra_<name>.tf`: resources of other providers beside the rendered ones (a `local_file` per
+   * service...), or `*_override.tf` files. Name resources after a component to have them owned by it.
+   * @default none
+   */
+  moduleFiles: z
+    .array(z.string().min(1).regex(/\.tf$/, "a .tf file"))
+    .max(32)
+    .refine((files) => new Set(files.map(baseName)).size === files.length, "two files with the same name")
+    .optional(),
   /** Lets a production apply replace or delete resources of data services the spec keeps. @default false */
   allowDataLoss: z.boolean().optional(),
 });
+
+function baseName(path: string): string {
+  return path.split(/[\\/]/).at(-1) ?? path;
+}
+
+/** What `moduleFiles` become in the module: `extra_<name>`, so no rendered file is replaced. */
+export function moduleFilePath(path: string): string {
+  return `extra_${baseName(path)}`;
+}
 
 export type TerraformSettings = z.output<typeof terraformSettingsSchema>;
 export type BackendType = NonNullable<TerraformSettings["backend"]>["type"];

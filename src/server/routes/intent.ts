@@ -59,10 +59,15 @@ export function inputOf(body: {
   base?: unknown;
   spec?: unknown;
   origin?: string | undefined;
+  commit?: string | undefined;
 }): SpecInput {
   if (body.text !== undefined)
     return { text: body.text, ...(body.base !== undefined ? { base: body.base } : {}) };
-  return { spec: body.spec, ...(body.origin !== undefined ? { origin: body.origin } : {}) };
+  return {
+    spec: body.spec,
+    ...(body.origin !== undefined ? { origin: body.origin } : {}),
+    ...(body.commit !== undefined ? { commit: body.commit } : {}),
+  };
 }
 
 export function registerIntentRoutes(app: OpenAPIHono<AppEnv>, deps: ServerDeps): void {

@@ -1,0 +1,156 @@
+/**
+ * Terraform drift end to end, offline, from `plan -refresh-only` of a real
+ * provider: hashicorp/local (built from the Go module proxy into a filesystem
+ * mirror by .ci/run) manages one file per service, added to the module that
+ * CODE renders through `providers.terraform.moduleFiles`. `codeploy apply`
+ * creates the files; the files are then edited and deleted by hand, and
+ * `codeploy drift` names each resource from the refresh (exit 3), as JSON too,
+ * without writing the state. Skipped (with the reason) where the mirror was
+ * not built; under CI that is a failure.
+ */
+import {
+  type Dirent,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import { main } from "../src/cli/main.js";
+import { captureIo } from "../src/cli/test-io.js";
+import { terraformBinary } from "../src/providers/terraform/test-support.js";
+
+const VERSION = "1.4.0";
+const mirror = process.env.CODEPLOY_TF_MIRROR ?? join(homedir(), ".cache/codeploy-tools/tf-mirror");
+const plugin = join(
+  mirror,
+  `registry.terraform.io/hashicorp/local/${VERSION}/linux_amd64/terraform-provider-local_v${VERSION}`,
+);
+const ready = existsSync(plugin) && terraformBinary !== undefined;
+if (!ready) {
+  const reason = `hashicorp/local ${VERSION} is not in the mirror ${mirror} (.ci/run builds it)`;
+  if (process.env.CI) throw new Error(`${reason}; CI is set, so this fails`);
+  console.warn(`skipping terraform refresh drift: ${reason}`);
+}
+
+const work = mkdtempSync(join(tmpdir(), "codeploy-tf-drift-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const run = async (argv: string[]) => {
+  const io = captureIo({
+    cwd: work,
+    env: { ...process.env, CODEPLOY_HOME: join(work, "home"), CODEPLOY_ACTOR: "ana" },
+  });
+  const code = await main(argv, io);
+  return { code, out: io.out(), err: io.err() };
+};
+
+const files = { web: join(work, "web.txt"), worker: join(work, "worker.txt") };
+
+describe.skipIf(!ready)("terraform drift from refresh-only on a real provider (hashicorp/local)", () => {
+  writeFileSync(
+    join(work, "cli.tfrc"),
+    `provider_installation {\n  filesystem_mirror {\n    path    = "${mirror}"\n    include = ["registry.terraform.io/hashicorp/local"]\n  }\n  direct {\n    exclude = ["registry.terraform.io/hashicorp/local"]\n  }\n}\n`,
+  );
+  // Resources named after services: each is owned by its component.
+  writeFileSync(
+    join(work, "files.tf"),
+    [
+      `terraform {\n  required_providers {\n    local = { source = "hashicorp/local", version = "${VERSION}" }\n  }\n}`,
+      ...Object.entries(files).map(
+        ([name, path]) =>
+          `resource "local_file" "${name}" {\n  filename = "${path}"\n  content  = "${name} v1"\n}`,
+      ),
+    ].join("\n\n"),
+  );
+  writeFileSync(
+    join(work, "codeploy.yaml"),
+    stringify({
+      providers: { terraform: { cliConfigFile: join(work, "cli.tfrc"), moduleFiles: ["./files.tf"] } },
+    }),
+  );
+  writeFileSync(
+    join(work, "spec.yaml"),
+    stringify({
+      name: "files",
+      environment: "staging",
+      cloud: "local",
+      target: "terraform",
+      services: [
+        { name: "web", image: "acme/web:1", port: 8080 },
+        { name: "worker", kind: "worker", image: "acme/worker:1" },
+      ],
+    }),
+  );
+
+  it("applies, reports nothing, then names each file changed or deleted by hand (exit 3)", async () => {
+    const applied = await run(["apply", "spec.yaml", "--yes"]);
+    expect(applied.err).not.toMatch(/error/i);
+    expect(applied.code).toBe(0);
+    expect(readFileSync(files.web, "utf8")).toBe("web v1");
+
+    const clean = await run(["drift", "files", "--env", "staging", "--json"]);
+    expect(clean.code, clean.err).toBe(0);
+    expect(JSON.parse(clean.out)).toMatchObject({ drifted: false, resources: 0, provider: "terraform" });
+
+    writeFileSync(files.web, "edited by hand");
+    unlinkSync(files.worker);
+    const ws = join(work, "home", "terraform");
+    const stateBefore = JSON.stringify(snapshot(ws));
+
+    const drifted = await run(["drift", "files", "--env", "staging", "--json"]);
+    expect(drifted.code, drifted.err).toBe(3);
+    const answer = JSON.parse(drifted.out) as {
+      resources: number;
+      items: { name: string; change: string }[];
+    };
+    expect(answer.resources).toBe(2);
+    // hashicorp/local reads a file whose content no longer matches its id as gone: the refresh drops it.
+    expect(answer.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: "local_file", name: "local_file.web", change: "missing" }),
+        expect.objectContaining({ kind: "local_file", name: "local_file.worker", change: "missing" }),
+      ]),
+    );
+
+    const text = await run(["drift", "files", "--env", "staging"]);
+    expect(text.code).toBe(3);
+    expect(text.out).toContain("local_file.web");
+    expect(text.out).toContain("local_file.worker");
+    // Read-only: no state written, the files stay as they were left by hand.
+    expect(JSON.stringify(snapshot(ws))).toBe(stateBefore);
+    expect(readFileSync(files.web, "utf8")).toBe("edited by hand");
+    expect(existsSync(files.worker)).toBe(false);
+
+    // The drift is recorded as an event of its own, listed by `drift --history`.
+    const history = await run(["drift", "files", "--env", "staging", "--history", "--json"]);
+    expect(history.code, history.err).toBe(0);
+    const events = (JSON.parse(history.out) as { events: { resources: number; checker: string }[] }).events;
+    // Two checks found it (--json, then text): two events.
+    expect(events.map((e) => [e.resources, e.checker])).toEqual([
+      [2, "ana"],
+      [2, "ana"],
+    ]);
+  }, 240_000);
+});
+
+/** Every terraform.tfstate under the provider's folder, with its content. */
+function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    const entries: Dirent[] = readdirSync(d, { withFileTypes: true });
+    for (const entry of entries) {
+      const path = join(d, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name === "terraform.tfstate") out[path] = readFileSync(path, "utf8");
+    }
+  };
+  walk(dir);
+  return out;
+}
