@@ -28,6 +28,11 @@ export interface RunCommandOptions {
   readonly killGraceMs?: number;
   /** Written to the child's standard input, which is then closed. @default nothing (closed at once) */
   readonly input?: string;
+  /**
+   * Runs the child in a process group of its own and signals the whole group on abort, so what it
+   * started (git's transport helpers, ssh) ends with it instead of holding its output open. @default false
+   */
+  readonly processGroup?: boolean;
 }
 
 export interface CommandResult {
@@ -111,6 +116,7 @@ export const runCommand: CommandRunner = (command, args, options = {}) =>
       env: childEnv(options),
       shell: false,
       stdio: ["pipe", "pipe", "pipe"],
+      detached: options.processGroup === true,
     });
     const out = lineSplitter((line) => options.onLine?.(line, "stdout"));
     const err = lineSplitter((line) => options.onLine?.(line, "stderr"));
@@ -128,10 +134,21 @@ export const runCommand: CommandRunner = (command, args, options = {}) =>
     child.stdin.end(options.input ?? "");
     let aborted = false;
     let killTimer: NodeJS.Timeout | undefined;
+    const signalChild = (signal: NodeJS.Signals) => {
+      if (options.processGroup === true && child.pid !== undefined) {
+        try {
+          process.kill(-child.pid, signal);
+          return;
+        } catch {
+          // The group is gone already: signal the child alone.
+        }
+      }
+      child.kill(signal);
+    };
     const onAbort = () => {
       aborted = true;
-      child.kill("SIGINT");
-      killTimer = setTimeout(() => child.kill("SIGKILL"), options.killGraceMs ?? 10_000);
+      signalChild("SIGINT");
+      killTimer = setTimeout(() => signalChild("SIGKILL"), options.killGraceMs ?? 10_000);
       killTimer.unref();
     };
     options.signal?.addEventListener("abort", onAbort, { once: true });

@@ -238,6 +238,30 @@ const gitopsSchema = z.strictObject({
   author: z.strictObject({ name: z.string().min(1), email: z.string().min(3) }).optional(),
   /** Environments `codeploy sync` may apply without --yes or a terminal (unattended). @default [] */
   autoSync: z.array(z.string().min(1)).default([]),
+  /** `codeploy serve` watches a repository and syncs its specs when the ref's commit changes. @default off */
+  watch: z
+    .strictObject({
+      /** A path or a URL, as `gitops.repo` (credentials from tokenEnv/userEnv, never in the URL on disk). */
+      repo: z.string().min(1),
+      /** Branch or tag followed. @default "main" */
+      ref: z.string().min(1).max(255).default("main"),
+      /** Folder of the spec files, as `codeploy sync --path`. @default "specs" */
+      path: z.string().min(1).max(1024).default("specs"),
+      /** How often the ref is fetched. @default 60 */
+      intervalSeconds: z.number().int().min(5).max(86_400).default(60),
+      /** Deadline of one git call (fetch, ls-remote) of the watch. @default 60 */
+      timeoutSeconds: z.number().int().min(1).max(600).default(60),
+      /** Who the deployments are recorded as (history, audit). @default "codeploy-gitops" */
+      actor: z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9._@:-]{0,99}$/, "letters, digits and . _ @ : - (at most 100)")
+        .default("codeploy-gitops"),
+      /** The RBAC role the watch acts with (as an API key of that role). @default "deployer" */
+      role: z.enum(["viewer", "deployer", "admin"]).default("deployer"),
+      /** Only these environments (as an API key limited to them). @default every environment */
+      environments: z.array(z.string().min(1)).min(1).optional(),
+    })
+    .optional(),
 });
 
 export type GitopsConfig = z.output<typeof gitopsSchema>;

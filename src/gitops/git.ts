@@ -3,7 +3,9 @@
  * prompts, only the file, git, http(s) and ssh transports, so a hostile URL
  * cannot name `ext::`), and credentials passed as an HTTP header through
  * git's GIT_CONFIG_* environment: they are in no argument, no file of the
- * working copy and no message (every failure is redacted).
+ * working copy and no message (every failure is redacted). Every call has a
+ * deadline (a remote that hangs cannot hold a sync or serve's watch), and SSH
+ * runs in batch mode with connect and keep-alive timeouts.
  */
 import { type CommandRunner, runCommand } from "../core/command-runner.js";
 import { CodeError } from "../core/errors.js";
@@ -17,7 +19,13 @@ export interface GitOptions {
   /** Who commits. @default codeploy <codeploy@localhost> */
   readonly author?: { readonly name: string; readonly email: string };
   readonly signal?: AbortSignal;
+  /** Deadline of one git call; past it git is interrupted and the call fails with GIT_FAILED. @default 120_000 */
+  readonly timeoutMs?: number;
 }
+
+/** SSH never prompts (no terminal to answer), gives up connecting after 20 s and on a peer silent for 45 s. */
+const SSH_COMMAND =
+  "ssh -o BatchMode=yes -o ConnectTimeout=20 -o ServerAliveInterval=15 -o ServerAliveCountMax=3";
 
 export interface RunGitOptions {
   readonly input?: string;
@@ -45,21 +53,30 @@ export function createGit(options: GitOptions = {}): Git {
     // A remote that stops answering ends the call (under 1 KB/s for 30 s) instead of holding a run's slot.
     GIT_HTTP_LOW_SPEED_LIMIT: "1000",
     GIT_HTTP_LOW_SPEED_TIME: "30",
+    // core.sshCommand: a user's GIT_SSH_COMMAND (a key to use) still wins over it.
+    GIT_CONFIG_KEY_0: "core.sshCommand",
+    GIT_CONFIG_VALUE_0: SSH_COMMAND,
     ...(options.credentials
       ? {
-          GIT_CONFIG_COUNT: "1",
-          GIT_CONFIG_KEY_0: "http.extraHeader",
-          GIT_CONFIG_VALUE_0: `Authorization: Basic ${basicToken(options.credentials)}`,
+          GIT_CONFIG_COUNT: "2",
+          GIT_CONFIG_KEY_1: "http.extraHeader",
+          GIT_CONFIG_VALUE_1: `Authorization: Basic ${basicToken(options.credentials)}`,
         }
-      : { GIT_CONFIG_COUNT: "0" }),
+      : { GIT_CONFIG_COUNT: "1" }),
   };
+  const timeoutMs = options.timeoutMs ?? 120_000;
   const redact = (text: string) => secrets.reduce((t, s) => t.split(s).join("***"), redactUrl(text));
   return async (cwd, args, runOptions = {}) => {
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
     try {
       const result = await runner(binary, args, {
         cwd,
         extraEnv,
-        ...(options.signal ? { signal: options.signal } : {}),
+        signal,
+        killGraceMs: 2000,
+        // git runs its transports (git-remote-http, ssh) as children: an abort ends them too.
+        processGroup: true,
         ...(runOptions.input !== undefined ? { input: runOptions.input } : {}),
         ...(runOptions.okExitCodes ? { okExitCodes: runOptions.okExitCodes } : {}),
       });
@@ -68,6 +85,16 @@ export function createGit(options: GitOptions = {}): Git {
       const message = cause instanceof Error ? cause.message : String(cause);
       const stderr = typeof cause === "object" && cause !== null && "stderr" in cause ? cause.stderr : "";
       const detail = typeof stderr === "string" ? stderr.trim().split("\n").slice(-3).join(" | ") : "";
+      if (deadline.aborted && !options.signal?.aborted) {
+        throw new CodeError(
+          "GIT_FAILED",
+          redact(`git ${args[0] ?? ""} timed out after ${timeoutMs / 1000} s`),
+          {
+            retryable: true,
+            hint: "the remote did not answer in time: check the network and the repository location",
+          },
+        );
+      }
       throw new CodeError("GIT_FAILED", redact(`git ${args[0] ?? ""} failed: ${detail || message}`), {
         hint: "check the repository location, the branch, and the credentials (CODEPLOY_GIT_TOKEN)",
       });

@@ -32,6 +32,8 @@ export function repoAccess(
     readonly home: string;
     readonly baseDir: string;
     readonly signal?: AbortSignal;
+    /** Deadline of one git call. @default createGit's */
+    readonly timeoutMs?: number;
   },
 ): RepoAccess {
   const repo = repoLocation(location, options.baseDir);
@@ -40,6 +42,7 @@ export function repoAccess(
     ...(credentials ? { credentials } : {}),
     ...(config.author ? { author: config.author } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
   });
   return { repo, git, home: options.home };
 }

@@ -35,6 +35,7 @@ import { DriftWatch } from "./drift-watch.js";
 import { errorAnswer, HttpError, type HttpStatus } from "./errors.js";
 import { EventHub } from "./event-hub.js";
 import { registerEventMetrics } from "./event-metrics.js";
+import { GitopsWatch, type GitopsWatchOptions } from "./gitops-watch.js";
 import { jsonLogger, type ServerLogger } from "./logger.js";
 import { registerMcpRoute } from "./mcp-route.js";
 import { createServerMetrics, type ServerMetrics } from "./metrics.js";
@@ -111,6 +112,8 @@ export interface AppOptions {
   readonly version?: string;
   /** codeploy.yaml `drift:`: ignore rules; with intervalMinutes, `startServer` checks every deployed app. */
   readonly drift?: DriftConfig;
+  /** gitops.watch: `startServer` follows the repository and syncs its specs on change. @default off */
+  readonly gitopsWatch?: GitopsWatchOptions;
   /** A surface outside /v1 served at `/` and `/ui/*` (the dashboard, given by `codeploy serve`). */
   readonly dashboard?: Surface;
 }
@@ -138,6 +141,8 @@ export interface CodeployApp {
   readonly hub?: EventHub;
   /** The interval drift check (drift.intervalMinutes); `startServer` starts it. */
   readonly driftWatch?: DriftWatch;
+  /** The repository watch (gitops.watch); `startServer` starts it. */
+  readonly gitopsWatch?: GitopsWatch;
   /** Refuses new deployments, waits up to `graceMs` for running ones, cancels the rest, ends event streams. */
   shutdown(graceMs: number): Promise<ShutdownReport>;
   /** Releases the rate limiter (Redis connection). */
@@ -238,15 +243,17 @@ export function createApp(options: AppOptions): CodeployApp {
   );
   const driftWatch =
     options.drift?.intervalMinutes !== undefined ? new DriftWatch(deps, options.drift) : undefined;
+  const gitopsWatch = options.gitopsWatch ? new GitopsWatch(deps, options.gitopsWatch) : undefined;
   return {
     app,
     runs,
     metrics,
     ...(hub ? { hub } : {}),
     ...(driftWatch ? { driftWatch } : {}),
+    ...(gitopsWatch ? { gitopsWatch } : {}),
     async shutdown(graceMs) {
-      // No heal may start while the deployments drain.
-      await driftWatch?.stop();
+      // No heal and no sync may start while the deployments drain.
+      await Promise.all([driftWatch?.stop(), gitopsWatch?.stop()]);
       const report = await runs.shutdown(graceMs);
       closing.abort();
       hub?.close();

@@ -33,6 +33,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const host = options.host ?? "127.0.0.1";
   const { server, address } = await listen(api, options.port ?? 8080, host);
   api.driftWatch?.start();
+  api.gitopsWatch?.start();
   const shownHost = host.includes(":") ? `[${host}]` : host;
   let closing: Promise<ShutdownReport> | undefined;
   const close = async (graceMs: number): Promise<ShutdownReport> => {

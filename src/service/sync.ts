@@ -9,7 +9,7 @@
 import { CodeError } from "../core/errors.js";
 import { type RepoAccess, readSpecs, redactUrl } from "../gitops/index.js";
 import { parseDocument, validateSpec } from "../spec/validate.js";
-import type { Change, CodeService, RunHooks } from "./types.js";
+import type { Change, CodeService, DeploymentView, RunHooks } from "./types.js";
 
 export interface SyncRequest {
   /** As given: a path or a URL (shown redacted). */
@@ -35,6 +35,8 @@ export interface SyncDeps {
   readonly confirm?: (change: Change) => Promise<boolean>;
   /** Hooks of each run (progress, notes). */
   readonly hooks?: (file: string) => Omit<RunHooks, "deploymentId">;
+  /** Runs a confirmed change (a server tracks it among its runs). @default change.run(hooks) */
+  readonly runChange?: (change: Change, hooks: Omit<RunHooks, "deploymentId">) => Promise<DeploymentView>;
 }
 
 export type SyncOutcome = "unchanged" | "planned" | "applied" | "refused" | "failed";
@@ -50,6 +52,8 @@ export interface SyncItem {
   readonly deployment?: string | null;
   /** planned: the steps that would run. */
   readonly changes?: number;
+  /** Refused for a reason that may pass later (a held lock, an engine that did not answer). */
+  readonly retryable?: boolean;
 }
 
 export interface SyncAnswer {
@@ -89,7 +93,8 @@ export async function syncRepository(deps: SyncDeps, request: SyncRequest): Prom
       continue;
     }
     const origin = `sync ${repo}@${checkout.commit}:${p.file}`;
-    items.push({ ...who, ...(await syncOne(deps, request, p.document, origin, p.file)) });
+    const source = { origin, commit: checkout.commit, file: p.file };
+    items.push({ ...who, ...(await syncOne(deps, request, p.document, source)) });
   }
   if (items.length === 0)
     items.push({ file: path, outcome: "refused", reason: `no spec file under ${path} at ${ref}` });
@@ -102,12 +107,12 @@ async function syncOne(
   deps: SyncDeps,
   request: SyncRequest,
   document: unknown,
-  origin: string,
-  file: string,
+  source: { readonly origin: string; readonly commit: string; readonly file: string },
 ): Promise<Result> {
+  const { origin, commit, file } = source;
   try {
     const change = await deps.service.apply({
-      input: { spec: document, source: file, origin },
+      input: { spec: document, source: file, origin, commit },
       ...(request.provider ? { provider: request.provider } : {}),
     });
     const plan = change.plan;
@@ -131,7 +136,8 @@ async function syncOne(
         reason: `not confirmed: ${change.environment} needs --yes, a yes on the terminal, or gitops.autoSync`,
         changes: steps,
       };
-    const d = await change.run(deps.hooks?.(file) ?? {});
+    const hooks = deps.hooks?.(file) ?? {};
+    const d = await (deps.runChange ? deps.runChange(change, hooks) : change.run(hooks));
     return d.outcome === "succeeded"
       ? { outcome: "applied", revision: d.revision, deployment: d.id, changes: steps }
       : {
@@ -141,7 +147,8 @@ async function syncOne(
           deployment: d.id,
         };
   } catch (error) {
-    return { outcome: "refused", reason: reasonOf(error) };
+    const retryable = error instanceof CodeError && (error.retryable || error.code === "LOCKED");
+    return { outcome: "refused", reason: reasonOf(error), ...(retryable ? { retryable } : {}) };
   }
 }
 

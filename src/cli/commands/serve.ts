@@ -131,6 +131,16 @@ async function start(io: CliIo, flags: ServeFlags, config: CodeployConfig, store
     secretEnv: io.env,
     secretScope: config.secrets,
     drift: config.drift,
+    ...(config.gitops.watch
+      ? {
+          gitopsWatch: {
+            gitops: { ...config.gitops, watch: config.gitops.watch },
+            env: io.env,
+            home: homeOf(io, config),
+            baseDir: config.baseDir,
+          },
+        }
+      : {}),
     experts: { config: config.experts, env: io.env, clientOptions: { maxRetries: config.llm.maxRetries } },
     video: { config: config.video, env: io.env, home: homeOf(io, config) },
     ...(gitops ? { gitops } : {}),
