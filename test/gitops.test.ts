@@ -192,6 +192,9 @@ describe("codeploy sync", () => {
     const history = JSON.parse((await run(dir, home, ["history", "shop", "--env", "dev", "--json"])).out);
     const latest = history.revisions.find((r: { number: number }) => r.number === 2);
     expect(latest.request).toBe(`sync ${bare}@${sha}:specs/shop-dev.yaml`);
+    expect(latest.sourceCommit).toBe(sha);
+    const text = await run(dir, home, ["history", "shop", "--env", "dev"]);
+    expect(text.out).toContain(`from ${sha.slice(0, 12)}`);
   });
 
   it("reports a refused spec (policy error) and still applies the others; exit 1", async () => {

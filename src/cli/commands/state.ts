@@ -91,12 +91,14 @@ export async function historyCommand(
     io.stdout(`${app}: no history${flags.env ? ` in ${flags.env}` : ""}\n`);
     return EXIT_OK;
   }
-  // The Git commit of each revision (gitops), by environment and number.
-  const commits = new Map(history.revisions.map((r) => [`${r.environment}/${r.number}`, r.commit]));
+  // The Git commits of each revision, by environment and number: the one it was read from
+  // (sync, serve's watch) and the one that holds it (gitops.repo).
+  const revisions = new Map(history.revisions.map((r) => [`${r.environment}/${r.number}`, r]));
   for (const d of history.deployments) {
-    const commit = commits.get(`${d.environment}/${d.revision}`);
+    const r = revisions.get(`${d.environment}/${d.revision}`);
+    const git = `${r?.sourceCommit ? `  from ${r.sourceCommit.slice(0, 12)}` : ""}${r?.commit ? `  commit ${r.commit.slice(0, 12)}` : ""}`;
     io.stdout(
-      `${d.startedAt}  ${d.environment.padEnd(12)} #${String(d.number).padEnd(4)} ${d.action.padEnd(8)} rev ${String(d.revision).padEnd(4)} ${d.state.padEnd(12)} by ${d.actor}${commit ? `  commit ${commit.slice(0, 12)}` : ""}${d.error ? `\n    error: ${d.error}` : ""}\n`,
+      `${d.startedAt}  ${d.environment.padEnd(12)} #${String(d.number).padEnd(4)} ${d.action.padEnd(8)} rev ${String(d.revision).padEnd(4)} ${d.state.padEnd(12)} by ${d.actor}${git}${d.error ? `\n    error: ${d.error}` : ""}\n`,
     );
   }
   return EXIT_OK;
