@@ -72,7 +72,7 @@ describe.skipIf(!ready)("terraform drift from refresh-only on a real provider (h
   writeFileSync(
     join(work, "codeploy.yaml"),
     stringify({
-      providers: { terraform: { cliConfigFile: join(work, "cli.tfrc"), moduleFiles: ["./files.tf"] } },
+      providers: { terraform: { cliConfigFile: "./cli.tfrc", moduleFiles: ["./files.tf"] } },
     }),
   );
   writeFileSync(

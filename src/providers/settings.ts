@@ -47,8 +47,13 @@ export function settingsFromConfig(input: SettingsInput): ProviderSettings {
 }
 
 function terraformOptions(input: SettingsInput): NonNullable<ProviderSettings["terraform"]> {
-  const settings = parseTerraformSettings(input.providers.terraform);
-  const files = (settings.moduleFiles ?? []).map((f) => resolve(input.configDir ?? input.cwd, f));
+  const parsed = parseTerraformSettings(input.providers.terraform);
+  const base = input.configDir ?? input.cwd;
+  // Paths in codeploy.yaml are relative to it, not to terraform's work folder.
+  const settings = parsed.cliConfigFile
+    ? { ...parsed, cliConfigFile: resolve(base, parsed.cliConfigFile) }
+    : parsed;
+  const files = (settings.moduleFiles ?? []).map((f) => resolve(base, f));
   // Read when a module is written, so an edit is picked up by the next apply or drift check.
   const extraFiles = (): ArtifactFile[] =>
     files.map((file) => {

@@ -23,7 +23,7 @@ export const terraformSettingsSchema = z.strictObject({
     .string()
     .regex(/^\d+(ms|s|m)$/, "a duration such as 0s, 30s or 2m")
     .optional(),
-  /** Terraform CLI configuration (provider mirrors, plugin cache). @default $TF_CLI_CONFIG_FILE or ~/.terraformrc when present, else none */
+  /** Terraform CLI configuration (provider mirrors, plugin cache), relative to codeploy.yaml. @default $TF_CLI_CONFIG_FILE or ~/.terraformrc when present, else none */
   cliConfigFile: z.string().min(1).optional(),
   /**
    * `.tf` files (paths relative to codeploy.yaml) added to every module this provider applies, as
