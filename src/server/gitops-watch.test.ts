@@ -242,6 +242,18 @@ describe("the repository watch of codeploy serve (null provider)", () => {
       // Not marked synced: the next round asks again.
       const again = await h.api.gitopsWatch?.syncNow();
       expect(again?.error).toMatch(/timed out/);
+
+      // Shutdown does not wait for a hanging fetch: the git call in flight is interrupted.
+      await h.close();
+      h = await startHarness({
+        gitopsWatch: watchOptions({ repo: `http://127.0.0.1:${port}/shop.git`, timeoutSeconds: 600 }),
+      });
+      const hanging = h.api.gitopsWatch?.syncNow();
+      await new Promise((r) => setTimeout(r, 500));
+      const stopping = Date.now();
+      await h.api.shutdown(0);
+      expect(Date.now() - stopping).toBeLessThan(5_000);
+      expect((await hanging)?.error).toBeDefined();
     } finally {
       for (const s of sockets) s.destroy();
       await new Promise((resolve) => silent.close(resolve));
