@@ -75,10 +75,9 @@ describe.skipIf(!existsSync(join(root, "dist/bundle/main.js")) && !process.env.C
       mkdirSync(join(clone, "specs"));
       const commit = (image: string) => {
         writeFileSync(join(clone, "specs/shop.yaml"), stringify(spec(image)));
-        git(clone, "commit", "-q", "-am", image, "--allow-empty");
         git(clone, "add", "-A");
-        git(clone, "commit", "-q", "--amend", "--no-edit");
-        git(clone, "push", "-q", "-f", "origin", "main");
+        git(clone, "commit", "-q", "-m", image);
+        git(clone, "push", "-q", "origin", "main");
         return git(clone, "rev-parse", "HEAD");
       };
       const first = commit("acme/web:1");
