@@ -11,6 +11,7 @@
  * is reported once per commit and waits for a new one. `stop` aborts the git
  * call in flight and waits for the round.
  */
+import { mkdir } from "node:fs/promises";
 import type { GitopsConfig } from "../core/config.js";
 import { CodeError } from "../core/errors.js";
 import { type RepoAccess, redactUrl, repoAccess } from "../gitops/index.js";
@@ -156,6 +157,7 @@ export class GitopsWatch {
   /** The ref's commit on the remote (a branch, else a tag of that name). */
   private async remoteCommit(): Promise<string> {
     const { ref } = this.watch;
+    await mkdir(this.options.home, { recursive: true });
     const out = await this.access.git(this.options.home, [
       "ls-remote",
       "--",
