@@ -61,6 +61,11 @@ function repository(name: string) {
       git(clone, "push", "-q", "origin", "main");
       return git(clone, "rev-parse", "HEAD");
     },
+    /** An annotated tag on HEAD, pushed. */
+    tag(name: string, message: string): void {
+      git(clone, "tag", "-a", name, "-m", message);
+      git(clone, "push", "-q", "origin", name);
+    },
   };
 }
 
@@ -206,6 +211,17 @@ describe("the repository watch of codeploy serve (null provider)", () => {
     ]);
     expect(items[0]?.reason).toMatch(/FORBIDDEN/);
     expect((await h.store.listDeployments({ app: "shop", environment: "production" }))[0]?.actor).toBe("bot");
+  }, 60_000);
+
+  it("follows an annotated tag: synced once, then unchanged until the tag moves", async () => {
+    const repo = repository("tagged");
+    const commit = repo.commit({ "specs/shop.yaml": shop("acme/web:1") }, "v1");
+    repo.tag("release", "first release");
+    h = await startHarness({ gitopsWatch: watchOptions({ repo: repo.bare, ref: "release" }) });
+    const first = await h.api.gitopsWatch?.syncNow();
+    expect(first?.answer?.commit).toBe(commit);
+    expect(first?.answer?.items.map((i) => i.outcome)).toEqual(["applied"]);
+    expect((await h.api.gitopsWatch?.syncNow())?.unchanged).toBe(true);
   }, 60_000);
 
   it("ends a fetch from a remote that never answers at its deadline, and tries again on the next tick", async () => {

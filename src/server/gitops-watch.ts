@@ -138,7 +138,8 @@ export class GitopsWatch {
         { repo: this.access.repo.url, ref: this.watch.ref, path: this.watch.path },
       );
       const retry = answer.items.filter((i) => i.outcome === "failed" || i.retryable === true);
-      if (retry.length === 0) this.synced = answer.commit;
+      // What ls-remote said (an annotated tag's object, not the commit it points to): the next tick compares with it.
+      if (retry.length === 0) this.synced = commit;
       await this.report(answer, retry);
       return { commit: answer.commit, answer };
     } catch (error) {
