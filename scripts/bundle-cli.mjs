@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-import { rmSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { dirname, join, sep } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 // Bundles the CLI compiled by tsc (dist/) into dist/bundle/ (issue 26): one
 // file per entry plus chunks for what commands import on use, so `codeploy
 // interpret` reads a few files instead of ~190 modules, and `plan` a few
@@ -89,3 +89,10 @@ await build({
   logLevel: "warning",
   plugins: [externals, englishZod],
 });
+
+// A command run without codeploy.yaml takes these defaults (src/core/config-load.ts)
+// instead of building the configuration's zod schema to parse `{}`: zod and the
+// schema then never load for `status`, `history`... (test/cli-bundle.test.ts
+// checks the file against the schema).
+const { configSchema } = await import(pathToFileURL(join(root, "dist/core/config.js")).href);
+writeFileSync(join(out, "config-defaults.json"), `${JSON.stringify(configSchema.parse({}))}\n`);

@@ -2,19 +2,18 @@
  * The local service as the CLI wires it: the store in CODEPLOY_HOME (or
  * DATABASE_URL), codeploy.yaml's policy, providers and secrets, the words
  * interpreter it configures, and the person at the terminal as the actor.
- * The renderers, the review and the policy rules are imported on first use:
- * `status`, `history` and `logs` never load them (issue 26).
+ * The renderers, the review, the policy rules, the providers and the words
+ * interpreter are imported on first use: `status` and `history` never load
+ * them, nor does `plan FILE` the providers or the interpreter (issue 26).
  */
-import { gitopsTarget } from "../gitops/index.js";
-import { createProvider } from "../providers/index.js";
+import { gitopsTarget } from "../gitops/settings.js";
 import { hashArtifacts } from "../render/hash.js";
 import { createLocalService, localCaller } from "../service/local.js";
 import type { CodeService } from "../service/types.js";
-import { interpretWords } from "./interpret-words.js";
 import type { CliIo } from "./io.js";
 import { secretSeed } from "./secret-seed.js";
 import type { LocalFlags } from "./service.js";
-import { actorOf, homeOf, knownProvider, openStore, providerSettings } from "./session.js";
+import { actorOf, homeOf, knownProvider, openStore } from "./session.js";
 import { loadCliConfig, renderSettings, secretAccess } from "./settings.js";
 
 export async function openLocalService(
@@ -35,13 +34,18 @@ export async function openLocalService(
       return { reviewWithRego, planToJson };
     });
     const cluster = renderSettings(config);
-    const settings = providerSettings(io, config, {
-      ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}),
-      ...(flags.context ? { context: flags.context } : {}),
-      ...(flags.namespace ? { namespace: flags.namespace } : {}),
-      ...(flags.purgeData ? { purgeData: true } : {}),
-      ...(flags.chartRoot ? { chartRoot: flags.chartRoot } : {}),
-    });
+    // Made with the first provider; a docker or terraform section of codeploy.yaml is still
+    // checked here, so a bad one fails every command as before.
+    const settings = once(async () =>
+      (await import("./provider-settings.js")).providerSettings(io, config, {
+        ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}),
+        ...(flags.context ? { context: flags.context } : {}),
+        ...(flags.namespace ? { namespace: flags.namespace } : {}),
+        ...(flags.purgeData ? { purgeData: true } : {}),
+        ...(flags.chartRoot ? { chartRoot: flags.chartRoot } : {}),
+      }),
+    );
+    if (config.providers.docker !== undefined || config.providers.terraform !== undefined) await settings();
     const gitops = gitopsTarget(config.gitops, {
       env: io.env,
       home: homeOf(io, config),
@@ -50,8 +54,13 @@ export async function openLocalService(
     const service = createLocalService(
       {
         store,
-        interpret: (text, options) =>
-          interpretWords(io, text, flags.config ? { config: flags.config } : {}, options),
+        interpret: async (text, options) =>
+          (await import("./interpret-words.js")).interpretWords(
+            io,
+            text,
+            flags.config ? { config: flags.config } : {},
+            options,
+          ),
         review: async (spec, current) => {
           const { reviewWithRego, planToJson } = await reviewer();
           return planToJson(
@@ -63,7 +72,11 @@ export async function openLocalService(
           );
         },
         // Named by the request or recorded with what runs, when this version knows it; else the spec's target.
-        provider: (spec, name) => createProvider(knownProvider(name) ?? spec.target, settings),
+        provider: async (spec, name) =>
+          (await import("../providers/index.js")).createProvider(
+            knownProvider(name) ?? spec.target,
+            await settings(),
+          ),
         render: async (spec, secrets) =>
           (await renderer()).render(spec, { ...cluster, secretSeed: seed, secrets }),
         hashArtifacts,

@@ -9,7 +9,6 @@ import { dirname, resolve } from "node:path";
 import { NotFoundError, SpecValidationError, UsageError } from "../core/errors.js";
 import type { ProviderName } from "../providers/names.js";
 import type { CodeService, SpecInput } from "../service/types.js";
-import { parseDocument } from "../spec/validate.js";
 import { type CliIo, readTextFile } from "./io.js";
 
 export interface RemoteTarget {
@@ -89,7 +88,7 @@ export async function readSpecInput(io: CliIo, input: string, base?: string): Pr
   const path = resolve(io.cwd, input);
   if (input === "-" || (existsSync(path) && statSync(path).isFile())) {
     const text = input === "-" ? await readStdin() : await readTextFile(path, input);
-    return { spec: documentOf(text, input === "-" ? "standard input" : input), source: input };
+    return { spec: await documentOf(text, input === "-" ? "standard input" : input), source: input };
   }
   if (SPEC_FILE.test(input.trim()) && !/\s/.test(input.trim())) {
     throw new NotFoundError(`file not found: ${input}`, {
@@ -103,10 +102,12 @@ export async function readSpecInput(io: CliIo, input: string, base?: string): Pr
   }
   if (base === undefined) return { text: input };
   const baseText = await readTextFile(resolve(io.cwd, base), base);
-  return { text: input, base: documentOf(baseText, base) };
+  return { text: input, base: await documentOf(baseText, base) };
 }
 
-function documentOf(text: string, source: string): unknown {
+/** YAML and the spec's schema load with a document: `status` and `history` read none (issue 26). */
+async function documentOf(text: string, source: string): Promise<unknown> {
+  const { parseDocument } = await import("../spec/validate.js");
   const value = parseDocument(text, source);
   if (value === null || value === undefined)
     throw new SpecValidationError([

@@ -3,8 +3,7 @@ import { homedir, hostname, userInfo } from "node:os";
 import { resolve } from "node:path";
 import { localActor } from "../core/actor.js";
 import type { CodeployConfig } from "../core/config.js";
-import { PROVIDER_NAMES, type ProviderName, type ProviderSettings } from "../providers/index.js";
-import { settingsFromConfig } from "../providers/settings.js";
+import { PROVIDER_NAMES, type ProviderName } from "../providers/names.js";
 import { loadAuditKeyring } from "../state/audit-key.js";
 import { openStateStore } from "../state/index.js";
 import type { StateStore } from "../state/types.js";
@@ -46,26 +45,6 @@ export interface DeployFlags {
   readonly namespace?: string;
   /** The spec file's folder: services' chart.path are relative to it. */
   readonly chartRoot?: string;
-}
-
-/** Settings of every provider from codeploy.yaml, the environment and the command's flags. */
-export function providerSettings(
-  io: CliIo,
-  config: CodeployConfig,
-  flags: DeployFlags = {},
-  diagnose: ((message: string) => void) | undefined = io.env.CODEPLOY_DEBUG
-    ? (message) => io.stderr(`debug: ${message}\n`)
-    : undefined,
-): ProviderSettings {
-  return settingsFromConfig({
-    providers: config.providers,
-    env: io.env,
-    cwd: io.cwd,
-    configDir: config.baseDir,
-    home: homeOf(io, config),
-    flags,
-    ...(diagnose ? { diagnose } : {}),
-  });
 }
 
 /** A recorded provider name, when it is one this version knows. */

@@ -1,5 +1,6 @@
 /** Configuration settings for commands (kept apart from the store so `plan` stays light; policy: policy-settings.ts). */
-import { type CodeployConfig, loadConfig } from "../core/config.js";
+import type { CodeployConfig } from "../core/config.js";
+import { loadConfig } from "../core/config-load.js";
 import type { RenderOptions } from "../render/types.js";
 import { type SecretAccess, undeclaredWarning } from "../spec/secret-scope.js";
 import type { CliIo } from "./io.js";

@@ -7,6 +7,7 @@ import {
   entriesFromFile,
   FALLBACK_REGIONS,
   findPrice,
+  shippedPriceFiles,
 } from "./catalog.js";
 import { CatalogError } from "./errors.js";
 import { QUEUES, SHARED } from "./queue-models.js";
@@ -47,6 +48,12 @@ function skusUsedBy(cloud: CloudName): Set<string> {
 }
 
 describe("defaultCatalog", () => {
+  it("is the shipped price files as the file schema checks them (they are not checked on start)", () => {
+    const checked = Object.entries(shippedPriceFiles).flatMap(([name, data]) => entriesFromFile(data, name));
+    expect(Object.keys(shippedPriceFiles)).toEqual(["aws.json", "gcp.json", "azure.json"]);
+    expect(defaultCatalog.entries).toStrictEqual(checked);
+  });
+
   it("gives every entry an https source, an ISO date, a unit and a non-negative USD price", () => {
     expect(defaultCatalog.currency).toBe("USD");
     expect(defaultCatalog.entries.length).toBeGreaterThan(400);

@@ -15,9 +15,11 @@ import type { EngineEvent } from "./events.js";
 import { withLock } from "./lock.js";
 import type { Provider } from "./provider.js";
 import { EventRecorder } from "./recorder.js";
+import { currentSpec, recordedProvider } from "./records.js";
 import { type RunOptions, type RunResult, runPlan } from "./run.js";
 
 export { awaitFreeLock } from "./lock.js";
+export { currentSpec, recordedProvider } from "./records.js";
 
 export type OnFailure = "rollback" | "stop";
 
@@ -49,7 +51,7 @@ export interface DeployDeps {
    * what runs now was recorded with (rollback and destroy pass it, so a
    * rehearsal with the null provider is never undone on a real engine).
    */
-  readonly providerFor: (spec: DeploymentSpec, recorded?: string) => Provider;
+  readonly providerFor: (spec: DeploymentSpec, recorded?: string) => Provider | Promise<Provider>;
   /** May answer later: the server renders in a worker thread, off its event loop. */
   readonly render: (spec: DeploymentSpec, recorded?: string) => RenderResult | Promise<RenderResult>;
   readonly hashArtifacts: (artifacts: RenderResult) => Record<string, string>;
@@ -91,18 +93,6 @@ export interface DeployOutcome {
   readonly rollback?: RunResult;
 }
 
-/** The spec that runs now for the app + environment, if any. */
-export async function currentSpec(
-  store: StateStore,
-  app: string,
-  environment: string,
-): Promise<DeploymentSpec | undefined> {
-  const [status] = await store.status({ app, environment });
-  if (status?.currentRevision === undefined) return undefined;
-  const revision = await store.getRevision({ app, environment }, status.currentRevision);
-  return revision?.spec as DeploymentSpec | undefined;
-}
-
 /** Applies `request.spec`: the whole of it when nothing runs yet, else only the difference. */
 export async function deploy(
   request: DeployRequest,
@@ -118,7 +108,7 @@ export async function deploy(
     options.leaseMs ?? 60_000,
     async (id, lost) => {
       const previous = await currentSpec(store, spec.name, spec.environment);
-      const provider = deps.providerFor(spec);
+      const provider = await deps.providerFor(spec);
       const artifacts = await deps.render(spec);
       const revision = await store.createRevision({
         app: spec.name,
@@ -352,7 +342,7 @@ async function runRevision(
           ? buildDestroyPlan(spec)
           : buildPlan(spec, request.reconcile === true ? undefined : running);
       const recorded = await recordedProvider(store, key);
-      const provider = deps.providerFor(spec, recorded);
+      const provider = await deps.providerFor(spec, recorded);
       const deployment = await store.startDeployment({
         ...key,
         revision: revision.number,
@@ -378,20 +368,6 @@ async function runRevision(
     },
     options.signal,
   );
-}
-
-/**
- * The provider that made what runs now: the one recorded with the latest
- * succeeded apply or rollback (undefined when none was recorded, as before
- * providers were).
- */
-export async function recordedProvider(
-  store: StateStore,
-  key: { app: string; environment: string },
-): Promise<string | undefined> {
-  const recent = await store.listDeployments({ ...key, limit: 200 });
-  return recent.find((d) => d.outcome === "succeeded" && d.action !== "destroy" && d.provider !== undefined)
-    ?.provider;
 }
 
 /**

@@ -56,7 +56,7 @@ export interface DriftDeps {
   readonly store: StateStore;
   readonly settings?: DriftSettings | undefined;
   /** The provider recorded with what runs (undefined: the spec's target). */
-  readonly providerFor: (spec: DeploymentSpec, recorded: string | undefined) => Provider;
+  readonly providerFor: (spec: DeploymentSpec, recorded: string | undefined) => Provider | Promise<Provider>;
   readonly render: (
     spec: DeploymentSpec,
     recorded: string | undefined,
@@ -143,7 +143,7 @@ export async function checkDrift(deps: DriftDeps, request: DriftRequest): Promis
   }
   const spec = recorded.spec as DeploymentSpec;
   const name = await deps.recorded(request);
-  const provider = deps.providerFor(spec, name);
+  const provider = await deps.providerFor(spec, name);
   if (provider.detectDrift === undefined) {
     throw new CodeError(
       "DRIFT_UNSUPPORTED",

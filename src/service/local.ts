@@ -8,21 +8,11 @@
 import { randomUUID } from "node:crypto";
 import { CodeError, PolicyError } from "../core/errors.js";
 import { redactSecrets } from "../core/redact.js";
-import {
-  awaitFreeLock,
-  currentSpec,
-  type DeployDeps,
-  type DeployOptions,
-  type DeployOutcome,
-  deploy,
-  destroyEnvironment,
-  recordedProvider,
-  rollbackTo,
-} from "../engine/deploy.js";
+import type { DeployDeps, DeployOptions, DeployOutcome } from "../engine/deploy.js";
 import type { Provider } from "../engine/provider.js";
+import { currentSpec, recordedProvider } from "../engine/records.js";
 import type { GitopsTarget } from "../gitops/index.js";
-import { gateApply, type Surface } from "../intent/index.js";
-import { buildDestroyPlan } from "../plan/build.js";
+import type { Surface } from "../intent/index.js";
 import { PROVIDER_NAMES } from "../providers/names.js";
 import type { RenderResult } from "../render/types.js";
 import type { PlanJson } from "../review/index.js";
@@ -38,7 +28,6 @@ import type { AuditInput, Deployment, StateStore } from "../state/types.js";
 import { localAudit, localKeys } from "./admin.js";
 import { checkDrift, type DriftSettings, recordDriftEvent } from "./drift.js";
 import { type LocalExpertsDeps, localExperts } from "./experts.js";
-import { recordInGit } from "./gitops.js";
 import { checkComponentCount, lowerOnly } from "./limits.js";
 import { checkPlan, type PlannedAction, planIdOf, runningDigest } from "./plan-id.js";
 import { type Interpret, type ResolvedSpec, resolveSpec, validateAt } from "./resolve.js";
@@ -65,7 +54,11 @@ export interface LocalServiceDeps {
    * The provider for a spec: `name` when a request or the record names one
    * (`why` says which: a server refuses requested providers it does not allow).
    */
-  readonly provider: (spec: DeploymentSpec, name?: string, why?: "requested" | "recorded") => Provider;
+  readonly provider: (
+    spec: DeploymentSpec,
+    name?: string,
+    why?: "requested" | "recorded",
+  ) => Provider | Promise<Provider>;
   /** Renders what a deployment deploys, with the secret values the spec may read. */
   readonly render: (
     spec: DeploymentSpec,
@@ -138,6 +131,7 @@ export function createLocalService(deps: LocalServiceDeps, caller: Caller): Code
     if (resolved.interpreted === undefined) return;
     const { spec } = resolved;
     try {
+      const { gateApply } = await import("../intent/index.js");
       gateApply(resolved.interpreted, {
         surface: deps.surface,
         existing: (await lookup(spec.name, spec.environment)) !== undefined,
@@ -265,7 +259,7 @@ export function createLocalService(deps: LocalServiceDeps, caller: Caller): Code
       caller.authorize("interpret");
       const result = await deps.interpret(
         request.text,
-        request.base !== undefined ? { base: validateAt(request.base, "base") } : {},
+        request.base !== undefined ? { base: await validateAt(request.base, "base") } : {},
       );
       caller.authorize("interpret", result.spec.environment);
       return result;
@@ -291,11 +285,12 @@ export function createLocalService(deps: LocalServiceDeps, caller: Caller): Code
       // Adopting takes over objects that are not this app + environment's.
       if (request.adopt === true) caller.authorize("adopt", spec.environment);
       // A provider the request names is checked now (a server allows only some), not after confirmation.
-      if (request.provider !== undefined) deps.provider(spec, request.provider, "requested");
+      if (request.provider !== undefined) await deps.provider(spec, request.provider, "requested");
       // Words that may not be applied are refused before waiting on any lock.
       await gateWords(resolved, request);
       // A held lock first: fail fast naming its holder, or (wait) wait it out and plan against
       // what it left. A plan made before waiting could say "nothing to change" and lose this change.
+      const { awaitFreeLock, deploy } = await engineCode();
       await awaitFreeLock(
         store,
         { app: spec.name, environment: spec.environment },
@@ -387,7 +382,7 @@ export function createLocalService(deps: LocalServiceDeps, caller: Caller): Code
             engine,
             engineOptions(runHooks, plan.steps, limits),
           );
-          await recordInGit({ ...gitCtx(runHooks), asked: spec }, outcome, "apply");
+          await (await gitopsCode()).recordInGit({ ...gitCtx(runHooks), asked: spec }, outcome, "apply");
           return finished(outcome);
         },
       };
@@ -421,6 +416,7 @@ export function createLocalService(deps: LocalServiceDeps, caller: Caller): Code
         },
         run: async (hooks = {}) => {
           await expectPlan("rollback", target, request.expectPlan, planIdNow);
+          const { rollbackTo } = await engineCode();
           const outcome = await rollbackTo(
             {
               app,
@@ -433,7 +429,7 @@ export function createLocalService(deps: LocalServiceDeps, caller: Caller): Code
             engine,
             engineOptions(hooks, []),
           );
-          await recordInGit(gitCtx(hooks), outcome, "rollback");
+          await (await gitopsCode()).recordInGit(gitCtx(hooks), outcome, "rollback");
           return finished(outcome);
         },
       };
@@ -444,7 +440,7 @@ export function createLocalService(deps: LocalServiceDeps, caller: Caller): Code
       caller.note?.({ app, environment });
       caller.authorize("destroy", environment);
       const running = await lookup(app, environment);
-      const steps = running ? buildDestroyPlan(running).steps : [];
+      const steps = running ? (await import("../plan/build.js")).buildDestroyPlan(running).steps : [];
       const engine = engineDeps(request.provider);
       const target = `${app}/${environment}`;
       const planIdNow = async () =>
@@ -461,6 +457,7 @@ export function createLocalService(deps: LocalServiceDeps, caller: Caller): Code
         confirm: { what: `destroy ${app}/${environment}`, typeToConfirm: app },
         run: async (hooks = {}) => {
           await expectPlan("destroy", target, request.expectPlan, planIdNow);
+          const { destroyEnvironment } = await engineCode();
           return finished(
             await destroyEnvironment(
               { app, environment, actor: caller.actor, ...(request.wait ? { waitForLock: true } : {}) },
@@ -537,7 +534,11 @@ export function createLocalService(deps: LocalServiceDeps, caller: Caller): Code
       const running = await lookup(app, environment);
       // The provider that deployed it; with nothing recorded here (another store), the docker engine.
       const name = (await recordedProvider(store, { app, environment })) ?? running?.target ?? "docker";
-      const provider = deps.provider(running ?? ({ target: "docker" } as DeploymentSpec), name, "recorded");
+      const provider = await deps.provider(
+        running ?? ({ target: "docker" } as DeploymentSpec),
+        name,
+        "recorded",
+      );
       if (provider.logs === undefined) {
         throw new CodeError(
           "NOT_DEPLOYED",
@@ -591,6 +592,13 @@ export function createLocalService(deps: LocalServiceDeps, caller: Caller): Code
     video: localVideo(deps.video, caller),
   };
 }
+
+/**
+ * The engine (with the planner and cockatiel) and the git writer load when a change runs:
+ * status, history and plan never pay for them (issue 26, test/startup-imports.test.ts).
+ */
+const engineCode = () => import("../engine/deploy.js");
+const gitopsCode = () => import("./gitops.js");
 
 function wordsOf(resolved: ResolvedSpec) {
   return resolved.request !== undefined

@@ -5,15 +5,9 @@
  * in staging"). Used by plan and apply, on every surface.
  */
 import { SpecValidationError } from "../core/errors.js";
-import {
-  appCandidates,
-  type InterpretOptions,
-  type InterpretResult,
-  UNNAMED_QUESTION,
-} from "../intent/index.js";
+import type { InterpretOptions, InterpretResult } from "../intent/index.js";
 import type { DeploymentSpec } from "../spec/schema.js";
 import type { Target } from "../spec/targets.js";
-import { validateSpec } from "../spec/validate.js";
 import type { SpecInput, WordsView } from "./types.js";
 
 export type Interpret = (text: string, options: InterpretOptions) => Promise<InterpretResult>;
@@ -28,8 +22,12 @@ export interface ResolvedSpec extends WordsView {
   readonly interpreted?: InterpretResult;
 }
 
-/** validateSpec with the issue paths prefixed (`spec.services[1].replicas`). */
-export function validateAt(value: unknown, prefix: string | undefined): DeploymentSpec {
+/**
+ * validateSpec with the issue paths prefixed (`spec.services[1].replicas`). The spec's
+ * schema loads on the first validation: `status` and `history` never build it (issue 26).
+ */
+export async function validateAt(value: unknown, prefix: string | undefined): Promise<DeploymentSpec> {
+  const { validateSpec } = await import("../spec/validate.js");
   try {
     return validateSpec(value);
   } catch (error) {
@@ -49,14 +47,15 @@ export interface ResolveOptions {
 }
 
 export async function resolveSpec(input: SpecInput, options: ResolveOptions): Promise<ResolvedSpec> {
-  const resolved = "text" in input ? await fromWords(input, options) : fromDocument(input.spec, options);
+  const resolved =
+    "text" in input ? await fromWords(input, options) : await fromDocument(input.spec, options);
   const { target } = options;
   if (target === undefined || target === resolved.spec.target) return resolved;
-  return { ...resolved, spec: validateAt({ ...resolved.spec, target }, options.pathPrefix) };
+  return { ...resolved, spec: await validateAt({ ...resolved.spec, target }, options.pathPrefix) };
 }
 
-function fromDocument(document: unknown, options: ResolveOptions): ResolvedSpec {
-  return { spec: validateAt(document, options.pathPrefix), action: "deploy" };
+async function fromDocument(document: unknown, options: ResolveOptions): Promise<ResolvedSpec> {
+  return { spec: await validateAt(document, options.pathPrefix), action: "deploy" };
 }
 
 async function fromWords(
@@ -86,10 +85,12 @@ async function interpretAgainstState(
   options: ResolveOptions,
 ): Promise<InterpretResult> {
   if (input.base !== undefined) {
-    return options.interpret(input.text, { base: validateAt(input.base, "base") });
+    return options.interpret(input.text, { base: await validateAt(input.base, "base") });
   }
   const first = await options.interpret(input.text, {});
   if (first.action !== "deploy" && first.action !== "scale") return first;
+  // The interpreter's vocabulary loads with words only: a spec file never pays for it (issue 26).
+  const { appCandidates, UNNAMED_QUESTION } = await import("../intent/index.js");
   const unnamed = first.questions.includes(UNNAMED_QUESTION);
   const names = [...new Set([...(unnamed ? [] : [first.spec.name]), ...appCandidates(input.text)])];
   for (const name of names) {

@@ -4,14 +4,15 @@
  * (live) what the provider that deployed it reports now. The same answer on
  * the CLI, through a server, and later in the dashboard.
  */
-import { recordedProvider } from "../engine/deploy.js";
+
 import type { ObservedResource, Provider } from "../engine/provider.js";
+import { recordedProvider } from "../engine/records.js";
 import type { DeploymentSpec } from "../spec/schema.js";
 import type { Deployment, EnvironmentStatus, StateStore } from "../state/types.js";
 import type { Caller, EnvironmentView, ObservedWorkload, StatusAnswer, StatusRequest } from "./types.js";
 
 /** The provider that deployed what runs (by its recorded name), to ask what runs now. */
-export type ProviderOf = (spec: DeploymentSpec, name: string) => Provider;
+export type ProviderOf = (spec: DeploymentSpec, name: string) => Provider | Promise<Provider>;
 
 const OBSERVE_DEADLINE_MS = 10_000;
 const URL_VALUE = /^[a-z][a-z0-9+.-]*:\/\/\S+$/i;
@@ -100,7 +101,7 @@ async function observeRow(store: StateStore, row: EnvironmentStatus, providerOf:
   if (spec === undefined) return {};
   const name = (await recordedProvider(store, row)) ?? spec.target;
   try {
-    const provider = providerOf(spec, name);
+    const provider = await providerOf(spec, name);
     // Capabilities: only providers that can tell drift (docker, kubernetes) are asked; a
     // rehearsal with the null provider never makes status contact an engine.
     if (provider.drift === undefined) return {};

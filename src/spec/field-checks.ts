@@ -15,15 +15,16 @@ let cronParser: typeof CronExpressionParser | undefined;
  * cron-parser (CommonJS, with luxon: 380 KB) is loaded the first time a
  * schedule is checked, synchronously like the checks themselves: the spec
  * schema is built by every command, few of them ever see a schedule (issue 26).
+ * The policy's schedule rule takes it from here for the same reason.
  */
-function parser(): typeof CronExpressionParser {
+export function cronExpressionParser(): typeof CronExpressionParser {
   cronParser ??= (requireModule("cron-parser") as typeof import("cron-parser")).CronExpressionParser;
   return cronParser;
 }
 
 function cronError(expr: string): string | undefined {
   try {
-    parser().parse(expr);
+    cronExpressionParser().parse(expr);
     return undefined;
   } catch (error) {
     return error instanceof Error ? error.message : String(error);

@@ -49,6 +49,7 @@ export async function serveCommand(
   const [{ loadCliConfig }, { openStore }] = await Promise.all([
     import("../settings.js"),
     import("../session.js"),
+    import("../provider-settings.js"),
   ]);
   const config = await loadCliConfig(io, flags.config);
   const store = await openStore(io, config);
@@ -88,7 +89,8 @@ async function start(io: CliIo, flags: ServeFlags, config: CodeployConfig, store
     { jsonLogger },
     { providerResolver },
     { startServer },
-    { providerSettings, homeOf },
+    { homeOf },
+    { providerSettings },
     { interpreterFromConfig },
     { gitopsTarget },
     { dashboard },
@@ -100,6 +102,7 @@ async function start(io: CliIo, flags: ServeFlags, config: CodeployConfig, store
     import("../../server/providers.js"),
     import("../../server/server.js"),
     import("../session.js"),
+    import("../provider-settings.js"),
     import("../../intent/llm/index.js"),
     import("../../gitops/index.js"),
     import("../../dashboard/index.js"),

@@ -1,6 +1,6 @@
 /** Operations rules: monitoring, regions, domains, images and schedules that make a deployment operable. */
-import { CronExpressionParser } from "cron-parser";
 import { isProduction } from "../../spec/environment.js";
+import { cronExpressionParser } from "../../spec/field-checks.js";
 import { rendersPublicEndpoint } from "../../spec/target-capabilities.js";
 import type { PolicyRule } from "../types.js";
 import { renderedServices, serviceLabel, servicePath } from "../util.js";
@@ -102,7 +102,8 @@ const CRON_ORIGIN = "2026-01-05T00:00:00Z";
 
 /** The shortest gap between runs, in minutes, over the next 60 runs. */
 export function shortestCronGap(schedule: string): number {
-  const runs = CronExpressionParser.parse(schedule, { currentDate: CRON_ORIGIN, tz: "UTC" })
+  const runs = cronExpressionParser()
+    .parse(schedule, { currentDate: CRON_ORIGIN, tz: "UTC" })
     .take(60)
     .map((d) => d.getTime());
   let gap = Number.POSITIVE_INFINITY;

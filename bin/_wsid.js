@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+// Thin launcher: the CLI is compiled to dist/ and bundled into dist/bundle/ by
+// `npm run build` (run by `npm ci`); see scripts/bundle-cli.mjs for why.
+import { existsSync } from "node:fs";
+import module from "node:module";
+import { homedir } from "node:os";
+import { join } from "node:path";
+
+// Node 22.1+ keeps compiled code between runs (a no-op on Node 20, which lacks it).
+// The cache lives in the OS cache folder; NODE_COMPILE_CACHE, when set, wins.
+if (typeof module.enableCompileCache === "function" && !process.env.NODE_COMPILE_CACHE) {
+  const cacheHome = process.env.XDG_CACHE_HOME || join(homedir(), ".cache");
+  try {
+    module.enableCompileCache(join(cacheHome, "codeploy", "compile-cache"));
+  } catch {
+    // A read-only home only costs speed.
+  }
+}
+
+const entry = new URL("../dist/b-wsid/main.js", import.meta.url);
+if (!existsSync(entry)) {
+  process.stderr.write(
+    "codeploy: not built yet (dist/bundle/ is missing).\n  hint: run `npm run build` in the repository root\n",
+  );
+  process.exit(2);
+}
+const { main, quietOnClosedStdout } = await import(entry.href);
+quietOnClosedStdout();
+process.exitCode = await main(process.argv.slice(2));
