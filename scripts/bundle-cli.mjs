@@ -71,7 +71,7 @@ const englishZod = {
 };
 
 rmSync(out, { recursive: true, force: true });
-await build({
+const { metafile } = await build({
   entryPoints: [join(root, "dist/cli/main.js"), join(root, "dist/server/planner/worker.js")],
   entryNames: "[name]",
   chunkNames: "chunk-[hash]",
@@ -87,8 +87,12 @@ await build({
   },
   legalComments: "none",
   logLevel: "warning",
+  // Which inputs each output holds: test/startup-imports.test.ts maps the chunks a command loads to them.
+  metafile: true,
   plugins: [externals, englishZod],
 });
+
+writeFileSync(join(root, "dist/bundle-meta.json"), JSON.stringify(metafile));
 
 // A command run without codeploy.yaml takes these defaults (src/core/config-load.ts)
 // instead of building the configuration's zod schema to parse `{}`: zod and the

@@ -63,6 +63,33 @@ describe("the bundled CLI", () => {
     expect(run.stdout.trim()).toBe(pkg.version);
   });
 
+  it("answers --version alone in the launcher exactly as the CLI's command table does", () => {
+    const alone = cli(["--version"]);
+    const short = cli(["-V"]);
+    // With another option first, the launcher hands over to commander, which prints the version itself.
+    const viaCommander = cli(["--config", join(home, "absent.yaml"), "--version"]);
+    expect(viaCommander.status, viaCommander.stderr).toBe(0);
+    expect(viaCommander.stdout).toMatch(/^\d+\.\d+\.\d+/);
+    for (const run of [alone, short]) {
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stdout).toBe(viaCommander.stdout);
+      expect(run.stderr).toBe("");
+    }
+  });
+
+  it("runs without codeploy.yaml on the defaults written beside the bundle, which are the schema's", async () => {
+    const written = JSON.parse(
+      readFileSync(join(root, "dist/bundle/config-defaults.json"), "utf8"),
+    ) as unknown;
+    const { configSchema } = (await import(join(root, "dist/core/config.js"))) as {
+      configSchema: { parse: (v: unknown) => unknown };
+    };
+    expect(written).toStrictEqual(configSchema.parse({}));
+    // And the bundled CLI reads them: a home from the environment, the rest defaulted (status answers).
+    const run = cli(["status", "--json"]);
+    expect(run.status, run.stderr).toBe(0);
+  });
+
   it("says what is wrong in English (zod's locales are cut to English) and checks schedules (cron-parser loaded on use)", () => {
     const spec = join(home, "bad.yaml");
     writeFileSync(

@@ -7,7 +7,7 @@
  * the bundle bin/codeploy.js runs is built from the same import graph).
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -16,6 +16,8 @@ const root = resolve(import.meta.dirname, "..");
 const tsx = join(root, "node_modules/tsx/dist/esm/index.mjs");
 const trace = join(root, "test/fixtures/load-trace/register.mjs");
 const entry = join(root, "test/helpers/cli-entry.ts");
+const bin = join(root, "bin/codeploy.js");
+const bundleMeta = join(root, "dist/bundle-meta.json");
 
 const HEAVY = [
   "node_modules/@kubernetes/client-node/",
@@ -121,5 +123,102 @@ describe("what the quick commands load", () => {
   it("notices a heavy module when a command does load one", () => {
     const urls = loadedBy(["status", "--json"]);
     expect(heavyIn(urls).length).toBeGreaterThan(0);
+  });
+});
+
+interface BundleMeta {
+  outputs: Record<string, { inputs: Record<string, unknown> }>;
+}
+
+/** The inputs (dist/ files and packages) in the bundle chunks that `bin/codeploy.js args` loads. */
+function bundledInputsLoadedBy(args: readonly string[], home: string): string[] {
+  const file = join(mkdtempSync(join(tmpdir(), "codeploy-trace-")), "loaded.txt");
+  const run = spawnSync(process.execPath, ["--import", trace, bin, ...args], {
+    cwd: root,
+    env: { ...process.env, CODEPLOY_LOAD_TRACE: file, CODEPLOY_HOME: home, CODEPLOY_INTERPRET: "rules" },
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  expect(run.status, run.stderr).toBe(0);
+  const meta = JSON.parse(readFileSync(bundleMeta, "utf8")) as BundleMeta;
+  const chunks = readFileSync(file, "utf8")
+    .split("\n")
+    .filter((u) => u.includes("/dist/bundle/"))
+    .map((u) => `dist/bundle/${u.slice(u.lastIndexOf("/") + 1)}`);
+  expect(chunks.length).toBeGreaterThan(0);
+  return chunks.flatMap((chunk) => {
+    const output = meta.outputs[chunk];
+    expect(output, `${chunk} is not in dist/bundle-meta.json: rebuild`).toBeDefined();
+    return Object.keys(output?.inputs ?? {});
+  });
+}
+
+/**
+ * The bundle itself (what users run): without codeploy.yaml the configuration's
+ * defaults come from beside the bundle, so `status` builds no zod schema at all,
+ * and `plan FILE` makes no provider and reads no interpreter.
+ */
+describe.runIf(existsSync(bundleMeta))("what the bundled commands load", () => {
+  it("--version loads no bundle chunk at all (the launcher answers)", () => {
+    const file = join(mkdtempSync(join(tmpdir(), "codeploy-trace-")), "loaded.txt");
+    const run = spawnSync(process.execPath, ["--import", trace, bin, "--version"], {
+      env: { ...process.env, CODEPLOY_LOAD_TRACE: file },
+      encoding: "utf8",
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect(
+      readFileSync(file, "utf8")
+        .split("\n")
+        .filter((u) => u.includes("/dist/bundle/")),
+    ).toEqual([]);
+  });
+
+  it("status on an empty store loads no zod, YAML, spec schema, engine, provider or interpreter", () => {
+    const home = mkdtempSync(join(tmpdir(), "codeploy-home-"));
+    bundledInputsLoadedBy(["status"], home); // creates the store
+    const inputs = bundledInputsLoadedBy(["status"], home);
+    expect(inputs.some((i) => i.startsWith("dist/state/"))).toBe(true);
+    const never = [
+      "node_modules/zod/",
+      "node_modules/yaml/",
+      "node_modules/cockatiel/",
+      "dist/core/config.js",
+      "dist/spec/schema.js",
+      "dist/engine/deploy.js",
+      // providers/names.js (the list of names) is all `status` may read of the providers.
+      "dist/providers/index.js",
+      "dist/providers/settings.js",
+      "dist/providers/docker/",
+      "dist/providers/kubernetes/",
+      "dist/providers/terraform/",
+      "dist/intent/",
+      "dist/render/index.js",
+      "dist/policy/",
+    ];
+    expect(inputs.filter((i) => never.some((n) => i.startsWith(n)))).toEqual([]);
+  });
+
+  it("plan FILE loads the spec schema and policy, and no provider, engine, interpreter or cron-parser", () => {
+    const home = mkdtempSync(join(tmpdir(), "codeploy-home-"));
+    const spec = join(home, "small.yaml");
+    writeFileSync(
+      spec,
+      "name: shop\nenvironment: staging\nservices:\n  - name: web\n    image: nginx:1.27\n",
+    );
+    const inputs = bundledInputsLoadedBy(["plan", spec, "--json"], home);
+    expect(inputs).toContain("dist/spec/schema.js");
+    expect(inputs.some((i) => i.startsWith("dist/policy/"))).toBe(true);
+    const never = [
+      "node_modules/cockatiel/",
+      "node_modules/cron-parser/",
+      "node_modules/luxon/",
+      "dist/engine/deploy.js",
+      "dist/providers/docker/",
+      "dist/providers/kubernetes/",
+      "dist/providers/terraform/",
+      "dist/intent/",
+      "dist/core/config.js",
+    ];
+    expect(inputs.filter((i) => never.some((n) => i.startsWith(n)))).toEqual([]);
   });
 });
