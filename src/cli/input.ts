@@ -6,8 +6,9 @@ import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { NotFoundError } from "../core/errors.js";
 import type { InterpretResult, InterpretUsage, RollbackTarget } from "../intent/index.js";
+import { parseSpecText } from "../spec/parse.js";
 import type { DeploymentSpec, Target } from "../spec/schema.js";
-import { parseSpecText, validateSpec } from "../spec/validate.js";
+import { validateSpec } from "../spec/validate.js";
 import type { CliIo } from "./io.js";
 import { readTextFile } from "./io.js";
 

@@ -107,7 +107,7 @@ export async function readSpecInput(io: CliIo, input: string, base?: string): Pr
 
 /** YAML and the spec's schema load with a document: `status` and `history` read none (issue 26). */
 async function documentOf(text: string, source: string): Promise<unknown> {
-  const { parseDocument } = await import("../spec/validate.js");
+  const { parseDocument } = await import("../spec/parse.js");
   const value = parseDocument(text, source);
   if (value === null || value === undefined)
     throw new SpecValidationError([

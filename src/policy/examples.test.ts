@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { parseSpecText } from "../spec/validate.js";
+import { parseSpecText } from "../spec/parse.js";
 import { hasErrors, runPolicy } from "./run.js";
 import type { Finding, Severity } from "./types.js";
 

@@ -8,7 +8,8 @@
  */
 import { CodeError } from "../core/errors.js";
 import { type RepoAccess, readSpecs, redactUrl } from "../gitops/index.js";
-import { parseDocument, validateSpec } from "../spec/validate.js";
+import { parseDocument } from "../spec/parse.js";
+import { validateSpec } from "../spec/validate.js";
 import type { Change, CodeService, DeploymentView, RunHooks } from "./types.js";
 
 export interface SyncRequest {

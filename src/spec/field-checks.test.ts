@@ -7,7 +7,8 @@ import {
   IMAGE_REFERENCE,
   imageProblem,
 } from "./field-checks.js";
-import { checkSpec, parseSpecText } from "./validate.js";
+import { parseSpecText } from "./parse.js";
+import { checkSpec } from "./validate.js";
 
 const issuesOf = (input: unknown) => {
   const r = checkSpec(input);

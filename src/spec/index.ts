@@ -5,4 +5,5 @@ export * from "./quantity.js";
 export * from "./regions.js";
 export * from "./schema.js";
 export * from "./secret-refs.js";
+export * from "./parse.js";
 export * from "./validate.js";

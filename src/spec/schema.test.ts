@@ -3,7 +3,8 @@ import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SpecValidationError } from "../core/errors.js";
 import { deploymentSpecJsonSchema } from "./json-schema.js";
-import { checkSpec, formatPath, parseSpecText, validateSpec } from "./validate.js";
+import { parseSpecText } from "./parse.js";
+import { checkSpec, formatPath, validateSpec } from "./validate.js";
 
 const examples = resolve(import.meta.dirname, "../../test/fixtures/examples");
 

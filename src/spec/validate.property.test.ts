@@ -2,7 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { CodeError } from "../core/errors.js";
-import { checkSpec, parseSpecText } from "./validate.js";
+import { parseSpecText } from "./parse.js";
+import { checkSpec } from "./validate.js";
 
 /** validate never throws anything but a typed CodeError, whatever the text. */
 function outcome(text: string): "ok" | "refused" {

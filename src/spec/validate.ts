@@ -2,9 +2,8 @@
  * Validation of untrusted documents into a DeploymentSpec, with every problem
  * reported as `path: message` (`services[1].replicas: must be >= 0`).
  */
-import { parseDocument as parseYamlDocument } from "yaml";
 import type { z } from "zod";
-import { ParseError, type SpecIssue, SpecValidationError } from "../core/errors.js";
+import { type SpecIssue, SpecValidationError } from "../core/errors.js";
 import { RESERVED_ENV_KEYS } from "./field-checks.js";
 import { type DeploymentSpec, deploymentSpecSchema } from "./schema.js";
 
@@ -121,46 +120,4 @@ export function validateSpec(input: unknown): DeploymentSpec {
   const result = checkSpec(input);
   if (!result.ok) throw new SpecValidationError(result.issues);
   return result.spec;
-}
-
-/**
- * Parses YAML or JSON text (JSON is YAML) into a plain value. Syntax errors
- * become a ParseError with line and column; the text itself is never echoed
- * whole, since it may hold secrets.
- */
-export function parseDocument(text: string, source = "input"): unknown {
-  let doc: ReturnType<typeof parseYamlDocument>;
-  try {
-    doc = parseYamlDocument(text, { prettyErrors: true, uniqueKeys: true });
-  } catch (cause) {
-    throw new ParseError(`${source}: cannot be read as YAML or JSON`, {
-      cause,
-      hint: "check the file's syntax",
-    });
-  }
-  const first = doc.errors[0];
-  if (first) {
-    const pos = first.linePos?.[0];
-    const where = pos ? `:${pos.line}:${pos.col}` : "";
-    const reason = first.message.split("\n")[0] ?? first.message;
-    throw new ParseError(`${source}${where}: invalid YAML: ${reason}`, {
-      hint: "fix the syntax at that line (indentation, a missing ':' or an unclosed quote are the usual causes)",
-    });
-  }
-  try {
-    return doc.toJS({ maxAliasCount: 100 });
-  } catch (cause) {
-    throw new ParseError(`${source}: cannot be turned into data: ${(cause as Error).message}`, { cause });
-  }
-}
-
-/** Text in, spec out: parse errors and schema errors as typed errors. */
-export function parseSpecText(text: string, source = "input"): DeploymentSpec {
-  const value = parseDocument(text, source);
-  if (value === null || value === undefined) {
-    throw new SpecValidationError([
-      { path: "", message: `${source} is empty: expected a DeploymentSpec object` },
-    ]);
-  }
-  return validateSpec(value);
 }

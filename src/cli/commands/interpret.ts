@@ -1,9 +1,7 @@
 import { resolve } from "node:path";
-import { stringify } from "yaml";
 import { UsageError } from "../../core/errors.js";
 import type { InterpretResult } from "../../intent/index.js";
 import type { CodeService } from "../../service/types.js";
-import { parseSpecText } from "../../spec/validate.js";
 import { EXIT_OK } from "../exit.js";
 import { interpretWords } from "../interpret-words.js";
 import { type CliIo, printJson, readTextFile } from "../io.js";
@@ -25,7 +23,10 @@ export async function interpretCommand(io: CliIo, text: string, flags: Interpret
     });
   }
   const base = flags.base
-    ? parseSpecText(await readTextFile(resolve(io.cwd, flags.base), flags.base), flags.base)
+    ? (await import("../../spec/parse.js")).parseSpecText(
+        await readTextFile(resolve(io.cwd, flags.base), flags.base),
+        flags.base,
+      )
     : undefined;
   const result = await interpretWords(io, text, flags, base ? { base } : {});
   return printInterpretation(io, result, flags);
@@ -44,7 +45,12 @@ export async function interpretVia(
   return printInterpretation(io, await service.interpret(input), flags);
 }
 
-function printInterpretation(io: CliIo, result: InterpretResult, flags: InterpretFlags): number {
+/** The YAML library loads for the YAML answer only: `--json` never reads it (issue 26). */
+async function printInterpretation(
+  io: CliIo,
+  result: InterpretResult,
+  flags: InterpretFlags,
+): Promise<number> {
   if (flags.json) {
     printJson(io, result);
     return EXIT_OK;
@@ -67,6 +73,7 @@ function printInterpretation(io: CliIo, result: InterpretResult, flags: Interpre
     lines.push(comment("assumptions:"), ...result.assumptions.map((a) => comment(`  - ${a}`)));
   if (result.questions.length > 0)
     lines.push(comment("questions:"), ...result.questions.map((q) => comment(`  ? ${q}`)));
+  const { stringify } = await import("yaml");
   lines.push(stringify(result.spec).trimEnd());
   io.stdout(`${lines.join("\n")}\n`);
   return EXIT_OK;

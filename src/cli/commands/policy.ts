@@ -12,7 +12,7 @@ import { CodeError, NotFoundError } from "../../core/errors.js";
 import { builtinRules, loadCustomRules, type Severity } from "../../policy/index.js";
 import { expandRegoPaths, type RegoSettings } from "../../policy/rego.js";
 import { reviewWithRego } from "../../review/edge.js";
-import { parseSpecText } from "../../spec/validate.js";
+import { parseSpecText } from "../../spec/parse.js";
 import { EXIT_OK, EXIT_REFUSED } from "../exit.js";
 import { type CliIo, printJson } from "../io.js";
 import { policySettings, regoSettings } from "../policy-settings.js";

@@ -26,7 +26,7 @@ import { isVulnSeverity, VULN_SEVERITIES, type VulnSeverity } from "../../policy
 import { specImages } from "../../policy/vulns/spec-images.js";
 import { dockerProviderOptions } from "../../providers/docker/settings.js";
 import { imageProblem } from "../../spec/field-checks.js";
-import { parseSpecText } from "../../spec/validate.js";
+import { parseSpecText } from "../../spec/parse.js";
 import { EXIT_OK, EXIT_REFUSED } from "../exit.js";
 import { type CliIo, printJson } from "../io.js";
 import { loadCliConfig } from "../settings.js";

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { ParseError } from "../../core/errors.js";
-import { checkSpec, parseDocument } from "../../spec/validate.js";
+import { parseDocument } from "../../spec/parse.js";
+import { checkSpec } from "../../spec/validate.js";
 import { EXIT_OK, EXIT_REFUSED } from "../exit.js";
 import { type CliIo, printJson, readTextFile } from "../io.js";
 

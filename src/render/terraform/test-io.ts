@@ -9,8 +9,9 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseDocument } from "../../spec/parse.js";
 import type { DeploymentSpec } from "../../spec/schema.js";
-import { parseDocument, validateSpec } from "../../spec/validate.js";
+import { validateSpec } from "../../spec/validate.js";
 import type { RenderResult, TerraformBlock } from "../types.js";
 import { type HclBody, isBlock } from "./hcl.js";
 

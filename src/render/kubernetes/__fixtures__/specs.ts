@@ -4,8 +4,9 @@
  * the tests do not depend on a folder outside the repository.
  */
 import { readFileSync } from "node:fs";
+import { parseSpecText } from "../../../spec/parse.js";
 import type { DeploymentSpec } from "../../../spec/schema.js";
-import { parseSpecText, validateSpec } from "../../../spec/validate.js";
+import { validateSpec } from "../../../spec/validate.js";
 
 export function richSpec(): DeploymentSpec {
   const text = readFileSync(new URL("./rich-prod.yaml", import.meta.url), "utf8");
