@@ -1,37 +1,27 @@
 /**
- * The apps list's search, filters and pages over the service's brief status
- * rows. Pure: the rows come sorted by app and environment from the store.
+ * The apps list's query string, and its page as the service answers it: the
+ * search, filters, order, page and count are the store's SQL (statusPage), so
+ * the list costs the same with 50 or 50,000 environments.
  */
-import type { EnvironmentView } from "../service/types.js";
+import type { CodeService, EnvironmentView } from "../service/types.js";
+import { ENVIRONMENT_STATES } from "../state/status-page.js";
+import type { EnvironmentState } from "../state/types.js";
 
 export const PAGE_SIZE = 25;
 const MAX_SEARCH = 100;
 
-/** What a row's state is called in the filter and its badge. */
-export type RowState =
-  | "succeeded"
-  | "failed"
-  | "rolled-back"
-  | "running"
-  | "cancelled"
-  | "interrupted"
-  | "destroyed"
-  | "never";
-export const ROW_STATES: readonly RowState[] = [
-  "succeeded",
-  "failed",
-  "rolled-back",
-  "running",
-  "cancelled",
-  "interrupted",
-  "destroyed",
-  "never",
-];
+/** What a row's state is called in the filter and its badge (the store decides it for the filter). */
+export type RowState = EnvironmentState;
+export const ROW_STATES: readonly RowState[] = ENVIRONMENT_STATES;
+
+export type AppsSort = "name" | "recent";
+const SORTS: readonly AppsSort[] = ["name", "recent"];
 
 export interface AppsQuery {
   readonly search: string;
   readonly environment: string;
   readonly state: RowState | "";
+  readonly sort: AppsSort;
   /** 1-based. */
   readonly page: number;
 }
@@ -44,6 +34,7 @@ export function parseAppsQuery(q: Readonly<Record<string, string | undefined>>):
     search: (q.q ?? "").trim().slice(0, MAX_SEARCH).toLowerCase(),
     environment: (q.env ?? "").slice(0, MAX_SEARCH),
     state,
+    sort: SORTS.find((s) => s === q.sort) ?? "name",
     page: Number.isFinite(page) && page >= 1 ? Math.min(page, 1_000_000) : 1,
   };
 }
@@ -67,22 +58,33 @@ export interface AppsPage {
   readonly environments: readonly string[];
 }
 
-export function pageOf(all: readonly EnvironmentView[], query: AppsQuery): AppsPage {
-  const environments = [...new Set(all.map((r) => r.environment))].sort();
-  const matching = all.filter(
-    (r) =>
-      (query.search === "" || r.app.includes(query.search)) &&
-      (query.environment === "" || r.environment === query.environment) &&
-      (query.state === "" || rowState(r) === query.state),
-  );
-  const pages = Math.max(1, Math.ceil(matching.length / PAGE_SIZE));
-  const page = Math.min(query.page, pages);
+/** The page the query names (the last one when it names a page beyond it). */
+export async function readAppsPage(
+  service: Pick<CodeService, "statusPage">,
+  query: AppsQuery,
+): Promise<AppsPage> {
+  const ask = (page: number) =>
+    service.statusPage({
+      ...(query.search ? { search: query.search } : {}),
+      ...(query.environment ? { environment: query.environment } : {}),
+      ...(query.state ? { state: query.state } : {}),
+      sort: query.sort,
+      offset: (page - 1) * PAGE_SIZE,
+      limit: PAGE_SIZE,
+    });
+  let page = query.page;
+  let answer = await ask(page);
+  const pages = Math.max(1, Math.ceil(answer.total / PAGE_SIZE));
+  if (page > pages) {
+    page = pages;
+    answer = await ask(page);
+  }
   return {
-    rows: matching.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE),
-    total: matching.length,
+    rows: answer.environments,
+    total: answer.total,
     page,
-    pages,
-    environments,
+    pages: Math.max(1, Math.ceil(answer.total / PAGE_SIZE)),
+    environments: answer.environmentNames,
   };
 }
 
@@ -92,6 +94,7 @@ export function queryString(query: AppsQuery, page: number): string {
   if (query.search) params.set("q", query.search);
   if (query.environment) params.set("env", query.environment);
   if (query.state) params.set("state", query.state);
+  if (query.sort !== "name") params.set("sort", query.sort);
   if (page > 1) params.set("page", String(page));
   const s = params.toString();
   return s === "" ? "/" : `/?${s}`;

@@ -9,7 +9,7 @@ import { runHooks } from "../server/routes/deployments.js";
 import type { DeploymentSpec } from "../spec/schema.js";
 import { validateSpec } from "../spec/validate.js";
 import type { Revision } from "../state/types.js";
-import { pageOf, parseAppsQuery } from "./apps-query.js";
+import { parseAppsQuery, readAppsPage } from "./apps-query.js";
 import { outcomeOf, record } from "./record.js";
 import { AppsFilters, AppsResults } from "./views/apps.js";
 import { DiffTable } from "./views/diff.js";
@@ -85,8 +85,7 @@ export function registerAppPages(app: OpenAPIHono<AppEnv>, ctx: DashboardContext
     "/",
     signedIn(ctx, async (c, visit) => {
       const query = parseAppsQuery(c.req.query());
-      const { environments } = await visit.service.status({ brief: true });
-      const page = pageOf(environments, query);
+      const page = await readAppsPage(visit.service, query);
       const results = (
         <AppsResults
           query={query}

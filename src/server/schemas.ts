@@ -256,6 +256,31 @@ export const statusQuery = z.object({
 
 export const statusResult = z.object({ environments: z.array(environmentResult) }).openapi("Status");
 
+export const statusPageQuery = z.object({
+  q: z.string().max(100).optional().openapi({ description: "a part of the app's name, case-insensitive" }),
+  env: z.string().min(1).max(100).optional(),
+  state: z
+    .enum(["succeeded", "failed", "rolled-back", "running", "cancelled", "interrupted", "destroyed", "never"])
+    .optional()
+    .openapi({ description: "the last deployment's state, or never deployed" }),
+  sort: z
+    .enum(["name", "recent"])
+    .optional()
+    .openapi({ description: "name (app, then environment; default) or recent (last deployment first)" }),
+  offset: z.coerce.number().int().min(0).max(1_000_000_000).optional(),
+  limit: z.coerce.number().int().min(1).max(100).optional().openapi({ description: "default 25" }),
+});
+
+export const statusPageResult = z
+  .object({
+    environments: z.array(environmentResult),
+    total: z.number().int().openapi({ description: "rows matching the filters, over every page" }),
+    offset: z.number().int(),
+    limit: z.number().int(),
+    environmentNames: z.array(z.string()).openapi({ description: "every environment the token may see" }),
+  })
+  .openapi("StatusPage");
+
 export const historyResult = z
   .object({
     deployments: z.array(deploymentSchema),

@@ -20,6 +20,8 @@ import type {
   KeyView,
   PlanAnswer,
   StatusAnswer,
+  StatusPageAnswer,
+  StatusPageRequest,
   UnlockAnswer,
 } from "./types.js";
 import type { VideoAnswer } from "./video.js";
@@ -67,6 +69,7 @@ export interface ApiClient {
     }[];
   }>;
   status(query?: { app?: string; env?: string; live?: boolean }): Promise<StatusAnswer>;
+  statusPage(request: StatusPageRequest): Promise<StatusPageAnswer>;
   environment(app: string, env: string): Promise<EnvironmentView>;
   history(app: string, env: string, limit?: number): Promise<HistoryAnswer>;
   drift(app: string, env: string): Promise<DriftAnswer>;
@@ -108,6 +111,18 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     apps: () => call("GET", "/v1/apps"),
     status: (q = {}) =>
       call("GET", `/v1/status${query({ app: q.app, env: q.env, live: q.live ? "true" : undefined })}`),
+    statusPage: (r) =>
+      call(
+        "GET",
+        `/v1/environments${query({
+          q: r.search,
+          env: r.environment,
+          state: r.state,
+          sort: r.sort,
+          offset: r.offset?.toString(),
+          limit: r.limit?.toString(),
+        })}`,
+      ),
     environment: (app, e) => call("GET", env(app, e)),
     drift: (app, e) => call("GET", `${env(app, e)}/drift`),
     driftEvents: (app, e, page = {}) =>

@@ -185,6 +185,8 @@ export function createHttpService(client: ApiClient, where: string): CodeService
         ...(request.live ? { live: true } : {}),
       }),
 
+    statusPage: (request = {}) => client.statusPage(request),
+
     async history(request) {
       const environments = request.environment
         ? [request.environment]

@@ -31,7 +31,7 @@ import { type LocalExpertsDeps, localExperts } from "./experts.js";
 import { checkComponentCount, lowerOnly } from "./limits.js";
 import { checkPlan, type PlannedAction, planIdOf, runningDigest } from "./plan-id.js";
 import { type Interpret, type ResolvedSpec, resolveSpec, validateAt } from "./resolve.js";
-import { readStatus } from "./status.js";
+import { readStatus, readStatusPage } from "./status.js";
 import type {
   ApplyRequest,
   Caller,
@@ -474,6 +474,11 @@ export function createLocalService(deps: LocalServiceDeps, caller: Caller): Code
       return readStatus(store, caller, request, (spec, name) =>
         name === spec.target ? deps.provider(spec) : deps.provider(spec, name, "recorded"),
       );
+    },
+
+    async statusPage(request = {}) {
+      caller.authorize("read", request.environment);
+      return readStatusPage(store, caller, request);
     },
 
     async history(request) {

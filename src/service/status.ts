@@ -9,7 +9,15 @@ import type { ObservedResource, Provider } from "../engine/provider.js";
 import { recordedProvider } from "../engine/records.js";
 import type { DeploymentSpec } from "../spec/schema.js";
 import type { Deployment, EnvironmentStatus, StateStore } from "../state/types.js";
-import type { Caller, EnvironmentView, ObservedWorkload, StatusAnswer, StatusRequest } from "./types.js";
+import type {
+  Caller,
+  EnvironmentView,
+  ObservedWorkload,
+  StatusAnswer,
+  StatusPageAnswer,
+  StatusPageRequest,
+  StatusRequest,
+} from "./types.js";
 
 /** The provider that deployed what runs (by its recorded name), to ask what runs now. */
 export type ProviderOf = (spec: DeploymentSpec, name: string) => Provider | Promise<Provider>;
@@ -29,16 +37,7 @@ export async function readStatus(
       ...(request.environment ? { environment: request.environment } : {}),
     })
   ).filter((r) => caller.sees(r.environment));
-  if (request.brief === true && request.live !== true) {
-    return {
-      environments: rows.map(({ lastDeployment, ...rest }) => ({
-        ...rest,
-        lastDeployment: lastDeployment ? withoutProvider(lastDeployment) : undefined,
-        endpoints: [],
-        outputs: {},
-      })),
-    };
-  }
+  if (request.brief === true && request.live !== true) return { environments: rows.map(briefView) };
   const environments = await Promise.all(
     rows.map(async (row): Promise<EnvironmentView> => {
       const { outputs, urls: recorded } = await outputsOf(store, row);
@@ -55,6 +54,45 @@ export async function readStatus(
     }),
   );
   return { environments };
+}
+
+/** A store row as a list shows it: no outputs, no endpoints (nothing more is read). */
+export function briefView({ lastDeployment, ...rest }: EnvironmentStatus): EnvironmentView {
+  return {
+    ...rest,
+    lastDeployment: lastDeployment ? withoutProvider(lastDeployment) : undefined,
+    endpoints: [],
+    outputs: {},
+  };
+}
+
+export const DEFAULT_STATUS_PAGE = 25;
+export const MAX_STATUS_PAGE = 100;
+
+/** The store's page of what the caller sees; a limit above MAX_STATUS_PAGE is lowered to it. */
+export async function readStatusPage(
+  store: StateStore,
+  caller: Caller,
+  request: StatusPageRequest,
+): Promise<StatusPageAnswer> {
+  const limit = Math.max(1, Math.min(MAX_STATUS_PAGE, Math.floor(request.limit ?? DEFAULT_STATUS_PAGE)));
+  const offset = Math.max(0, Math.floor(request.offset ?? 0));
+  const page = await store.statusPage({
+    visible: caller.sees,
+    ...(request.environment ? { environment: request.environment } : {}),
+    ...(request.search ? { search: request.search } : {}),
+    ...(request.state ? { state: request.state } : {}),
+    ...(request.sort ? { sort: request.sort } : {}),
+    offset,
+    limit,
+  });
+  return {
+    environments: page.rows.map(briefView),
+    total: page.total,
+    offset,
+    limit,
+    environmentNames: page.environments,
+  };
 }
 
 function withoutProvider(d: Deployment) {

@@ -17,6 +17,7 @@ import type {
   AuditRecord,
   Deployment,
   DriftEventPage,
+  EnvironmentState,
   EnvironmentStatus,
   LockInfo,
   Revision,
@@ -238,6 +239,30 @@ export interface StatusAnswer {
   readonly environments: EnvironmentView[];
 }
 
+/** One page of the environments the caller may see (brief rows), filtered and ordered by the store. */
+export interface StatusPageRequest {
+  /** A part of the app's name, case-insensitive. */
+  readonly search?: string;
+  readonly environment?: string;
+  /** The last deployment's state, or `never` deployed. */
+  readonly state?: EnvironmentState;
+  /** `name`: by app then environment; `recent`: last deployment first. @default "name" */
+  readonly sort?: "name" | "recent";
+  /** @default 0 */
+  readonly offset?: number;
+  /** @default 25; at most MAX_STATUS_PAGE */
+  readonly limit?: number;
+}
+
+export interface StatusPageAnswer extends StatusAnswer {
+  /** Rows matching the filters, over every page. */
+  readonly total: number;
+  readonly offset: number;
+  readonly limit: number;
+  /** Every environment name the caller may see (for a filter). */
+  readonly environmentNames: string[];
+}
+
 export interface HistoryRequest {
   readonly app: string;
   readonly environment?: string;
@@ -341,6 +366,8 @@ export interface CodeService {
   rollback(request: RollbackRequest): Promise<Change>;
   destroy(request: DestroyRequest): Promise<Change>;
   status(request?: StatusRequest): Promise<StatusAnswer>;
+  /** A page of brief status rows; search, filters, order, page and count are answered by the store's SQL. */
+  statusPage(request?: StatusPageRequest): Promise<StatusPageAnswer>;
   history(request: HistoryRequest): Promise<HistoryAnswer>;
   unlock(request: UnlockRequest): Promise<UnlockAnswer>;
   /**

@@ -26,6 +26,7 @@ import * as locks from "./locks.js";
 import { migrateToLatest } from "./migrations.js";
 import * as revisions from "./revisions.js";
 import { status } from "./status.js";
+import { statusPage } from "./status-page.js";
 import type { StateStore, StepEventInput } from "./types.js";
 
 export interface OpenStateStoreOptions {
@@ -100,6 +101,7 @@ function createStore(ctx: StoreContext): StateStore {
     appendEvents: (list) => events.appendEvents(ctx, list),
     listEvents: (id, afterSeq) => events.listEvents(ctx, id, afterSeq),
     status: (filter) => status(ctx, filter),
+    statusPage: (query) => statusPage(ctx, query),
     acquireLock: (key, holder, options) => locks.acquireLock(ctx, key, holder, options),
     renewLock: (lock) => locks.renewLock(ctx, lock),
     releaseLock: (lock) => locks.releaseLock(ctx, lock),

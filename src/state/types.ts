@@ -140,6 +140,41 @@ export interface EnvironmentStatus extends EnvironmentKey {
   readonly lock: LockInfo | undefined;
 }
 
+/** What the list calls an environment's state: its last deployment's, or `never` deployed. */
+export type EnvironmentState =
+  | "succeeded"
+  | "failed"
+  | "rolled-back"
+  | "running"
+  | "cancelled"
+  | "interrupted"
+  | "destroyed"
+  | "never";
+
+/** One page of environments, filtered, ordered and counted by the database (status-page.ts). */
+export interface StatusPageQuery {
+  /** Only environments this says yes to (the caller's RBAC); asked once per environment name. */
+  readonly visible?: (environment: string) => boolean;
+  readonly environment?: string;
+  /** A part of the app's name, case-insensitive. */
+  readonly search?: string;
+  readonly state?: EnvironmentState;
+  /** `name`: by app then environment; `recent`: last deployment first. @default "name" */
+  readonly sort?: "name" | "recent";
+  /** @default 0 */
+  readonly offset?: number;
+  /** At most 500. */
+  readonly limit: number;
+}
+
+export interface StatusPage {
+  readonly rows: EnvironmentStatus[];
+  /** Rows matching the filters, over every page. */
+  readonly total: number;
+  /** Every environment name the query's `visible` allows, sorted (for a filter). */
+  readonly environments: string[];
+}
+
 export interface LockHolder {
   readonly actor: string;
   /** @default process.pid */
@@ -251,6 +286,8 @@ export interface StateStore {
   listEvents(deploymentId: string, afterSeq?: number): Promise<StepEvent[]>;
 
   status(filter?: Partial<EnvironmentKey>): Promise<EnvironmentStatus[]>;
+  /** A page of `status`, filtered, ordered and counted in SQL (for lists of thousands). */
+  statusPage(query: StatusPageQuery): Promise<StatusPage>;
 
   /** Throws LockedError ("locked by <actor> since <time>") when held and not waiting. */
   acquireLock(key: EnvironmentKey, holder: LockHolder, options?: AcquireOptions): Promise<Lock>;

@@ -40,6 +40,17 @@ export function AppsFilters({ query, page }: { query: AppsQuery; page: AppsPage 
           ))}
         </select>
       </label>
+      <label>
+        Order{" "}
+        <select name="sort">
+          <option value="name" selected={query.sort === "name"}>
+            by name
+          </option>
+          <option value="recent" selected={query.sort === "recent"}>
+            last deployed first
+          </option>
+        </select>
+      </label>
       <button type="submit">Filter</button>
     </form>
   );

@@ -10,6 +10,8 @@ import {
   envParams,
   historyResult,
   rollbackBody,
+  statusPageQuery,
+  statusPageResult,
   statusQuery,
   statusResult,
   unlockQuery,
@@ -39,6 +41,17 @@ const statusListRoute = createRoute({
   security: secured,
   request: { query: statusQuery },
   responses: { 200: json(statusResult, "environments"), ...errorResponses },
+});
+
+const statusPageRoute = createRoute({
+  method: "get",
+  path: "/v1/environments",
+  tags,
+  summary:
+    "One page of the environments the token may see (brief rows: no outputs), searched, filtered, ordered and counted by the database",
+  security: secured,
+  request: { query: statusPageQuery },
+  responses: { 200: json(statusPageResult, "a page and the total"), ...errorResponses },
 });
 
 const listRoute = createRoute({
@@ -152,6 +165,19 @@ export function registerAppRoutes(app: OpenAPIHono<AppEnv>, deps: ServerDeps): v
       ...(q.app ? { app: q.app } : {}),
       ...(q.env ? { environment: q.env } : {}),
       ...(q.live === "true" ? { live: true } : {}),
+    });
+    return c.json(answer, 200);
+  });
+
+  app.openapi(statusPageRoute, async (c) => {
+    const q = c.req.valid("query");
+    const answer = await serviceFor(deps, c.get("principal")).statusPage({
+      ...(q.q ? { search: q.q } : {}),
+      ...(q.env ? { environment: q.env } : {}),
+      ...(q.state ? { state: q.state } : {}),
+      ...(q.sort ? { sort: q.sort } : {}),
+      ...(q.offset !== undefined ? { offset: q.offset } : {}),
+      ...(q.limit !== undefined ? { limit: q.limit } : {}),
     });
     return c.json(answer, 200);
   });
