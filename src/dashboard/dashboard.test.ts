@@ -205,6 +205,43 @@ describe("an environment", () => {
     const compare = await (await get(b, "/ui/apps/shop/staging/compare?a=1&b=2")).text();
     expect(compare).toMatch(/nginx:1\.26/);
     expect(compare).toMatch(/nginx:1\.27/);
+    // The rendered files of both revisions, side by side.
+    const files = compare.slice(compare.indexOf("Rendered artifacts"));
+    expect(files).toMatch(/1 of \d+ rendered files? differ/);
+    expect(files).toMatch(/<code>[^<]*image: nginx:1\.26[^<]*<\/code>/);
+  });
+
+  it("diffs the rendered artifacts of a plan against what runs, redacted like the GitOps commit", async () => {
+    await h.seed("vault", "staging", "nginx:1.26");
+    const b = await signIn(deployer);
+    const yaml = [
+      "name: vault",
+      "environment: staging",
+      "services:",
+      "  - name: web",
+      "    image: nginx:1.27",
+      "    port: 80",
+      "    env:",
+      "      DB_PASSWORD: hunter2-literal",
+      "databases:",
+      "  - name: db",
+      "    engine: postgres",
+      "",
+    ].join("\n");
+    const res = await post(b, "/ui/new/plan", { _csrf: b.csrf, kind: "yaml", text: yaml });
+    expect(res.status).toBe(200);
+    const review = await res.text();
+    const artifacts = review.slice(review.indexOf("Rendered artifacts"), review.indexOf("<h2>Cost"));
+    expect(artifacts).toContain("running revision 1");
+    // The rendered file that runs the service, old image facing the new one.
+    expect(artifacts).toMatch(/<code>[^<]*nginx:1\.26[^<]*<\/code>/);
+    expect(artifacts).toMatch(/<code>[^<]*nginx:1\.27[^<]*<\/code>/);
+    expect(artifacts).toContain("withheld");
+    expect(artifacts).toMatch(/unchanged file|differ/);
+    // Only the draft the user typed (a hidden field, to apply it) holds the literal; no diff does.
+    const diffs = review.slice(review.indexOf("<h2>Changes"), review.indexOf("<h2>Cost"));
+    expect(diffs).toContain("[redacted]");
+    expect(diffs).not.toContain("hunter2-literal");
   });
 
   it("answers 404 for an environment never deployed", async () => {

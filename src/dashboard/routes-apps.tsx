@@ -12,9 +12,10 @@ import type { Revision } from "../state/types.js";
 import { parseAppsQuery, readAppsPage } from "./apps-query.js";
 import { outcomeOf, record } from "./record.js";
 import { AppsFilters, AppsResults } from "./views/apps.js";
+import { ArtifactsDiff } from "./views/artifacts-diff.js";
 import { DiffTable } from "./views/diff.js";
 import { EnvironmentPage } from "./views/environment.js";
-import { ArtifactChanges, HistoryPage } from "./views/history.js";
+import { HistoryPage } from "./views/history.js";
 import { appPath, Layout } from "./views/layout.js";
 import { type DashboardContext, html, param, signedIn, type Visit } from "./visit.js";
 
@@ -165,6 +166,12 @@ export function registerAppPages(app: OpenAPIHono<AppEnv>, ctx: DashboardContext
       const environment = param(c, "env");
       const a = await revisionOf(ctx, visit, name, environment, Number(c.req.query("a")));
       const b = await revisionOf(ctx, visit, name, environment, Number(c.req.query("b")));
+      const [aFiles, bFiles] = await Promise.all(
+        // A revision written by an older version may no longer validate: the spec diff still shows.
+        [a, b].map((r) =>
+          visit.service.artifacts({ app: name, environment, revision: r.number }).catch(() => undefined),
+        ),
+      );
       return html(
         c,
         <Layout title={`${name}/${environment}: revision ${a.number} and ${b.number}`} viewer={visit.viewer}>
@@ -178,7 +185,20 @@ export function registerAppPages(app: OpenAPIHono<AppEnv>, ctx: DashboardContext
             leftTitle={`revision ${a.number}`}
             rightTitle={`revision ${b.number}`}
           />
-          <ArtifactChanges before={a.artifactHashes} after={b.artifactHashes} />
+          <h2>Rendered artifacts</h2>
+          {aFiles && bFiles ? (
+            <ArtifactsDiff
+              before={aFiles}
+              after={bFiles}
+              leftTitle={`revision ${a.number}`}
+              rightTitle={`revision ${b.number}`}
+            />
+          ) : (
+            <p>
+              The artifacts of one of these revisions can no longer be rendered (its spec no longer
+              validates).
+            </p>
+          )}
         </Layout>,
       );
     }),

@@ -84,6 +84,12 @@ export function registerDeployPages(app: OpenAPIHono<AppEnv>, ctx: DashboardCont
         const draft = draftOf(visit.form);
         try {
           const plan = await visit.service.plan({ input: inputOf(draft) });
+          const key = { app: plan.app, environment: plan.environment };
+          // The files the plan renders beside those of what runs, both redacted by the service.
+          const [planned, running] = await Promise.all([
+            visit.service.artifacts({ spec: plan.spec }),
+            visit.service.artifacts(key),
+          ]);
           return html(
             c,
             <Layout title={`Plan for ${plan.app}/${plan.environment}`} viewer={visit.viewer}>
@@ -93,6 +99,7 @@ export function registerDeployPages(app: OpenAPIHono<AppEnv>, ctx: DashboardCont
                 plan={plan}
                 specYaml={stringify(plan.spec)}
                 currentYaml={await currentYaml(ctx, visit, plan.app, plan.environment)}
+                artifacts={{ planned, running }}
                 production={isProduction(plan.spec)}
               />
             </Layout>,

@@ -8,6 +8,13 @@ export {
   workingCopyPath,
 } from "./location.js";
 export { type Checkout, readSpecs, type SpecFile } from "./reader.js";
-export { commitMessage, type RevisionRecord, recordFiles, redactedValues } from "./record.js";
+export {
+  commitMessage,
+  type PublishedFile,
+  publishable,
+  type RevisionRecord,
+  recordFiles,
+  redactedValues,
+} from "./record.js";
 export { gitopsTarget, type RepoAccess, repoAccess } from "./settings.js";
 export { checkRef, type GitopsTarget, repushHint, type WrittenRevision, writeRevision } from "./writer.js";

@@ -6,7 +6,7 @@
  * `withheld.json`: a Git history cannot be un-pushed.
  */
 import { stringify } from "yaml";
-import type { RenderResult } from "../render/types.js";
+import type { ArtifactFile, RenderResult } from "../render/types.js";
 
 export interface RevisionRecord {
   readonly app: string;
@@ -33,16 +33,36 @@ export function recordFolder(app: string, environment: string): string {
   return `apps/${app}/${environment}`;
 }
 
+/** A rendered file that may be shown (committed, diffed in the dashboard), or why it is withheld. */
+export type PublishedFile =
+  | { readonly path: string; readonly content: string; readonly withheld?: undefined }
+  | { readonly path: string; readonly withheld: string; readonly content?: undefined };
+
+/**
+ * The one rule for showing rendered artifacts outside the machine that deploys them (the Git
+ * commit, the dashboard's diffs): a file the renderer marks sensitive, or one holding any of
+ * `withheld` (values redacted from the spec, secret values), is withheld whole, with the reason.
+ */
+export function publishable(
+  files: readonly ArtifactFile[],
+  withheld: readonly string[] = [],
+): PublishedFile[] {
+  const values = withheld.filter((v) => v.length > 0);
+  return files.map((f) => {
+    if (f.sensitive) return { path: f.path, withheld: "sensitive: holds passwords or secret values" };
+    if (values.some((v) => f.content.includes(v)))
+      return { path: f.path, withheld: "holds a value redacted from the spec" };
+    return { path: f.path, content: f.content };
+  });
+}
+
 /** Relative path (under the folder) -> content. */
 export function recordFiles(record: RevisionRecord): Map<string, string> {
   const files = new Map<string, string>();
   const withheld: { path: string; reason: string }[] = [];
-  const values = (record.withheld ?? []).filter((v) => v.length > 0);
-  for (const f of record.artifacts.files) {
+  for (const f of publishable(record.artifacts.files, record.withheld)) {
     const path = `artifacts/${f.path}`;
-    if (f.sensitive) withheld.push({ path, reason: "sensitive: holds passwords or secret values" });
-    else if (values.some((v) => f.content.includes(v)))
-      withheld.push({ path, reason: "holds a value redacted from the spec" });
+    if (f.withheld !== undefined) withheld.push({ path, reason: f.withheld });
     else files.set(path, f.content);
   }
   files.set("spec.yaml", stringify(record.spec, { sortMapEntries: false }));

@@ -271,6 +271,33 @@ export const statusPageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).optional().openapi({ description: "default 25" }),
 });
 
+export const artifactsBody = z
+  .union([
+    z.strictObject({
+      app: z.string().min(1),
+      environment: z.string().min(1),
+      revision: z.number().int().min(1).optional(),
+    }),
+    z.strictObject({ spec: z.record(z.string(), z.unknown()) }),
+  ])
+  .openapi("ArtifactsRequest");
+
+export const artifactsResult = z
+  .object({
+    app: z.string(),
+    environment: z.string(),
+    revision: z.number().int().optional(),
+    target: z.string().optional(),
+    files: z.array(
+      z.object({
+        path: z.string(),
+        content: z.string().optional(),
+        withheld: z.string().optional().openapi({ description: "why the content is not shown" }),
+      }),
+    ),
+  })
+  .openapi("Artifacts");
+
 export const statusPageResult = z
   .object({
     environments: z.array(environmentResult),

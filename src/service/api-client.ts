@@ -10,6 +10,8 @@ import type { DriftEventPage, StepEvent } from "../state/types.js";
 import type { DriftAnswer } from "./drift.js";
 import type { ConsultationSummary, ExpertsMembers } from "./experts.js";
 import type {
+  ArtifactsAnswer,
+  ArtifactsRequest,
   AuditHead,
   AuditLine,
   AuditVerification,
@@ -70,6 +72,7 @@ export interface ApiClient {
   }>;
   status(query?: { app?: string; env?: string; live?: boolean }): Promise<StatusAnswer>;
   statusPage(request: StatusPageRequest): Promise<StatusPageAnswer>;
+  artifacts(request: ArtifactsRequest): Promise<ArtifactsAnswer>;
   environment(app: string, env: string): Promise<EnvironmentView>;
   history(app: string, env: string, limit?: number): Promise<HistoryAnswer>;
   drift(app: string, env: string): Promise<DriftAnswer>;
@@ -123,6 +126,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
           limit: r.limit?.toString(),
         })}`,
       ),
+    artifacts: (request) => call("POST", "/v1/artifacts", request),
     environment: (app, e) => call("GET", env(app, e)),
     drift: (app, e) => call("GET", `${env(app, e)}/drift`),
     driftEvents: (app, e, page = {}) =>

@@ -186,6 +186,7 @@ export function createHttpService(client: ApiClient, where: string): CodeService
       }),
 
     statusPage: (request = {}) => client.statusPage(request),
+    artifacts: (request) => client.artifacts(request),
 
     async history(request) {
       const environments = request.environment

@@ -26,6 +26,7 @@ import {
 import { LockHeldError } from "../state/errors.js";
 import type { AuditInput, Deployment, StateStore } from "../state/types.js";
 import { localAudit, localKeys } from "./admin.js";
+import { readArtifacts } from "./artifacts.js";
 import { checkDrift, type DriftSettings, recordDriftEvent } from "./drift.js";
 import { type LocalExpertsDeps, localExperts } from "./experts.js";
 import { checkComponentCount, lowerOnly } from "./limits.js";
@@ -475,6 +476,8 @@ export function createLocalService(deps: LocalServiceDeps, caller: Caller): Code
         name === spec.target ? deps.provider(spec) : deps.provider(spec, name, "recorded"),
       );
     },
+
+    artifacts: (request) => readArtifacts(deps, caller, request),
 
     async statusPage(request = {}) {
       caller.authorize("read", request.environment);

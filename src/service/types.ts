@@ -8,6 +8,7 @@
  */
 import type { EngineEvent } from "../engine/events.js";
 import type { LogLine } from "../engine/provider.js";
+import type { PublishedFile } from "../gitops/index.js";
 import type { InterpretResult, InterpretUsage } from "../intent/index.js";
 import type { PlanJson } from "../review/index.js";
 import type { DeploymentSpec } from "../spec/schema.js";
@@ -263,6 +264,21 @@ export interface StatusPageAnswer extends StatusAnswer {
   readonly environmentNames: string[];
 }
 
+/** The files a spec renders (plan permission), or a stored revision (read; default: what runs). */
+export type ArtifactsRequest =
+  | (EnvironmentRequest & { readonly revision?: number })
+  | { readonly spec: unknown };
+
+export interface ArtifactsAnswer {
+  readonly app: string;
+  readonly environment: string;
+  /** The revision rendered; absent for a spec, or when nothing runs (then no files). */
+  readonly revision?: number;
+  readonly target?: string;
+  /** Sorted by path; sensitive files and files holding a secret value are withheld (gitops' rule). */
+  readonly files: PublishedFile[];
+}
+
 export interface HistoryRequest {
   readonly app: string;
   readonly environment?: string;
@@ -369,6 +385,8 @@ export interface CodeService {
   /** A page of brief status rows; search, filters, order, page and count are answered by the store's SQL. */
   statusPage(request?: StatusPageRequest): Promise<StatusPageAnswer>;
   history(request: HistoryRequest): Promise<HistoryAnswer>;
+  /** Rendered artifacts, redacted for showing (service/artifacts.ts): the dashboard's artifact diffs. */
+  artifacts(request: ArtifactsRequest): Promise<ArtifactsAnswer>;
   unlock(request: UnlockRequest): Promise<UnlockAnswer>;
   /**
    * Streams the logs of what runs, from the provider that deployed it (a capability: docker

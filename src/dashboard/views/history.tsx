@@ -115,27 +115,3 @@ export function HistoryPage(props: {
     </>
   );
 }
-
-export function ArtifactChanges(props: {
-  before: Readonly<Record<string, string>>;
-  after: Readonly<Record<string, string>>;
-}) {
-  const paths = [...new Set([...Object.keys(props.before), ...Object.keys(props.after)])].sort();
-  const changed = paths.filter((p) => props.before[p] !== props.after[p]);
-  return (
-    <>
-      <h2>Artifacts</h2>
-      <p>
-        {changed.length} of {paths.length} rendered files differ.
-      </p>
-      <ul>
-        {changed.map((p) => (
-          <li>
-            <code>{p}</code>{" "}
-            {props.before[p] === undefined ? "added" : props.after[p] === undefined ? "removed" : "changed"}
-          </li>
-        ))}
-      </ul>
-    </>
-  );
-}

@@ -3,7 +3,8 @@
  * assumptions and questions beside the reviewed plan (stages, diff against
  * what runs, cost, findings) and the confirmation; then the live page.
  */
-import type { PlanAnswer } from "../../service/types.js";
+import type { ArtifactsAnswer, PlanAnswer } from "../../service/types.js";
+import { ArtifactsDiff } from "./artifacts-diff.js";
 import { DiffTable } from "./diff.js";
 import { Csrf, ErrorBox, type Viewer } from "./layout.js";
 
@@ -45,6 +46,7 @@ export function ReviewPage(props: {
   plan: PlanAnswer;
   specYaml: string;
   currentYaml: string;
+  artifacts: { planned: ArtifactsAnswer; running: ArtifactsAnswer };
   production: boolean;
 }) {
   const { plan } = props;
@@ -92,11 +94,23 @@ export function ReviewPage(props: {
         ))}
       </ol>
       <h2>Changes against what runs</h2>
+      <h3>Spec</h3>
       <DiffTable
         before={props.currentYaml}
         after={props.specYaml}
         leftTitle={props.currentYaml === "" ? "nothing runs" : "running spec"}
         rightTitle="new spec"
+      />
+      <h3>Rendered artifacts</h3>
+      <ArtifactsDiff
+        before={props.artifacts.running}
+        after={props.artifacts.planned}
+        leftTitle={
+          props.artifacts.running.revision === undefined
+            ? "nothing runs"
+            : `running revision ${props.artifacts.running.revision}`
+        }
+        rightTitle="planned"
       />
       <h2>Cost</h2>
       <table class="cost">

@@ -6,6 +6,8 @@ import { HttpError, notFound } from "../errors.js";
 import {
   acceptedSchema,
   appsResult,
+  artifactsBody,
+  artifactsResult,
   environmentResult,
   envParams,
   historyResult,
@@ -52,6 +54,21 @@ const statusPageRoute = createRoute({
   security: secured,
   request: { query: statusPageQuery },
   responses: { 200: json(statusPageResult, "a page and the total"), ...errorResponses },
+});
+
+const artifactsRoute = createRoute({
+  method: "post",
+  path: "/v1/artifacts",
+  tags,
+  summary:
+    "The files a spec renders (plan permission), or a stored revision's (default: what runs), redacted as the gitops commit is: sensitive files and files holding a secret value are withheld",
+  security: secured,
+  request: { body: jsonBody(artifactsBody) },
+  responses: {
+    200: json(artifactsResult, "the files"),
+    404: errorResponse("no such revision"),
+    ...errorResponses,
+  },
 });
 
 const listRoute = createRoute({
@@ -180,6 +197,11 @@ export function registerAppRoutes(app: OpenAPIHono<AppEnv>, deps: ServerDeps): v
       ...(q.limit !== undefined ? { limit: q.limit } : {}),
     });
     return c.json(answer, 200);
+  });
+
+  app.openapi(artifactsRoute, async (c) => {
+    const body = c.req.valid("json");
+    return c.json(await serviceFor(deps, c.get("principal"), c).artifacts(body), 200);
   });
 
   app.openapi(statusRoute, async (c) => {
