@@ -7,6 +7,7 @@ import type { ArtifactsAnswer, PlanAnswer } from "../../service/types.js";
 import { ArtifactsDiff } from "./artifacts-diff.js";
 import { DiffTable } from "./diff.js";
 import { Csrf, ErrorBox, type Viewer } from "./layout.js";
+import { StageGraph } from "./stage-graph.js";
 
 export interface DraftInput {
   readonly kind: "words" | "yaml";
@@ -79,6 +80,7 @@ export function ReviewPage(props: {
         </>
       ) : null}
       <h2>Stages</h2>
+      <StageGraph steps={plan.steps} levels={plan.levels} />
       <ol class="stages" aria-label="stages, each runs after the one before">
         {plan.levels.map((level, i) => (
           <li>
