@@ -168,6 +168,21 @@ describe("apps list", () => {
     expect(restored).toContain("<html");
   });
 
+  it("asks the providers for the visible page's health once the list has loaded", async () => {
+    const b = await signIn(viewer);
+    const first = await (await get(b, "/?env=dev&sort=recent")).text();
+    expect(first).toContain("asking the provider");
+    expect(first).toContain('hx-get="/ui/apps-health?env=dev&amp;sort=recent"');
+    const health = await (await get(b, "/ui/apps-health?env=dev&sort=recent")).text();
+    expect(health).not.toContain("<html");
+    expect(health).not.toContain("asking the provider");
+    expect(health).not.toContain("hx-trigger");
+    // The null provider observes nothing: its rows say so rather than claiming health.
+    expect(
+      health.match(/<td class="health">not reported \(this provider reports no health\)<\/td>/g),
+    ).toHaveLength(15);
+  });
+
   it("flags drift from the server's last check in the apps list", async () => {
     const b = await signIn(viewer);
     const row = async () => {

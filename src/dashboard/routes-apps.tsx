@@ -10,6 +10,7 @@ import type { DeploymentSpec } from "../spec/schema.js";
 import { validateSpec } from "../spec/validate.js";
 import type { Revision } from "../state/types.js";
 import { parseAppsQuery, readAppsPage } from "./apps-query.js";
+import { healthChecker } from "./health.js";
 import { outcomeOf, record } from "./record.js";
 import { AppsFilters, AppsResults } from "./views/apps.js";
 import { ArtifactsDiff } from "./views/artifacts-diff.js";
@@ -82,6 +83,29 @@ function costsOf(ctx: DashboardContext) {
 
 export function registerAppPages(app: OpenAPIHono<AppEnv>, ctx: DashboardContext): void {
   const costs = costsOf(ctx);
+  const health = healthChecker();
+
+  // The same page of the list, with each row's health from its provider (asked by the page once loaded).
+  app.get(
+    "/ui/apps-health",
+    signedIn(ctx, async (c, visit) => {
+      const query = parseAppsQuery(c.req.query());
+      const page = await readAppsPage(visit.service, query);
+      const [rowCosts, rowHealth] = await Promise.all([costs(page.rows), health(visit.service, page.rows)]);
+      c.header("Cache-Control", "no-store");
+      return html(
+        c,
+        <AppsResults
+          query={query}
+          page={page}
+          costs={rowCosts}
+          drift={(app, env) => ctx.deps.metrics.driftResources(app, env)}
+          health={rowHealth}
+          now={Date.now()}
+        />,
+      );
+    }),
+  );
   app.get(
     "/",
     signedIn(ctx, async (c, visit) => {

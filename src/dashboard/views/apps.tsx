@@ -1,5 +1,6 @@
 /** The apps list: one row per app + environment, searched, filtered and paged on the server. */
 import { type AppsPage, type AppsQuery, queryString, ROW_STATES, rowState } from "../apps-query.js";
+import type { HealthView } from "../health.js";
 import { age, appPath, Badge } from "./layout.js";
 
 export function AppsFilters({ query, page }: { query: AppsQuery; page: AppsPage }) {
@@ -62,11 +63,27 @@ export function AppsResults(props: {
   costs: ReadonlyMap<string, string>;
   /** Objects drifted at the server's last check; undefined: not checked (drift.intervalMinutes off, or not yet). */
   drift: (app: string, environment: string) => number | undefined;
+  /** The providers' answers for this page; undefined: not asked yet (the page asks once loaded). */
+  health?: ReadonlyMap<string, HealthView>;
   now: number;
 }) {
   const { page, query } = props;
+  const healthOf = (app: string, environment: string) => {
+    if (props.health === undefined) return "asking the provider…";
+    const h = props.health.get(`${app}/${environment}`);
+    return h === undefined ? "unknown" : h.detail ? `${h.state} (${h.detail})` : h.state;
+  };
   return (
     <section id="apps-results" aria-live="polite">
+      {props.health === undefined ? (
+        // The rows come first; the providers are asked for this page's health once it has loaded.
+        <div
+          hx-get={`/ui/apps-health${queryString(query, page.page).slice(1)}`}
+          hx-trigger="load"
+          hx-target="#apps-results"
+          hx-swap="outerHTML"
+        />
+      ) : null}
       <p class="count">
         {page.total} environment{page.total === 1 ? "" : "s"}, page {page.page} of {page.pages}
       </p>
@@ -77,6 +94,7 @@ export function AppsResults(props: {
             <th scope="col">App</th>
             <th scope="col">Environment</th>
             <th scope="col">Last outcome</th>
+            <th scope="col">Health</th>
             <th scope="col">When</th>
             <th scope="col">Revision</th>
             <th scope="col">Monthly cost</th>
@@ -94,6 +112,7 @@ export function AppsResults(props: {
               <td>
                 <Badge value={rowState(r)} />
               </td>
+              <td class="health">{healthOf(r.app, r.environment)}</td>
               <td>{age(r.lastDeployment?.finishedAt ?? r.lastDeployment?.startedAt, props.now)}</td>
               <td>{r.currentRevision ?? "—"}</td>
               <td>{props.costs.get(`${r.app}/${r.environment}`) ?? "—"}</td>

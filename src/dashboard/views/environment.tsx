@@ -3,6 +3,7 @@ import type { EnvironmentView } from "../../service/types.js";
 import type { DeploymentSpec } from "../../spec/schema.js";
 import { may } from "../access.js";
 import { rowState } from "../apps-query.js";
+import { healthOf } from "../health.js";
 import { age, appPath, Badge, type Viewer } from "./layout.js";
 
 export function EnvironmentPage(props: {
@@ -87,11 +88,8 @@ export function EnvironmentPage(props: {
 }
 
 function health(env: EnvironmentView): string {
-  if (env.observeError) return `unknown: ${env.observeError}`;
-  if (env.workloads === undefined) return "not reported by this provider";
-  const bad = env.workloads.filter((w) => w.status !== "running");
-  if (bad.length === 0 && (env.problems ?? []).length === 0) return "healthy";
-  return `${bad.length} workload(s) not running, ${(env.problems ?? []).length} drift finding(s)`;
+  const h = healthOf(env);
+  return h.detail ? `${h.state}: ${h.detail}` : h.state;
 }
 
 function workloadsOf(env: EnvironmentView, name: string) {
