@@ -169,6 +169,9 @@ describe.skipIf(!present)("the dashboard in Chromium", () => {
     await page.keyboard.press("Enter");
     await page.waitForURL(`${server.url}/`);
     await expect.poll(() => page.locator("table.apps tbody tr").count()).toBe(5);
+    // The visible page asks its providers for health once loaded (htmx, under the CSP).
+    await expect.poll(() => page.locator("td.health", { hasText: "asking the provider" }).count()).toBe(0);
+    expect(await page.locator("td.health", { hasText: "not reported" }).count()).toBe(5);
     await screen(page, "02-apps");
 
     // New deployment, by keyboard: the YAML radio, the spec, review.
@@ -186,6 +189,9 @@ describe.skipIf(!present)("the dashboard in Chromium", () => {
     await page.waitForURL(/\/ui\/new\/plan$/);
     await expect.poll(() => page.locator("h1").textContent()).toBe("Plan for blog/staging");
     expect(await page.locator(".diff td.ins").count()).toBeGreaterThan(0);
+    // The step graph (dagre's layout, inline SVG) and the rendered artifacts against what runs.
+    expect(await page.locator(".stage-graph svg g.node").count()).toBeGreaterThan(1);
+    expect(await page.locator(".artifacts details").count()).toBeGreaterThan(0);
     await screen(page, "04-review");
     await tabTo(page, "button", "Deploy blog to staging");
     await page.keyboard.press("Enter");
@@ -207,6 +213,7 @@ describe.skipIf(!present)("the dashboard in Chromium", () => {
     await tabTo(page, "button", "Compare");
     await page.keyboard.press("Enter");
     await page.waitForURL(/\/compare\?a=1&b=2$/);
+    expect(await page.locator(".artifacts").textContent()).toMatch(/\d+ of \d+ rendered files differ/);
     await screen(page, "08-compare");
     await page.goBack();
     await tabTo(page, "#reason");

@@ -71,7 +71,11 @@ export function AppsResults(props: {
   const healthOf = (app: string, environment: string) => {
     if (props.health === undefined) return "asking the provider…";
     const h = props.health.get(`${app}/${environment}`);
-    return h === undefined ? "unknown" : h.detail ? `${h.state} (${h.detail})` : h.state;
+    if (h === undefined) return "unknown";
+    // The reason is worth a column's width only when something is wrong or unknown.
+    return h.detail && (h.state === "degraded" || h.state === "unknown")
+      ? `${h.state}: ${h.detail}`
+      : h.state;
   };
   return (
     <section id="apps-results" aria-live="polite">

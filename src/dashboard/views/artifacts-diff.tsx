@@ -24,9 +24,12 @@ export function ArtifactsDiff(props: {
   const before = new Map((props.before?.files ?? []).map((f) => [f.path, f]));
   const after = new Map(props.after.files.map((f) => [f.path, f]));
   const paths = [...new Set([...before.keys(), ...after.keys()])].sort();
-  const same = paths.filter((p) => textOf(before.get(p)) === textOf(after.get(p)));
-  const changed = paths.filter((p) => !same.includes(p));
-  const withheld = paths.filter((p) => (after.get(p) ?? before.get(p))?.withheld !== undefined);
+  const isWithheld = (p: string) => (after.get(p) ?? before.get(p))?.withheld !== undefined;
+  const withheld = paths.filter(isWithheld);
+  // A file withheld on both sides cannot be compared here: listed apart, never called unchanged.
+  const hidden = withheld.filter((p) => textOf(before.get(p)) === textOf(after.get(p)));
+  const same = paths.filter((p) => !hidden.includes(p) && textOf(before.get(p)) === textOf(after.get(p)));
+  const changed = paths.filter((p) => !same.includes(p) && !hidden.includes(p));
   const status = (p: string) => (!before.has(p) ? "added" : !after.has(p) ? "removed" : "changed");
   return (
     <section class="artifacts" aria-label="Rendered artifacts">
@@ -50,6 +53,15 @@ export function ArtifactsDiff(props: {
           />
         </details>
       ))}
+      {hidden.length > 0 ? (
+        <ul class="withheld">
+          {hidden.map((p) => (
+            <li>
+              <code>{p}</code> withheld: {(after.get(p) ?? before.get(p))?.withheld}
+            </li>
+          ))}
+        </ul>
+      ) : null}
       {same.length > 0 ? (
         <details>
           <summary>
