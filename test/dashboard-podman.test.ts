@@ -83,6 +83,11 @@ describe.skipIf(!pm)("the dashboard on podman", () => {
       )
       .waitFor({ timeout: 120_000 });
     expect(await page.locator("#tree").getAttribute("data-outcome")).toBe("succeeded");
+    // The apps list asks podman for the visible rows' health once it has loaded.
+    await page.goto(`${server.url}/`);
+    await expect
+      .poll(() => page.locator("td.health").first().textContent(), { timeout: 20_000 })
+      .toBe("healthy");
     await page.goto(`${server.url}/ui/apps/dash/staging`);
     const links = await page
       .locator("main ul li a[href^='http']")
