@@ -61,21 +61,34 @@ export async function statusPage(ctx: StoreContext, query: StatusPageQuery): Pro
       when l.action = 'destroy' and l.outcome = 'succeeded' then 'destroyed'
       else l.outcome end`;
 
-  // Every pair with the numbers of its last deployment, its last succeeded one and its latest
-  // revision: index look-ups on (app, environment, number) per pair.
-  const summary = sql`
-    with pairs as (
+  // Code-point order on both backends (a Postgres database's default collation may ignore hyphens).
+  const c = ctx.backend.dialect === "postgres" ? sql` collate "C"` : sql``;
+  const limit = Math.max(0, Math.min(MAX_PAGE, Math.floor(query.limit)));
+  const offset = Math.max(0, Math.floor(query.offset ?? 0));
+  // Ordered by name without a state filter (the list's first screen), the page is cut from the
+  // pairs alone and only its rows are looked up; otherwise every pair is summarised first.
+  const byNameOnly = query.state === undefined && query.sort !== "recent";
+  const pairs = sql`pairs as (
       select app, environment from revisions ${where}
       union
       select app, environment from deployments ${where}
-    ),
+    )`;
+  const source = byNameOnly
+    ? sql`(select app, environment from pairs order by app${c}, environment${c}
+        limit ${limit} offset ${offset})`
+    : sql`pairs`;
+
+  // Each pair with the numbers of its last deployment, its last succeeded one and its latest
+  // revision: index look-ups on (app, environment, number) per pair.
+  const listed = sql`
+    with ${pairs},
     summary as (
       select p.app as pair_app, p.environment as pair_environment,
         (select max(d.number) from deployments d where d.app = p.app and d.environment = p.environment) as last_n,
         (select max(d.number) from deployments d where d.app = p.app and d.environment = p.environment
           and d.outcome = 'succeeded') as ok_n,
         (select max(r.number) from revisions r where r.app = p.app and r.environment = p.environment) as rev_n
-      from pairs p
+      from ${source} p
     ),
     listed as (
       select s.pair_app, s.pair_environment, s.rev_n, l.*, ok.revision as ok_revision, ok.action as ok_action,
@@ -85,23 +98,20 @@ export async function statusPage(ctx: StoreContext, query: StatusPageQuery): Pro
       left join deployments ok on ok.app = s.pair_app and ok.environment = s.pair_environment and ok.number = s.ok_n
     )`;
   const stateWhere = query.state === undefined ? sql`` : sql`where state = ${query.state}`;
-  // Code-point order on both backends (a Postgres database's default collation may ignore hyphens).
-  const c = ctx.backend.dialect === "postgres" ? sql` collate "C"` : sql``;
   const byName = sql`pair_app${c}, pair_environment${c}`;
   const order =
     query.sort === "recent"
       ? sql`order by coalesce(started_at, '') desc, ${byName}`
       : sql`order by ${byName}`;
-  const limit = Math.max(0, Math.min(MAX_PAGE, Math.floor(query.limit)));
-  const offset = Math.max(0, Math.floor(query.offset ?? 0));
+  const cut = byNameOnly ? sql`` : sql`limit ${limit} offset ${offset}`;
+  const counted =
+    query.state === undefined
+      ? sql`with ${pairs} select cast(count(*) as integer) as n from pairs`
+      : sql`${listed} select cast(count(*) as integer) as n from listed ${stateWhere}`;
 
   const [count, page] = await Promise.all([
-    sql<{ n: number }>`${summary} select cast(count(*) as integer) as n from listed ${stateWhere}`.execute(
-      db,
-    ),
-    sql<PageRow>`${summary} select * from listed ${stateWhere} ${order} limit ${limit} offset ${offset}`.execute(
-      db,
-    ),
+    sql<{ n: number }>`${counted}`.execute(db),
+    sql<PageRow>`${listed} select * from listed ${stateWhere} ${order} ${cut}`.execute(db),
   ]);
   return {
     rows: page.rows.map((row) => toStatus(row, locks)),

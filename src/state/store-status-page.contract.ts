@@ -88,6 +88,13 @@ export function defineStatusPageContract(ctx: ContractContext): void {
       expect(second.total).toBe(9);
       const beyond = await store.statusPage({ limit: 4, offset: 40 });
       expect(beyond).toMatchObject({ rows: [], total: 9 });
+      // Cut after filtering by state, and after ordering by the last deployment.
+      const succeeded = await store.statusPage({ limit: 1, offset: 1, state: "succeeded" });
+      expect(names(succeeded.rows)).toEqual(["shop_x/staging"]);
+      expect(succeeded.total).toBe(2);
+      const recent = await store.statusPage({ limit: 2, offset: 1, sort: "recent" });
+      expect(names(recent.rows)).toEqual(["old/staging", "app-a/production"]);
+      expect(recent.total).toBe(9);
     });
 
     it("filter by state: the last deployment's outcome, running or interrupted by its lock, destroyed, never", async () => {
