@@ -2,8 +2,8 @@
  * One page of the environments' status, for lists of thousands (the dashboard's
  * apps list, `GET /v1/environments`): the visibility filter, the environment
  * filter, the search, the state filter, the order, the page and the total count
- * are all answered by SQL, so a page costs the same with 50 or 50,000 rows
- * returned to nobody. Only the page's rows become objects.
+ * are all answered by SQL: the database reads indexes, the process receives the
+ * page's rows and one count, never the whole fleet.
  *
  * A deployment without an outcome is `running` or `interrupted` depending on
  * its lock, and whether a lock is live is partly a question for this process
