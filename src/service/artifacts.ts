@@ -30,7 +30,7 @@ export async function readArtifacts(
 ): Promise<ArtifactsAnswer> {
   if ("spec" in request) {
     caller.authorize("plan");
-    const spec = validateAt(request.spec, "spec");
+    const spec = await validateAt(request.spec, "spec");
     caller.authorize("plan", spec.environment);
     requireSecretScope(spec, deps.secrets);
     return { app: spec.name, environment: spec.environment, ...(await renderShown(deps, spec)) };
@@ -42,7 +42,7 @@ export async function readArtifacts(
   if (number === undefined) return { ...key, files: [] };
   const revision = await deps.store.getRevision(key, number);
   if (revision === undefined) throw new NotFoundError(`${app}/${environment} has no revision ${number}`);
-  const spec = validateAt(revision.spec, "revision.spec");
+  const spec = await validateAt(revision.spec, "revision.spec");
   return { ...key, revision: number, ...(await renderShown(deps, spec)) };
 }
 

@@ -26,7 +26,6 @@ import {
 import { LockHeldError } from "../state/errors.js";
 import type { AuditInput, Deployment, StateStore } from "../state/types.js";
 import { localAudit, localKeys } from "./admin.js";
-import { readArtifacts } from "./artifacts.js";
 import { checkDrift, type DriftSettings, recordDriftEvent } from "./drift.js";
 import { type LocalExpertsDeps, localExperts } from "./experts.js";
 import { checkComponentCount, lowerOnly } from "./limits.js";
@@ -477,7 +476,8 @@ export function createLocalService(deps: LocalServiceDeps, caller: Caller): Code
       );
     },
 
-    artifacts: (request) => readArtifacts(deps, caller, request),
+    // Loaded when asked: rendering and gitops' redaction (YAML) stay out of `codeploy status`'s start-up.
+    artifacts: async (request) => (await import("./artifacts.js")).readArtifacts(deps, caller, request),
 
     async statusPage(request = {}) {
       caller.authorize("read", request.environment);
