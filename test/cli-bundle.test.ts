@@ -6,7 +6,7 @@
  * So `codeploy serve` runs from the bundle and the bundled CLI plans through it.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -88,6 +88,52 @@ describe("the bundled CLI", () => {
     // And the bundled CLI reads them: a home from the environment, the rest defaulted (status answers).
     const run = cli(["status", "--json"]);
     expect(run.status, run.stderr).toBe(0);
+  });
+
+  it("prints an interpretation as YAML and reads a codeploy.yaml (the YAML library loaded on use)", () => {
+    const words = cli(["interpret", "run nginx on docker"]);
+    expect(words.status, words.stderr).toBe(0);
+    expect(words.stdout).toMatch(/^name: nginx$/m);
+    const dir = mkdtempSync(join(tmpdir(), "cdp-bundle-config-"));
+    try {
+      writeFileSync(join(dir, "codeploy.yaml"), "server:\n  maxConcurrentDeployments: 2\n");
+      const run = spawnSync(process.execPath, [bin, "status", "--json"], {
+        env,
+        cwd: dir,
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+      expect(run.status, run.stderr).toBe(0);
+      writeFileSync(join(dir, "codeploy.yaml"), "server:\n  port: [\n");
+      const broken = spawnSync(process.execPath, [bin, "status"], { env, cwd: dir, encoding: "utf8" });
+      expect(broken.status).toBe(2);
+      expect(broken.stderr).toContain("codeploy.yaml: invalid YAML");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("has no dynamic import of a bundled package in the source (a CommonJS one yields only `default` there)", () => {
+    const script = readFileSync(join(root, "scripts/bundle-cli.mjs"), "utf8");
+    const listed = /const BUNDLED = new Set\(\[([^\]]*)\]\)/.exec(script)?.[1] ?? "";
+    const bundled = [...listed.matchAll(/"([^"]+)"/g)].map((m) => m[1]);
+    expect(bundled).toContain("yaml");
+    const offenders: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) walk(path);
+        else if (/\.tsx?$/.test(entry.name) && !entry.name.includes(".test.")) {
+          for (const m of readFileSync(path, "utf8").matchAll(/(?<=await |= |\()import\("([^".][^"]*)"\)/g))
+            if (bundled.some((b) => m[1] === b || m[1]?.startsWith(`${b}/`)))
+              offenders.push(`${path}: ${m[1]}`);
+        }
+      }
+    };
+    walk(join(root, "src"));
+    expect(offenders, "import these through a module with a static import (src/core/yaml-text.ts)").toEqual(
+      [],
+    );
   });
 
   it("says what is wrong in English (zod's locales are cut to English) and checks schedules (cron-parser loaded on use)", () => {

@@ -44,7 +44,7 @@ function bundledDefaults(): FileConfig | undefined {
 async function parseConfig(path: string, text: string | undefined): Promise<FileConfig> {
   let raw: unknown = {};
   if (text !== undefined) {
-    const { parseDocument } = await import("yaml");
+    const { parseDocument } = await import("./yaml-text.js");
     const doc = parseDocument(text);
     const err = doc.errors[0];
     if (err)
@@ -56,12 +56,21 @@ async function parseConfig(path: string, text: string | undefined): Promise<File
   const { configSchema } = await import("./config.js");
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `${i.path.map(String).join(".") || "(root)"}: ${i.message}`);
+    const lines = parsed.error.issues.map(
+      (i) => `${i.path.map(String).join(".") || "(root)"}: ${i.message}${emptyKeyNote(i)}`,
+    );
     throw new ConfigError(`${path}: invalid configuration:\n  ${lines.join("\n  ")}`, {
       hint: "see the README's configuration section for the accepted fields",
     });
   }
   return parsed.data;
+}
+
+/** YAML reads a bare `null:` (or `~:`) key as no name at all: the one key someone means by it is the null provider. */
+function emptyKeyNote(issue: { code: string; keys?: readonly string[] }): string {
+  return issue.code === "unrecognized_keys" && issue.keys?.includes("")
+    ? ' (YAML reads a bare `null:` or `~:` key as an empty name: write "null": in quotes)'
+    : "";
 }
 
 export async function loadConfig(options: LoadConfigOptions): Promise<CodeployConfig> {

@@ -73,7 +73,7 @@ async function printInterpretation(
     lines.push(comment("assumptions:"), ...result.assumptions.map((a) => comment(`  - ${a}`)));
   if (result.questions.length > 0)
     lines.push(comment("questions:"), ...result.questions.map((q) => comment(`  ? ${q}`)));
-  const { stringify } = await import("yaml");
+  const { stringify } = await import("../../core/yaml-text.js");
   lines.push(stringify(result.spec).trimEnd());
   io.stdout(`${lines.join("\n")}\n`);
   return EXIT_OK;
