@@ -85,6 +85,19 @@ const serverSchema = z.strictObject({
       allowedOrigins: z.array(z.string().min(1)).default([]),
     })
     .default({ enabled: true, readOnly: false, allowedHosts: [], allowedOrigins: [] }),
+  /** The deployment queue of `serve --role api` and `codeploy worker` (Postgres only). */
+  queue: z
+    .strictObject({
+      /** Deployments one worker runs at once. @default 4 */
+      concurrency: z.number().int().min(1).max(64).default(4),
+      /** Lease of a claimed job and of its deployment's lock; renewed at a third of it. @default 15 */
+      leaseSeconds: z.number().min(1).max(600).default(15),
+      /** Attempts of one submitted deployment in all (interrupted or handed back, then retried). @default 3 */
+      maxAttempts: z.number().int().min(1).max(10).default(3),
+      /** Pause between claims when nothing is free, in ms. @default 250 */
+      pollMs: z.number().int().min(10).max(10_000).default(250),
+    })
+    .default({ concurrency: 4, leaseSeconds: 15, maxAttempts: 3, pollMs: 250 }),
 });
 
 /** One model behind one API; the key is read from the environment variable named by apiKeyEnv, never from this file. */

@@ -65,6 +65,8 @@ export const ERROR_TABLE = {
   /** A secret:NAME outside its scope (codeploy.yaml `secrets:`), or undeclared on a server. */
   SECRET_FORBIDDEN: forbidden,
   SECRET_UNSUPPORTED: refused,
+  /** A deployment for the queue with a secret value in clear (jobs keep secret:NAME references only). */
+  SECRET_IN_QUEUE: refused,
   /** An apply was run although what runs already matches its spec. */
   NOTHING_TO_CHANGE: conflict,
   /** A change given a planId made for another change (spec, action, app, environment, revision). */

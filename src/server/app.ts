@@ -27,6 +27,7 @@ import type { RenderOptions } from "../render/types.js";
 import { checkComponentCount } from "../service/limits.js";
 import type { SecretScope } from "../spec/secret-scope.js";
 import type { CommitFeed } from "../state/commit-feed.js";
+import { type JobStore, queueUnsupported } from "../state/jobs.js";
 import type { StateStore } from "../state/types.js";
 import { createAuthenticator } from "./auth/authenticate.js";
 import { createJwtVerifier } from "./auth/jwt.js";
@@ -116,6 +117,11 @@ export interface AppOptions {
   readonly gitopsWatch?: GitopsWatchOptions;
   /** A surface outside /v1 served at `/` and `/ui/*` (the dashboard, given by `codeploy serve`). */
   readonly dashboard?: Surface;
+  /**
+   * `all`: deployments run in this process. `api`: applies are queued in the store (Postgres) for
+   * workers (`codeploy worker`); needs `store.jobs`. @default "all"
+   */
+  readonly role?: "all" | "api";
 }
 
 /** What a surface served beside the API gets: the server's parts, its rate limiter and the client's address. */
@@ -135,6 +141,8 @@ export function isSurfacePath(path: string): boolean {
 
 export interface CodeployApp {
   readonly app: OpenAPIHono<AppEnv>;
+  /** What the routes share (a worker runs jobs through the same service wiring). */
+  readonly deps: ServerDeps;
   readonly runs: Runs;
   readonly metrics: ServerMetrics;
   /** Follows deployments of other processes through the commit feed (with options.commitFeed). */
@@ -228,6 +236,7 @@ export function createApp(options: AppOptions): CodeployApp {
         }
       : {}),
     ...(options.drift ? { drift: options.drift } : {}),
+    ...(options.role === "api" ? { queue: requireJobs(options.store) } : {}),
   };
   const limiter = options.rateLimiter ?? memoryRateLimiter(config.rateLimit);
   const peer = options.peerAddress ?? defaultPeer;
@@ -246,6 +255,7 @@ export function createApp(options: AppOptions): CodeployApp {
   const gitopsWatch = options.gitopsWatch ? new GitopsWatch(deps, options.gitopsWatch) : undefined;
   return {
     app,
+    deps,
     runs,
     metrics,
     ...(hub ? { hub } : {}),
@@ -266,6 +276,11 @@ export function createApp(options: AppOptions): CodeployApp {
       await limiter.close();
     },
   };
+}
+
+function requireJobs(store: StateStore): JobStore {
+  if (store.jobs === undefined) throw queueUnsupported();
+  return store.jobs;
 }
 
 /**

@@ -17,6 +17,7 @@ import type { LocalExpertsDeps } from "../service/experts.js";
 import type { LocalVideoDeps } from "../service/video.js";
 import type { DeploymentSpec } from "../spec/schema.js";
 import type { SecretAccess } from "../spec/secret-scope.js";
+import type { JobStore } from "../state/jobs.js";
 import type { StateStore } from "../state/types.js";
 import type { Authenticator } from "./auth/authenticate.js";
 import type { Principal } from "./auth/rbac.js";
@@ -90,6 +91,8 @@ export interface ServerDeps {
   readonly drift?: DriftSettings;
   /** gitops.repo: each succeeded apply and rollback is committed there. */
   readonly gitops?: GitopsTarget;
+  /** Role `api`: applies are queued here for workers instead of run in this process. */
+  readonly queue?: JobStore;
 }
 
 /** Records what an audited call is about, before anything can refuse it. */

@@ -156,6 +156,22 @@ export const planResult = z
   .openapi("PlanResult");
 
 const outcome = z.enum(["succeeded", "failed", "cancelled", "rolled-back"]);
+const queuedStates = z.enum(["queued", "refused", "unchanged"]);
+
+/** A deployment submitted to the queue (API servers and workers on Postgres). */
+export const queueSchema = z
+  .object({
+    state: z.enum(["queued", "claimed", "done", "unchanged", "refused", "interrupted", "handed-back"]),
+    attempt: z.number().int().min(1),
+    retryOf: z.string().optional().openapi({ description: "the interrupted attempt this one retries" }),
+    retriedAs: z
+      .string()
+      .optional()
+      .openapi({ description: "the deployment that retries this interrupted or handed-back one" }),
+    submittedAt: z.string(),
+    error: z.string().optional(),
+  })
+  .openapi("QueuedJob");
 
 export const deploymentSchema = z
   .object({
@@ -170,8 +186,12 @@ export const deploymentSchema = z
     finishedAt: z.string().optional(),
     outcome: outcome.optional(),
     error: z.string().optional(),
-    state: z.union([z.enum(["running", "interrupted"]), outcome]),
+    state: z.union([z.enum(["running", "interrupted"]), outcome, queuedStates]).openapi({
+      description:
+        "queued, refused and unchanged only for a deployment submitted to the queue (role api) that has not started, or never will",
+    }),
     eventCount: z.number().int(),
+    queue: queueSchema.optional(),
   })
   .openapi("Deployment");
 

@@ -291,17 +291,18 @@ export function createLocalService(deps: LocalServiceDeps, caller: Caller): Code
       // A held lock first: fail fast naming its holder, or (wait) wait it out and plan against
       // what it left. A plan made before waiting could say "nothing to change" and lose this change.
       const { awaitFreeLock, deploy } = await engineCode();
-      await awaitFreeLock(
-        store,
-        { app: spec.name, environment: spec.environment },
-        {
-          wait: request.wait === true,
-          ...(hooks.signal ? { signal: hooks.signal } : {}),
-          ...(hooks.onWait
-            ? { onWait: (lock) => hooks.onWait?.(lock, { app: spec.name, environment: spec.environment }) }
-            : {}),
-        },
-      );
+      if (request.queued !== true)
+        await awaitFreeLock(
+          store,
+          { app: spec.name, environment: spec.environment },
+          {
+            wait: request.wait === true,
+            ...(hooks.signal ? { signal: hooks.signal } : {}),
+            ...(hooks.onWait
+              ? { onWait: (lock) => hooks.onWait?.(lock, { app: spec.name, environment: spec.environment }) }
+              : {}),
+          },
+        );
       const plan = await planOf(resolved, request.provider);
       const effective = forProvider(spec, request.provider);
       const applyPlanId = async () =>
@@ -310,6 +311,7 @@ export function createLocalService(deps: LocalServiceDeps, caller: Caller): Code
       const changes = plan.steps.some((s) => s.action !== "noop");
       const production = spec.environment === "production";
       const base = {
+        replay: replayOf(request, resolved),
         action: "apply" as const,
         app: spec.name,
         environment: spec.environment,
@@ -607,6 +609,14 @@ export function createLocalService(deps: LocalServiceDeps, caller: Caller): Code
  */
 const engineCode = () => import("../engine/deploy.js");
 const gitopsCode = () => import("./gitops.js");
+
+/** The request as another process runs it: the resolved spec (words already gated), the same options. */
+function replayOf(request: ApplyRequest, resolved: ResolvedSpec): ApplyRequest {
+  const { target: _target, wait: _wait, queued: _queued, input, ...options } = request;
+  const origin =
+    resolved.request ?? ("origin" in input && input.origin !== undefined ? input.origin : undefined);
+  return { ...options, input: { spec: resolved.spec, ...(origin !== undefined ? { origin } : {}) } };
+}
 
 function wordsOf(resolved: ResolvedSpec) {
   return resolved.request !== undefined

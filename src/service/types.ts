@@ -120,6 +120,12 @@ export interface ApplyRequest extends PlanRequest, PlanExpectation {
   readonly adopt?: boolean;
   /** Wait for a held lock instead of failing with LOCK_HELD (local only). */
   readonly wait?: boolean;
+  /**
+   * The change goes to the deployment queue (an API server in role api): a held lock is not a
+   * refusal, the job waits its turn; the worker that runs it takes the lock. Set by the server, never
+   * by a request body.
+   */
+  readonly queued?: boolean;
   /** May lower the configured parallelism, never raise it. */
   readonly parallelism?: number;
   /** May lower the configured step deadline, never raise it. */
@@ -199,6 +205,11 @@ export interface Change {
   readonly confirm: { readonly what: string; readonly typeToConfirm?: string };
   /** Runs the change; resolves with the finished deployment. Refusals (policy, secrets) throw. */
   run(hooks?: RunHooks): Promise<DeploymentView>;
+  /**
+   * From the local service, apply: the same request with words replaced by the spec they resolved
+   * to, for running it in another process (the deployment queue re-runs every gate with it there).
+   */
+  readonly replay?: ApplyRequest;
 }
 
 export interface StatusRequest {

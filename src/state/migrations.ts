@@ -192,6 +192,49 @@ const driftEventsAndSource: Migration = {
   },
 };
 
+/**
+ * The deployment queue (API servers enqueue, workers claim with FOR UPDATE SKIP LOCKED; state/jobs.ts).
+ * One row per attempt: its id is the deployment id the attempt runs with. Created on SQLite too (one
+ * list serves both) but only used on Postgres.
+ */
+const deploymentJobs: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema
+      .createTable("deployment_jobs")
+      .ifNotExists()
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("app", "text", (c) => c.notNull())
+      .addColumn("environment", "text", (c) => c.notNull())
+      .addColumn("position", "integer", (c) => c.notNull())
+      .addColumn("attempt", "integer", (c) => c.notNull())
+      .addColumn("retry_of", "text")
+      .addColumn("retried_as", "text")
+      .addColumn("state", "text", (c) => c.notNull())
+      .addColumn("actor", "text", (c) => c.notNull())
+      .addColumn("caller_json", "text", (c) => c.notNull())
+      .addColumn("request_json", "text", (c) => c.notNull())
+      .addColumn("worker", "text")
+      .addColumn("lease_until", "text")
+      .addColumn("submitted_at", "text", (c) => c.notNull())
+      .addColumn("claimed_at", "text")
+      .addColumn("finished_at", "text")
+      .addColumn("error", "text")
+      .execute();
+    await db.schema
+      .createIndex("deployment_jobs_open_idx")
+      .ifNotExists()
+      .on("deployment_jobs")
+      .columns(["state", "position"])
+      .execute();
+    await db.schema
+      .createIndex("deployment_jobs_env_idx")
+      .ifNotExists()
+      .on("deployment_jobs")
+      .columns(["app", "environment", "position"])
+      .execute();
+  },
+};
+
 /** Ordered by name; append only. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0001_initial": initial,
@@ -201,6 +244,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0005_audit_scheme": auditScheme,
   "0006_deployment_provider": deploymentProvider,
   "0007_revision_commit": revisionCommit,
+  "0008_deployment_jobs": deploymentJobs,
   "0009_drift_events": driftEventsAndSource,
 };
 

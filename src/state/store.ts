@@ -21,6 +21,7 @@ import * as deployments from "./deployments.js";
 import { createDriftEventStore } from "./drift-events.js";
 import * as events from "./events.js";
 import { groupCommit } from "./group-commit.js";
+import { createJobStore } from "./jobs.js";
 import { createApiKeyStore } from "./keys.js";
 import * as locks from "./locks.js";
 import { migrateToLatest } from "./migrations.js";
@@ -85,6 +86,7 @@ function openBackend(options: OpenStateStoreOptions): Promise<Backend> {
 }
 
 function createStore(ctx: StoreContext): StateStore {
+  const jobs = createJobStore(ctx);
   const appendOne = groupCommit((list: StepEventInput[]) => events.appendEvents(ctx, list));
   return {
     dialect: ctx.backend.dialect,
@@ -114,6 +116,7 @@ function createStore(ctx: StoreContext): StateStore {
     apiKeys: createApiKeyStore(ctx),
     consultations: createConsultationStore(ctx),
     driftEvents: createDriftEventStore(ctx),
+    ...(jobs ? { jobs } : {}),
     close: () => ctx.backend.close(),
   };
 }

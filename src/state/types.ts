@@ -6,6 +6,8 @@
 
 import type { ConsultationStore } from "./consultations.js";
 import type { DriftEventStore } from "./drift-events.js";
+import type { JobStore } from "./jobs.js";
+import type { ApiKeyStore } from "./keys.js";
 
 export type {
   DriftEvent,
@@ -15,8 +17,6 @@ export type {
   DriftHeal,
   DriftRetention,
 } from "./drift-events.js";
-
-import type { ApiKeyStore } from "./keys.js";
 
 export type DeploymentAction = "apply" | "rollback" | "destroy";
 export type DeploymentOutcome = "succeeded" | "failed" | "cancelled" | "rolled-back";
@@ -317,6 +317,9 @@ export interface StateStore {
 
   /** Checks that found drift, and their self-heals (bounded per app + environment). */
   readonly driftEvents: DriftEventStore;
+
+  /** The deployment queue of API servers and workers (state/jobs.ts); Postgres only, undefined on SQLite. */
+  readonly jobs?: JobStore;
 
   close(): Promise<void>;
 }

@@ -8,10 +8,11 @@
 // Only light modules at the top: cli/main.ts imports this file on every start; the server is imported when it runs.
 import { type Command, InvalidArgumentError, Option } from "commander";
 import type { CodeployConfig, ServerConfig } from "../../core/config.js";
+import { CodeError } from "../../core/errors.js";
 import { PROVIDER_NAMES, type ProviderName } from "../../providers/names.js";
 import type { ServerLogger } from "../../server/logger.js";
 import type { RateLimiter } from "../../server/rate-limit.js";
-import type { RunningServer } from "../../server/server.js";
+import type { RunningServer, StartOptions } from "../../server/server.js";
 import type { CommitFeed } from "../../state/commit-feed.js";
 import type { StateStore } from "../../state/types.js";
 import { EXIT_OK } from "../exit.js";
@@ -19,7 +20,12 @@ import type { CliIo } from "../io.js";
 import { packageVersion } from "../version.js";
 import { registerKeysCommands, type WithService } from "./keys.js";
 
+export type ServeRole = "all" | "api" | "worker";
+export const SERVE_ROLES: readonly ServeRole[] = ["all", "api", "worker"];
+
 export interface ServeFlags {
+  /** all: API and deployments in this process; api: queue applies for workers; worker: run queued ones. @default "all" */
+  readonly role?: ServeRole;
   readonly port?: number;
   readonly host?: string;
   readonly provider?: ProviderName;
@@ -53,6 +59,18 @@ export async function serveCommand(
   ]);
   const config = await loadCliConfig(io, flags.config);
   const store = await openStore(io, config);
+  const role = flags.role ?? "all";
+  if (role !== "all" && store.dialect !== "postgres") {
+    await store.close();
+    throw new CodeError(
+      "USAGE",
+      `--role ${role} needs the Postgres state store: API servers and workers share its queue`,
+      {
+        hint: "a team sets DATABASE_URL=postgres://user:password@host:5432/db on every API server and worker; without it run `codeploy serve` (role all)",
+      },
+    );
+  }
+  if (role === "worker") return workerCommand(io, flags, config, store, stopSignal);
   let server: RunningServer | undefined;
   let feed: CommitFeed | undefined;
   try {
@@ -80,32 +98,88 @@ export async function serveCommand(
   }
 }
 
+/** `codeploy worker`: claims queued deployments until a signal drains it. */
+async function workerCommand(
+  io: CliIo,
+  flags: ServeFlags,
+  config: CodeployConfig,
+  store: StateStore,
+  stopSignal: StopSignal,
+): Promise<number> {
+  const { startWorker } = await import("../../server/worker.js");
+  let worker: Awaited<ReturnType<typeof startWorker>> | undefined;
+  try {
+    const { options } = await serverOptions(io, flags, config, store);
+    const queue = config.server.queue;
+    worker = await startWorker({
+      ...options,
+      worker: {
+        concurrency: queue.concurrency,
+        leaseMs: Math.round(queue.leaseSeconds * 1000),
+        maxAttempts: queue.maxAttempts,
+        pollMs: queue.pollMs,
+      },
+    });
+    io.stdout(`codeploy worker ${worker.name}: claiming deployments; probes and metrics on ${worker.url}\n`);
+    const name = await stopSignal(() => {
+      io.stderr("second signal: exiting now; running deployments are retried once their lease runs out\n");
+      process.exit(130);
+    });
+    const grace = config.server.shutdownGraceSeconds;
+    io.stderr(
+      `${name}: draining; ${worker.queue.running} running deployment(s) get up to ${grace} s to finish\n`,
+    );
+    const report = await worker.close(grace * 1000);
+    io.stderr(`stopped: ${report.finished} deployment(s) finished, ${report.handedBack} handed back\n`);
+    return EXIT_OK;
+  } finally {
+    await worker?.close(0);
+    await store.close();
+  }
+}
+
 /** The server on the CLI's store and configuration; secrets and URLs from the environment. */
 async function start(io: CliIo, flags: ServeFlags, config: CodeployConfig, store: StateStore) {
+  const [{ startServer }, { dashboard }, built] = await Promise.all([
+    import("../../server/server.js"),
+    import("../../dashboard/index.js"),
+    serverOptions(io, flags, config, store),
+  ]);
+  const feed = await commitFeed(io, store, built.logger);
+  const server = await startServer({
+    ...built.options,
+    dashboard: dashboard(),
+    ...(flags.role === "api" ? { role: "api" as const } : {}),
+    ...(feed ? { commitFeed: feed } : {}),
+  }).catch(async (error: unknown) => {
+    await feed?.close();
+    throw error;
+  });
+  return { server, interpreter: built.interpreter, feed };
+}
+
+/** What an API server and a worker share: store, settings, providers, secrets, interpreter. */
+async function serverOptions(io: CliIo, flags: ServeFlags, config: CodeployConfig, store: StateStore) {
   const [
     { renderSettings },
     { policySettings },
     { secretSeed },
     { jsonLogger },
     { providerResolver },
-    { startServer },
     { homeOf },
     { providerSettings },
     { interpreterFromConfig },
     { gitopsTarget },
-    { dashboard },
   ] = await Promise.all([
     import("../settings.js"),
     import("../policy-settings.js"),
     import("../secret-seed.js"),
     import("../../server/logger.js"),
     import("../../server/providers.js"),
-    import("../../server/server.js"),
     import("../session.js"),
     import("../provider-settings.js"),
     import("../../intent/llm/index.js"),
     import("../../gitops/index.js"),
-    import("../../dashboard/index.js"),
   ]);
   const gitops = gitopsTarget(config.gitops, {
     env: io.env,
@@ -115,8 +189,7 @@ async function start(io: CliIo, flags: ServeFlags, config: CodeployConfig, store
   const logger = jsonLogger(io.stderr);
   const interpreter = interpreterFromConfig(config, io.env, {}, { maxRetries: config.llm.maxRetries });
   const jwksUrl = io.env.CODEPLOY_JWT_JWKS_URL ?? config.server.jwt.jwksUrl;
-  const feed = await commitFeed(io, store, logger);
-  const server = await startServer({
+  const options = {
     store,
     config: { ...config.server, jwt: { ...config.server.jwt, ...(jwksUrl ? { jwksUrl } : {}) } },
     port: flags.port ?? 8080,
@@ -149,14 +222,9 @@ async function start(io: CliIo, flags: ServeFlags, config: CodeployConfig, store
     ...(gitops ? { gitops } : {}),
     rateLimiter: await rateLimiter(io, config.server, logger),
     version: packageVersion(),
-    dashboard: dashboard(),
     ...(io.env.CODEPLOY_JWT_SECRET ? { jwtSecret: io.env.CODEPLOY_JWT_SECRET } : {}),
-    ...(feed ? { commitFeed: feed } : {}),
-  }).catch(async (error: unknown) => {
-    await feed?.close();
-    throw error;
-  });
-  return { server, interpreter: interpreter.name, feed };
+  } satisfies StartOptions;
+  return { options, interpreter: interpreter.name, logger };
 }
 
 /**
@@ -237,9 +305,37 @@ export function registerServeCommands(
         "run every deployment with this provider (null: rehearsal server)",
       ).choices([...PROVIDER_NAMES]),
     )
-    .action(async (opts: { port: number; host: string; provider?: ProviderName }) => {
+    .addOption(
+      new Option(
+        "--role <role>",
+        "all: API and deployments here; api: queue applies in Postgres for workers; worker: run queued ones",
+      )
+        .choices([...SERVE_ROLES])
+        .default("all"),
+    )
+    .action(async (opts: { port: number; host: string; provider?: ProviderName; role: ServeRole }) => {
       const config = configOf();
       setExit(await serveCommand(io, { ...opts, ...(config ? { config } : {}) }));
+    });
+  program
+    .command("worker")
+    .description(
+      "run queued deployments from Postgres (serve --role worker); /healthz, /readyz and /metrics on --port",
+    )
+    .addOption(
+      new Option("-p, --port <port>", "port for probes and metrics (0: any free port)")
+        .argParser(port)
+        .default(8080),
+    )
+    .option("-H, --host <host>", "address to listen on", "127.0.0.1")
+    .addOption(
+      new Option("--provider <name>", "run every deployment with this provider (null: rehearsal)").choices([
+        ...PROVIDER_NAMES,
+      ]),
+    )
+    .action(async (opts: { port: number; host: string; provider?: ProviderName }) => {
+      const config = configOf();
+      setExit(await serveCommand(io, { ...opts, role: "worker", ...(config ? { config } : {}) }));
     });
   registerKeysCommands(program, io, setExit, withService);
 }

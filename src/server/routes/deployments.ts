@@ -1,17 +1,20 @@
 /** POST /v1/deployments (202, runs in the background), GET one, GET its events as SSE. */
 import { randomUUID } from "node:crypto";
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { submitApply } from "../../queue/index.js";
 import type { Change, DeploymentView, RunHooks } from "../../service/types.js";
 import type { Deployment } from "../../state/types.js";
 import { authorize } from "../auth/rbac.js";
 import { type AppContext, type AppEnv, noteAudit, type ServerDeps } from "../context.js";
 import { notFound } from "../errors.js";
+import { callerRecord } from "../queue.js";
 import type { RunContext } from "../runs.js";
 import { acceptedSchema, deployBody, deploymentSchema, idParam } from "../schemas.js";
 import { serviceFor } from "../service.js";
 import { eventStream } from "../sse.js";
 import { errorResponse, errorResponses, json, jsonBody, secured } from "./common.js";
 import { inputOf } from "./intent.js";
+import { jobOnlyView, withJob } from "./queued.js";
 
 const startRoute = createRoute({
   method: "post",
@@ -173,10 +176,16 @@ export function registerDeploymentRoutes(app: OpenAPIHono<AppEnv>, deps: ServerD
       ...(body.adopt ? { adopt: true } : {}),
       ...(body.parallelism !== undefined ? { parallelism: body.parallelism } : {}),
       ...(body.stepTimeoutSeconds !== undefined ? { stepTimeoutSeconds: body.stepTimeoutSeconds } : {}),
+      ...(deps.queue ? { queued: true } : {}),
     });
     // A refused plan: running it throws the refusal (422 with the findings).
     if (change.plan && !change.plan.approved && body.acceptRisk !== true) await change.run();
     if (!change.changes) return unchanged(c, change);
+    if (deps.queue) {
+      // Role api: every gate passed; a worker runs it with this id.
+      const job = await submitApply(deps.queue, change, callerRecord(c.get("principal")));
+      return queued(c, job.id, change, job.ahead + 1);
+    }
     const id = randomUUID();
     const admission = deps.runs.admit((ctx) => change.run(runHooks(ctx, id)));
     if (admission.position === 0) return accepted(c, await admission.recorded);
@@ -194,8 +203,18 @@ export function registerDeploymentRoutes(app: OpenAPIHono<AppEnv>, deps: ServerD
 
   const cached = finishedCache(deps);
   app.openapi(getRoute, async (c) => {
-    const d = await cached(c, c.req.valid("param").id);
-    return c.json(d, 200);
+    const id = c.req.valid("param").id;
+    const jobs = deps.store.jobs;
+    if (jobs === undefined) return c.json(await cached(c, id), 200);
+    // With the queue: a job stands in for a deployment not recorded yet, and carries its retry links.
+    const [d, job] = await Promise.all([deps.store.getDeployment(id), jobs.get(id)]);
+    if (d !== undefined) {
+      authorize(c.get("principal"), "read", d.environment);
+      return c.json(withJob(d, job), 200);
+    }
+    if (job === undefined) throw notFound(`no deployment ${id}`);
+    authorize(c.get("principal"), "read", job.environment);
+    return c.json(jobOnlyView(job), 200);
   });
 
   app.openapi(eventsRoute, async (c) => {

@@ -1,0 +1,183 @@
+/**
+ * Issue 24: a team installation with real parts. Postgres and Redis, 3 API
+ * servers (`serve --role api`) and 2 workers (`codeploy worker`) as separate
+ * processes; 200 deployments (null provider, a delay per step) submitted
+ * round-robin across the servers; one worker killed with SIGKILL while it runs
+ * deployments. Every submitted deployment must reach a final state (following
+ * the retry of an interrupted one), none may be lost, none may run a step
+ * twice, and no two deployments of one app + environment may overlap.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { delay, startTeam, type Team } from "./helpers/team.js";
+
+const DEPLOYMENTS = 200;
+/** 20 apps x 10 deployments each: the per-app order and the lock are exercised. */
+const APPS = 20;
+
+let team: Team | undefined;
+
+beforeAll(async () => {
+  team = await startTeam({ apis: 3, workers: 2, delayMs: 40, leaseSeconds: 2, concurrency: 6 });
+}, 120_000);
+
+afterAll(async () => {
+  await team?.stop();
+}, 60_000);
+
+interface DeploymentView {
+  readonly id: string;
+  readonly app: string;
+  readonly environment: string;
+  readonly number: number;
+  readonly state: string;
+  readonly outcome?: string;
+  readonly startedAt: string;
+  readonly finishedAt?: string;
+  readonly queue?: { readonly state: string; readonly retriedAs?: string; readonly attempt: number };
+}
+
+function spec(i: number) {
+  return {
+    name: `team-${i % APPS}`,
+    environment: "staging",
+    services: [{ name: "web", image: "nginx:1.27", port: 80, env: { BUILD: String(i) } }],
+  };
+}
+
+async function call(t: Team, base: string, path: string, body?: unknown): Promise<Response> {
+  return fetch(`${base}${path}`, {
+    method: body === undefined ? "GET" : "POST",
+    headers: {
+      authorization: `Bearer ${t.token}`,
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}
+
+async function submitAll(t: Team): Promise<string[]> {
+  const ids: string[] = [];
+  // In order per app (the queue keeps submission order), 10 requests in flight across the servers.
+  for (let batch = 0; batch < DEPLOYMENTS; batch += 10) {
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, async (_, k) => {
+        const i = batch + k;
+        const server = t.apis[i % t.apis.length];
+        if (server === undefined) throw new Error("no API server");
+        const res = await call(t, server.url, "/v1/deployments", { spec: spec(i) });
+        const body = (await res.json()) as { id: string; queued?: boolean };
+        expect(res.status, JSON.stringify(body)).toBe(202);
+        expect(body.queued).toBe(true);
+        return body.id;
+      }),
+    );
+    ids.push(...answers);
+  }
+  return ids;
+}
+
+/** Follows an interrupted deployment to its retry, and so on, to the last attempt. */
+async function finalOf(t: Team, id: string): Promise<DeploymentView> {
+  for (let hop = 0; hop < 5; hop++) {
+    const server = t.apis[hop % t.apis.length];
+    if (server === undefined) throw new Error("no API server");
+    const res = await call(t, server.url, `/v1/deployments/${id}`);
+    expect(res.status).toBe(200);
+    const d = (await res.json()) as DeploymentView;
+    const retry = d.queue?.retriedAs;
+    if (retry === undefined) return d;
+    id = retry;
+  }
+  throw new Error(`deployment ${id}: more than 5 attempts`);
+}
+
+const FINAL = new Set(["succeeded", "failed", "cancelled", "rolled-back", "refused", "unchanged"]);
+
+describe("API servers and workers on one Postgres", () => {
+  it("runs 200 deployments across 3 servers and 2 workers, one worker killed, none lost or run twice", async (ctx) => {
+    const t = team;
+    if (t === undefined) return ctx.skip();
+    const [api] = t.apis;
+    const [victim, survivor] = t.workers;
+    if (api === undefined || victim === undefined || survivor === undefined)
+      throw new Error("team incomplete");
+
+    const submitted = submitAll(t);
+    // Kill the first worker while it holds claimed jobs whose deployments have started.
+    let killedWith = 0;
+    for (let i = 0; i < 600 && killedWith === 0; i++) {
+      const held = await t.store.jobs?.open();
+      const running = (held ?? []).filter((j) => j.state === "claimed" && j.worker === victim.name);
+      const started = await Promise.all(running.map((j) => t.store.getDeployment(j.id)));
+      if (started.some((d) => d !== undefined && d.eventCount > 0)) {
+        victim.child.kill("SIGKILL");
+        killedWith = running.length;
+      } else await delay(50);
+    }
+    expect(killedWith, "the victim worker never ran a deployment").toBeGreaterThan(0);
+    expect(await victim.exited).toBe("SIGKILL");
+    const ids = await submitted;
+    expect(new Set(ids).size).toBe(DEPLOYMENTS);
+
+    // Every submitted deployment ends: the survivor reaps the victim's jobs once their lease runs out.
+    let finals: DeploymentView[] = [];
+    for (let round = 0; round < 240; round++) {
+      finals = await Promise.all(ids.map((id) => finalOf(t, id)));
+      if (finals.every((d) => FINAL.has(d.state))) break;
+      await delay(250);
+    }
+    const pending = finals.filter((d) => !FINAL.has(d.state)).map((d) => `${d.id} ${d.state}`);
+    expect(pending, "deployments that never ended").toEqual([]);
+    expect(finals.filter((d) => d.state !== "succeeded").map((d) => `${d.id} ${d.state}`)).toEqual([]);
+
+    // The victim's jobs were noticed by lease expiry, recorded as interrupted and retried.
+    const jobs = await Promise.all(ids.map((id) => t.store.jobs?.get(id)));
+    const interrupted = jobs.filter((j) => j?.state === "interrupted");
+    expect(interrupted.length).toBeGreaterThanOrEqual(1);
+    expect(interrupted.every((j) => j?.worker === victim.name && j.retriedAs !== undefined)).toBe(true);
+    const metrics = await (await fetch(`${survivor.url}/metrics`)).text();
+    expect(metrics).toMatch(/codeploy_queue_interrupted_total\{retried="yes"\} [1-9]/);
+
+    // None ran twice: every step of every deployment started once.
+    const all = await t.store.listDeployments({ limit: 10_000 });
+    for (const d of all) {
+      const events = await t.store.listEvents(d.id);
+      const starts = new Map<string, number>();
+      for (const e of events.filter((e) => e.type === "step-started"))
+        starts.set(e.step ?? "", (starts.get(e.step ?? "") ?? 0) + 1);
+      expect(
+        [...starts.values()].every((n) => n === 1),
+        `deployment ${d.id} started a step twice`,
+      ).toBe(true);
+    }
+
+    // Never two at once per app + environment, and in submission order.
+    const byApp = new Map<string, typeof all>();
+    for (const d of all) byApp.set(d.app, [...(byApp.get(d.app) ?? []), d]);
+    for (const [app, list] of byApp) {
+      const sorted = [...list].sort((a, b) => a.number - b.number);
+      for (let k = 1; k < sorted.length; k++) {
+        const before = sorted[k - 1];
+        const after = sorted[k];
+        if (before === undefined || after === undefined) continue;
+        const events = await t.store.listEvents(before.id);
+        const lastAt = before.finishedAt ?? events.at(-1)?.at ?? before.startedAt;
+        expect(lastAt <= after.startedAt, `${app}: ${before.id} and ${after.id} overlap`).toBe(true);
+      }
+      const succeeded = sorted.filter((d) => d.outcome === "succeeded");
+      const builds = await Promise.all(
+        succeeded.map(async (d) => {
+          const revision = await t.store.getRevision(d, d.revision);
+          const shape = revision?.spec as { services?: { env?: { BUILD?: string } }[] } | undefined;
+          const env = shape?.services?.[0]?.env;
+          return Number(env?.BUILD);
+        }),
+      );
+      expect(builds, `${app} ran out of submission order`).toEqual([...builds].sort((a, b) => a - b));
+    }
+    expect(all.filter((d) => d.outcome === "succeeded")).toHaveLength(DEPLOYMENTS);
+    console.log(
+      `team-scale: ${DEPLOYMENTS} deployments, ${all.length} recorded, worker killed holding ${killedWith} job(s), ${interrupted.length} interrupted and retried`,
+    );
+  }, 150_000);
+});
