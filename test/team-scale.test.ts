@@ -7,6 +7,10 @@
  * the retry of an interrupted one), none may be lost, none may run a step
  * twice, and no two deployments of one app + environment may overlap.
  */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { delay, startTeam, type Team } from "./helpers/team.js";
 
@@ -180,4 +184,27 @@ describe("API servers and workers on one Postgres", () => {
       `team-scale: ${DEPLOYMENTS} deployments, ${all.length} recorded, worker killed holding ${killedWith} job(s), ${interrupted.length} interrupted and retried`,
     );
   }, 150_000);
+
+  it("the CLI with --server follows a queued deployment to its end, and a worker drains on SIGTERM", async (ctx) => {
+    const t = team;
+    if (t === undefined) return ctx.skip();
+    const [api] = t.apis;
+    if (api === undefined) throw new Error("team incomplete");
+    const file = join(mkdtempSync(join(tmpdir(), "codeploy-team-cli-")), "spec.json");
+    writeFileSync(file, JSON.stringify({ ...spec(1000), name: "team-cli" }));
+    const bin = resolve(import.meta.dirname, "../bin/codeploy.js");
+    const cli = spawnSync(
+      process.execPath,
+      [bin, "apply", file, "--yes", "--server", api.url, "--token", t.token],
+      { encoding: "utf8", timeout: 60_000, env: { ...process.env, NO_COLOR: "1" } },
+    );
+    expect(cli.status, cli.stdout + cli.stderr).toBe(0);
+    expect(cli.stdout + cli.stderr).toMatch(/succeeded/);
+
+    // Every worker still up drains (nothing runs now) and exits 0.
+    const alive = t.workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null);
+    expect(alive.length).toBeGreaterThan(0);
+    for (const w of alive) w.child.kill("SIGTERM");
+    for (const w of alive) expect(await w.exited).toBe(0);
+  }, 90_000);
 });

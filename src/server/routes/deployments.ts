@@ -14,7 +14,7 @@ import { serviceFor } from "../service.js";
 import { eventStream } from "../sse.js";
 import { errorResponse, errorResponses, json, jsonBody, secured } from "./common.js";
 import { inputOf } from "./intent.js";
-import { jobOnlyView, withJob } from "./queued.js";
+import { awaitStart, jobOnlyView, withJob } from "./queued.js";
 
 const startRoute = createRoute({
   method: "post",
@@ -219,9 +219,17 @@ export function registerDeploymentRoutes(app: OpenAPIHono<AppEnv>, deps: ServerD
 
   app.openapi(eventsRoute, async (c) => {
     const { id } = c.req.valid("param");
-    await readableDeployment(c, deps, id);
     const header = c.req.valid("header")["last-event-id"];
     const after = header !== undefined ? Number(header) : (c.req.valid("query").after ?? 0);
+    const job =
+      deps.store.jobs && (await deps.store.getDeployment(id)) === undefined
+        ? await deps.store.jobs.get(id)
+        : undefined;
+    if (job !== undefined && deps.store.jobs) {
+      authorize(c.get("principal"), "read", job.environment);
+      return eventStream(c, deps, id, after, awaitStart(deps.store, deps.store.jobs, id, deps.pollMs));
+    }
+    await readableDeployment(c, deps, id);
     return eventStream(c, deps, id, after);
   });
 }

@@ -4,8 +4,9 @@
  * `queued`, or how it ended without running: `refused`, `unchanged`,
  * `interrupted`); afterwards the deployment carries its job (attempt, retry links).
  */
-import type { Job } from "../../state/jobs.js";
-import type { Deployment } from "../../state/types.js";
+import type { Job, JobStore } from "../../state/jobs.js";
+import type { Deployment, StateStore } from "../../state/types.js";
+import type { AwaitStart } from "../sse.js";
 
 export function queueOf(job: Job) {
   return {
@@ -50,4 +51,24 @@ export function jobOnlyView(job: Job) {
 export function withJob(d: Deployment, job: Job | undefined) {
   const { provider: _p, ...view } = d;
   return job === undefined ? view : { ...view, queue: queueOf(job) };
+}
+
+/**
+ * The event stream of a queued deployment waits (polling every `pollMs`) for a worker to record it,
+ * then follows it as any other; a job that ends without a deployment ends the stream with its view.
+ */
+export function awaitStart(store: StateStore, jobs: JobStore, id: string, pollMs: number): AwaitStart {
+  return async (gone) => {
+    while (!gone()) {
+      if ((await store.getDeployment(id)) !== undefined) return undefined;
+      const job = await jobs.get(id);
+      if (job === undefined) return undefined;
+      if (job.state !== "queued" && job.state !== "claimed") {
+        // Recorded meanwhile (it ran), or ended without a deployment.
+        return (await store.getDeployment(id)) === undefined ? jobOnlyView(job) : undefined;
+      }
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
+    return undefined;
+  };
 }
