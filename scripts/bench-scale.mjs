@@ -29,7 +29,13 @@ const pct = (xs, p) => {
 const line = (name, value) => console.log(`${name.padEnd(52)} ${value.padStart(16)}`);
 
 async function run(workers) {
-  const team = await startTeam({ apis: 2, workers, delayMs: DELAY, concurrency: CONCURRENCY, leaseSeconds: 15 });
+  const team = await startTeam({
+    apis: 2,
+    workers,
+    delayMs: DELAY,
+    concurrency: CONCURRENCY,
+    leaseSeconds: 15,
+  });
   if (team === undefined) {
     console.log("bench-scale: Postgres or Redis cannot run here (see above); skipped");
     process.exit(0);
@@ -87,4 +93,8 @@ console.log(
 );
 await run(1);
 await run(2);
-console.log(`load average after: ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+console.log(
+  `load average after: ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ")}`,
+);
