@@ -7,7 +7,7 @@
  * the retry of an interrupted one), none may be lost, none may run a step
  * twice, and no two deployments of one app + environment may overlap.
  */
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -185,26 +185,66 @@ describe("API servers and workers on one Postgres", () => {
     );
   }, 150_000);
 
-  it("the CLI with --server follows a queued deployment to its end, and a worker drains on SIGTERM", async (ctx) => {
+  it("drains workers on SIGTERM; without workers a deployment waits queued, visible, until one starts", async (ctx) => {
     const t = team;
     if (t === undefined) return ctx.skip();
     const [api] = t.apis;
     if (api === undefined) throw new Error("team incomplete");
-    const file = join(mkdtempSync(join(tmpdir(), "codeploy-team-cli-")), "spec.json");
-    writeFileSync(file, JSON.stringify({ ...spec(1000), name: "team-cli" }));
-    const bin = resolve(import.meta.dirname, "../bin/codeploy.js");
-    const cli = spawnSync(
-      process.execPath,
-      [bin, "apply", file, "--yes", "--server", api.url, "--token", t.token],
-      { encoding: "utf8", timeout: 60_000, env: { ...process.env, NO_COLOR: "1" } },
-    );
-    expect(cli.status, cli.stdout + cli.stderr).toBe(0);
-    expect(cli.stdout + cli.stderr).toMatch(/succeeded/);
-
     // Every worker still up drains (nothing runs now) and exits 0.
     const alive = t.workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null);
     expect(alive.length).toBeGreaterThan(0);
     for (const w of alive) w.child.kill("SIGTERM");
     for (const w of alive) expect(await w.exited).toBe(0);
+
+    // No worker: a submitted deployment waits, and GET, history and status say so.
+    const res = await call(t, api.url, "/v1/deployments", { spec: spec(APPS * 100 + 1) });
+    const { id } = (await res.json()) as { id: string };
+    expect(res.status).toBe(202);
+    const app = `team-${(APPS * 100 + 1) % APPS}`;
+    const waiting = (await (await call(t, api.url, `/v1/deployments/${id}`)).json()) as DeploymentView;
+    expect(waiting.state).toBe("queued");
+    const history = (await (
+      await call(t, api.url, `/v1/apps/${app}/environments/staging/history`)
+    ).json()) as { queued?: { id: string }[] };
+    expect(history.queued?.map((q) => q.id)).toEqual([id]);
+    const status = (await (await call(t, api.url, `/v1/status?app=${app}&env=staging`)).json()) as {
+      environments: { queued?: number }[];
+    };
+    expect(status.environments[0]?.queued).toBe(1);
+
+    // The CLI with --server follows a queued deployment (its events wait for the start) to its end.
+    const file = join(mkdtempSync(join(tmpdir(), "codeploy-team-cli-")), "spec.json");
+    writeFileSync(file, JSON.stringify({ ...spec(1000), name: "team-cli" }));
+    const bin = resolve(import.meta.dirname, "../bin/codeploy.js");
+    const cli = spawn(
+      process.execPath,
+      [bin, "apply", file, "--yes", "--server", api.url, "--token", t.token],
+      {
+        env: { ...process.env, NO_COLOR: "1" },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let out = "";
+    cli.stdout.on("data", (b: Buffer) => {
+      out += b.toString();
+    });
+    cli.stderr.on("data", (b: Buffer) => {
+      out += b.toString();
+    });
+    const cliExit = new Promise<number | null>((done) => cli.once("exit", (code) => done(code)));
+    await delay(1000);
+    expect(cli.exitCode, out).toBeNull();
+
+    const worker = await t.startWorker();
+    expect(await cliExit, out).toBe(0);
+    expect(out).toMatch(/succeeded/);
+    let done: DeploymentView | undefined;
+    for (let i = 0; i < 100 && done?.state !== "succeeded"; i++) {
+      done = (await (await call(t, api.url, `/v1/deployments/${id}`)).json()) as DeploymentView;
+      if (done.state !== "succeeded") await delay(100);
+    }
+    expect(done?.state).toBe("succeeded");
+    worker.child.kill("SIGTERM");
+    expect(await worker.exited).toBe(0);
   }, 90_000);
 });

@@ -246,6 +246,7 @@ export const environmentResult = z
     latestRevision: z.number().int().optional(),
     lastDeployment: deploymentSchema.optional(),
     lock: lockSchema.optional(),
+    queued: z.number().int().optional().openapi({ description: "deployments of it waiting for a worker" }),
     endpoints: z.array(z.string()),
     outputs: z.record(z.string(), z.record(z.string(), z.string())),
     serviceEndpoints: z.record(z.string(), z.array(z.string())).optional(),
@@ -331,6 +332,21 @@ export const statusPageResult = z
 export const historyResult = z
   .object({
     deployments: z.array(deploymentSchema),
+    queued: z
+      .array(
+        z.object({
+          id: z.string(),
+          app: z.string(),
+          environment: z.string(),
+          actor: z.string(),
+          state: z.enum(["queued", "claimed"]),
+          attempt: z.number().int(),
+          submittedAt: z.string(),
+          retryOf: z.string().optional(),
+        }),
+      )
+      .optional()
+      .openapi({ description: "deployments waiting for a worker (API servers and workers on Postgres)" }),
     revisions: z.array(
       z.object({
         number: z.number().int(),

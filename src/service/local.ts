@@ -30,6 +30,7 @@ import { checkDrift, type DriftSettings, recordDriftEvent } from "./drift.js";
 import { type LocalExpertsDeps, localExperts } from "./experts.js";
 import { checkComponentCount, lowerOnly } from "./limits.js";
 import { checkPlan, type PlannedAction, planIdOf, runningDigest } from "./plan-id.js";
+import { queuedOf, withQueued } from "./queued.js";
 import { type Interpret, type ResolvedSpec, resolveSpec, validateAt } from "./resolve.js";
 import { readStatus, readStatusPage } from "./status.js";
 import type {
@@ -473,9 +474,10 @@ export function createLocalService(deps: LocalServiceDeps, caller: Caller): Code
 
     async status(request = {}) {
       caller.authorize("read", request.environment);
-      return readStatus(store, caller, request, (spec, name) =>
+      const answer = await readStatus(store, caller, request, (spec, name) =>
         name === spec.target ? deps.provider(spec) : deps.provider(spec, name, "recorded"),
       );
+      return request.brief === true ? answer : withQueued(store, caller, request, answer);
     },
 
     // Loaded when asked: rendering and gitops' redaction (YAML) stay out of `codeploy status`'s start-up.
@@ -503,11 +505,13 @@ export function createLocalService(deps: LocalServiceDeps, caller: Caller): Code
           environments.map((environment) => store.listRevisions({ app: request.app, environment })),
         )
       ).flat();
+      const queued = await queuedOf(store, caller, request);
       const answer: HistoryAnswer = {
         deployments: deployments.map(viewOf),
         revisions: revisions.map(({ spec, artifactHashes: _h, ...r }) =>
           request.specs ? { ...r, spec } : r,
         ),
+        ...(queued !== undefined && queued.length > 0 ? { queued } : {}),
       };
       return answer;
     },

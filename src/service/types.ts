@@ -245,6 +245,8 @@ export type EnvironmentView = Omit<EnvironmentStatus, "lastDeployment"> & {
   readonly problems?: string[];
   /** Live: the provider could not be asked. */
   readonly observeError?: string;
+  /** With the queue: deployments of it waiting for a worker. */
+  readonly queued?: number;
 };
 
 export interface StatusAnswer {
@@ -310,6 +312,20 @@ export interface HistoryAnswer {
   /** Newest first, across the environments asked. */
   readonly deployments: DeploymentView[];
   readonly revisions: RevisionView[];
+  /** With the queue (Postgres, role api): deployments waiting for a worker, in line order. */
+  readonly queued?: QueuedView[];
+}
+
+/** A deployment submitted to the queue that no worker has started yet. */
+export interface QueuedView extends EnvironmentRequest {
+  readonly id: string;
+  readonly actor: string;
+  /** `claimed`: a worker took it and is starting it. */
+  readonly state: "queued" | "claimed";
+  readonly attempt: number;
+  readonly submittedAt: string;
+  /** The interrupted attempt this one retries. */
+  readonly retryOf?: string;
 }
 
 export interface UnlockRequest extends EnvironmentRequest {
