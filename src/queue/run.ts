@@ -32,10 +32,13 @@ export function jobRequestOf(job: Job): ApplyRequest {
     });
   }
   const { input, ...options } = parsed.data;
-  return {
-    ...dropUndefined(options),
+  // Only the options the job has: an absent one keeps the service's default.
+  const present = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  const request: ApplyRequest = {
+    ...present,
     input: { spec: input.spec, ...(input.origin ? { origin: input.origin } : {}) },
   };
+  return request;
 }
 
 export interface RunJobContext {
@@ -63,8 +66,4 @@ export async function runJob(job: Job, service: CodeService, ctx: RunJobContext)
     if (code === "LOCKED" || code === "LOCK_HELD") return { end: "wait", error: message };
     return { end: "refused", error: code ? `${code}: ${message}` : message };
   }
-}
-
-function dropUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

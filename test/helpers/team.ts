@@ -91,7 +91,7 @@ export async function startTeam(options: TeamOptions): Promise<Team | undefined>
     const args =
       role === "api"
         ? ["--config", config, "serve", "--role", "api", "--provider", "null", "--port", "0"]
-        : ["--config", config, "worker", "--provider", "null", "--port", "0"];
+        : ["--config", config, "worker", "--provider", "null", "--host", "127.0.0.1", "--port", "0"];
     const p = await spawnTeamProcess(role, args, env);
     all.push(p);
     return p;

@@ -327,7 +327,9 @@ export function registerServeCommands(
         .argParser(port)
         .default(8080),
     )
-    .option("-H, --host <host>", "address to listen on", "127.0.0.1")
+    // All interfaces by default: it serves only probes and metrics, and an orchestrator's probes
+    // (the chart runs the image with args ["worker"]) come from outside the pod's loopback.
+    .option("-H, --host <host>", "address for probes and metrics", "0.0.0.0")
     .addOption(
       new Option("--provider <name>", "run every deployment with this provider (null: rehearsal)").choices([
         ...PROVIDER_NAMES,
