@@ -21,7 +21,9 @@ const APPS = 20;
 let team: Team | undefined;
 
 beforeAll(async () => {
-  team = await startTeam({ apis: 3, workers: 2, delayMs: 40, leaseSeconds: 2, concurrency: 6 });
+  // A 5 s lease: short enough that the killed worker's jobs come back quickly, long enough that a
+  // renewal delayed by a loaded CI machine does not lose a live worker its lock (one 2 s run failed so).
+  team = await startTeam({ apis: 3, workers: 2, delayMs: 40, leaseSeconds: 5, concurrency: 6 });
 }, 120_000);
 
 afterAll(async () => {
@@ -30,6 +32,7 @@ afterAll(async () => {
 
 interface DeploymentView {
   readonly id: string;
+  readonly error?: string;
   readonly app: string;
   readonly environment: string;
   readonly number: number;
@@ -130,9 +133,16 @@ describe("API servers and workers on one Postgres", () => {
       if (finals.every((d) => FINAL.has(d.state))) break;
       await delay(250);
     }
-    const pending = finals.filter((d) => !FINAL.has(d.state)).map((d) => `${d.id} ${d.state}`);
-    expect(pending, "deployments that never ended").toEqual([]);
-    expect(finals.filter((d) => d.state !== "succeeded").map((d) => `${d.id} ${d.state}`)).toEqual([]);
+    const show = (d: DeploymentView) =>
+      `${d.id} ${d.state} ${JSON.stringify(d.queue ?? {})} ${d.error ?? ""}`;
+    const pending = finals.filter((d) => !FINAL.has(d.state)).map(show);
+    expect(pending.join("\n"), "deployments that never ended").toBe("");
+    expect(
+      finals
+        .filter((d) => d.state !== "succeeded")
+        .map(show)
+        .join("\n"),
+    ).toBe("");
 
     // The victim's jobs were noticed by lease expiry, recorded as interrupted and retried.
     const jobs = await Promise.all(ids.map((id) => t.store.jobs?.get(id)));
@@ -212,6 +222,35 @@ describe("API servers and workers on one Postgres", () => {
     };
     expect(status.environments[0]?.queued).toBe(1);
 
+    // A caller cannot run with rights it lost: a key revoked while its deployment waits is refused.
+    const { token: deployer, apiKey } = await t.store.apiKeys.create({
+      name: "team-deployer",
+      role: "deployer",
+      createdBy: "test",
+    });
+    const asDeployer = await fetch(`${api.url}/v1/deployments`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${deployer}`, "content-type": "application/json" },
+      body: JSON.stringify({ spec: { ...spec(APPS * 100 + 2), name: "team-revoked" } }),
+    });
+    const revokedId = ((await asDeployer.json()) as { id: string }).id;
+    expect(asDeployer.status).toBe(202);
+    await t.store.apiKeys.revoke(apiKey.id);
+
+    // A secret value in clear never reaches the queue.
+    const clear = await call(t, api.url, "/v1/deployments", {
+      spec: {
+        name: "team-secret",
+        environment: "staging",
+        services: [{ name: "web", image: "nginx:1.27", port: 80, env: { API_TOKEN: "plain-value-1234" } }],
+      },
+      acceptRisk: true,
+    });
+    const refusal = (await clear.json()) as { error: { code: string; details?: { path?: string } } };
+    expect(clear.status).toBe(422);
+    expect(refusal.error.code).toBe("SECRET_IN_QUEUE");
+    expect(refusal.error.details?.path).toBe("request.input.spec.services[0].env.API_TOKEN");
+
     // The CLI with --server follows a queued deployment (its events wait for the start) to its end.
     const file = join(mkdtempSync(join(tmpdir(), "codeploy-team-cli-")), "spec.json");
     writeFileSync(file, JSON.stringify({ ...spec(1000), name: "team-cli" }));
@@ -244,6 +283,14 @@ describe("API servers and workers on one Postgres", () => {
       if (done.state !== "succeeded") await delay(100);
     }
     expect(done?.state).toBe("succeeded");
+    let revoked: DeploymentView | undefined;
+    for (let i = 0; i < 100 && revoked?.state !== "refused"; i++) {
+      revoked = (await (await call(t, api.url, `/v1/deployments/${revokedId}`)).json()) as DeploymentView;
+      if (revoked.state !== "refused") await delay(100);
+    }
+    expect(revoked?.state).toBe("refused");
+    expect(JSON.stringify(revoked)).toMatch(/revoked/);
+    expect(await t.store.getDeployment(revokedId)).toBeUndefined();
     worker.child.kill("SIGTERM");
     expect(await worker.exited).toBe(0);
   }, 90_000);
