@@ -327,9 +327,8 @@ export function registerServeCommands(
         .argParser(port)
         .default(8080),
     )
-    // All interfaces by default: it serves only probes and metrics, and an orchestrator's probes
-    // (the chart runs the image with args ["worker"]) come from outside the pod's loopback.
-    .option("-H, --host <host>", "address for probes and metrics", "0.0.0.0")
+    // Loopback by default, as serve: the chart and the team compose file pass --host 0.0.0.0.
+    .option("-H, --host <host>", "address for probes and metrics", "127.0.0.1")
     .addOption(
       new Option("--provider <name>", "run every deployment with this provider (null: rehearsal)").choices([
         ...PROVIDER_NAMES,
