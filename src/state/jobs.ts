@@ -1,5 +1,5 @@
 /**
- * The deployment queue in the state database (migration 0008), Postgres only.
+ * The deployment queue in the state database (migration 0010), Postgres only.
  * An API server inserts a job; workers claim with `FOR UPDATE SKIP LOCKED`,
  * hold a lease they renew, and finish it. The claim itself keeps the order
  * rules: jobs of one app + environment in submission order, none while another
@@ -104,7 +104,7 @@ interface JobsTable {
   error: string | null;
 }
 
-/** The table is added by migration 0008; the shared schema type does not know it. */
+/** The table is added by migration 0010; the shared schema type does not know it. */
 function jobsDb(db: Db) {
   return db.withTables<{ deployment_jobs: JobsTable }>();
 }

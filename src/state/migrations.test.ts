@@ -58,8 +58,8 @@ describe("opening the state store", () => {
     const undo: Record<string, string | readonly string[]> = {
       "0006_deployment_provider": "alter table deployments drop column provider",
       "0007_revision_commit": "alter table revisions drop column git_commit",
-      "0008_deployment_jobs": "drop table deployment_jobs",
       "0009_drift_events": ["drop table drift_events", "alter table revisions drop column source_commit"],
+      "0010_deployment_jobs": "drop table deployment_jobs",
     };
     expect(undo[last], `add how to undo ${last} here`).toBeDefined();
     await run(home, `delete from codeploy_migration where name = '${last}'`);

@@ -244,8 +244,8 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0005_audit_scheme": auditScheme,
   "0006_deployment_provider": deploymentProvider,
   "0007_revision_commit": revisionCommit,
-  "0008_deployment_jobs": deploymentJobs,
   "0009_drift_events": driftEventsAndSource,
+  "0010_deployment_jobs": deploymentJobs,
 };
 
 /**
