@@ -78,7 +78,7 @@ export function registerSessionRoutes(app: OpenAPIHono<AppEnv>, ctx: DashboardCo
         }
         throw error;
       }
-      const session = ctx.sessions.open({ token, actor: principal.actor });
+      const session = await ctx.sessions.open({ token, actor: principal.actor });
       setSessionCookie(c, ctx, session.id);
       await record(ctx, principal.actor, "ui:sign-in", undefined, "ok", { via: principal.kind });
       return c.redirect(next, 303);
@@ -92,7 +92,7 @@ export function registerSessionRoutes(app: OpenAPIHono<AppEnv>, ctx: DashboardCo
     signedIn(
       ctx,
       async (c, visit) => {
-        ctx.sessions.revoke(visit.sessionId);
+        await ctx.sessions.revoke(visit.sessionId);
         clearSessionCookie(c, ctx);
         await record(ctx, visit.principal.actor, "ui:sign-out", undefined, "ok", {});
         return c.redirect("/ui/sign-in", 303);

@@ -3,9 +3,9 @@
  * an httpOnly, SameSite=Strict cookie. A session keeps the token it was opened
  * with, and every request authenticates that token again (through the API's
  * authenticator and its short cache), so revoking or expiring the key ends
- * the session too. The store is behind a small interface; the one here is in
- * memory (one server process: a session opened on one replica is unknown to
- * another, which asks to sign in again).
+ * the session too. The store is behind a small interface: `codeploy serve`
+ * keeps sessions in the state database (session-store.ts), so every server on
+ * it shares them; the one here is in memory (tests, one process).
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 
@@ -15,15 +15,15 @@ export interface Session {
   readonly csrf: string;
   readonly actor: string;
   readonly createdAt: number;
-  lastSeen: number;
+  readonly lastSeen: number;
 }
 
 export interface SessionStore {
   /** Returns the id to put in the cookie. */
-  open(session: Omit<Session, "csrf" | "createdAt" | "lastSeen">): Session & { readonly id: string };
+  open(session: Omit<Session, "csrf" | "createdAt" | "lastSeen">): Promise<Session & { readonly id: string }>;
   /** Undefined when unknown, revoked, idle for too long or too old. */
-  get(id: string): Session | undefined;
-  revoke(id: string): void;
+  get(id: string): Promise<Session | undefined>;
+  revoke(id: string): Promise<void>;
 }
 
 export interface SessionLimits {
@@ -39,29 +39,36 @@ export interface SessionLimits {
 
 const HOUR_MS = 3_600_000;
 
+/** The limits with their defaults filled in. */
+export function sessionLimits(limits: SessionLimits) {
+  return {
+    idleMs: limits.idleMs ?? 8 * HOUR_MS,
+    maxAgeMs: limits.maxAgeMs ?? 12 * HOUR_MS,
+    maxSessions: limits.maxSessions ?? 10_000,
+    now: limits.now ?? Date.now,
+  };
+}
+
+/** A new session's random id (for the cookie) and CSRF token. */
+export function newSessionSecrets(): { id: string; csrf: string } {
+  return { id: randomBytes(32).toString("base64url"), csrf: randomBytes(32).toString("base64url") };
+}
+
 /** Sessions in this process's memory, keyed by the hash of their id (a memory dump shows no usable id). */
 export function memorySessionStore(limits: SessionLimits = {}): SessionStore {
-  const idleMs = limits.idleMs ?? 8 * HOUR_MS;
-  const maxAgeMs = limits.maxAgeMs ?? 12 * HOUR_MS;
-  const maxSessions = limits.maxSessions ?? 10_000;
-  const now = limits.now ?? Date.now;
+  const { idleMs, maxAgeMs, maxSessions, now } = sessionLimits(limits);
   const sessions = new Map<string, Session>();
   return {
-    open(input) {
-      const id = randomBytes(32).toString("base64url");
+    async open(input) {
+      const { id, csrf } = newSessionSecrets();
       const at = now();
-      const session: Session = {
-        ...input,
-        csrf: randomBytes(32).toString("base64url"),
-        createdAt: at,
-        lastSeen: at,
-      };
+      const session: Session = { ...input, csrf, createdAt: at, lastSeen: at };
       if (sessions.size >= maxSessions) sessions.delete(sessions.keys().next().value ?? "");
-      sessions.set(digest(id), session);
+      sessions.set(sessionIdHash(id), session);
       return { ...session, id };
     },
-    get(id) {
-      const key = digest(id);
+    async get(id) {
+      const key = sessionIdHash(id);
       const session = sessions.get(key);
       if (session === undefined) return undefined;
       const at = now();
@@ -69,16 +76,17 @@ export function memorySessionStore(limits: SessionLimits = {}): SessionStore {
         sessions.delete(key);
         return undefined;
       }
-      session.lastSeen = at;
-      return session;
+      const seen = { ...session, lastSeen: at };
+      sessions.set(key, seen);
+      return seen;
     },
-    revoke(id) {
-      sessions.delete(digest(id));
+    async revoke(id) {
+      sessions.delete(sessionIdHash(id));
     },
   };
 }
 
-function digest(id: string): string {
+export function sessionIdHash(id: string): string {
   return createHash("sha256").update(id).digest("base64url");
 }
 

@@ -84,14 +84,14 @@ export async function rateLimit(ctx: DashboardContext, key: string): Promise<voi
 async function visitOf(c: Ctx, ctx: DashboardContext): Promise<Omit<Visit, "form"> | undefined> {
   const id = getCookie(c, cookieName(isHttps(c, ctx.trustProxy)));
   if (id === undefined || id.length > 100) return undefined;
-  const session = ctx.sessions.get(id);
+  const session = await ctx.sessions.get(id);
   if (session === undefined) return undefined;
   let principal: Principal;
   try {
     principal = await ctx.deps.auth.authenticate(`Bearer ${session.token}`);
   } catch {
     // The key was revoked or expired, or the JWT ran out: the session ends with it.
-    ctx.sessions.revoke(id);
+    await ctx.sessions.revoke(id);
     return undefined;
   }
   c.set("principal", principal);

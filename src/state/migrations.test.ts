@@ -60,6 +60,7 @@ describe("opening the state store", () => {
       "0007_revision_commit": "alter table revisions drop column git_commit",
       "0009_drift_events": ["drop table drift_events", "alter table revisions drop column source_commit"],
       "0010_deployment_jobs": "drop table deployment_jobs",
+      "0011_dashboard_sessions": "drop table dashboard_sessions",
     };
     expect(undo[last], `add how to undo ${last} here`).toBeDefined();
     await run(home, `delete from codeploy_migration where name = '${last}'`);

@@ -235,6 +235,37 @@ const deploymentJobs: Migration = {
   },
 };
 
+/**
+ * Dashboard sessions shared by every API server on the database (state/sessions.ts): keyed by the
+ * sha256 of the cookie's id; the credential sealed with a key derived from the shared secret seed.
+ */
+const dashboardSessions: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema
+      .createTable("dashboard_sessions")
+      .ifNotExists()
+      .addColumn("id_hash", "text", (c) => c.primaryKey())
+      .addColumn("actor", "text", (c) => c.notNull())
+      .addColumn("csrf", "text", (c) => c.notNull())
+      .addColumn("sealed", "text", (c) => c.notNull())
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .addColumn("last_seen", "text", (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex("dashboard_sessions_created_idx")
+      .ifNotExists()
+      .on("dashboard_sessions")
+      .column("created_at")
+      .execute();
+    await db.schema
+      .createIndex("dashboard_sessions_seen_idx")
+      .ifNotExists()
+      .on("dashboard_sessions")
+      .column("last_seen")
+      .execute();
+  },
+};
+
 /** Ordered by name; append only. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0001_initial": initial,
@@ -246,6 +277,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0007_revision_commit": revisionCommit,
   "0009_drift_events": driftEventsAndSource,
   "0010_deployment_jobs": deploymentJobs,
+  "0011_dashboard_sessions": dashboardSessions,
 };
 
 /**

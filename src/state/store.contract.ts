@@ -8,6 +8,7 @@ import { defineAuditContract } from "./store-audit.contract.js";
 import { defineDataContract } from "./store-data.contract.js";
 import { defineDriftContract } from "./store-drift.contract.js";
 import { defineLockContract } from "./store-locks.contract.js";
+import { defineSessionContract } from "./store-sessions.contract.js";
 import { defineStatusPageContract } from "./store-status-page.contract.js";
 import type { StateStore } from "./types.js";
 
@@ -74,5 +75,6 @@ export function defineStateStoreContract(label: string, factory: HarnessFactory)
     defineAuditContract(ctx);
     defineDriftContract(ctx);
     defineStatusPageContract(ctx);
+    defineSessionContract(ctx);
   });
 }

@@ -26,6 +26,7 @@ import { createApiKeyStore } from "./keys.js";
 import * as locks from "./locks.js";
 import { migrateToLatest } from "./migrations.js";
 import * as revisions from "./revisions.js";
+import { createSessionRowStore } from "./sessions.js";
 import { status } from "./status.js";
 import { statusPage } from "./status-page.js";
 import type { StateStore, StepEventInput } from "./types.js";
@@ -116,6 +117,7 @@ function createStore(ctx: StoreContext): StateStore {
     apiKeys: createApiKeyStore(ctx),
     consultations: createConsultationStore(ctx),
     driftEvents: createDriftEventStore(ctx),
+    sessions: createSessionRowStore(ctx),
     ...(jobs ? { jobs } : {}),
     close: () => ctx.backend.close(),
   };

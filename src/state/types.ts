@@ -8,6 +8,7 @@ import type { ConsultationStore } from "./consultations.js";
 import type { DriftEventStore } from "./drift-events.js";
 import type { JobStore } from "./jobs.js";
 import type { ApiKeyStore } from "./keys.js";
+import type { SessionRowStore } from "./sessions.js";
 
 export type {
   DriftEvent,
@@ -317,6 +318,9 @@ export interface StateStore {
 
   /** Checks that found drift, and their self-heals (bounded per app + environment). */
   readonly driftEvents: DriftEventStore;
+
+  /** Dashboard sessions shared by every server on this database (sealed credentials only). */
+  readonly sessions: SessionRowStore;
 
   /** The deployment queue of API servers and workers (state/jobs.ts); Postgres only, undefined on SQLite. */
   readonly jobs?: JobStore;

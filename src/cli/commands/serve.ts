@@ -140,15 +140,19 @@ async function workerCommand(
 
 /** The server on the CLI's store and configuration; secrets and URLs from the environment. */
 async function start(io: CliIo, flags: ServeFlags, config: CodeployConfig, store: StateStore) {
-  const [{ startServer }, { dashboard }, built] = await Promise.all([
+  const [{ startServer }, { dashboard }, { storedSessionStore }, built] = await Promise.all([
     import("../../server/server.js"),
     import("../../dashboard/index.js"),
+    import("../../dashboard/session-store.js"),
     serverOptions(io, flags, config, store),
   ]);
+  // Sessions live in the state store on SQLite too: one code path, they survive a restart, and a
+  // read is one primary-key lookup next to the key check every dashboard request makes anyway.
+  const sessions = storedSessionStore(store.sessions, { seed: built.options.renderOptions.secretSeed });
   const feed = await commitFeed(io, store, built.logger);
   const server = await startServer({
     ...built.options,
-    dashboard: dashboard(),
+    dashboard: dashboard({ sessions }),
     ...(flags.role === "api" ? { role: "api" as const } : {}),
     ...(feed ? { commitFeed: feed } : {}),
   }).catch(async (error: unknown) => {
