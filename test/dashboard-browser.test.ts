@@ -17,6 +17,7 @@ import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configSchema } from "../src/core/config.js";
 import { dashboard } from "../src/dashboard/index.js";
+import { storedSessionStore } from "../src/dashboard/session-store.js";
 import { type FakeLlmServer, startFakeLlmServer } from "../src/llm/__fixtures__/fake-llm-server.js";
 import { silentLogger } from "../src/server/logger.js";
 import { providerResolver } from "../src/server/providers.js";
@@ -65,7 +66,10 @@ beforeAll(async () => {
     // Steps take a moment, so that the page shows them running before the run ends.
     providers: providerResolver({ forced: "null", settings: { null: { delayMs: 150 } } }),
     config: configSchema.parse({ server: { planWorkers: 0 } }).server,
-    dashboard: dashboard(),
+    // Sessions in the state store, as `codeploy serve` keeps them.
+    dashboard: dashboard({
+      sessions: storedSessionStore(store.sessions, { seed: "browser-test-seed-0123456789abcdef" }),
+    }),
   });
   admin = (await store.apiKeys.create({ name: "root", role: "admin", environments: [], createdBy: "test" }))
     .token;
