@@ -5,12 +5,13 @@
  * committed while it runs is applied on the next tick with that commit on the
  * revision (`codeploy history`), and SIGTERM stops it.
  */
-import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
+import { git } from "./helpers/git.js";
 
 const root = join(import.meta.dirname, "..");
 const bin = join(root, "bin/codeploy.js");
@@ -21,19 +22,6 @@ afterAll(() => {
   server?.kill("SIGKILL");
   rmSync(work, { recursive: true, force: true });
 });
-
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync("git", args, {
-    cwd,
-    encoding: "utf8",
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: "t",
-      GIT_AUTHOR_EMAIL: "t@t",
-      GIT_COMMITTER_NAME: "t",
-      GIT_COMMITTER_EMAIL: "t@t",
-    },
-  }).trim();
 
 const spec = (image: string) => ({
   name: "shop",

@@ -5,7 +5,6 @@
  * applies what a repository holds, is a no-op the second time, and reports a
  * refused spec without blocking the others.
  */
-import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,22 +14,10 @@ import { blogSpec as blog } from "../src/cli/__fixtures__/blog-spec.js";
 import { main } from "../src/cli/main.js";
 import { captureIo } from "../src/cli/test-io.js";
 import { openStateStore } from "../src/state/index.js";
+import { git } from "./helpers/git.js";
 
 const work = mkdtempSync(join(tmpdir(), "codeploy-gitops-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync("git", args, {
-    cwd,
-    encoding: "utf8",
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: "t",
-      GIT_AUTHOR_EMAIL: "t@t",
-      GIT_COMMITTER_NAME: "t",
-      GIT_COMMITTER_EMAIL: "t@t",
-    },
-  }).trim();
 
 const run = async (cwd: string, home: string, argv: string[], env: Record<string, string> = {}) => {
   const io = captureIo({ cwd, env: { CODEPLOY_HOME: home, CODEPLOY_ACTOR: "ana", ...env } });

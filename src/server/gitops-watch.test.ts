@@ -7,13 +7,13 @@
  * a remote that never answers ends in the watch's git deadline, with the
  * environment's token sent as a header and in no message.
  */
-import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
+import { git } from "../../test/helpers/git.js";
 import { configSchema } from "../core/config.js";
 import { type Harness, keyFor, startHarness } from "./__fixtures__/harness.js";
 import type { GitopsWatchOptions } from "./gitops-watch.js";
@@ -26,19 +26,6 @@ afterEach(async () => {
   await h?.close();
   h = undefined;
 });
-
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync("git", args, {
-    cwd,
-    encoding: "utf8",
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: "t",
-      GIT_AUTHOR_EMAIL: "t@t",
-      GIT_COMMITTER_NAME: "t",
-      GIT_COMMITTER_EMAIL: "t@t",
-    },
-  }).trim();
 
 /** A bare repository and a clone that commits and pushes to it; returns commit(). */
 function repository(name: string) {
