@@ -114,7 +114,9 @@ describe("the repository watch of codeploy serve (null provider)", () => {
     expect(v1).toMatchObject({ number: 1, sourceCommit: first, actor: "codeploy-gitops" });
     expect(v1?.request).toContain(`@${first}:specs/shop.yaml`);
 
-    // Same commit: nothing is read again.
+    // The revision is recorded when the deployment starts, before the round ends: join that round
+    // (or, when it has ended, run one that finds nothing new), then the same commit reads nothing again.
+    await watch.syncNow();
     expect(await watch.syncNow()).toEqual({ commit: first, unchanged: true });
 
     const second = repo.commit({ "specs/shop.yaml": shop("acme/web:2") }, "shop v2");
