@@ -3,9 +3,7 @@
  * stored revision, redacted by the GitOps commit's rule, under the caller's RBAC.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApiClient } from "../service/api-client.js";
-import { createHttpService } from "../service/http.js";
-import { type Harness, keyFor, startHarness } from "./__fixtures__/harness.js";
+import { type Harness, httpServiceOf, keyFor, startHarness } from "./__fixtures__/harness.js";
 
 let h: Harness;
 let admin: string;
@@ -23,15 +21,7 @@ afterAll(async () => {
   await h.close();
 });
 
-const service = (token: string) =>
-  createHttpService(
-    createApiClient({
-      baseUrl: "http://codeploy.test",
-      token,
-      fetch: (input, init) => Promise.resolve(h.api.app.request(String(input), init)),
-    }),
-    "the test server",
-  );
+const service = (token: string) => httpServiceOf(h.api.app, token);
 
 const spec = {
   name: "alpha",

@@ -12,10 +12,8 @@ import { deploy } from "../engine/deploy.js";
 import type { Provider } from "../engine/provider.js";
 import { createNullProvider } from "../providers/null/index.js";
 import { hashArtifacts, render } from "../render/index.js";
-import { createApiClient } from "../service/api-client.js";
-import { createHttpService } from "../service/http.js";
 import { validateSpec } from "../spec/validate.js";
-import { type Harness, keyFor, startHarness } from "./__fixtures__/harness.js";
+import { type Harness, httpServiceOf, keyFor, startHarness } from "./__fixtures__/harness.js";
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -126,14 +124,8 @@ describe("self-heal", () => {
       (await h.request("/v1/apps/shop/environments/staging/drift/events?limit=5000", { token })).status,
     ).toBe(400);
     // The same pages through the remote service (`codeploy drift --history --server URL`).
-    const remote = createHttpService(
-      createApiClient({
-        baseUrl: "http://codeploy.test",
-        token,
-        fetch: (input, init) => Promise.resolve(h?.api.app.request(String(input), init) ?? new Response()),
-      }),
-      "http://codeploy.test",
-    );
+    if (!h) throw new Error("no harness");
+    const remote = httpServiceOf(h.api.app, token);
     const viaHttp = await remote.driftEvents({ app: "shop", environment: "staging", limit: 1, before: 2 });
     expect(viaHttp.events.map((e) => [e.seq, e.healed])).toEqual([[1, true]]);
     // Not a viewer of production: refused.

@@ -4,11 +4,9 @@
  * the same answer as the local service on the same store.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApiClient } from "../service/api-client.js";
-import { createHttpService } from "../service/http.js";
 import { localCaller } from "../service/local.js";
 import { readStatusPage } from "../service/status.js";
-import { type Harness, keyFor, startHarness } from "./__fixtures__/harness.js";
+import { type Harness, httpServiceOf, keyFor, startHarness } from "./__fixtures__/harness.js";
 
 let h: Harness;
 let admin: string;
@@ -28,15 +26,7 @@ afterAll(async () => {
   await h.close();
 });
 
-const httpService = (token: string) =>
-  createHttpService(
-    createApiClient({
-      baseUrl: "http://codeploy.test",
-      token,
-      fetch: (input, init) => Promise.resolve(h.api.app.request(String(input), init)),
-    }),
-    "the test server",
-  );
+const httpService = (token: string) => httpServiceOf(h.api.app, token);
 
 const names = (rows: readonly { app: string; environment: string }[]) =>
   rows.map((r) => `${r.app}/${r.environment}`);

@@ -10,6 +10,9 @@ import { configSchema, type ServerConfig } from "../../core/config.js";
 import { deploy } from "../../engine/deploy.js";
 import { createNullProvider } from "../../providers/null/index.js";
 import { hashArtifacts, render } from "../../render/index.js";
+import { createApiClient } from "../../service/api-client.js";
+import { createHttpService } from "../../service/http.js";
+import type { CodeService } from "../../service/types.js";
 import { validateSpec } from "../../spec/validate.js";
 import { openStateStore } from "../../state/store.js";
 import type { Deployment, StateStore } from "../../state/types.js";
@@ -98,4 +101,16 @@ export async function keyFor(
   environments: readonly string[] = [],
 ): Promise<string> {
   return (await store.apiKeys.create({ name, role, environments, createdBy: "test" })).token;
+}
+
+/** The HTTP service (what `--server` uses) talking to an in-process app with `token`, no socket. */
+export function httpServiceOf(app: Pick<CodeployApp["app"], "request">, token: string): CodeService {
+  return createHttpService(
+    createApiClient({
+      baseUrl: "http://codeploy.test",
+      token,
+      fetch: (input, init) => Promise.resolve(app.request(String(input), init)),
+    }),
+    "http://codeploy.test",
+  );
 }

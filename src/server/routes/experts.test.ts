@@ -4,11 +4,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configSchema } from "../../core/config.js";
 import { type FakeLlmServer, startFakeLlmServer } from "../../llm/__fixtures__/fake-llm-server.js";
-import { createApiClient } from "../../service/api-client.js";
-import { createHttpService } from "../../service/http.js";
 import { openStateStore } from "../../state/index.js";
 import type { StateStore } from "../../state/types.js";
-import { keyFor, type RoleName, serverConfig } from "../__fixtures__/harness.js";
+import { httpServiceOf, keyFor, type RoleName, serverConfig } from "../__fixtures__/harness.js";
 import { type CodeployApp, createApp } from "../app.js";
 import { silentLogger } from "../logger.js";
 import { createServerMetrics } from "../metrics.js";
@@ -170,12 +168,7 @@ describe("POST /v1/experts/ask (fake Ollama server)", () => {
     expect((await call("viewer", "/v1/experts?probe=false")).status).toBe(403);
 
     const api = await appFor();
-    const client = createApiClient({
-      baseUrl: "http://codeploy.test",
-      token: await tokenOf("deployer"),
-      fetch: (input, init) => Promise.resolve(api.app.request(String(input), init)),
-    });
-    const service = createHttpService(client, "http://codeploy.test");
+    const service = httpServiceOf(api.app, await tokenOf("deployer"));
     const asked = await service.experts.ask({ question: "Which backup tool?", cache: false });
     const history = await service.experts.history({ limit: 100 });
     expect(history.find((c) => c.id === asked.id)).toMatchObject({ question: "Which backup tool?" });
