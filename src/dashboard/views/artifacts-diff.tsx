@@ -31,6 +31,20 @@ export function ArtifactsDiff(props: {
   const same = paths.filter((p) => !hidden.includes(p) && textOf(before.get(p)) === textOf(after.get(p)));
   const changed = paths.filter((p) => !same.includes(p) && !hidden.includes(p));
   const status = (p: string) => (!before.has(p) ? "added" : !after.has(p) ? "removed" : "changed");
+  const fileDiff = (p: string, open: boolean, note?: string) => (
+    <details open={open}>
+      <summary>
+        <code>{p}</code>
+        {note ? ` ${note}` : null}
+      </summary>
+      <DiffTable
+        before={textOf(before.get(p))}
+        after={textOf(after.get(p))}
+        leftTitle={`${p} (${props.leftTitle})`}
+        rightTitle={`${p} (${props.rightTitle})`}
+      />
+    </details>
+  );
   return (
     <section class="artifacts" aria-label="Rendered artifacts">
       <p>
@@ -40,19 +54,7 @@ export function ArtifactsDiff(props: {
           : ""}
         .
       </p>
-      {changed.map((p) => (
-        <details open>
-          <summary>
-            <code>{p}</code> {status(p)}
-          </summary>
-          <DiffTable
-            before={textOf(before.get(p))}
-            after={textOf(after.get(p))}
-            leftTitle={`${p} (${props.leftTitle})`}
-            rightTitle={`${p} (${props.rightTitle})`}
-          />
-        </details>
-      ))}
+      {changed.map((p) => fileDiff(p, true, status(p)))}
       {hidden.length > 0 ? (
         <ul class="withheld">
           {hidden.map((p) => (
@@ -67,19 +69,7 @@ export function ArtifactsDiff(props: {
           <summary>
             {same.length} unchanged file{same.length === 1 ? "" : "s"}
           </summary>
-          {same.map((p) => (
-            <details>
-              <summary>
-                <code>{p}</code>
-              </summary>
-              <DiffTable
-                before={textOf(before.get(p))}
-                after={textOf(after.get(p))}
-                leftTitle={`${p} (${props.leftTitle})`}
-                rightTitle={`${p} (${props.rightTitle})`}
-              />
-            </details>
-          ))}
+          {same.map((p) => fileDiff(p, false))}
         </details>
       ) : null}
     </section>
