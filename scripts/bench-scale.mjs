@@ -3,7 +3,7 @@
 // `serve --role api`, workers `codeploy worker`, null provider with a step delay), for 1 and then
 // 2 workers: N deployments submitted round-robin across 2 API servers as fast as they answer;
 // prints deployments per minute (first submit to last outcome) and the queue wait (submitted ->
-// claimed) p50/p95. Runs against dist/ (the processes are bin/codeploy.js).
+// claimed) p50/p95. Runs against dist/ (the processes are bin/codeploy.cjs).
 // Usage: node scripts/bench-scale.mjs [--deployments 100] [--delay 50] [--concurrency 4]
 import { loadavg } from "node:os";
 import { dirname, join } from "node:path";

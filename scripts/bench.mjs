@@ -54,7 +54,7 @@ async function benchInterpret() {
     const start = performance.now();
     const r = spawnSync(
       process.execPath,
-      [join(root, "bin/codeploy.js"), "interpret", "deploy nginx with 3 replicas to staging", "--json"],
+      [join(root, "bin/codeploy.cjs"), "interpret", "deploy nginx with 3 replicas to staging", "--json"],
       { encoding: "utf8" },
     );
     walls.push(performance.now() - start);

@@ -65,7 +65,7 @@ PATH="$no_cc:$PATH" npm_config_nodedir=/nonexistent timed "npm ci (with the buil
 timed typecheck npm run typecheck
 words="deploy the shop (image ghcr.io/acme/shop:1.4) with postgres 16 and redis to staging, 3 replicas"
 export CODEPLOY_HOME="$home"
-timed plan node bin/codeploy.js plan "$words" >/dev/null
-timed "apply (null provider)" node bin/codeploy.js apply "$words" --yes --provider null --accept-assumptions >/dev/null
-node bin/codeploy.js status shop --env staging
+timed plan node bin/codeploy.cjs plan "$words" >/dev/null
+timed "apply (null provider)" node bin/codeploy.cjs apply "$words" --yes --provider null --accept-assumptions >/dev/null
+node bin/codeploy.cjs status shop --env staging
 timed "state-store tests" npx vitest run src/state

@@ -61,8 +61,8 @@ if (!existsSync(built) || statSync(built).mtimeMs < inputs || process.argv.inclu
   );
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
-// bin/codeploy.js runs the bundle of dist/ (scripts/bundle-cli.mjs).
-const bundle = join(root, "dist/bundle/main.js");
+// bin/codeploy.cjs runs the bundle of dist/ (scripts/bundle-cli.mjs).
+const bundle = join(root, "dist/bundle/cli.cjs");
 if (
   !existsSync(bundle) ||
   statSync(bundle).mtimeMs < statSync(built).mtimeMs ||

@@ -1,5 +1,6 @@
 /**
- * bin/codeploy.js runs the esbuild bundle of dist/ (scripts/bundle-cli.mjs).
+ * bin/codeploy.cjs runs the esbuild bundle of dist/ (scripts/bundle-cli.mjs)
+ * from V8's code cache.
  * What a bundle can break and source tests cannot see: one copy of zod shared
  * with hono's OpenAPI layer (which extends zod's prototype), the planner
  * worker found beside the chunks, the package version read from package.json.
@@ -12,7 +13,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const root = join(import.meta.dirname, "..");
-const bin = join(root, "bin/codeploy.js");
+const bin = join(root, "bin/codeploy.cjs");
 const home = mkdtempSync(join(tmpdir(), "cdp-bundle-"));
 const env = { ...process.env, CODEPLOY_HOME: home, CODEPLOY_INTERPRET: "rules", CODEPLOY_DEBUG: "" };
 let server: ChildProcess | undefined;
@@ -24,7 +25,7 @@ function cli(args: readonly string[]) {
 }
 
 beforeAll(async () => {
-  if (!existsSync(join(root, "dist/bundle/main.js")))
+  if (!existsSync(join(root, "dist/bundle/cli.cjs")))
     throw new Error("dist/bundle is missing: run `npm run build`");
   const created = cli(["keys", "create", "--role", "admin", "--name", "bundle-test", "--json"]);
   expect(created.status, created.stderr).toBe(0);
@@ -146,6 +147,109 @@ describe("the bundled CLI", () => {
     expect(run.status).toBe(1);
     expect(run.stdout + run.stderr).toContain('services[0].port: must be number, got a string ("x")');
     expect(run.stdout + run.stderr).toContain('services[0].schedule: hour field "25"');
+  });
+
+  it("imports what it leaves outside only through the launcher's import() (Node 20 loses its own in cached code)", () => {
+    const bundle = readFileSync(join(root, "dist/bundle/cli.cjs"), "latin1");
+    const calls = [...bundle.matchAll(/(?<![\w$.])import\(/g)].map((m) =>
+      bundle.slice(Math.max(0, m.index - 30), m.index + 30),
+    );
+    // src/core/import-package.ts's fallback, and the planner worker's boot text (run from .ts only).
+    const allowed = [
+      /lent\(specifier\):import\(specifier\)/,
+      /`import\("tsx\/esm\/api"\)/,
+      /import\(\$\{JSON/,
+    ];
+    expect(calls.filter((c) => !allowed.some((a) => a.test(c)))).toEqual([]);
+    expect(calls.length).toBe(allowed.length);
+  });
+
+  it("keeps compiled code per command and build; a broken cache costs only speed", () => {
+    const cache = mkdtempSync(join(tmpdir(), "cdp-code-cache-"));
+    const cached = (args: readonly string[], setting = cache) =>
+      spawnSync(process.execPath, [bin, ...args], {
+        env: { ...env, CODEPLOY_DEBUG: "1", CODEPLOY_CODE_CACHE: setting },
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+    const words = ["interpret", "deploy the shop with postgres 16 to staging", "--json"];
+    const { buildId } = JSON.parse(readFileSync(join(root, "dist/bundle/cli-meta.json"), "utf8")) as {
+      buildId: string;
+    };
+    const file = join(cache, `${process.version}-${process.arch}-${buildId}`, "interpret.v8");
+    const first = cached(words);
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stderr).toContain(`code cache miss ${file}`);
+    expect(existsSync(file)).toBe(true);
+    const second = cached(words);
+    expect(second.stderr).toContain(`code cache hit ${file}`);
+    expect(second.stdout).toBe(first.stdout);
+    writeFileSync(file, "not a code cache");
+    const broken = cached(words);
+    expect(broken.status, broken.stderr).toBe(0);
+    expect(broken.stderr).toContain(`code cache rejected ${file}`);
+    expect(broken.stdout).toBe(first.stdout);
+    expect(readFileSync(file).length).toBeGreaterThan(1000); // written again
+    const off = cached(words, "off");
+    expect(off.stderr).toContain("code cache off");
+    expect(off.stdout).toBe(first.stdout);
+    // Packages outside the bundle load through the lent import() from cached code (the SQLite driver).
+    cached(["status"]);
+    const status = cached(["status", "--json"]);
+    expect(status.stderr).toContain("code cache hit");
+    expect(status.status, status.stderr).toBe(0);
+    rmSync(cache, { recursive: true, force: true });
+  });
+
+  it("prints --help alone from the text the CLI rendered, the same text", () => {
+    const cache = mkdtempSync(join(tmpdir(), "cdp-code-cache-"));
+    const help = (setting: string) =>
+      spawnSync(process.execPath, [bin, "--help"], {
+        env: { ...env, CODEPLOY_CODE_CACHE: setting },
+        encoding: "utf8",
+      });
+    const rendered = help("off");
+    expect(rendered.status).toBe(0);
+    expect(rendered.stdout).toContain("Usage: codeploy");
+    const first = help(cache);
+    const kept = readdirSync(cache).map((d) => join(cache, d, "help-80.txt"));
+    expect(kept.length).toBe(1);
+    expect(readFileSync(kept[0] ?? "", "utf8")).toBe(rendered.stdout);
+    const second = help(cache);
+    expect([first.stdout, second.stdout]).toEqual([rendered.stdout, rendered.stdout]);
+    expect(second.status).toBe(0);
+    rmSync(cache, { recursive: true, force: true });
+  });
+
+  it("runs a policy plugin file from cached code (a file URL through the lent import())", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cdp-bundle-plugin-"));
+    const cache = mkdtempSync(join(tmpdir(), "cdp-code-cache-"));
+    try {
+      writeFileSync(
+        join(dir, "rules.mjs"),
+        'export default { rules: [{ id: "ACME-OPS-001", severity: "warning", title: "Names start with acme-", description: "house naming", category: "operations", check: () => [{ path: "name", message: "shop lacks the acme- prefix", hint: "rename it" }] }] };\n',
+      );
+      writeFileSync(join(dir, "codeploy.yaml"), "policy:\n  rules: [./rules.mjs]\n");
+      writeFileSync(
+        join(dir, "shop.yaml"),
+        "name: shop\nenvironment: staging\nservices:\n  - name: web\n    image: nginx:1.27\n",
+      );
+      const plan = () =>
+        spawnSync(process.execPath, [bin, "plan", "shop.yaml", "--json"], {
+          env: { ...env, CODEPLOY_DEBUG: "1", CODEPLOY_CODE_CACHE: cache },
+          cwd: dir,
+          encoding: "utf8",
+          timeout: 60_000,
+        });
+      plan();
+      const run = plan();
+      expect(run.stderr).toContain("code cache hit");
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stdout).toContain("ACME-OPS-001");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(cache, { recursive: true, force: true });
+    }
   });
 
   it("serves the API and plans through it (zod shared with the OpenAPI layer, the planner worker)", async () => {

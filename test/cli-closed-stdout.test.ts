@@ -16,7 +16,7 @@ afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 function runWithClosedStdout(args: readonly string[]): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, "bin/codeploy.js"), ...args], {
+    const child = spawn(process.execPath, [join(root, "bin/codeploy.cjs"), ...args], {
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, CODEPLOY_HOME: home, CODEPLOY_DEBUG: "" },
     });

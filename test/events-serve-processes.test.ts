@@ -18,7 +18,7 @@ import { LISTENER_APPLICATION_NAME } from "../src/state/commit-feed-postgres.js"
 import { startPostgres } from "./helpers/postgres.js";
 
 const root = join(import.meta.dirname, "..");
-const bin = join(root, "bin/codeploy.js");
+const bin = join(root, "bin/codeploy.cjs");
 const server = await startPostgres();
 const children: ChildProcess[] = [];
 let home: string;
@@ -61,7 +61,7 @@ if (server === undefined) {
   let onA: ApiClient;
   let onB: ApiClient;
   beforeAll(async () => {
-    if (!existsSync(join(root, "dist/bundle/main.js")))
+    if (!existsSync(join(root, "dist/bundle/cli.cjs")))
       throw new Error("dist/bundle is missing: run `npm run build`");
     home = await mkdtemp(join(tmpdir(), "codeploy-serve-pg-"));
     env = {

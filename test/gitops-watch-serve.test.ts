@@ -14,7 +14,7 @@ import { stringify } from "yaml";
 import { git } from "./helpers/git.js";
 
 const root = join(import.meta.dirname, "..");
-const bin = join(root, "bin/codeploy.js");
+const bin = join(root, "bin/codeploy.cjs");
 const work = mkdtempSync(join(tmpdir(), "codeploy-watch-serve-"));
 const env = { ...process.env, CODEPLOY_HOME: join(work, "home"), CODEPLOY_DEBUG: "" };
 let server: ChildProcess | undefined;
@@ -51,7 +51,7 @@ async function waitForRevisions(count: number) {
   return revisions();
 }
 
-describe.skipIf(!existsSync(join(root, "dist/bundle/main.js")) && !process.env.CI)(
+describe.skipIf(!existsSync(join(root, "dist/bundle/cli.cjs")) && !process.env.CI)(
   "codeploy serve with gitops.watch",
   () => {
     it("applies what is committed, records each commit, and stops on SIGTERM", async () => {

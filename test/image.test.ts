@@ -100,7 +100,7 @@ describe.skipIf(!pm)("the CODE image (Containerfile, podman, no registry)", () =
       "exec",
       name,
       "/usr/local/bin/node",
-      "/app/bin/codeploy.js",
+      "/app/bin/codeploy.cjs",
       "keys",
       "create",
       "--name",

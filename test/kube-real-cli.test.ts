@@ -14,7 +14,7 @@ import { useKubeCluster } from "./helpers/kube-cluster.js";
 import { at, getJson, objectExists } from "./helpers/kube-real.js";
 
 const ROOT = new URL("..", import.meta.url).pathname;
-const BIN = join(ROOT, "bin/codeploy.js");
+const BIN = join(ROOT, "bin/codeploy.cjs");
 
 const cluster = useKubeCluster();
 

@@ -1,6 +1,6 @@
 /**
  * `codeploy mcp` as an assistant runs it: the built CLI (`npm run build`,
- * then bin/codeploy.js) spawned over stdio, on a throwaway CODEPLOY_HOME with
+ * then bin/codeploy.cjs) spawned over stdio, on a throwaway CODEPLOY_HOME with
  * the null provider. Clients: the SDK's own (2026-07-28 pinned, and the 2025
  * handshake), and one nobody here wrote: the MCP Inspector's CLI mode
  * (@modelcontextprotocol/inspector-cli, itself on SDK v1), listing the tools
@@ -17,7 +17,7 @@ import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const root = resolve(import.meta.dirname, "..");
-const bin = join(root, "bin/codeploy.js");
+const bin = join(root, "bin/codeploy.cjs");
 /** The Inspector's CLI entry (the `--cli` mode of `npx @modelcontextprotocol/inspector`). */
 const inspector = createRequire(import.meta.url).resolve("@modelcontextprotocol/inspector-cli");
 

@@ -21,7 +21,7 @@ import { startPodman } from "./helpers/podman.js";
 
 const run = promisify(execFile);
 const TEAM = new URL("../deploy/compose/team", import.meta.url).pathname;
-const BIN = new URL("../bin/codeploy.js", import.meta.url).pathname;
+const BIN = new URL("../bin/codeploy.cjs", import.meta.url).pathname;
 const SECRETS = [
   "POSTGRES_PASSWORD",
   "REDIS_PASSWORD",
@@ -156,7 +156,7 @@ describe.skipIf(missing !== undefined)("the team compose file", () => {
 
 describe.skipIf(missing !== undefined)("the team as a CODE spec", () => {
   it("codeploy plans it (policy passes) and renders a compose file docker-compose accepts, secrets left out", async () => {
-    if (!existsSync(new URL("../dist/bundle/main.js", import.meta.url)))
+    if (!existsSync(new URL("../dist/bundle/cli.cjs", import.meta.url)))
       throw new Error("dist/bundle is missing: run `npm run build`");
     const home = await mkdtemp(join(tmpdir(), "codeploy-team-home-"));
     dirs.push(home);

@@ -254,7 +254,7 @@ describe("API servers and workers on one Postgres", () => {
     // The CLI with --server follows a queued deployment (its events wait for the start) to its end.
     const file = join(mkdtempSync(join(tmpdir(), "codeploy-team-cli-")), "spec.json");
     writeFileSync(file, JSON.stringify({ ...spec(1000), name: "team-cli" }));
-    const bin = resolve(import.meta.dirname, "../bin/codeploy.js");
+    const bin = resolve(import.meta.dirname, "../bin/codeploy.cjs");
     const cli = spawn(
       process.execPath,
       [bin, "apply", file, "--yes", "--server", api.url, "--token", t.token],

@@ -10,7 +10,7 @@
 set -euo pipefail
 ctx="${1:?usage: stage.sh CONTEXT_DIR}"
 root="$(cd "$(dirname "$0")/../.." && pwd)"
-[ -f "$root/dist/bundle/main.js" ] || { echo "dist/bundle/ is missing: run npm run build first" >&2; exit 1; }
+[ -f "$root/dist/bundle/cli.cjs" ] || { echo "dist/bundle/ is missing: run npm run build first" >&2; exit 1; }
 node_bin="$(readlink -f "$(command -v node)")"
 mkdir -p "$ctx"
 rootfs="$(mktemp -d)"

@@ -16,7 +16,7 @@
  * `node -e 0` (issue 26; `npm run bench startup`). A static import of a heavy
  * module in a register file is paid by every command:
  * test/startup-imports.test.ts fails when a quick command loads one.
- * bin/codeploy.js runs the esbuild bundle of dist/ (scripts/bundle-cli.mjs):
+ * bin/codeploy.cjs runs the esbuild bundle of dist/ (scripts/bundle-cli.mjs):
  * each dynamic import becomes a chunk read only when the command runs.
  */
 import { Command, CommanderError } from "commander";

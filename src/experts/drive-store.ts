@@ -6,6 +6,7 @@
  */
 import type { drive_v3 } from "@googleapis/drive";
 import { CodeError, ConfigError } from "../core/errors.js";
+import { importPackage } from "../core/import-package.js";
 import { consultationMarkdown, markdownFileName } from "./markdown.js";
 import type { ConsultationExport } from "./stores.js";
 
@@ -22,7 +23,8 @@ export interface DriveExportOptions {
 const SCOPES = ["https://www.googleapis.com/auth/drive.file"];
 
 export async function driveExport(options: DriveExportOptions): Promise<ConsultationExport> {
-  const { drive, auth: google } = await import("@googleapis/drive");
+  const { drive, auth: google } =
+    await importPackage<typeof import("@googleapis/drive")>("@googleapis/drive");
   const auth =
     options.auth ??
     new google.GoogleAuth({ ...(options.keyFile ? { keyFile: options.keyFile } : {}), scopes: SCOPES });

@@ -5,6 +5,7 @@
  */
 import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { importPackage } from "../core/import-package.js";
 import { PolicyPluginError } from "./errors.js";
 import { isSeverity } from "./run.js";
 import { type PolicyRule, RULE_CATEGORIES, type RuleCategory } from "./types.js";
@@ -12,7 +13,7 @@ import { isRecord } from "./util.js";
 
 export type ModuleImporter = (specifier: string) => Promise<unknown>;
 
-const defaultImporter: ModuleImporter = (specifier) => import(specifier);
+const defaultImporter: ModuleImporter = (specifier) => importPackage<unknown>(specifier);
 
 const RULE_ID = /^[A-Za-z][A-Za-z0-9]*(-[A-Za-z0-9]+)*$/;
 

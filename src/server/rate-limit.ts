@@ -8,6 +8,7 @@
 import { createHash } from "node:crypto";
 import type { Redis } from "ioredis";
 import { ConfigError } from "../core/errors.js";
+import { importPackage } from "../core/import-package.js";
 import { hidePassword } from "../state/backend.js";
 
 export interface RateLimitSettings {
@@ -138,7 +139,7 @@ export function redisRateLimiter(settings: RateLimitSettings, options: RedisRate
 
 /** Connects to REDIS_URL; fails fast (no offline queue) so a dead Redis falls back instead of stalling requests. */
 export async function connectRedis(url: string): Promise<Redis> {
-  const { Redis } = await import("ioredis");
+  const { Redis } = await importPackage<typeof import("ioredis")>("ioredis");
   const redis = new Redis(url, {
     lazyConnect: true,
     enableOfflineQueue: false,

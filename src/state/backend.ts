@@ -8,6 +8,7 @@ import { chmodSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Kysely, PostgresDialect, SqliteDialect, sql } from "kysely";
+import { importPackage } from "../core/import-package.js";
 import type { StateDatabase } from "./db-schema.js";
 import { StateStoreError } from "./errors.js";
 import {
@@ -145,7 +146,7 @@ export interface PostgresOptions {
 }
 
 export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<Backend> {
-  const { default: pg } = await import("pg");
+  const { default: pg } = await importPackage<typeof import("pg")>("pg");
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
   // An idle client losing its connection must not crash the process; the next query reports it.
   pool.on("error", () => undefined);

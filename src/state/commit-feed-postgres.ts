@@ -7,6 +7,7 @@
  * the notices sent meanwhile are gone; the store still has the events.
  */
 import type pg from "pg";
+import { importPackage } from "../core/import-package.js";
 import { hidePassword } from "./backend.js";
 import { COMMIT_CHANNEL, type CommitFeed, type CommitFeedHandlers, decodeNotice } from "./commit-feed.js";
 
@@ -29,7 +30,7 @@ export const LISTENER_APPLICATION_NAME = "codeploy-listen";
  * not reachable yet is retried, and subscribers get `resync` once it is.
  */
 export async function listenForCommits(url: string, options: PostgresFeedOptions = {}): Promise<CommitFeed> {
-  const { default: pgModule } = await import("pg");
+  const { default: pgModule } = await importPackage<typeof import("pg")>("pg");
   const feed = new PostgresCommitFeed(
     () =>
       new pgModule.Client({

@@ -8,6 +8,7 @@
  * to the interface Kysely's SqliteDialect expects (written for better-sqlite3).
  */
 import type { SqliteDatabase } from "kysely";
+import { importPackage } from "../core/import-package.js";
 import { StateStoreError } from "./errors.js";
 
 export interface SyncStatement {
@@ -75,7 +76,7 @@ async function importBuiltin(): Promise<unknown> {
   process.emitWarning = quiet;
   try {
     const specifier: string = BUILTIN; // a variable: @types/node 20 has no such module
-    return await import(specifier);
+    return await importPackage<unknown>(specifier);
   } catch {
     return undefined; // Node 20, or 22 before sqlite was unflagged
   } finally {
@@ -85,7 +86,7 @@ async function importBuiltin(): Promise<unknown> {
 
 async function importPackaged(): Promise<SqliteModule> {
   try {
-    const mod = await import("@photostructure/sqlite");
+    const mod = await importPackage<typeof import("@photostructure/sqlite")>("@photostructure/sqlite");
     return mod satisfies SqliteModule;
   } catch (error) {
     throw new StateStoreError(

@@ -1,7 +1,7 @@
 /**
  * A team installation on loopback for tests and the scale bench: a throwaway
  * Postgres and Redis, N `codeploy serve --role api` and M `codeploy worker`
- * processes (bin/codeploy.js, so dist/ must be built) on one database, the
+ * processes (bin/codeploy.cjs, so dist/ must be built) on one database, the
  * null provider with a step delay, and an admin API key.
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -14,7 +14,7 @@ import type { StateStore } from "../../src/state/types.js";
 import { type PostgresServer, startPostgres } from "./postgres.js";
 import { type RedisServer, startRedis } from "./redis.js";
 
-const BIN = resolve(import.meta.dirname, "../../bin/codeploy.js");
+const BIN = resolve(import.meta.dirname, "../../bin/codeploy.cjs");
 
 export interface TeamProcess {
   readonly role: "api" | "worker";

@@ -1,4 +1,5 @@
 /** The `codeploy experts` commands: list, ask, history, show, export, on the service (local or a server's). */
+import { resolve } from "node:path";
 import { UsageError } from "../../core/errors.js";
 import type { AdvisedPlan } from "../../experts/advise.js";
 import { consultationMarkdown } from "../../experts/markdown.js";
@@ -140,10 +141,7 @@ export async function expertsExportCommand(
   const c = await service.experts.show(id);
   let target: ConsultationExport;
   if (flags.out) {
-    const [{ resolve }, { folderExport }] = await Promise.all([
-      import("node:path"),
-      import("../../experts/stores.js"),
-    ]);
+    const { folderExport } = await import("../../experts/stores.js");
     target = folderExport(resolve(io.cwd, flags.out));
   } else {
     const { driveExportFromEnv } = await import("../../experts/drive-store.js");

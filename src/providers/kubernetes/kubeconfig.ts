@@ -9,6 +9,7 @@
  */
 import { delimiter } from "node:path";
 import type { KubeConfig } from "@kubernetes/client-node";
+import { importPackage } from "../../core/import-package.js";
 import { ProviderError } from "../../engine/provider.js";
 import { type KubeClient, ObjectApiClient } from "./client.js";
 
@@ -17,7 +18,7 @@ type ClientLib = typeof import("@kubernetes/client-node");
 let library: Promise<ClientLib> | undefined;
 
 export function loadClientLibrary(): Promise<ClientLib> {
-  library ??= import("@kubernetes/client-node");
+  library ??= importPackage<ClientLib>("@kubernetes/client-node");
   return library;
 }
 
