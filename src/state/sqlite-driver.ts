@@ -7,8 +7,8 @@
  * Both are reached through the few calls below; `kyselyDatabase` adapts them
  * to the interface Kysely's SqliteDialect expects (written for better-sqlite3).
  */
+import { createRequire } from "node:module";
 import type { SqliteDatabase } from "kysely";
-import { importPackage } from "../core/import-package.js";
 import { StateStoreError } from "./errors.js";
 
 export interface SyncStatement {
@@ -44,6 +44,13 @@ export interface SqliteDriver {
 const BUILTIN = "node:sqlite";
 
 /**
+ * Both drivers load with require(), not import(): a quick command (`status`,
+ * `plan`) then never starts Node's ES module loader, which costs it ~10 ms
+ * (issue 26). @photostructure/sqlite ships CommonJS; node:sqlite is built in.
+ */
+const load = createRequire(import.meta.url);
+
+/**
  * Node 22.13-22.15 has `node:sqlite` without `StatementSync#columns()`, which
  * tells a statement that returns rows from one that does not; 22.5-22.12 has
  * it only behind a flag (the import fails). Either way: not usable here.
@@ -66,7 +73,7 @@ function isUsable(mod: unknown): mod is SqliteModule {
  * on every codeploy command; the API codeploy uses is the one its CI tests on
  * each supported line. Only that one warning is dropped.
  */
-async function importBuiltin(): Promise<unknown> {
+function requireBuiltin(): unknown {
   const emitWarning = process.emitWarning;
   const quiet: typeof process.emitWarning = (warning: string | Error, ...rest: unknown[]) => {
     const text = typeof warning === "string" ? warning : warning.message;
@@ -75,8 +82,7 @@ async function importBuiltin(): Promise<unknown> {
   };
   process.emitWarning = quiet;
   try {
-    const specifier: string = BUILTIN; // a variable: @types/node 20 has no such module
-    return await importPackage<unknown>(specifier);
+    return load(BUILTIN);
   } catch {
     return undefined; // Node 20, or 22 before sqlite was unflagged
   } finally {
@@ -84,9 +90,9 @@ async function importBuiltin(): Promise<unknown> {
   }
 }
 
-async function importPackaged(): Promise<SqliteModule> {
+function requirePackaged(): SqliteModule {
   try {
-    const mod = await importPackage<typeof import("@photostructure/sqlite")>("@photostructure/sqlite");
+    const mod: typeof import("@photostructure/sqlite") = load("@photostructure/sqlite");
     return mod satisfies SqliteModule;
   } catch (error) {
     throw new StateStoreError(
@@ -104,10 +110,10 @@ let loading: Promise<SqliteDriver> | undefined;
 /** The driver for this Node, loaded once. */
 export function sqliteDriver(): Promise<SqliteDriver> {
   loading ??= (async () => {
-    const builtin = await importBuiltin();
+    const builtin = requireBuiltin();
     const [name, mod]: [DriverName, SqliteModule] = isUsable(builtin)
       ? ["node:sqlite", builtin]
-      : ["@photostructure/sqlite", await importPackaged()];
+      : ["@photostructure/sqlite", requirePackaged()];
     return { name, open: (path, options = {}) => new mod.DatabaseSync(path, options) };
   })();
   loading.catch(() => {
