@@ -4,6 +4,7 @@
  * (test/helpers/postgres.ts), sharing the secret seed as the chart shares
  * CODEPLOY_SECRET_SEED. A session opened on A works on B; signing out on B ends
  * it on A; a server with another seed cannot use the sessions of the others.
+ * A plan reviewed on A is confirmed on B, once.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dashboard } from "../src/dashboard/index.js";
@@ -29,7 +30,7 @@ async function apiServer(url: string, seed = SEED): Promise<Harness> {
   const store: StateStore = await openStateStore({ url });
   const h = await startHarness({
     store,
-    dashboard: dashboard({ sessions: storedSessionStore(store.sessions, { seed }) }),
+    dashboard: dashboard({ sessions: storedSessionStore(store.sessions, { seed }), drafts: { seed } }),
   });
   servers.push(h);
   return h;
@@ -61,11 +62,13 @@ if (server === undefined) {
   let a: Harness;
   let b: Harness;
   let token: string;
+  let deployer: string;
   beforeAll(async () => {
     url = await server.createDatabase();
     a = await apiServer(url);
     b = await apiServer(url);
     token = await keyFor(a.store, "ana", "viewer");
+    deployer = await keyFor(a.store, "dev", "deployer");
   });
   afterAll(async () => {
     await Promise.all(servers.map((h) => h.close()));
@@ -102,6 +105,37 @@ if (server === undefined) {
       expect((await get(stranger, browser)).status).toBe(303);
       // ...and leaves it alone for the servers that share the seed.
       expect((await get(b, browser)).status).toBe(200);
+    });
+
+    it("a plan reviewed on A is confirmed on B, once, and the page and the row hold no literal", async () => {
+      const browser = await signIn(a, deployer);
+      const form = (h: Harness, fields: Record<string, string>) =>
+        Promise.resolve(
+          h.api.app.request(fields.text === undefined ? "/ui/new/apply" : "/ui/new/plan", {
+            method: "POST",
+            headers: { cookie: browser.cookie, "content-type": "application/x-www-form-urlencoded" },
+            body: new URLSearchParams({ _csrf: browser.csrf, ...fields }).toString(),
+          }),
+        );
+      const yaml =
+        "name: duo\nenvironment: staging\nservices:\n  - name: web\n    image: nginx:1.27\n    port: 80\n    env:\n      DB_PASSWORD: pg-literal-42\n";
+      const review = await form(a, { kind: "yaml", text: yaml });
+      expect(review.status).toBe(200);
+      const page = await review.text();
+      expect(page).not.toContain("pg-literal-42");
+      const draft = /name="draft" value="([\w-]+)"/.exec(page)?.[1] ?? "";
+      const row = await b.store.drafts.get(
+        sessionIdHash(draft),
+        sessionIdHash(browser.cookie.split("=")[1] ?? ""),
+      );
+      expect(row).toBeDefined();
+      expect(JSON.stringify(row)).not.toContain("pg-literal");
+      const confirmed = await form(b, { draft });
+      expect(confirmed.status).toBe(303);
+      await b.api.runs.idle();
+      const replay = await form(a, { draft });
+      expect(replay.status).toBe(404);
+      expect(await b.store.listDeployments({ app: "duo", environment: "staging" })).toHaveLength(1);
     });
   });
 }

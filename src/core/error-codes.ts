@@ -73,6 +73,8 @@ export const ERROR_TABLE = {
   PLAN_MISMATCH: conflict,
   /** A change given a planId made before what runs changed. */
   PLAN_STALE: conflict,
+  /** A dashboard confirmation whose reviewed plan was kept too long (review it again). */
+  DRAFT_EXPIRED: conflict,
   /** A production change or a destroy without the app's name typed as confirmation (MCP `confirm`). */
   CONFIRMATION_REQUIRED: refused,
 

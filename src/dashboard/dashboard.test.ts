@@ -7,11 +7,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, keyFor, serverConfig, startHarness } from "../server/__fixtures__/harness.js";
 import { dashboard } from "./index.js";
+import { sessionIdHash } from "./session.js";
 
 let h: Harness;
 let admin: string;
 let deployer: string;
 let viewer: string;
+/** Added to the dashboard's clock for drafts: how long a reviewed plan has waited. */
+let draftSkewMs = 0;
 
 interface Browser {
   cookie: string;
@@ -40,6 +43,19 @@ function get(b: Browser, path: string, headers: Record<string, string> = {}): Pr
   return Promise.resolve(h.api.app.request(path, { headers: { cookie: b.cookie, ...headers } }));
 }
 
+/** The opaque id the confirmation form carries (the draft itself stays on the server). */
+function draftIdOf(review: string): string {
+  const id = /name="draft" value="([\w-]+)"/.exec(review)?.[1];
+  expect(id).toBeDefined();
+  return id ?? "";
+}
+
+async function review(b: Browser, yaml: string): Promise<string> {
+  const res = await post(b, "/ui/new/plan", { _csrf: b.csrf, kind: "yaml", text: yaml });
+  expect(res.status).toBe(200);
+  return res.text();
+}
+
 function post(b: Browser, path: string, form: Record<string, string>, headers: Record<string, string> = {}) {
   return Promise.resolve(
     h.api.app.request(path, {
@@ -52,7 +68,7 @@ function post(b: Browser, path: string, form: Record<string, string>, headers: R
 
 beforeAll(async () => {
   h = await startHarness({
-    dashboard: dashboard(),
+    dashboard: dashboard({ drafts: { now: () => Date.now() + draftSkewMs } }),
     config: serverConfig({
       rateLimit: { requestsPerMinute: 1_000_000, burst: 1_000_000 },
       planWorkers: 0,
@@ -251,10 +267,31 @@ describe("an environment", () => {
     expect(artifacts).toMatch(/<code>[^<]*nginx:1\.27[^<]*<\/code>/);
     expect(artifacts).toContain("withheld");
     expect(artifacts).toMatch(/unchanged file|differ/);
-    // Only the draft the user typed (a hidden field, to apply it) holds the literal; no diff does.
     const diffs = review.slice(review.indexOf("<h2>Changes"), review.indexOf("<h2>Cost"));
     expect(diffs).toContain("[redacted]");
-    expect(diffs).not.toContain("hunter2-literal");
+    // The page holds no literal anywhere: the draft stays on the server, the form carries its id.
+    expect(review).not.toContain("hunter2-literal");
+    expect(review).not.toContain('name="text"');
+    draftIdOf(review);
+  });
+
+  it("keeps the draft sealed in the store, and confirming it applies the secret it held", async () => {
+    const b = await signIn(deployer);
+    const yaml =
+      "name: safe\nenvironment: staging\nservices:\n  - name: web\n    image: nginx:1.27\n    port: 80\n    env:\n      DB_PASSWORD: hunter3-literal\n";
+    const page = await review(b, yaml);
+    expect(page).not.toContain("hunter3-literal");
+    const draft = draftIdOf(page);
+    // Keyed by hashes of the form's id and of the session's; the row holds the draft sealed.
+    const row = await h.store.drafts.get(sessionIdHash(draft), sessionIdHash(b.cookie.split("=")[1] ?? ""));
+    expect(row?.sealed).toBeDefined();
+    expect(row?.sealed).not.toContain("hunter3");
+    expect(Buffer.from(row?.sealed ?? "", "base64url").toString("latin1")).not.toContain("hunter3");
+    const apply = await post(b, "/ui/new/apply", { _csrf: b.csrf, draft });
+    expect(apply.status).toBe(303);
+    await h.api.runs.idle();
+    const [status] = await h.store.status({ app: "safe", environment: "staging" });
+    expect(status?.lastDeployment?.outcome).toBe("succeeded");
   });
 
   it("answers 404 for an environment never deployed", async () => {
@@ -266,11 +303,7 @@ describe("an environment", () => {
 describe("changes", () => {
   it("refuses a viewer's deployment on the server, not only by hiding the form", async () => {
     const b = await signIn(viewer);
-    const res = await post(b, "/ui/new/apply", {
-      _csrf: b.csrf,
-      kind: "words",
-      text: "deploy nginx to staging",
-    });
+    const res = await post(b, "/ui/new/apply", { _csrf: b.csrf, draft: "x".repeat(43) });
     expect(res.status).toBe(403);
     expect(await res.text()).toContain("a viewer may not deploy");
   });
@@ -279,30 +312,83 @@ describe("changes", () => {
     const b = await signIn(deployer);
     const yaml =
       "name: blog\nenvironment: staging\nservices:\n  - name: web\n    image: nginx:1.27\n    port: 80\n";
-    const plan = await post(b, "/ui/new/plan", { _csrf: b.csrf, kind: "yaml", text: yaml });
-    expect(plan.status).toBe(200);
-    const review = await plan.text();
-    expect(review).toContain("Stage 1");
-    expect(review).toContain("nothing runs");
-    expect(review).toContain('action="/ui/new/apply"');
-    const apply = await post(b, "/ui/new/apply", { _csrf: b.csrf, kind: "yaml", text: yaml });
+    const page = await review(b, yaml);
+    expect(page).toContain("Stage 1");
+    expect(page).toContain("nothing runs");
+    expect(page).toContain('action="/ui/new/apply"');
+    const draft = draftIdOf(page);
+    const apply = await post(b, "/ui/new/apply", { _csrf: b.csrf, draft });
     expect(apply.status).toBe(303);
     const location = apply.headers.get("location") ?? "";
     expect(location).toMatch(/^\/ui\/deployments\/[0-9a-f-]{36}$/);
     await h.api.runs.idle();
     const tree = await (await get(b, `${location}/tree`)).text();
     expect(tree).toContain('data-outcome="succeeded"');
+    // Used once: the same form sent again (a replay, a second click) applies nothing.
+    const replay = await post(b, "/ui/new/apply", { _csrf: b.csrf, draft });
+    expect(replay.status).toBe(404);
+    expect(await replay.text()).toContain("already confirmed, or is not from this session");
+    expect((await h.store.listDeployments({ app: "blog", environment: "staging" })).length).toBe(1);
+  });
+
+  it("refuses a draft of another session, and an expired one with a clear message", async () => {
+    const yaml =
+      "name: quill\nenvironment: staging\nservices:\n  - name: web\n    image: nginx:1.27\n    port: 80\n";
+    const mine = await signIn(deployer);
+    const draft = draftIdOf(await review(mine, yaml));
+    // The same key signed in again is another session: the id alone opens nothing.
+    const other = await signIn(deployer);
+    const foreign = await post(other, "/ui/new/apply", { _csrf: other.csrf, draft });
+    expect(foreign.status).toBe(404);
+    expect(await foreign.text()).toContain("not from this session");
+    const forged = await post(mine, "/ui/new/apply", { _csrf: mine.csrf, draft: `${draft.slice(0, -1)}A` });
+    expect(forged.status).toBe(404);
+    draftSkewMs = 31 * 60_000;
+    try {
+      const late = await post(mine, "/ui/new/apply", { _csrf: mine.csrf, draft });
+      expect(late.status).toBe(409);
+      const text = await late.text();
+      expect(text).toContain("DRAFT_EXPIRED");
+      expect(text).toContain("review the plan again");
+    } finally {
+      draftSkewMs = 0;
+    }
+    // Nothing of it ran.
+    expect(await h.store.listDeployments({ app: "quill", environment: "staging" })).toHaveLength(0);
+  });
+
+  it("applies the reviewed plan or nothing: a deployment since the review makes it stale", async () => {
+    await h.seed("ink", "staging", "nginx:1.26");
+    const b = await signIn(deployer);
+    const yaml =
+      "name: ink\nenvironment: staging\nservices:\n  - name: web\n    image: nginx:1.27\n    port: 80\n";
+    const draft = draftIdOf(await review(b, yaml));
+    await h.seed("ink", "staging", "nginx:1.25");
+    const res = await post(b, "/ui/new/apply", { _csrf: b.csrf, draft });
+    expect(res.status).toBe(409);
+    const text = await res.text();
+    expect(text).toContain("PLAN_STALE");
+    expect(text).toContain("something was deployed since you reviewed this plan; nothing was applied");
+    const [status] = await h.store.status({ app: "ink", environment: "staging" });
+    expect(status?.currentRevision).toBe(2);
   });
 
   it("asks to type the app name for production", async () => {
     const b = await signIn(admin);
     const yaml =
       "name: bank\nenvironment: production\nservices:\n  - name: web\n    image: nginx:1.27\n    port: 80\n";
-    const review = await (await post(b, "/ui/new/plan", { _csrf: b.csrf, kind: "yaml", text: yaml })).text();
-    expect(review).toContain('name="typed"');
-    const wrong = await post(b, "/ui/new/apply", { _csrf: b.csrf, kind: "yaml", text: yaml, typed: "bnak" });
+    const page = await review(b, yaml);
+    expect(page).toContain('name="typed"');
+    const draft = draftIdOf(page);
+    const wrong = await post(b, "/ui/new/apply", { _csrf: b.csrf, draft, typed: "bnak" });
     expect(wrong.status).toBe(400);
     expect(await wrong.text()).toContain("type the app name");
+    // A mistyped name does not use the draft up.
+    // The plan has an error finding: confirmed with the risk accepted, as the page asks.
+    expect(page).toContain('name="acceptRisk"');
+    const right = await post(b, "/ui/new/apply", { _csrf: b.csrf, draft, typed: "bank", acceptRisk: "yes" });
+    expect(right.status).toBe(303);
+    await h.api.runs.idle();
   });
 
   it("rolls back only with a reason, and the audit log shows it", async () => {

@@ -9,6 +9,7 @@ import type { Surface, SurfaceContext } from "../server/app.js";
 import type { AppEnv } from "../server/context.js";
 import { may } from "./access.js";
 import { loadAssets } from "./assets.js";
+import { type DraftLimits, storedDraftStore } from "./drafts.js";
 import { registerAppPages } from "./routes-apps.js";
 import { registerDeployPages } from "./routes-deploy.js";
 import { registerExpertsPages } from "./routes-experts.js";
@@ -21,11 +22,23 @@ import { type DashboardContext, html, signedIn } from "./visit.js";
 export interface DashboardOptions {
   /** @default sessions in this process's memory */
   readonly sessions?: SessionStore;
+  /**
+   * Reviewed drafts are kept in the state store, sealed under a key from `seed` (default: the
+   * server's secret seed, CODEPLOY_SECRET_SEED: every server on the database must share it).
+   */
+  readonly drafts?: DraftLimits & { readonly seed?: string };
 }
 
 export function dashboard(options: DashboardOptions = {}): Surface {
   return (app: OpenAPIHono<AppEnv>, surface: SurfaceContext) => {
-    const ctx: DashboardContext = { ...surface, sessions: options.sessions ?? memorySessionStore() };
+    const ctx: DashboardContext = {
+      ...surface,
+      sessions: options.sessions ?? memorySessionStore(),
+      drafts: storedDraftStore(surface.deps.store.drafts, {
+        seed: surface.deps.renderOptions.secretSeed,
+        ...options.drafts,
+      }),
+    };
     registerAssets(app);
     registerSessionRoutes(app, ctx);
     registerAppPages(app, ctx);

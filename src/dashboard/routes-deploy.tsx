@@ -2,6 +2,8 @@
 import { randomUUID } from "node:crypto";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { parse as parseYaml, stringify } from "yaml";
+import { CodeError } from "../core/errors.js";
+import { authorize } from "../server/auth/rbac.js";
 import type { AppEnv } from "../server/context.js";
 import { errorAnswer, HttpError } from "../server/errors.js";
 import { readableDeployment, runHooks } from "../server/routes/deployments.js";
@@ -42,6 +44,25 @@ function inputOf(draft: DraftInput): SpecInput {
       },
     );
   }
+}
+
+/** The plan check's refusal in the dashboard's words: nothing was applied, review again. */
+function planCheckFailure(error: unknown, target: string): unknown {
+  if (!(error instanceof CodeError)) return error;
+  const hint = "review the plan again from New deployment, then confirm the new one";
+  if (error.code === "PLAN_STALE")
+    return new CodeError(
+      "PLAN_STALE",
+      `${target}: something was deployed since you reviewed this plan; nothing was applied`,
+      { hint, cause: error },
+    );
+  if (error.code === "PLAN_MISMATCH")
+    return new CodeError(
+      "PLAN_MISMATCH",
+      `${target}: the plan is no longer the one you reviewed; nothing was applied`,
+      { hint, cause: error },
+    );
+  return error;
 }
 
 async function currentYaml(
@@ -85,6 +106,8 @@ export function registerDeployPages(app: OpenAPIHono<AppEnv>, ctx: DashboardCont
         try {
           const plan = await visit.service.plan({ input: inputOf(draft) });
           const key = { app: plan.app, environment: plan.environment };
+          // The draft stays here (it may hold secret literals); the confirmation form carries its id.
+          const draftId = await ctx.drafts.save(visit.sessionId, { ...draft, ...key, planId: plan.planId });
           // The files the plan renders beside those of what runs, both redacted by the service.
           const [planned, running] = await Promise.all([
             visit.service.artifacts({ spec: plan.spec }),
@@ -95,7 +118,7 @@ export function registerDeployPages(app: OpenAPIHono<AppEnv>, ctx: DashboardCont
             <Layout title={`Plan for ${plan.app}/${plan.environment}`} viewer={visit.viewer}>
               <ReviewPage
                 viewer={visit.viewer}
-                draft={draft}
+                draftId={draftId}
                 plan={plan}
                 specYaml={stringify(plan.spec)}
                 currentYaml={await currentYaml(ctx, visit, plan.app, plan.environment)}
@@ -125,15 +148,24 @@ export function registerDeployPages(app: OpenAPIHono<AppEnv>, ctx: DashboardCont
     signedIn(
       ctx,
       async (c, visit) => {
-        const draft = draftOf(visit.form);
+        const draftId = visit.form.draft ?? "";
         let target: string | undefined;
         try {
-          const change = await visit.service.apply({
-            input: inputOf(draft),
-            ...(visit.form.acceptAssumptions === "yes" ? { acceptAssumptions: true } : {}),
-            ...(visit.form.acceptRisk === "yes" ? { acceptRisk: true } : {}),
-          });
-          target = `${change.app}/${change.environment}`;
+          // A role that may not deploy hears so, rather than about drafts (the service checks again).
+          authorize(visit.principal, "deploy");
+          const draft = await ctx.drafts.open(visit.sessionId, draftId);
+          target = `${draft.app}/${draft.environment}`;
+          const change = await visit.service
+            .apply({
+              input: inputOf(draft),
+              // What was reviewed, or nothing: not a plan made from words read again, nor on top of a deployment since.
+              ...(draft.planId !== undefined ? { expectPlan: draft.planId } : {}),
+              ...(visit.form.acceptAssumptions === "yes" ? { acceptAssumptions: true } : {}),
+              ...(visit.form.acceptRisk === "yes" ? { acceptRisk: true } : {}),
+            })
+            .catch((error: unknown) => {
+              throw planCheckFailure(error, `${draft.app}/${draft.environment}`);
+            });
           const typed = (visit.form.typed ?? "").trim();
           if (change.confirm.typeToConfirm !== undefined && typed !== change.confirm.typeToConfirm)
             throw new HttpError(
@@ -146,6 +178,8 @@ export function registerDeployPages(app: OpenAPIHono<AppEnv>, ctx: DashboardCont
             );
           // A refused plan: running it throws the refusal with its findings.
           if (change.plan && !change.plan.approved && visit.form.acceptRisk !== "yes") await change.run();
+          // Used once: a replayed form, a second click or a confirmation on another server stops here.
+          await ctx.drafts.consume(visit.sessionId, draftId);
           if (!change.changes) {
             await record(ctx, visit.principal.actor, "ui:deploy", target, "ok", { unchanged: true });
             return html(
@@ -159,7 +193,11 @@ export function registerDeployPages(app: OpenAPIHono<AppEnv>, ctx: DashboardCont
             );
           }
           const id = randomUUID();
-          const admission = ctx.deps.runs.admit((run) => change.run(runHooks(run, id)));
+          const admission = ctx.deps.runs.admit((run) =>
+            change.run(runHooks(run, id)).catch((error: unknown) => {
+              throw planCheckFailure(error, target ?? "");
+            }),
+          );
           await record(ctx, visit.principal.actor, "ui:deploy", target, "ok", {
             deployment: id,
             queued: admission.position,

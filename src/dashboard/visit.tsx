@@ -13,11 +13,14 @@ import type { AppEnv } from "../server/context.js";
 import { errorAnswer, HttpError } from "../server/errors.js";
 import { serviceFor } from "../server/service.js";
 import type { CodeService } from "../service/types.js";
+import type { DraftStore } from "./drafts.js";
 import { csrfMatches, type Session, type SessionStore } from "./session.js";
 import { ErrorBox, Layout, type Viewer } from "./views/layout.js";
 
 export interface DashboardContext extends SurfaceContext {
   readonly sessions: SessionStore;
+  /** Reviewed new-deployment drafts: they stay on the server, the page carries an id. */
+  readonly drafts: DraftStore;
 }
 
 export interface Visit {

@@ -266,6 +266,35 @@ const dashboardSessions: Migration = {
   },
 };
 
+/**
+ * Reviewed drafts of the dashboard's new-deployment page (state/dashboard-drafts.ts): what the person
+ * typed, sealed, keyed by the sha256 of the id the page carries and bound to the session's id hash.
+ */
+const dashboardDrafts: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema
+      .createTable("dashboard_drafts")
+      .ifNotExists()
+      .addColumn("id_hash", "text", (c) => c.primaryKey())
+      .addColumn("session_hash", "text", (c) => c.notNull())
+      .addColumn("sealed", "text", (c) => c.notNull())
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex("dashboard_drafts_created_idx")
+      .ifNotExists()
+      .on("dashboard_drafts")
+      .column("created_at")
+      .execute();
+    await db.schema
+      .createIndex("dashboard_drafts_session_idx")
+      .ifNotExists()
+      .on("dashboard_drafts")
+      .columns(["session_hash", "created_at"])
+      .execute();
+  },
+};
+
 /** Ordered by name; append only. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0001_initial": initial,
@@ -278,6 +307,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0009_drift_events": driftEventsAndSource,
   "0010_deployment_jobs": deploymentJobs,
   "0011_dashboard_sessions": dashboardSessions,
+  "0013_dashboard_drafts": dashboardDrafts,
 };
 
 /**

@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe } from "vitest";
 import { defineAuditContract } from "./store-audit.contract.js";
 import { defineDataContract } from "./store-data.contract.js";
+import { defineDraftContract } from "./store-drafts.contract.js";
 import { defineDriftContract } from "./store-drift.contract.js";
 import { defineLockContract } from "./store-locks.contract.js";
 import { defineSessionContract } from "./store-sessions.contract.js";
@@ -76,5 +77,6 @@ export function defineStateStoreContract(label: string, factory: HarnessFactory)
     defineDriftContract(ctx);
     defineStatusPageContract(ctx);
     defineSessionContract(ctx);
+    defineDraftContract(ctx);
   });
 }

@@ -17,6 +17,7 @@ import {
 } from "./backend.js";
 import { createConsultationStore } from "./consultations.js";
 import { processExists, type StoreContext } from "./context.js";
+import { createDraftRowStore } from "./dashboard-drafts.js";
 import * as deployments from "./deployments.js";
 import { createDriftEventStore } from "./drift-events.js";
 import * as events from "./events.js";
@@ -118,6 +119,7 @@ function createStore(ctx: StoreContext): StateStore {
     consultations: createConsultationStore(ctx),
     driftEvents: createDriftEventStore(ctx),
     sessions: createSessionRowStore(ctx),
+    drafts: createDraftRowStore(ctx),
     ...(jobs ? { jobs } : {}),
     close: () => ctx.backend.close(),
   };

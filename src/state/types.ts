@@ -5,6 +5,7 @@
  */
 
 import type { ConsultationStore } from "./consultations.js";
+import type { DraftRowStore } from "./dashboard-drafts.js";
 import type { DriftEventStore } from "./drift-events.js";
 import type { JobStore } from "./jobs.js";
 import type { ApiKeyStore } from "./keys.js";
@@ -321,6 +322,9 @@ export interface StateStore {
 
   /** Dashboard sessions shared by every server on this database (sealed credentials only). */
   readonly sessions: SessionRowStore;
+
+  /** The dashboard's reviewed new-deployment drafts (sealed), bound to their session, one-time use. */
+  readonly drafts: DraftRowStore;
 
   /** The deployment queue of API servers and workers (state/jobs.ts); Postgres only, undefined on SQLite. */
   readonly jobs?: JobStore;

@@ -43,7 +43,8 @@ export function NewForm(props: {
 
 export function ReviewPage(props: {
   viewer: Viewer;
-  draft: DraftInput;
+  /** The id of the draft kept on the server (dashboard/drafts.ts): the page never holds what was typed. */
+  draftId: string;
   plan: PlanAnswer;
   specYaml: string;
   currentYaml: string;
@@ -164,15 +165,14 @@ export function ReviewPage(props: {
   );
 }
 
-function ConfirmForm(props: { viewer: Viewer; draft: DraftInput; plan: PlanAnswer; production: boolean }) {
+function ConfirmForm(props: { viewer: Viewer; draftId: string; plan: PlanAnswer; production: boolean }) {
   const { plan } = props;
   const questions = (plan.questions ?? []).length > 0;
   return (
     <form method="post" action="/ui/new/apply" class="stack confirm">
       <h2>Confirm</h2>
       <Csrf viewer={props.viewer} />
-      <input type="hidden" name="kind" value={props.draft.kind} />
-      <input type="hidden" name="text" value={props.draft.text} />
+      <input type="hidden" name="draft" value={props.draftId} />
       {questions ? (
         <label>
           <input type="checkbox" name="acceptAssumptions" value="yes" required /> Deploy with the assumptions
