@@ -1,7 +1,7 @@
 /**
  * The dashboard in real Chromium (Debian's, driven by playwright-core) against
  * a listening server on a real SQLite store with the null provider: sign in,
- * deploy through the UI and watch the live tree reach success, roll back with
+ * deploy through the UI and watch the live tree reach success, read drift events, roll back with
  * a reason, find the reason in the audit screen, sign out. Everything is done
  * with the keyboard alone; axe-core checks every screen (no serious or
  * critical violation); no request leaves the server's origin and the
@@ -206,10 +206,31 @@ describe.skipIf(!present)("the dashboard in Chromium", () => {
     expect(await page.locator("#tree li[data-step]").count()).toBeGreaterThan(1);
     await screen(page, "05-deployment");
 
-    // The environment, its history, a comparison, then the rollback with a reason.
+    // The environment with its drift events, its history, a comparison, then the rollback with a reason.
+    for (const change of ["changed", "missing"])
+      await store.driftEvents.record(
+        {
+          app: "blog",
+          environment: "staging",
+          revision: 2,
+          provider: "null",
+          resources: 1,
+          checker: "serve",
+          summary: { count: 1, items: [{ kind: "container", name: "blog-web", change, path: "/image" }] },
+        },
+        { keep: 500, maxAgeDays: 90 },
+      );
     await page.goto(`${server.url}/ui/apps/blog/staging`);
     expect(await page.locator("body").textContent()).toContain("nginx:1.27");
+    expect(await page.locator("table.drift tbody tr").count()).toBe(2);
     await screen(page, "06-environment");
+    await tabTo(page, 'a[href$="/drift"]');
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/\/drift$/);
+    expect(await page.locator("table.drift tbody tr").count()).toBe(2);
+    expect(await page.locator("table.drift").textContent()).toContain("/image");
+    await screen(page, "06-drift");
+    await page.goBack();
     await tabTo(page, 'a[href$="/history"]');
     await page.keyboard.press("Enter");
     await page.waitForURL(/\/history$/);

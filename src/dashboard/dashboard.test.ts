@@ -294,6 +294,79 @@ describe("an environment", () => {
     expect(status?.lastDeployment?.outcome).toBe("succeeded");
   });
 
+  it("shows the drift events on the environment page, and pages through them all", async () => {
+    await h.seed("drifty", "staging");
+    const retention = { keep: 500, maxAgeDays: 90 };
+    for (let n = 1; n <= 30; n++)
+      await h.store.driftEvents.record(
+        {
+          app: "drifty",
+          environment: "staging",
+          revision: 1,
+          provider: "null",
+          resources: 1,
+          checker: n % 2 ? "serve" : "key:ci",
+          summary: {
+            count: 1,
+            ignored: 0,
+            items: [
+              {
+                kind: "container",
+                name: `drifty-web-${n}<script>`,
+                change: "changed",
+                path: "/env/GREETING",
+              },
+            ],
+          },
+        },
+        retention,
+      );
+    await h.store.driftEvents.setHeal({ app: "drifty", environment: "staging" }, 30, {
+      deployment: "0b7a4c1e-0000-4000-8000-000000000030",
+      outcome: "succeeded",
+      driftAfter: 0,
+    });
+    const b = await signIn(viewer);
+    const env = await (await get(b, "/ui/apps/drifty/staging")).text();
+    const drift = env.slice(env.indexOf("<h2>Drift</h2>"), env.indexOf("<h2>Resources"));
+    expect(drift).toContain('<th scope="col">Resources changed</th>');
+    // The latest five, newest first, with what changed where and how the heal ended.
+    expect(drift.match(/<th scope="row">#\d+<\/th>/g)).toEqual(
+      ["#30", "#29", "#28", "#27", "#26"].map((n) => `<th scope="row">${n}</th>`),
+    );
+    expect(drift).toContain("drifty-web-30&lt;script&gt;");
+    expect(drift).not.toContain("<script>");
+    expect(drift).toMatch(/changed<\/span> container <strong>drifty-web-30/);
+    expect(drift).toContain("<code>/env/GREETING</code>");
+    expect(drift).toContain("key:ci");
+    expect(drift).toContain('href="/ui/deployments/0b7a4c1e-0000-4000-8000-000000000030"');
+    expect(drift).toContain("0 still drifted after");
+    expect(drift).toContain("not healed");
+    expect(drift).toContain('href="/ui/apps/drifty/staging/drift"');
+    const first = await (await get(b, "/ui/apps/drifty/staging/drift")).text();
+    expect(first.match(/<th scope="row">#/g)).toHaveLength(25);
+    expect(first).toContain('href="/ui/apps/drifty/staging/drift?before=6"');
+    const older = await (await get(b, "/ui/apps/drifty/staging/drift?before=6")).text();
+    expect(older.match(/<th scope="row">#\d+/g)).toEqual(
+      ["5", "4", "3", "2", "1"].map((n) => `<th scope="row">#${n}`),
+    );
+    expect(older).not.toContain("Older");
+    expect(older).toContain('href="/ui/apps/drifty/staging/drift">Newest');
+    const bad = await get(b, "/ui/apps/drifty/staging/drift?before=x");
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain("is not an event number");
+    // A key for other environments reads none of it, on either page.
+    const elsewhere = await signIn(await keyFor(h.store, "dev-only", "viewer", ["dev"]));
+    expect((await get(elsewhere, "/ui/apps/drifty/staging/drift")).status).toBe(403);
+    expect((await get(elsewhere, "/ui/apps/drifty/staging")).status).toBe(403);
+  });
+
+  it("says so when no check has found drift", async () => {
+    const page = await (await get(await signIn(viewer), "/ui/apps/shop/staging")).text();
+    expect(page).toContain("No check has found drift.");
+    expect(page).not.toContain("All drift events");
+  });
+
   it("answers 404 for an environment never deployed", async () => {
     const res = await get(await signIn(viewer), "/ui/apps/nope/staging");
     expect(res.status).toBe(404);

@@ -12,6 +12,7 @@ import { loadAssets } from "./assets.js";
 import { type DraftLimits, storedDraftStore } from "./drafts.js";
 import { registerAppPages } from "./routes-apps.js";
 import { registerDeployPages } from "./routes-deploy.js";
+import { registerDriftPages } from "./routes-drift.js";
 import { registerExpertsPages } from "./routes-experts.js";
 import { registerSessionRoutes } from "./routes-session.js";
 import { memorySessionStore, type SessionStore } from "./session.js";
@@ -43,6 +44,7 @@ export function dashboard(options: DashboardOptions = {}): Surface {
     registerSessionRoutes(app, ctx);
     registerAppPages(app, ctx);
     registerDeployPages(app, ctx);
+    registerDriftPages(app, ctx);
     registerExpertsPages(app, ctx);
     app.get("/ui", (c) => c.redirect("/", 301));
     app.get(

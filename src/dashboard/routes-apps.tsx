@@ -21,6 +21,8 @@ import { appPath, Layout } from "./views/layout.js";
 import { type DashboardContext, html, param, signedIn, type Visit } from "./visit.js";
 
 const MAX_REASON = 500;
+/** Drift events on the environment page; the drift page pages through the rest. */
+const LATEST_DRIFT = 5;
 
 /** A stored revision, read after the same RBAC check as the rest of the environment. */
 async function revisionOf(
@@ -139,7 +141,10 @@ export function registerAppPages(app: OpenAPIHono<AppEnv>, ctx: DashboardContext
     signedIn(ctx, async (c, visit) => {
       const name = param(c, "app");
       const environment = param(c, "env");
-      const [env] = (await visit.service.status({ app: name, environment, live: true })).environments;
+      const [[env], drift] = await Promise.all([
+        visit.service.status({ app: name, environment, live: true }).then((s) => s.environments),
+        visit.service.driftEvents({ app: name, environment, limit: LATEST_DRIFT }),
+      ]);
       if (env === undefined) throw notFound(`${name}/${environment} was never deployed`);
       const revision =
         env.currentRevision === undefined
@@ -153,6 +158,7 @@ export function registerAppPages(app: OpenAPIHono<AppEnv>, ctx: DashboardContext
             env={env}
             spec={specOf(revision)}
             specYaml={revision ? yamlOf(revision) : undefined}
+            drift={drift}
             now={Date.now()}
           />
         </Layout>,

@@ -1,9 +1,11 @@
-/** One app + environment: what runs, its resource tree with health, endpoints, and the current spec. */
+/** One app + environment: what runs, its resource tree with health, endpoints, drift, and the current spec. */
 import type { EnvironmentView } from "../../service/types.js";
 import type { DeploymentSpec } from "../../spec/schema.js";
+import type { DriftEventPage } from "../../state/types.js";
 import { may } from "../access.js";
 import { rowState } from "../apps-query.js";
 import { healthOf } from "../health.js";
+import { DriftTable } from "./drift.js";
 import { age, appPath, Badge, type Viewer } from "./layout.js";
 
 export function EnvironmentPage(props: {
@@ -11,6 +13,8 @@ export function EnvironmentPage(props: {
   env: EnvironmentView;
   spec: DeploymentSpec | undefined;
   specYaml: string | undefined;
+  /** The latest drift events (a short page; the drift page has them all). */
+  drift: DriftEventPage;
   now: number;
 }) {
   const { env, spec } = props;
@@ -61,16 +65,24 @@ export function EnvironmentPage(props: {
           ))}
         </ul>
       )}
+      <h2>Drift</h2>
       {env.problems && env.problems.length > 0 ? (
-        <>
-          <h2>Drift</h2>
-          <ul class="problems">
-            {env.problems.map((p) => (
-              <li>{p}</li>
-            ))}
-          </ul>
-        </>
+        <ul class="problems" aria-label="drift found now">
+          {env.problems.map((p) => (
+            <li>{p}</li>
+          ))}
+        </ul>
       ) : null}
+      {props.drift.events.length === 0 ? (
+        <p>No check has found drift.</p>
+      ) : (
+        <>
+          <DriftTable events={props.drift.events} caption="Latest drift events, newest first" />
+          <p>
+            <a href={`${base}/drift`}>All drift events</a>
+          </p>
+        </>
+      )}
       <h2>Resources</h2>
       {spec ? <ResourceTree spec={spec} env={env} /> : <p>Nothing runs.</p>}
       <h2>Current spec</h2>
