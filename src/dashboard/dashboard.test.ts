@@ -397,6 +397,11 @@ describe("changes", () => {
     await h.api.runs.idle();
     const tree = await (await get(b, `${location}/tree`)).text();
     expect(tree).toContain('data-outcome="succeeded"');
+    // The audit record names the reviewed plan that was applied.
+    const deploys = (await h.store.listAudit({ limit: 1000, newestFirst: true })).filter(
+      (r) => r.command === "ui:deploy" && r.target === "blog/staging",
+    );
+    expect(deploys[0]?.details).toMatchObject({ planId: expect.stringMatching(/^apply\.\w+\.\w+$/) });
     // Used once: the same form sent again (a replay, a second click) applies nothing.
     const replay = await post(b, "/ui/new/apply", { _csrf: b.csrf, draft });
     expect(replay.status).toBe(404);

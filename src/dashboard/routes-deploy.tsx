@@ -201,6 +201,7 @@ export function registerDeployPages(app: OpenAPIHono<AppEnv>, ctx: DashboardCont
           await record(ctx, visit.principal.actor, "ui:deploy", target, "ok", {
             deployment: id,
             queued: admission.position,
+            ...(change.planId !== undefined ? { planId: change.planId } : {}),
           });
           if (admission.position > 0) admission.recorded.catch(() => {});
           else await admission.recorded;
