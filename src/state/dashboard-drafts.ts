@@ -47,7 +47,7 @@ interface DashboardDraftsTable {
 /** Rows dropped per insert when over a cap, and the prune batch: bounded work per request. */
 export const DRAFT_BATCH = 100;
 
-/** The table is added by migration 0013; the shared schema type does not know it. */
+/** The table is added by migration 0012; the shared schema type does not know it. */
 function draftsDb(db: Db) {
   return db.withTables<{ dashboard_drafts: DashboardDraftsTable }>();
 }

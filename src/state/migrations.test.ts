@@ -61,7 +61,7 @@ describe("opening the state store", () => {
       "0009_drift_events": ["drop table drift_events", "alter table revisions drop column source_commit"],
       "0010_deployment_jobs": "drop table deployment_jobs",
       "0011_dashboard_sessions": "drop table dashboard_sessions",
-      "0013_dashboard_drafts": "drop table dashboard_drafts",
+      "0012_dashboard_drafts": "drop table dashboard_drafts",
     };
     expect(undo[last], `add how to undo ${last} here`).toBeDefined();
     await run(home, `delete from codeploy_migration where name = '${last}'`);

@@ -307,7 +307,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0009_drift_events": driftEventsAndSource,
   "0010_deployment_jobs": deploymentJobs,
   "0011_dashboard_sessions": dashboardSessions,
-  "0013_dashboard_drafts": dashboardDrafts,
+  "0012_dashboard_drafts": dashboardDrafts,
 };
 
 /**
