@@ -118,9 +118,10 @@ function codeCacheFolder(buildId) {
   if (setting === "off" || typeof buildId !== "string") return undefined;
   const base = setting || path.join(cacheHome(), "codeploy", "code-cache");
   const folder = path.join(base, `${process.version}-${process.arch}-${buildId}`);
-  if (fs.existsSync(folder)) return folder;
+  if (fs.existsSync(folder)) return ownFolder(folder) ? folder : undefined;
   try {
     fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
+    if (!ownFolder(folder)) return undefined;
     const others = fs
       .readdirSync(base)
       .map((name) => path.join(base, name))
@@ -131,6 +132,21 @@ function codeCacheFolder(buildId) {
     return folder;
   } catch {
     return undefined; // no cache folder: the command runs, uncached
+  }
+}
+
+/**
+ * A code cache is code: V8 runs what it holds. Only a real folder of this
+ * user's that nobody else may write into is used (a shared or planted one is not).
+ */
+function ownFolder(folder) {
+  try {
+    const stat = fs.lstatSync(folder);
+    if (!stat.isDirectory()) return false;
+    if (typeof process.getuid !== "function") return true;
+    return stat.uid === process.getuid() && (stat.mode & 0o022) === 0;
+  } catch {
+    return false;
   }
 }
 
@@ -150,11 +166,11 @@ function captureStdout() {
   };
 }
 
-/** Temp file and rename: a reader never sees half a cache, and concurrent writers do no harm. */
+/** A new temp file and a rename: a reader never sees half a cache, and concurrent writers do no harm. */
 function writeAtomically(file, data) {
   const temp = `${file}.${process.pid}.tmp`;
   try {
-    fs.writeFileSync(temp, data, { mode: 0o600 });
+    fs.writeFileSync(temp, data, { mode: 0o600, flag: "wx" });
     fs.renameSync(temp, file);
   } catch {
     fs.rmSync(temp, { force: true });

@@ -7,7 +7,16 @@
  * So `codeploy serve` runs from the bundle and the bundled CLI plans through it.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -190,6 +199,16 @@ describe("the bundled CLI", () => {
     expect(broken.stderr).toContain(`code cache rejected ${file}`);
     expect(broken.stdout).toBe(first.stdout);
     expect(readFileSync(file).length).toBeGreaterThan(1000); // written again
+    // A folder others may write into is not used: a code cache is code V8 runs.
+    const shared = mkdtempSync(join(tmpdir(), "cdp-code-cache-shared-"));
+    const planted = join(shared, `${process.version}-${process.arch}-${buildId}`);
+    mkdirSync(planted);
+    chmodSync(planted, 0o777);
+    const refused = cached(words, shared);
+    expect(refused.stderr).toContain("code cache off");
+    expect(refused.stdout).toBe(first.stdout);
+    expect(readdirSync(planted)).toEqual([]);
+    rmSync(shared, { recursive: true, force: true });
     const off = cached(words, "off");
     expect(off.stderr).toContain("code cache off");
     expect(off.stdout).toBe(first.stdout);
