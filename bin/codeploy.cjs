@@ -62,6 +62,7 @@ function run() {
   }
   const cacheFile = cache ? path.join(cache, `${commandKey()}.v8`) : undefined;
   const cachedData = cacheFile ? readBuffer(cacheFile) : undefined;
+  if (process.env.CODEPLOY_DEBUG) mapStackTraces(bundle, Module);
   const vm = require("node:vm");
   // latin1: the build writes the bundle in ASCII only.
   const script = new vm.Script(Module.wrap(fs.readFileSync(bundle, "latin1")), {
@@ -148,6 +149,34 @@ function ownFolder(folder) {
   } catch {
     return false;
   }
+}
+
+/**
+ * The bundle is minified; a stack trace printed for CODEPLOY_DEBUG names the
+ * dist/ files and lines instead, from the source map the build writes beside
+ * it (Node applies no source map to a vm.Script by itself).
+ */
+function mapStackTraces(bundle, Module) {
+  // Module.wrap() puts the function head before the bundle's first line.
+  const head = Module.wrap("").indexOf("\n");
+  let map;
+  Error.prepareStackTrace = (error, frames) => {
+    try {
+      map ??= new Module.SourceMap(JSON.parse(fs.readFileSync(`${bundle}.map`, "utf8")));
+    } catch {
+      map = null;
+    }
+    const lines = frames.map((frame) => {
+      const line = (frame.getLineNumber() ?? 0) - 1;
+      const column = (frame.getColumnNumber() ?? 0) - 1 - (line === 0 ? head : 0);
+      const entry = map && frame.getFileName() === bundle ? map.findEntry(line, column) : undefined;
+      if (!entry?.originalSource) return `    at ${frame}`;
+      const file = path.resolve(path.dirname(bundle), entry.originalSource);
+      // Names are the minifier's: the place says it.
+      return `    at ${file}:${entry.originalLine + 1}:${entry.originalColumn + 1}`;
+    });
+    return `${error}\n${lines.join("\n")}`;
+  };
 }
 
 /** Everything the CLI writes to stdout from now on, as well as writing it. */

@@ -83,13 +83,20 @@ const englishZod = {
  * Each module of ours and each bundled package file reports itself when it is
  * evaluated, to a hook only tests set (test/fixtures/load-trace/require-trace.cjs):
  * test/startup-imports.test.ts checks with it what each quick command evaluates.
+ * Non-ASCII characters are written as \uXXXX escapes on the way in: esbuild
+ * escapes them in strings but not in regular expression literals (the
+ * interpreter's /’/), and the launcher reads the bundle as latin1. An escape
+ * means the same in a string, a regular expression, a template and a name.
  */
 const loadTrace = {
   name: "codeploy-load-trace",
   setup(b) {
     b.onLoad({ filter: /\.(c|m)?js$/ }, (args) => {
       const name = relative(root, args.path).split(sep).join("/");
-      const text = readFileSync(args.path, "utf8");
+      const text = readFileSync(args.path, "utf8").replace(
+        /[\u0080-\uffff]/g,
+        (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+      );
       // A shebang must stay first; a "use strict" directive too (CommonJS files).
       const directive = /^(#![^\n]*\n|\s*(["'])use strict\2;?)/.exec(text)?.[0] ?? "";
       return {
@@ -106,9 +113,9 @@ const common = {
   target: "node20",
   legalComments: "none",
   logLevel: "warning",
-  // Names stay (a CODEPLOY_DEBUG stack trace reads); whitespace and syntax shrink the file to read.
-  minifyWhitespace: true,
-  minifySyntax: true,
+  // A smaller file to read and a smaller code cache to load; bin/codeploy.cjs maps a
+  // CODEPLOY_DEBUG stack trace back to dist/ through the source map written beside it.
+  minify: true,
   // ASCII only (non-ASCII escaped): the launcher reads the file as latin1, the cheapest decoding.
   charset: "ascii",
 };
@@ -123,6 +130,9 @@ const { metafile } = await build({
   // import.meta.url of every bundled module is the bundle's own URL (same depth as dist/cli/main.js).
   define: { "import.meta.url": "__codeployBundleUrl" },
   banner: { js: 'var __codeployBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  // Never read unless a trace is printed (CODEPLOY_DEBUG); sources are dist/ files, not inlined.
+  sourcemap: "external",
+  sourcesContent: false,
   // Which inputs the bundle holds, and which lazily: test/startup-imports.test.ts reads it.
   metafile: true,
   plugins: [externals, englishZod, loadTrace],
@@ -140,17 +150,9 @@ await build({
   plugins: [externals, englishZod],
 });
 
-// esbuild escapes non-ASCII in strings but leaves regular expression literals as written
-// (the interpreter's /’/); a \uXXXX escape means the same there, in strings and in names.
-const cliFile = join(out, "cli.cjs");
-const cli = Buffer.from(
-  readFileSync(cliFile, "utf8").replace(
-    /[\u0080-\uffff]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  ),
-  "latin1",
-);
-writeFileSync(cliFile, cli);
+const cli = readFileSync(join(out, "cli.cjs"));
+if (cli.some((byte) => byte > 0x7f))
+  throw new Error("dist/bundle/cli.cjs is not ASCII: the launcher reads it as latin1");
 writeFileSync(join(root, "dist/bundle-meta.json"), JSON.stringify(metafile));
 // The launcher keys its code cache by this id: a rebuilt bundle never meets an old cache.
 writeFileSync(

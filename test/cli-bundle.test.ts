@@ -163,12 +163,9 @@ describe("the bundled CLI", () => {
     const calls = [...bundle.matchAll(/(?<![\w$.])import\(/g)].map((m) =>
       bundle.slice(Math.max(0, m.index - 30), m.index + 30),
     );
-    // src/core/import-package.ts's fallback, and the planner worker's boot text (run from .ts only).
-    const allowed = [
-      /lent\(specifier\):import\(specifier\)/,
-      /`import\("tsx\/esm\/api"\)/,
-      /import\(\$\{JSON/,
-    ];
+    // src/core/import-package.ts's fallback (minified, `lent ? lent(specifier) : import(specifier)`
+    // reads `e?e(t):import(t)`), and the planner worker's boot text (run from .ts only).
+    const allowed = [/\?([\w$]+)\(([\w$]+)\):import\(\2\)/, /`import\("tsx\/esm\/api"\)/, /import\(\$\{JSON/];
     expect(calls.filter((c) => !allowed.some((a) => a.test(c)))).toEqual([]);
     expect(calls.length).toBe(allowed.length);
   });
@@ -218,6 +215,18 @@ describe("the bundled CLI", () => {
     expect(status.stderr).toContain("code cache hit");
     expect(status.status, status.stderr).toBe(0);
     rmSync(cache, { recursive: true, force: true });
+  });
+
+  it("maps a CODEPLOY_DEBUG stack trace from the minified bundle to dist/ files", () => {
+    const notADirectory = join(home, "a-file");
+    writeFileSync(notADirectory, "");
+    const run = spawnSync(process.execPath, [bin, "status"], {
+      env: { ...env, CODEPLOY_DEBUG: "1", CODEPLOY_HOME: join(notADirectory, "home") },
+      encoding: "utf8",
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/^ {4}at \/.*\/dist\/state\/[\w-]+\.js:\d+:\d+$/m);
+    expect(run.stderr).not.toMatch(/dist\/bundle\/cli\.cjs:/);
   });
 
   it("prints --help alone from the text the CLI rendered, the same text", () => {
