@@ -80,6 +80,12 @@ export interface DeployOptions
   readonly leaseMs?: number;
   /** Called once the deployment is recorded, before any step runs. */
   readonly onStart?: (deployment: Deployment, plan: Plan) => void;
+  /**
+   * Called once the lock is held, before anything is read or recorded: a check that must see
+   * what runs with no other change able to start in between (the plan check). A throw releases
+   * the lock and records nothing.
+   */
+  readonly underLock?: () => Promise<void>;
 }
 
 export interface DeployOutcome {
@@ -107,6 +113,7 @@ export async function deploy(
     request,
     options.leaseMs ?? 60_000,
     async (id, lost) => {
+      await options.underLock?.();
       const previous = await currentSpec(store, spec.name, spec.environment);
       const provider = await deps.providerFor(spec);
       const artifacts = await deps.render(spec);
@@ -335,6 +342,7 @@ async function runRevision(
     lockRequest,
     options.leaseMs ?? 60_000,
     async (id, lost) => {
+      await options.underLock?.();
       const running = await currentSpec(store, key.app, key.environment);
       const previous = command === "destroy" ? spec : running;
       const plan =

@@ -181,7 +181,8 @@ export function createLocalService(deps: LocalServiceDeps, caller: Caller): Code
 
   /**
    * The plan check (plan-id.ts), when the request names a plan: `planIdNow` is asked when the
-   * change is made and again right before it runs, so a deployment in between is not missed.
+   * change is made (a refusal before any confirmation) and again once the run holds the
+   * environment lock (`underLock`), so no deployment can finish between the check and the steps.
    */
   const expectPlan = async (
     action: PlannedAction,
@@ -217,9 +218,11 @@ export function createLocalService(deps: LocalServiceDeps, caller: Caller): Code
     hooks: RunHooks,
     steps: readonly StepView[],
     limits: { parallelism?: number; stepTimeoutMs?: number } = {},
+    underLock?: () => Promise<void>,
   ): DeployOptions => ({
     ...deps.deployOptions,
     ...limits,
+    ...(underLock ? { underLock } : {}),
     ...(hooks.signal ? { signal: hooks.signal } : {}),
     onStart: (d, plan) => hooks.onStart?.(viewOf(d), plan.steps.length > 0 ? plan.steps : steps),
     ...(hooks.onEvent ? { onEvent: hooks.onEvent } : {}),
@@ -362,7 +365,6 @@ export function createLocalService(deps: LocalServiceDeps, caller: Caller): Code
       return {
         ...base,
         run: async (runHooks = {}) => {
-          await expectPlan("apply", target, request.expectPlan, applyPlanId);
           const outcome = await deploy(
             {
               deploymentId: runHooks.deploymentId ?? randomUUID(),
@@ -383,7 +385,9 @@ export function createLocalService(deps: LocalServiceDeps, caller: Caller): Code
               ...(request.adopt ? { adopt: true } : {}),
             },
             engine,
-            engineOptions(runHooks, plan.steps, limits),
+            engineOptions(runHooks, plan.steps, limits, () =>
+              expectPlan("apply", target, request.expectPlan, applyPlanId),
+            ),
           );
           await (await gitopsCode()).recordInGit({ ...gitCtx(runHooks), asked: spec }, outcome, "apply");
           return finished(outcome);
@@ -418,7 +422,6 @@ export function createLocalService(deps: LocalServiceDeps, caller: Caller): Code
           ...(environment === "production" ? { typeToConfirm: app } : {}),
         },
         run: async (hooks = {}) => {
-          await expectPlan("rollback", target, request.expectPlan, planIdNow);
           const { rollbackTo } = await engineCode();
           const outcome = await rollbackTo(
             {
@@ -430,7 +433,7 @@ export function createLocalService(deps: LocalServiceDeps, caller: Caller): Code
               ...(request.reconcile ? { reconcile: true } : {}),
             },
             engine,
-            engineOptions(hooks, []),
+            engineOptions(hooks, [], {}, () => expectPlan("rollback", target, request.expectPlan, planIdNow)),
           );
           await (await gitopsCode()).recordInGit(gitCtx(hooks), outcome, "rollback");
           return finished(outcome);
@@ -459,13 +462,14 @@ export function createLocalService(deps: LocalServiceDeps, caller: Caller): Code
         changes: running !== undefined,
         confirm: { what: `destroy ${app}/${environment}`, typeToConfirm: app },
         run: async (hooks = {}) => {
-          await expectPlan("destroy", target, request.expectPlan, planIdNow);
           const { destroyEnvironment } = await engineCode();
           return finished(
             await destroyEnvironment(
               { app, environment, actor: caller.actor, ...(request.wait ? { waitForLock: true } : {}) },
               engine,
-              engineOptions(hooks, steps),
+              engineOptions(hooks, steps, {}, () =>
+                expectPlan("destroy", target, request.expectPlan, planIdNow),
+              ),
             ),
           );
         },
