@@ -83,6 +83,22 @@ export const planBody = z
   .refine(oneOfSpecText, oneOfMessage)
   .openapi("PlanRequest");
 
+/**
+ * The plan check (service/plan-id.ts): the change runs only while the planId still names it and
+ * what runs, checked again once the run holds the environment's lock.
+ */
+export function planIdField(action: string, from: string) {
+  return z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .openapi({
+      description: `${from}: the ${action} runs only if it is still exactly the change reviewed and nothing was deployed since (else 409 PLAN_MISMATCH or PLAN_STALE; checked again under the environment's lock)`,
+      example: `${action}.3f1c2a9b8d7e6f50.9a8b7c6d5e4f3a21`,
+    });
+}
+
 export const deployBody = z
   .strictObject({
     ...specOrText,
@@ -110,6 +126,7 @@ export const deployBody = z
     acceptAssumptions: z.boolean().optional().openapi({
       description: "deploy words even when the interpreter left questions open (refused with 422 otherwise)",
     }),
+    planId: planIdField("apply", "the `planId` of `POST /v1/plan` for this spec"),
   })
   .refine(oneOfSpecText, oneOfMessage)
   .openapi("DeployRequest");
@@ -152,6 +169,10 @@ export const planResult = z
     usage: interpretUsageSchema.optional(),
     assumptions: z.array(z.string()).optional(),
     questions: z.array(z.string()).optional(),
+    planId: z.string().optional().openapi({
+      description:
+        "names this plan against what runs now: send it as `planId` of POST /v1/deployments to deploy exactly this plan",
+    }),
   })
   .openapi("PlanResult");
 
@@ -370,8 +391,15 @@ export const historyResult = z
   .openapi("History");
 
 export const rollbackBody = z
-  .strictObject({ revision: z.number().int().min(1).optional() })
+  .strictObject({
+    revision: z.number().int().min(1).optional(),
+    planId: planIdField("rollback", "the `planId` a rollback was shown with (CLI, MCP `plan`)"),
+  })
   .openapi("RollbackRequest");
+
+export const destroyQuery = z.object({
+  planId: planIdField("destroy", "the `planId` a destroy was shown with (CLI, MCP `plan`)"),
+});
 
 const auditHeadSchema = z.object({ seq: z.number().int(), mac: z.string() });
 

@@ -77,8 +77,9 @@ export interface ApiClient {
   history(app: string, env: string, limit?: number): Promise<HistoryAnswer>;
   drift(app: string, env: string): Promise<DriftAnswer>;
   driftEvents(app: string, env: string, page?: { limit?: number; before?: number }): Promise<DriftEventPage>;
-  rollback(app: string, env: string, revision?: number): Promise<Accepted>;
-  destroy(app: string, env: string): Promise<Accepted>;
+  /** `planId`: run only while it still names this rollback and what runs (PLAN_MISMATCH / PLAN_STALE). */
+  rollback(app: string, env: string, revision?: number, planId?: string): Promise<Accepted>;
+  destroy(app: string, env: string, planId?: string): Promise<Accepted>;
   /** `force`: free it even while its holder runs (admins only; audited). */
   unlock(app: string, env: string, force?: boolean): Promise<UnlockAnswer>;
   verifyAudit(options?: { head?: string }): Promise<AuditVerification>;
@@ -135,9 +136,12 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         `${env(app, e)}/drift/events${query({ limit: page.limit?.toString(), before: page.before?.toString() })}`,
       ),
     history: (app, e, limit) => call("GET", `${env(app, e)}/history${query({ limit: limit?.toString() })}`),
-    rollback: (app, e, revision) =>
-      call("POST", `${env(app, e)}/rollback`, revision === undefined ? {} : { revision }),
-    destroy: (app, e) => call("DELETE", env(app, e)),
+    rollback: (app, e, revision, planId) =>
+      call("POST", `${env(app, e)}/rollback`, {
+        ...(revision !== undefined ? { revision } : {}),
+        ...(planId !== undefined ? { planId } : {}),
+      }),
+    destroy: (app, e, planId) => call("DELETE", `${env(app, e)}${query({ planId })}`),
     unlock: (app, e, force) => call("DELETE", `${env(app, e)}/lock${force ? "?force=true" : ""}`),
     verifyAudit: (opts = {}) =>
       call(

@@ -7,6 +7,7 @@ import { CodeError, PolicyError } from "../core/errors.js";
 import type { EngineEvent } from "../engine/events.js";
 import type { StepEvent } from "../state/types.js";
 import type { Accepted, ApiClient, Body } from "./api-client.js";
+import { checkPlan } from "./plan-id.js";
 import type {
   ApplyRequest,
   Change,
@@ -82,6 +83,10 @@ export function createHttpService(client: ApiClient, where: string): CodeService
         gate: true,
         ...(request.acceptAssumptions ? { acceptAssumptions: true } : {}),
       });
+      // The reviewed plan is checked here too, so a plan that no longer matches is refused before
+      // any confirmation; the server checks it again when it runs (under the lock).
+      if (request.expectPlan !== undefined && plan.planId !== undefined)
+        checkPlan(plan.planId, request.expectPlan, `${plan.app}/${plan.environment}`);
       const changes = plan.steps.some((s) => s.action !== "noop");
       const base = {
         action: "apply" as const,
@@ -94,6 +99,7 @@ export function createHttpService(client: ApiClient, where: string): CodeService
           what: `apply ${plan.app} to ${plan.environment} on ${where}`,
           ...(plan.environment === "production" ? { typeToConfirm: plan.app } : {}),
         },
+        ...(plan.planId !== undefined ? { planId: plan.planId } : {}),
       };
       if (!plan.approved && request.acceptRisk !== true) {
         // Not sent: the server would refuse it the same way, and a policy changed in between
@@ -141,6 +147,7 @@ export function createHttpService(client: ApiClient, where: string): CodeService
           ...(request.stepTimeoutSeconds !== undefined
             ? { stepTimeoutSeconds: request.stepTimeoutSeconds }
             : {}),
+          ...(request.expectPlan !== undefined ? { planId: request.expectPlan } : {}),
         }),
       );
     },
@@ -159,7 +166,7 @@ export function createHttpService(client: ApiClient, where: string): CodeService
             ...(environment === "production" ? { typeToConfirm: app } : {}),
           },
         },
-        () => client.rollback(app, environment, request.revision),
+        () => client.rollback(app, environment, request.revision, request.expectPlan),
       );
     },
 
@@ -174,7 +181,7 @@ export function createHttpService(client: ApiClient, where: string): CodeService
           changes: true,
           confirm: { what: `destroy ${app}/${environment} on ${where}`, typeToConfirm: app },
         },
-        () => client.destroy(app, environment),
+        () => client.destroy(app, environment, request.expectPlan),
       );
     },
 

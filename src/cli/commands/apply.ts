@@ -25,6 +25,8 @@ export interface ApplyFlags {
   readonly base?: string;
   /** --accept-assumptions: open questions of the words do not block. */
   readonly acceptAssumptions?: boolean;
+  /** --plan-id: the planId `codeploy plan` printed for the plan reviewed. */
+  readonly planId?: string;
 }
 
 export async function applyCommand(
@@ -44,6 +46,7 @@ export async function applyCommand(
     ...(flags.wait ? { wait: true } : {}),
     ...(flags.parallelism ? { parallelism: flags.parallelism } : {}),
     ...(flags.stepTimeout ? { stepTimeoutSeconds: flags.stepTimeout } : {}),
+    ...(flags.planId !== undefined ? { expectPlan: flags.planId } : {}),
   };
   const change = await withInterrupts(io, (signal) =>
     service.apply(request, {

@@ -16,6 +16,10 @@ function deployCommand(program: Command, name: string): Command {
     .option("-y, --yes", "do not ask for confirmation (needed without a terminal)")
     .option("--json", "print one engine event per line as JSON")
     .option("--wait", "wait for another change of the same app and environment to finish instead of failing")
+    .option(
+      "--plan-id <id>",
+      "run only the change reviewed: refused (exit 1) when this plan id no longer names this change and what runs",
+    )
     .addOption(providerOption())
     .option(
       "--kubeconfig <file>",

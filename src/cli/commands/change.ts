@@ -6,6 +6,7 @@ import { EXIT_OK, EXIT_REFUSED } from "../exit.js";
 import type { CliIo } from "../io.js";
 import { createProgress, type Progress } from "../progress.js";
 import { withInterrupts } from "../signals.js";
+import { planIdLines, shellWord } from "./plan-id-hint.js";
 
 export interface ChangeFlags {
   readonly env: string;
@@ -14,6 +15,8 @@ export interface ChangeFlags {
   readonly wait?: boolean;
   readonly provider?: ProviderName;
   readonly purgeData?: boolean;
+  /** --plan-id: the planId shown when this change was reviewed (the service's plan check). */
+  readonly planId?: string;
 }
 
 /** Confirm, then run the change with live progress, and report it; exit 0 only when it succeeded. */
@@ -66,9 +69,13 @@ export async function rollbackCommand(
     app,
     environment: flags.env,
     ...(flags.to !== undefined ? { revision: flags.to } : {}),
+    ...(flags.planId !== undefined ? { expectPlan: flags.planId } : {}),
     ...(flags.wait ? { wait: true } : {}),
     ...(flags.provider ? { provider: flags.provider } : {}),
   });
+  const again = [`codeploy rollback ${shellWord(app)} --env ${shellWord(flags.env)}`];
+  if (flags.to !== undefined) again.push(`--to ${flags.to}`);
+  showPlanId(io, change, flags, again.join(" "));
   return runChange(io, change, { ...flags, verb: "rollback" });
 }
 
@@ -81,6 +88,7 @@ export async function destroyCommand(
   const change = await service.destroy({
     app,
     environment: flags.env,
+    ...(flags.planId !== undefined ? { expectPlan: flags.planId } : {}),
     ...(flags.wait ? { wait: true } : {}),
     ...(flags.provider ? { provider: flags.provider } : {}),
     ...(flags.purgeData ? { purgeData: true } : {}),
@@ -90,5 +98,15 @@ export async function destroyCommand(
       `Destroy ${app}/${flags.env}: ${change.steps.length} step(s)\n${change.steps.map((s) => `  - ${s.description}`).join("\n")}\n`,
     );
   }
+  showPlanId(io, change, flags, `codeploy destroy ${shellWord(app)} --env ${shellWord(flags.env)}`);
   return runChange(io, change, { ...flags, verb: "destroy" });
+}
+
+/**
+ * Before the confirmation: the change's planId (when the service gives one) and the command that
+ * runs exactly it, so a person can decline, have it reviewed, and run it with `--plan-id`.
+ */
+function showPlanId(io: CliIo, change: Change, flags: ChangeFlags, command: string): void {
+  if (flags.json || flags.planId !== undefined || change.planId === undefined) return;
+  io.stdout(planIdLines(change.planId, "run exactly this change later", command));
 }

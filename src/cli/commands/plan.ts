@@ -4,6 +4,7 @@ import { TARGETS } from "../../spec/targets.js";
 import { EXIT_OK, EXIT_REFUSED } from "../exit.js";
 import { type CliIo, printJson } from "../io.js";
 import { readSpecInput } from "../service.js";
+import { planIdLines, shellWord } from "./plan-id-hint.js";
 
 export interface PlanFlags {
   readonly target?: string;
@@ -44,7 +45,21 @@ export async function planCommand(
     io.stdout(
       `\nResult: refused: ${errors} policy error(s). Fix them, or accept them explicitly with --accept-risk.\n`,
     );
+  if (plan.planId !== undefined) io.stdout(applyHint(plan.planId, input, flags));
   return refused ? EXIT_REFUSED : EXIT_OK;
+}
+
+/** The planId, and the apply that deploys exactly this plan (`--plan-id`). */
+function applyHint(planId: string, input: string, flags: PlanFlags): string {
+  const words = [
+    "codeploy apply",
+    shellWord(input),
+    ...(flags.target ? [`--target ${flags.target}`] : []),
+    ...(flags.provider ? [`--provider ${flags.provider}`] : []),
+    ...(flags.base ? [`--base ${shellWord(flags.base)}`] : []),
+    ...(flags.acceptRisk ? ["--accept-risk"] : []),
+  ];
+  return planIdLines(planId, "apply exactly this plan", words.join(" "));
 }
 
 export function targetOf(target: string | undefined) {

@@ -8,6 +8,7 @@ import {
   appsResult,
   artifactsBody,
   artifactsResult,
+  destroyQuery,
   environmentResult,
   envParams,
   historyResult,
@@ -30,7 +31,9 @@ const ENV_PATH = "/v1/apps/{app}/environments/{env}";
 const tags = ["apps"];
 const changeErrors = {
   404: errorResponse("not deployed, or no such revision"),
-  409: errorResponse("locked by another deployment"),
+  409: errorResponse(
+    "locked by another deployment, or planId no longer names this change (PLAN_MISMATCH, PLAN_STALE)",
+  ),
   503: errorResponse("the server is shutting down"),
   ...errorResponses,
 };
@@ -120,7 +123,7 @@ const destroyRoute = createRoute({
   tags,
   summary: "Remove everything the app runs in the environment (admin), in the background",
   security: secured,
-  request: { params: envParams },
+  request: { params: envParams, query: destroyQuery },
   responses: { 202: json(acceptedSchema, "recorded and running"), ...changeErrors },
 });
 
@@ -243,13 +246,19 @@ function registerChangeRoutes(app: OpenAPIHono<AppEnv>, deps: ServerDeps): void 
       app: name,
       environment: env,
       ...(body.revision !== undefined ? { revision: body.revision } : {}),
+      ...(body.planId !== undefined ? { expectPlan: body.planId } : {}),
     });
     return accepted(c, await deps.runs.start((ctx) => change.run(runHooks(ctx))));
   });
 
   app.openapi(destroyRoute, async (c) => {
     const { app: name, env } = c.req.valid("param");
-    const change = await serviceFor(deps, c.get("principal"), c).destroy({ app: name, environment: env });
+    const { planId } = c.req.valid("query");
+    const change = await serviceFor(deps, c.get("principal"), c).destroy({
+      app: name,
+      environment: env,
+      ...(planId !== undefined ? { expectPlan: planId } : {}),
+    });
     return accepted(c, await deps.runs.start((ctx) => change.run(runHooks(ctx))));
   });
 

@@ -29,7 +29,9 @@ const startRoute = createRoute({
       "nothing to change: what runs already matches (unchanged: true, the deployment that made it run)",
     ),
     202: json(acceptedSchema, "recorded and running"),
-    409: errorResponse("the app and environment are locked by another deployment"),
+    409: errorResponse(
+      "the app and environment are locked by another deployment, or planId no longer names this change (PLAN_MISMATCH, PLAN_STALE)",
+    ),
     422: errorResponse(
       "refused by policy (details.findings), words that ask for another action or leave questions open (INTENT_REFUSED), or the provider is not available",
     ),
@@ -176,6 +178,7 @@ export function registerDeploymentRoutes(app: OpenAPIHono<AppEnv>, deps: ServerD
       ...(body.adopt ? { adopt: true } : {}),
       ...(body.parallelism !== undefined ? { parallelism: body.parallelism } : {}),
       ...(body.stepTimeoutSeconds !== undefined ? { stepTimeoutSeconds: body.stepTimeoutSeconds } : {}),
+      ...(body.planId !== undefined ? { expectPlan: body.planId } : {}),
       ...(deps.queue ? { queued: true } : {}),
     });
     // A refused plan: running it throws the refusal (422 with the findings).
