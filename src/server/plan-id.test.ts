@@ -9,6 +9,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { withLockHook } from "../service/__fixtures__/plan-check.js";
 import { planIdOf, runningDigest } from "../service/plan-id.js";
 import { openStateStore } from "../state/store.js";
 import type { StateStore } from "../state/types.js";
@@ -26,27 +27,15 @@ let h: Harness;
 let raw: StateStore;
 let home: string;
 let admin: string;
-/** Runs once, right before the next lock is taken: after every check a request makes, before its run holds the lock. */
-let beforeLock: (() => Promise<unknown>) | undefined;
+/** Runs the hook once, right before the next lock is taken: after every check a request makes, before its run holds the lock. */
+let beforeLock: (hook: () => Promise<unknown>) => void;
 
 beforeAll(async () => {
   home = await mkdtemp(join(tmpdir(), "cdp-api-plan-id-"));
   raw = await openStateStore({ home });
-  const store = new Proxy(raw, {
-    get(target, key, receiver) {
-      if (key === "acquireLock") {
-        return async (...args: Parameters<StateStore["acquireLock"]>) => {
-          const hook = beforeLock;
-          beforeLock = undefined;
-          await hook?.();
-          return target.acquireLock(...args);
-        };
-      }
-      const value: unknown = Reflect.get(target, key, receiver);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
-  h = await startHarness({ store });
+  const hooked = withLockHook(raw);
+  beforeLock = hooked.beforeLock;
+  h = await startHarness({ store: hooked.store });
   admin = await keyFor(raw, "root", "admin");
 });
 afterAll(async () => {
@@ -99,7 +88,7 @@ describe("planId over the API", () => {
   it("refuses (409 PLAN_STALE) when a deployment finishes after the request was checked, before its run's lock", async () => {
     const planId = await planIdFor("nginx:1.29");
     const before = (await raw.listDeployments({ app: "shop", environment: "staging" })).length;
-    beforeLock = () => h.seed("shop", "staging", "nginx:1.25");
+    beforeLock(() => h.seed("shop", "staging", "nginx:1.25"));
     const raced = await errorOf(await post("/v1/deployments", { spec: spec("nginx:1.29"), planId }));
     expect(raced).toMatchObject({ status: 409, code: "PLAN_STALE" });
     // Only the racing deployment was recorded.

@@ -11,81 +11,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { errorMapping } from "../core/error-codes.js";
-import { CodeError } from "../core/errors.js";
 import { deploy } from "../engine/deploy.js";
-import { createNullProvider } from "../providers/null/index.js";
-import { hashArtifacts, render } from "../render/index.js";
-import { planToJson, reviewPlan } from "../review/index.js";
-import type { DeploymentSpec } from "../spec/schema.js";
-import { validateSpec } from "../spec/validate.js";
 import { openStateStore } from "../state/store.js";
 import type { StateStore } from "../state/types.js";
-import { createLocalService, localCaller } from "./local.js";
-import type { CodeService } from "./types.js";
-
-const SEED = "plan-check-test";
-const specOf = (image: string, name = "shop"): DeploymentSpec =>
-  validateSpec({ name, environment: "staging", services: [{ name: "web", image, port: 80 }] });
-
-const engineDeps = (store: StateStore) => ({
-  store,
-  providerFor: () => createNullProvider(),
-  render: (s: DeploymentSpec) => render(s, { secretSeed: SEED }),
-  hashArtifacts,
-});
-
-function serviceOn(store: StateStore): CodeService {
-  return createLocalService(
-    {
-      store,
-      interpret: () => {
-        throw new Error("these tests send specs, never words");
-      },
-      review: async (spec, current) =>
-        planToJson(reviewPlan(spec, { ...(current ? { current } : {}), render: { secretSeed: SEED } })),
-      provider: () => createNullProvider(),
-      render: (spec, secrets) => render(spec, { secretSeed: SEED, secrets }),
-      hashArtifacts,
-      secrets: { env: {}, scope: {}, undeclared: "warn" },
-      surface: "cli",
-      recordAudit: true,
-    },
-    localCaller("reviewer"),
-  );
-}
-
-/**
- * The store with one hook: `beforeLock` runs once, right before the next acquireLock goes to the
- * store, i.e. after every check a change makes before its run and before it holds the lock.
- */
-function withLockHook(store: StateStore) {
-  let pending: (() => Promise<void>) | undefined;
-  const hooked = new Proxy(store, {
-    get(target, key, receiver) {
-      if (key === "acquireLock") {
-        return async (...args: Parameters<StateStore["acquireLock"]>) => {
-          const hook = pending;
-          pending = undefined;
-          await hook?.();
-          return target.acquireLock(...args);
-        };
-      }
-      const value: unknown = Reflect.get(target, key, receiver);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
-  return { store: hooked, beforeLock: (fn: () => Promise<void>) => (pending = fn) };
-}
-
-async function codeOf(work: () => Promise<unknown>): Promise<string> {
-  try {
-    await work();
-  } catch (error) {
-    if (error instanceof CodeError) return error.code;
-    throw error;
-  }
-  return "none";
-}
+import { codeOf, engineDeps, serviceOn, specOf, withLockHook } from "./__fixtures__/plan-check.js";
 
 const homes: string[] = [];
 const stores: StateStore[] = [];
