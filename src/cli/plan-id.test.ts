@@ -161,20 +161,31 @@ describe("codeploy --plan-id with --server", () => {
 
   it("sends the planId: a mismatched or stale one is refused with the same errors as on this machine", async () => {
     await scenario(cli, (name) => `remote-${name}.yaml`);
-    // Rollback and destroy carry it too (their planIds come from a local CLI or MCP `plan`).
-    const rollback = await cli([
-      "rollback",
-      "shop",
-      "--env",
-      "staging",
-      "--yes",
-      "--plan-id",
-      "rollback.0.0",
-    ]);
+    // Rollback and destroy: the server reviews them (their planId shown before asking) and checks it.
+    const shown = await cli(["rollback", "shop", "--env", "staging", "--to", "1"]);
+    const rollbackId = /^plan id: (rollback\.\S+)$/m.exec(shown.out)?.[1] ?? "";
+    expect(shown.out).toContain(`codeploy rollback shop --env staging --to 1 --plan-id ${rollbackId}`);
+    const destroyShown = await cli(["destroy", "shop", "--env", "staging"]);
+    expect(destroyShown.out).toMatch(/Destroy shop\/staging: \d+ step/);
+    expect(destroyShown.out).toMatch(/^plan id: destroy\./m);
+    const rollback = await cli(["rollback", "shop", "--env", "staging", "--yes", "--plan-id", rollbackId]);
     expect(rollback).toMatchObject({ code: 1, err: expect.stringMatching(/planId given was made for/) });
     const destroy = await cli(["destroy", "shop", "--env", "staging", "--yes", "--plan-id", "apply.0.0"]);
     expect(destroy).toMatchObject({ code: 1, err: expect.stringMatching(/another action/) });
     const [status] = (await store.status({ app: "shop", environment: "staging" })) ?? [];
     expect(status?.currentRevision).toBe(2);
+    const rolled = await cli([
+      "rollback",
+      "shop",
+      "--env",
+      "staging",
+      "--to",
+      "1",
+      "--yes",
+      "--plan-id",
+      rollbackId,
+    ]);
+    expect(rolled.code).toBe(0);
+    expect((await store.status({ app: "shop", environment: "staging" }))[0]?.currentRevision).toBe(1);
   }, 60_000);
 });

@@ -50,6 +50,7 @@ import { providerResolver } from "./providers.js";
 import { memoryRateLimiter, type RateLimiter } from "./rate-limit.js";
 import { registerAdminRoutes } from "./routes/admin.js";
 import { registerAppRoutes } from "./routes/apps.js";
+import { registerChangePlanRoutes } from "./routes/change-plan.js";
 import { registerDeploymentRoutes } from "./routes/deployments.js";
 import { registerDriftRoutes } from "./routes/drift.js";
 import { type ExpertsRouteOptions, registerExpertsRoutes } from "./routes/experts.js";
@@ -328,6 +329,7 @@ function buildApp(
   registerIntentRoutes(app, deps);
   registerDeploymentRoutes(app, deps);
   registerAppRoutes(app, deps);
+  registerChangePlanRoutes(app, deps);
   registerDriftRoutes(app, deps);
   registerAdminRoutes(app, deps);
   app.notFound((c) => {

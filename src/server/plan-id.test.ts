@@ -1,5 +1,6 @@
 /**
- * `planId` over the API on a real SQLite store (null provider): `POST /v1/plan` hands it out,
+ * `planId` over the API on a real SQLite store (null provider): `POST /v1/plan` (apply) and
+ * `POST .../environments/{env}/plan` (rollback, destroy) hand it out,
  * `POST /v1/deployments`, the rollback body and `DELETE ...?planId=` take it, and a planId that
  * names another change or was made before a deployment since is answered 409 with its code and
  * a hint. A deployment that finishes between the request's check and its run's lock is caught
@@ -95,14 +96,22 @@ describe("planId over the API", () => {
     expect(await raw.listDeployments({ app: "shop", environment: "staging" })).toHaveLength(before + 1);
   });
 
-  it("takes planId in the rollback body and as ?planId= of DELETE", async () => {
+  it("plans rollback and destroy (POST .../plan) and takes their planId in the rollback body and as ?planId= of DELETE", async () => {
     const path = "/v1/apps/shop/environments/staging";
-    const rollbackId = async () =>
+    const reviewed = async (action: "rollback" | "destroy") => {
+      const res = await post(`${path}/plan`, { action });
+      expect(res.status).toBe(200);
+      return (await res.json()) as { planId: string; steps: unknown[]; changes: boolean };
+    };
+    const rollbackId = async () => (await reviewed("rollback")).planId;
+    // The planId the plan route gives is the one the change checks against (the same formula).
+    expect(await rollbackId()).toBe(
       planIdOf(
         "rollback",
         { app: "shop", environment: "staging", revision: null },
         await runningDigest(raw, "shop", "staging"),
-      );
+      ),
+    );
     const wrong = await errorOf(await post(`${path}/rollback`, { planId: "destroy.0.0" }));
     expect(wrong).toMatchObject({ status: 409, code: "PLAN_MISMATCH" });
     const stale = await rollbackId();
@@ -115,11 +124,10 @@ describe("planId over the API", () => {
     expect(rolled.status).toBe(202);
     await finished(((await rolled.json()) as { id: string }).id);
 
-    const destroyId = planIdOf(
-      "destroy",
-      { app: "shop", environment: "staging" },
-      await runningDigest(raw, "shop", "staging"),
-    );
+    const destroyPlan = await reviewed("destroy");
+    expect(destroyPlan).toMatchObject({ changes: true, planId: expect.stringMatching(/^destroy\./) });
+    expect(destroyPlan.steps.length).toBeGreaterThan(0);
+    const destroyId = destroyPlan.planId;
     const del = (planId: string) =>
       h.request(`${path}?planId=${encodeURIComponent(planId)}`, { method: "DELETE", token: admin });
     expect(await errorOf(await del(await rollbackId()))).toMatchObject({
@@ -142,6 +150,7 @@ describe("planId over the API", () => {
     expect(Object.keys(schemas.components.schemas.PlanResult?.properties ?? {})).toContain("planId");
     const del = schemas.paths["/v1/apps/{app}/environments/{env}"]?.delete;
     expect(del?.parameters?.map((p) => p.name)).toContain("planId");
+    expect(Object.keys(schemas.components.schemas.ChangePlan?.properties ?? {})).toContain("planId");
     expect(doc).toContain("PLAN_STALE");
   });
 });

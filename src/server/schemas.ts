@@ -397,6 +397,33 @@ export const rollbackBody = z
   })
   .openapi("RollbackRequest");
 
+export const changePlanBody = z
+  .strictObject({
+    action: z.enum(["rollback", "destroy"]),
+    revision: z.number().int().min(1).optional().openapi({
+      description:
+        "rollback: the revision to restore (default: the last good one that differs from what runs)",
+    }),
+  })
+  .openapi("ChangePlanRequest");
+
+export const changePlanResult = z
+  .object({
+    action: z.enum(["rollback", "destroy"]),
+    app: z.string(),
+    environment: z.string(),
+    planId: z.string().openapi({
+      description:
+        "send it as `planId` of the rollback (body) or the destroy (`?planId=`) to run exactly this change",
+    }),
+    steps: z.array(step).openapi({ description: "destroy: what is removed; rollback: planned when it runs" }),
+    changes: z
+      .boolean()
+      .openapi({ description: "false: nothing runs there (a destroy would change nothing)" }),
+    confirm: z.object({ what: z.string(), typeToConfirm: z.string().optional() }),
+  })
+  .openapi("ChangePlan");
+
 export const destroyQuery = z.object({
   planId: planIdField("destroy", "the `planId` a destroy was shown with (CLI, MCP `plan`)"),
 });

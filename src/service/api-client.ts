@@ -24,6 +24,7 @@ import type {
   StatusAnswer,
   StatusPageAnswer,
   StatusPageRequest,
+  StepView,
   UnlockAnswer,
 } from "./types.js";
 import type { VideoAnswer } from "./video.js";
@@ -40,6 +41,17 @@ export interface Accepted {
   /** An apply that changes nothing answers 200 with what runs instead. */
   readonly unchanged?: boolean;
   readonly links: { readonly self: string; readonly events: string };
+}
+
+/** POST .../plan: a rollback or destroy reviewed before it runs. */
+export interface ChangePlanAnswer {
+  readonly action: "rollback" | "destroy";
+  readonly app: string;
+  readonly environment: string;
+  readonly planId: string;
+  readonly steps: readonly StepView[];
+  readonly changes: boolean;
+  readonly confirm: { readonly what: string; readonly typeToConfirm?: string };
 }
 
 export interface ApiClientOptions {
@@ -77,6 +89,8 @@ export interface ApiClient {
   history(app: string, env: string, limit?: number): Promise<HistoryAnswer>;
   drift(app: string, env: string): Promise<DriftAnswer>;
   driftEvents(app: string, env: string, page?: { limit?: number; before?: number }): Promise<DriftEventPage>;
+  /** A rollback or destroy as it would run now, with its planId; nothing runs. */
+  planChange(app: string, env: string, body: Body): Promise<ChangePlanAnswer>;
   /** `planId`: run only while it still names this rollback and what runs (PLAN_MISMATCH / PLAN_STALE). */
   rollback(app: string, env: string, revision?: number, planId?: string): Promise<Accepted>;
   destroy(app: string, env: string, planId?: string): Promise<Accepted>;
@@ -136,6 +150,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         `${env(app, e)}/drift/events${query({ limit: page.limit?.toString(), before: page.before?.toString() })}`,
       ),
     history: (app, e, limit) => call("GET", `${env(app, e)}/history${query({ limit: limit?.toString() })}`),
+    planChange: (app, e, body) => call("POST", `${env(app, e)}/plan`, body),
     rollback: (app, e, revision, planId) =>
       call("POST", `${env(app, e)}/rollback`, {
         ...(revision !== undefined ? { revision } : {}),

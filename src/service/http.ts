@@ -6,15 +6,17 @@
 import { CodeError, PolicyError } from "../core/errors.js";
 import type { EngineEvent } from "../engine/events.js";
 import type { StepEvent } from "../state/types.js";
-import type { Accepted, ApiClient, Body } from "./api-client.js";
+import type { Accepted, ApiClient, Body, ChangePlanAnswer } from "./api-client.js";
 import { checkPlan } from "./plan-id.js";
 import type {
   ApplyRequest,
   Change,
   CodeService,
   DeploymentView,
+  DestroyRequest,
   PlanAnswer,
   PlanRequest,
+  RollbackRequest,
   RunHooks,
   StepView,
 } from "./types.js";
@@ -57,6 +59,33 @@ async function follow(
   }
   await start();
   return last ?? (await client.deployment(accepted.id));
+}
+
+/**
+ * A rollback or destroy as the server would run it now (its planId, a destroy's steps), checked
+ * against `expectPlan` here so a plan that no longer holds is refused before any confirmation.
+ * A server without the route (an older version) answers 404: the change goes on unreviewed, and
+ * the server still checks `expectPlan` when it runs.
+ */
+async function reviewChange(
+  client: ApiClient,
+  action: "rollback" | "destroy",
+  request: RollbackRequest | DestroyRequest,
+): Promise<ChangePlanAnswer | undefined> {
+  const { app, environment } = request;
+  let reviewed: ChangePlanAnswer;
+  try {
+    reviewed = await client.planChange(app, environment, {
+      action,
+      ...("revision" in request && request.revision !== undefined ? { revision: request.revision } : {}),
+    });
+  } catch (error) {
+    if (error instanceof CodeError && error.code === "NOT_FOUND") return undefined;
+    throw error;
+  }
+  if (request.expectPlan !== undefined)
+    checkPlan(reviewed.planId, request.expectPlan, `${app}/${environment}`);
+  return reviewed;
 }
 
 export function createHttpService(client: ApiClient, where: string): CodeService {
@@ -154,6 +183,7 @@ export function createHttpService(client: ApiClient, where: string): CodeService
 
     async rollback(request) {
       const { app, environment } = request;
+      const reviewed = await reviewChange(client, "rollback", request);
       return change(
         {
           action: "rollback",
@@ -165,6 +195,7 @@ export function createHttpService(client: ApiClient, where: string): CodeService
             what: `roll back ${app}/${environment}${request.revision !== undefined ? ` to revision ${request.revision}` : ""} on ${where}`,
             ...(environment === "production" ? { typeToConfirm: app } : {}),
           },
+          ...(reviewed ? { planId: reviewed.planId } : {}),
         },
         () => client.rollback(app, environment, request.revision, request.expectPlan),
       );
@@ -172,14 +203,16 @@ export function createHttpService(client: ApiClient, where: string): CodeService
 
     async destroy(request) {
       const { app, environment } = request;
+      const reviewed = await reviewChange(client, "destroy", request);
       return change(
         {
           action: "destroy",
           app,
           environment,
-          steps: [],
-          changes: true,
+          steps: reviewed?.steps ?? [],
+          changes: reviewed?.changes ?? true,
           confirm: { what: `destroy ${app}/${environment} on ${where}`, typeToConfirm: app },
+          ...(reviewed ? { planId: reviewed.planId } : {}),
         },
         () => client.destroy(app, environment, request.expectPlan),
       );
