@@ -53,7 +53,7 @@ async function scenario(cli: Cli, spec: (name: string) => string) {
   const mismatch = await cli(["apply", spec("v2"), "--yes", "--plan-id", id]);
   expect(mismatch.code).toBe(1);
   expect(mismatch.err).toMatch(/shop\/staging: the planId given was made for another spec/);
-  expect(mismatch.err).toMatch(/hint: .*plan/);
+  expect(mismatch.err).toMatch(/hint: plan exactly this apply and review it/);
 
   const applied = await cli(["apply", spec("v1"), "--yes", "--plan-id", id]);
   expect(applied.code).toBe(0);

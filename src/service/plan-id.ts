@@ -56,7 +56,7 @@ export function checkPlan(expected: string, given: string, target: string): void
   const [givenAction, givenSubject, givenRunning] = given.split(".");
   if (givenAction === action && givenSubject === subject && givenRunning !== running) {
     throw new CodeError("PLAN_STALE", `${target}: what runs changed since this plan was made`, {
-      hint: "plan again, show the new plan to the person, then use its planId",
+      hint: "plan again and review the new plan (a person must see it), then use its planId (CLI: --plan-id)",
       details: { planId: given },
     });
   }
@@ -67,7 +67,7 @@ export function checkPlan(expected: string, given: string, target: string): void
         ? "another spec"
         : "another app, environment or revision";
   throw new CodeError("PLAN_MISMATCH", `${target}: the planId given was made for ${what}`, {
-    hint: `call plan for exactly this ${action}, show it to the person, then use the planId it returns`,
+    hint: `plan exactly this ${action} and review it (a person must see it), then use the planId it gives (CLI: --plan-id)`,
     details: { planId: given },
   });
 }
