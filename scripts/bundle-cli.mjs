@@ -1,6 +1,8 @@
 #!/usr/bin/env node
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 // Bundles the CLI compiled by tsc (dist/) for bin/codeploy.cjs (issue 26).
@@ -166,3 +168,24 @@ writeFileSync(
 // checks the file against the schema).
 const { configSchema } = await import(pathToFileURL(join(root, "dist/core/config.js")).href);
 writeFileSync(join(out, "config-defaults.json"), `${JSON.stringify(configSchema.parse({}))}\n`);
+
+// The first run of each command fills its code cache (bin/codeploy.cjs); the
+// quick ones run once here, so the first `codeploy plan` after `npm ci` is as
+// quick as the next. In a throwaway home; a failure only costs that speed.
+const warmHome = mkdtempSync(join(tmpdir(), "codeploy-warm-"));
+const sample = join(warmHome, "sample.yaml");
+writeFileSync(sample, "name: shop\nenvironment: staging\nservices:\n  - name: web\n    image: nginx:1.27\n");
+const warm = [
+  ["--help"],
+  ["interpret", "deploy the shop with postgres 16 to staging", "--json"],
+  ["plan", sample, "--json"],
+  ["status"],
+];
+for (const args of warm) {
+  spawnSync(process.execPath, [join(root, "bin/codeploy.cjs"), ...args], {
+    env: { ...process.env, CODEPLOY_HOME: warmHome, CODEPLOY_INTERPRET: "rules" },
+    stdio: "ignore",
+    timeout: 60_000,
+  });
+}
+rmSync(warmHome, { recursive: true, force: true });
