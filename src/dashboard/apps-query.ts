@@ -41,7 +41,7 @@ export function parseAppsQuery(q: Readonly<Record<string, string | undefined>>):
 
 export function rowState(row: EnvironmentView): RowState {
   const d = row.lastDeployment;
-  if (d === undefined) return "never";
+  if (d === undefined) return row.queued !== undefined ? "queued" : "never";
   if (d.state === "interrupted") return "interrupted";
   if (d.outcome === undefined) return "running";
   if (d.action === "destroy" && d.outcome === "succeeded") return "destroyed";

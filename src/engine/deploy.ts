@@ -301,6 +301,8 @@ export interface RollbackRequest {
   /** @default the revision before the one running now */
   readonly toRevision?: number;
   readonly waitForLock?: boolean;
+  /** The id the deployment gets (a queued rollback runs with its job's id). @default a new UUID */
+  readonly deploymentId?: string;
   /** Plan every step as new, so each provider converges what runs even on the running revision (self-heal). */
   readonly reconcile?: boolean;
 }
@@ -324,7 +326,12 @@ export async function rollbackTo(
 async function runRevision(
   revision: Revision,
   command: "rollback" | "destroy",
-  request: { readonly actor: string; readonly waitForLock?: boolean; readonly reconcile?: boolean },
+  request: {
+    readonly actor: string;
+    readonly waitForLock?: boolean;
+    readonly reconcile?: boolean;
+    readonly deploymentId?: string;
+  },
   deps: DeployDeps,
   options: DeployOptions,
 ): Promise<DeployOutcome> {
@@ -336,6 +343,7 @@ async function runRevision(
     actor: request.actor,
     onFailure: "stop",
     ...(request.waitForLock ? { waitForLock: true } : {}),
+    ...(request.deploymentId !== undefined ? { deploymentId: request.deploymentId } : {}),
   };
   return withLock(
     store,
@@ -447,6 +455,8 @@ export interface DestroyRequest {
   readonly environment: string;
   readonly actor: string;
   readonly waitForLock?: boolean;
+  /** The id the deployment gets (a queued destroy runs with its job's id). @default a new UUID */
+  readonly deploymentId?: string;
 }
 
 /** Removes everything the running revision has, recorded as a destroy deployment. */

@@ -1,5 +1,12 @@
-export { jobRequestOf, type RunJobContext, runJob } from "./run.js";
-export { type JobCaller, type SubmittedJob, secretInClear, submitApply } from "./submit.js";
+export { destroyRequestOf, jobRequestOf, type RunJobContext, rollbackRequestOf, runJob } from "./run.js";
+export {
+  type ChangeReplay,
+  type JobCaller,
+  type SubmittedJob,
+  secretInClear,
+  submitApply,
+  submitChange,
+} from "./submit.js";
 export {
   type DrainReport,
   type JobResult,

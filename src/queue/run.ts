@@ -2,12 +2,12 @@
  * What a worker does with a claimed job: the request it recorded goes through
  * the service again, as the caller who submitted it (the service's gates run
  * again at run time: RBAC, policy, secrets, the plan check), and runs with the
- * job's id as its deployment id.
+ * job's id as its deployment id. An apply, a rollback or a destroy alike.
  */
 import { z } from "zod";
 import { CodeError } from "../core/errors.js";
 import type { EngineEvent } from "../engine/events.js";
-import type { ApplyRequest, CodeService } from "../service/types.js";
+import type { ApplyRequest, Change, CodeService, DestroyRequest, RollbackRequest } from "../service/types.js";
 import type { Job } from "../state/jobs.js";
 import type { JobResult } from "./worker.js";
 
@@ -24,21 +24,68 @@ const jobRequest = z.object({
   expectPlan: z.string().optional(),
 });
 
+/** A rollback's or destroy's request as `submitChange` records it (app and environment are the job's). */
+const rollbackRequest = z.object({
+  revision: z.number().int().optional(),
+  provider: z.string().optional(),
+  reconcile: z.boolean().optional(),
+  expectPlan: z.string().optional(),
+});
+const destroyRequest = z.object({
+  provider: z.string().optional(),
+  purgeData: z.boolean().optional(),
+  expectPlan: z.string().optional(),
+});
+
+function unreadable(job: Job): CodeError {
+  return new CodeError("VALIDATION", `job ${job.id} holds a request this version cannot read`, {
+    hint: "the job was queued by another codeploy version; submit it again",
+  });
+}
+
+type Present<T> = { [K in keyof T]?: Exclude<T[K], undefined> };
+
+/** Only the options the job has: an absent one keeps the service's default. */
+function present<T extends object>(options: T): Present<T> {
+  // The same keys, those holding undefined dropped: what Present<T> says.
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Present<T>;
+}
+
 export function jobRequestOf(job: Job): ApplyRequest {
   const parsed = jobRequest.safeParse(job.request);
-  if (!parsed.success) {
-    throw new CodeError("VALIDATION", `job ${job.id} holds a request this version cannot read`, {
-      hint: "the job was queued by another codeploy version; submit it again",
-    });
-  }
+  if (job.kind !== "apply" || !parsed.success) throw unreadable(job);
   const { input, ...options } = parsed.data;
-  // Only the options the job has: an absent one keeps the service's default.
-  const present = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
   const request: ApplyRequest = {
-    ...present,
+    ...present(options),
     input: { spec: input.spec, ...(input.origin ? { origin: input.origin } : {}) },
   };
   return request;
+}
+
+export function rollbackRequestOf(job: Job): RollbackRequest {
+  const parsed = rollbackRequest.safeParse(job.request);
+  if (job.kind !== "rollback" || !parsed.success) throw unreadable(job);
+  return { ...present(parsed.data), app: job.app, environment: job.environment };
+}
+
+export function destroyRequestOf(job: Job): DestroyRequest {
+  const parsed = destroyRequest.safeParse(job.request);
+  if (job.kind !== "destroy" || !parsed.success) throw unreadable(job);
+  return { ...present(parsed.data), app: job.app, environment: job.environment };
+}
+
+/** The change the job asks for, made again by the service as the job's caller (every gate runs again). */
+async function changeOf(job: Job, service: CodeService, signal: AbortSignal): Promise<Change> {
+  switch (job.kind) {
+    case "apply":
+      return service.apply(jobRequestOf(job), { signal });
+    case "rollback":
+      return service.rollback(rollbackRequestOf(job));
+    case "destroy":
+      return service.destroy(destroyRequestOf(job));
+    case "unknown":
+      throw unreadable(job);
+  }
 }
 
 export interface RunJobContext {
@@ -50,8 +97,9 @@ export interface RunJobContext {
 
 export async function runJob(job: Job, service: CodeService, ctx: RunJobContext): Promise<JobResult> {
   try {
-    const change = await service.apply(jobRequestOf(job), { signal: ctx.signal });
-    if (!change.changes) return { end: "unchanged" };
+    const change = await changeOf(job, service, ctx.signal);
+    // An apply whose spec already runs; a destroy of what runs nothing is refused by running it.
+    if (job.kind === "apply" && !change.changes) return { end: "unchanged" };
     const deployment = await change.run({
       deploymentId: job.id,
       signal: ctx.signal,

@@ -1,14 +1,15 @@
 /**
- * An API server's half of the queue: a change that passed every gate of the
- * service (auth, RBAC, policy, secrets, plan) is recorded as a job instead of
- * run. The job keeps what the worker needs to run the same request again with
- * the same rights: the request with words resolved to their spec, and who asked.
+ * An API server's half of the queue: a change (apply, rollback, destroy) that
+ * passed every gate of the service (auth, RBAC, policy, secrets, plan) is
+ * recorded as a job instead of run. The job keeps what the worker needs to run
+ * the same request again with the same rights: the request (an apply's words
+ * resolved to their spec), its kind, and who asked.
  */
 import { randomUUID } from "node:crypto";
 import { CodeError } from "../core/errors.js";
 import { redactSecrets } from "../core/redact.js";
-import type { ApplyRequest, Change } from "../service/types.js";
-import type { JobStore } from "../state/jobs.js";
+import type { ApplyRequest, Change, DestroyRequest, RollbackRequest } from "../service/types.js";
+import type { JobKind, JobStore } from "../state/jobs.js";
 
 export interface SubmittedJob {
   /** The deployment id the job will run with. */
@@ -29,10 +30,46 @@ export interface JobCaller {
 export async function submitApply(jobs: JobStore, change: Change, caller: JobCaller): Promise<SubmittedJob> {
   const request = change.replay;
   if (change.action !== "apply" || request === undefined) {
-    throw new CodeError("INTERNAL", `a ${change.action} cannot be queued here`, {
-      hint: "only apply goes through the deployment queue",
+    throw new CodeError("INTERNAL", `a ${change.action} cannot be queued as an apply`, {
+      hint: "queue rollbacks and destroys with submitChange",
     });
   }
+  return enqueue(jobs, "apply", change, request satisfies ApplyRequest, caller);
+}
+
+/** What a queued rollback or destroy keeps of its request: app and environment are the job's own columns. */
+export type ChangeReplay =
+  | Omit<RollbackRequest, "app" | "environment" | "wait">
+  | Omit<DestroyRequest, "app" | "environment" | "wait">;
+
+/**
+ * A rollback or destroy that passed the service's gates, queued behind the jobs of its app and
+ * environment already in line (an apply submitted before it runs first). `request` is the one the
+ * change was made from; the worker makes the change again from it, as the same caller.
+ */
+export async function submitChange(
+  jobs: JobStore,
+  change: Change,
+  request: RollbackRequest | DestroyRequest,
+  caller: JobCaller,
+): Promise<SubmittedJob> {
+  if (change.action === "apply" || request.app !== change.app || request.environment !== change.environment) {
+    throw new CodeError("INTERNAL", `this ${change.action} cannot be queued as a rollback or destroy`, {
+      hint: "queue applies with submitApply, with the request the change was made from",
+    });
+  }
+  // `wait` is the local lock wait: a queued change waits its turn in line instead.
+  const { app: _app, environment: _environment, wait: _wait, ...replay } = request;
+  return enqueue(jobs, change.action, change, replay satisfies ChangeReplay, caller);
+}
+
+async function enqueue(
+  jobs: JobStore,
+  kind: JobKind,
+  change: Change,
+  request: object,
+  caller: JobCaller,
+): Promise<SubmittedJob> {
   const clear = secretInClear(request);
   if (clear !== undefined) {
     throw new CodeError("SECRET_IN_QUEUE", `${clear} holds what looks like a secret value`, {
@@ -43,11 +80,12 @@ export async function submitApply(jobs: JobStore, change: Change, caller: JobCal
   const id = randomUUID();
   const { ahead } = await jobs.enqueue({
     id,
+    kind,
     app: change.app,
     environment: change.environment,
     actor: caller.actor,
     caller: caller.principal,
-    request: request satisfies ApplyRequest,
+    request,
   });
   return { id, ahead };
 }

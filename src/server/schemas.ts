@@ -224,7 +224,8 @@ export const acceptedSchema = z
     action: z.enum(["apply", "rollback", "destroy"]),
     revision: z.number().int().optional().openapi({ description: "absent while the deployment waits" }),
     queued: z.boolean().optional().openapi({
-      description: "true: every slot (server.maxConcurrentDeployments) is busy; it starts in its turn",
+      description:
+        "true: every slot (server.maxConcurrentDeployments) is busy, or (role api) it waits in the deployment queue for a worker; it starts in its turn",
     }),
     position: z.number().int().min(1).optional().openapi({ description: "place in the wait list, 1 = next" }),
     unchanged: z.boolean().optional().openapi({
@@ -267,7 +268,10 @@ export const environmentResult = z
     latestRevision: z.number().int().optional(),
     lastDeployment: deploymentSchema.optional(),
     lock: lockSchema.optional(),
-    queued: z.number().int().optional().openapi({ description: "deployments of it waiting for a worker" }),
+    queued: z.number().int().optional().openapi({
+      description:
+        "changes of it waiting in the deployment queue for a worker (role api); with no lastDeployment, its first one",
+    }),
     endpoints: z.array(z.string()),
     outputs: z.record(z.string(), z.record(z.string(), z.string())),
     serviceEndpoints: z.record(z.string(), z.array(z.string())).optional(),
@@ -302,9 +306,22 @@ export const statusPageQuery = z.object({
   q: z.string().max(100).optional().openapi({ description: "a part of the app's name, case-insensitive" }),
   env: z.string().min(1).max(100).optional(),
   state: z
-    .enum(["succeeded", "failed", "rolled-back", "running", "cancelled", "interrupted", "destroyed", "never"])
+    .enum([
+      "succeeded",
+      "failed",
+      "rolled-back",
+      "running",
+      "cancelled",
+      "interrupted",
+      "destroyed",
+      "queued",
+      "never",
+    ])
     .optional()
-    .openapi({ description: "the last deployment's state, or never deployed" }),
+    .openapi({
+      description:
+        "the last deployment's state; queued: none yet, its first change waits in the deployment queue; or never deployed",
+    }),
   sort: z
     .enum(["name", "recent"])
     .optional()
@@ -359,6 +376,7 @@ export const historyResult = z
           id: z.string(),
           app: z.string(),
           environment: z.string(),
+          action: z.enum(["apply", "rollback", "destroy"]),
           actor: z.string(),
           state: z.enum(["queued", "claimed"]),
           attempt: z.number().int(),

@@ -30,7 +30,7 @@ import { checkDrift, type DriftSettings, recordDriftEvent } from "./drift.js";
 import { type LocalExpertsDeps, localExperts } from "./experts.js";
 import { checkComponentCount, lowerOnly } from "./limits.js";
 import { checkPlan, type PlannedAction, planIdOf, runningDigest } from "./plan-id.js";
-import { queuedOf, withQueued } from "./queued.js";
+import { queuedOf } from "./queued.js";
 import { type Interpret, type ResolvedSpec, resolveSpec, validateAt } from "./resolve.js";
 import { readStatus, readStatusPage } from "./status.js";
 import type {
@@ -431,6 +431,7 @@ export function createLocalService(deps: LocalServiceDeps, caller: Caller): Code
               ...(request.revision !== undefined ? { toRevision: request.revision } : {}),
               ...(request.wait ? { waitForLock: true } : {}),
               ...(request.reconcile ? { reconcile: true } : {}),
+              ...(hooks.deploymentId !== undefined ? { deploymentId: hooks.deploymentId } : {}),
             },
             engine,
             engineOptions(hooks, [], {}, () => expectPlan("rollback", target, request.expectPlan, planIdNow)),
@@ -465,7 +466,13 @@ export function createLocalService(deps: LocalServiceDeps, caller: Caller): Code
           const { destroyEnvironment } = await engineCode();
           return finished(
             await destroyEnvironment(
-              { app, environment, actor: caller.actor, ...(request.wait ? { waitForLock: true } : {}) },
+              {
+                app,
+                environment,
+                actor: caller.actor,
+                ...(request.wait ? { waitForLock: true } : {}),
+                ...(hooks.deploymentId !== undefined ? { deploymentId: hooks.deploymentId } : {}),
+              },
               engine,
               engineOptions(hooks, steps, {}, () =>
                 expectPlan("destroy", target, request.expectPlan, planIdNow),
@@ -478,10 +485,10 @@ export function createLocalService(deps: LocalServiceDeps, caller: Caller): Code
 
     async status(request = {}) {
       caller.authorize("read", request.environment);
-      const answer = await readStatus(store, caller, request, (spec, name) =>
+      // Each row counts the changes of it waiting in the deployment queue (`queued`), as the store reads it.
+      return readStatus(store, caller, request, (spec, name) =>
         name === spec.target ? deps.provider(spec) : deps.provider(spec, name, "recorded"),
       );
-      return request.brief === true ? answer : withQueued(store, caller, request, answer);
     },
 
     // Loaded when asked: rendering and gitops' redaction (YAML) stay out of `codeploy status`'s start-up.

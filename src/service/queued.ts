@@ -1,10 +1,12 @@
 /**
  * Deployments waiting in the queue (API servers and workers on Postgres), as
- * status and history show them: not recorded as deployments until a worker
- * starts them, so they are read from the job table and listed apart.
+ * history shows them: not recorded as deployments until a worker starts them,
+ * so they are read from the job table and listed apart. (Status counts them
+ * per environment in the store's own query: state/status.ts.)
  */
+import { jobAction } from "../state/jobs.js";
 import type { StateStore } from "../state/types.js";
-import type { Caller, EnvironmentRequest, QueuedView, StatusAnswer } from "./types.js";
+import type { Caller, EnvironmentRequest, QueuedView } from "./types.js";
 
 /** Open jobs (queued or claimed, not started yet) of an app (and environment), in line order. */
 export async function queuedOf(
@@ -24,30 +26,11 @@ export async function queuedOf(
       id: j.id,
       app: j.app,
       environment: j.environment,
+      action: jobAction(j),
       actor: j.actor,
       state: j.state === "claimed" ? ("claimed" as const) : ("queued" as const),
       attempt: j.attempt,
       submittedAt: j.submittedAt,
       ...(j.retryOf ? { retryOf: j.retryOf } : {}),
     }));
-}
-
-/** Adds `queued` (how many wait in line) to each environment that has some. */
-export async function withQueued(
-  store: StateStore,
-  caller: Caller,
-  filter: Partial<EnvironmentRequest>,
-  answer: StatusAnswer,
-): Promise<StatusAnswer> {
-  const queued = await queuedOf(store, caller, filter);
-  if (queued === undefined || queued.length === 0) return answer;
-  const count = new Map<string, number>();
-  for (const q of queued)
-    count.set(`${q.app}/${q.environment}`, (count.get(`${q.app}/${q.environment}`) ?? 0) + 1);
-  return {
-    environments: answer.environments.map((e) => {
-      const n = count.get(`${e.app}/${e.environment}`);
-      return n === undefined ? e : { ...e, queued: n };
-    }),
-  };
 }

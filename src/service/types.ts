@@ -245,8 +245,6 @@ export type EnvironmentView = Omit<EnvironmentStatus, "lastDeployment"> & {
   readonly problems?: string[];
   /** Live: the provider could not be asked. */
   readonly observeError?: string;
-  /** With the queue: deployments of it waiting for a worker. */
-  readonly queued?: number;
 };
 
 export interface StatusAnswer {
@@ -258,7 +256,7 @@ export interface StatusPageRequest {
   /** A part of the app's name, case-insensitive. */
   readonly search?: string;
   readonly environment?: string;
-  /** The last deployment's state, or `never` deployed. */
+  /** The last deployment's state, `queued` (none yet, one waits in the deployment queue) or `never` deployed. */
   readonly state?: EnvironmentState;
   /** `name`: by app then environment; `recent`: last deployment first. @default "name" */
   readonly sort?: "name" | "recent";
@@ -319,6 +317,7 @@ export interface HistoryAnswer {
 /** A deployment submitted to the queue that no worker has started yet. */
 export interface QueuedView extends EnvironmentRequest {
   readonly id: string;
+  readonly action: "apply" | "rollback" | "destroy";
   readonly actor: string;
   /** `claimed`: a worker took it and is starting it. */
   readonly state: "queued" | "claimed";

@@ -28,9 +28,20 @@ export type JobState =
   | "handed-back";
 export type JobEnd = "done" | "unchanged" | "refused";
 
+/** What a job runs (migration 0014): jobs of one app + environment run in line order whatever their kind. */
+export type JobKind = "apply" | "rollback" | "destroy";
+export const JOB_KINDS: readonly JobKind[] = ["apply", "rollback", "destroy"];
+
+/** The deployment action a job shows as; one from a newer codeploy (never run here) as the apply all jobs once were. */
+export function jobAction(job: { readonly kind: JobKind | "unknown" }): JobKind {
+  return job.kind === "unknown" ? "apply" : job.kind;
+}
+
 export interface JobInput {
   /** The deployment id the job runs with. */
   readonly id: string;
+  /** @default "apply" */
+  readonly kind?: JobKind;
   readonly app: string;
   readonly environment: string;
   readonly actor: string;
@@ -42,6 +53,8 @@ export interface JobInput {
 
 export interface Job {
   readonly id: string;
+  /** `unknown`: written by a newer codeploy; never run by this one. */
+  readonly kind: JobKind | "unknown";
   readonly app: string;
   readonly environment: string;
   /** Place in line; a retry keeps the place of the attempt it retries. */
@@ -86,6 +99,7 @@ export interface JobStore {
 
 interface JobsTable {
   id: string;
+  kind: string;
   app: string;
   environment: string;
   position: number;
@@ -122,6 +136,7 @@ const STATES: readonly JobState[] = [
 function toJob(row: JobsTable): Job {
   return {
     id: row.id,
+    kind: JOB_KINDS.find((k) => k === row.kind) ?? "unknown",
     app: row.app,
     environment: row.environment,
     position: Number(row.position),
@@ -182,6 +197,7 @@ export function createJobStore(ctx: StoreContext): JobStore | undefined {
           .executeTakeFirst();
         const row: JobsTable = {
           id: input.id,
+          kind: input.kind ?? "apply",
           app: input.app,
           environment: input.environment,
           position: Number(last?.p ?? 0) + 1,

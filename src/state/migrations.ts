@@ -295,6 +295,19 @@ const dashboardDrafts: Migration = {
   },
 };
 
+/**
+ * What a queued job runs (state/jobs.ts): `apply`, `rollback` or `destroy`. Jobs queued before it were
+ * all applies, hence the default.
+ */
+const jobKind: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema
+      .alterTable("deployment_jobs")
+      .addColumn("kind", "text", (c) => c.notNull().defaultTo("apply"))
+      .execute();
+  },
+};
+
 /** Ordered by name; append only. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0001_initial": initial,
@@ -308,6 +321,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0010_deployment_jobs": deploymentJobs,
   "0011_dashboard_sessions": dashboardSessions,
   "0012_dashboard_drafts": dashboardDrafts,
+  "0014_job_kind": jobKind,
 };
 
 /**

@@ -9,12 +9,16 @@
  * its lock, and whether a lock is live is partly a question for this process
  * (is its holder's pid alive?): the live locks' tokens are decided here first
  * (locks are few: one per change in flight) and passed to the query.
+ *
+ * Environments whose first change still waits in the deployment queue (open
+ * rows of `deployment_jobs`) are listed too, with state `queued`.
  */
 import { type RawBuilder, sql } from "kysely";
 import type { StoreContext } from "./context.js";
 import type { DeploymentsTable } from "./db-schema.js";
 import { toDeployment } from "./deployments.js";
 import { toLockInfo } from "./locks.js";
+import { OPEN_JOB_STATES } from "./status.js";
 import type { EnvironmentState, EnvironmentStatus, StatusPage, StatusPageQuery } from "./types.js";
 
 /** What a page may hold at most; callers ask for less. */
@@ -24,14 +28,18 @@ interface PageRow extends DeploymentsTable {
   pair_app: string;
   pair_environment: string;
   rev_n: number | null;
+  /** Open jobs (a bigint, read as a string, on Postgres). */
+  queued_n: number | string;
   ok_revision: number | null;
   ok_action: string | null;
 }
 
 export async function statusPage(ctx: StoreContext, query: StatusPageQuery): Promise<StatusPage> {
   const db = ctx.backend.db;
+  const open = sql`state in (${sql.join(OPEN_JOB_STATES)})`;
   const names = await sql<{ environment: string }>`
-    select environment from revisions union select environment from deployments`.execute(db);
+    select environment from revisions union select environment from deployments
+    union select environment from deployment_jobs where ${open}`.execute(db);
   const all = names.rows.map((r) => r.environment).sort();
   const environments = query.visible ? all.filter((e) => query.visible?.(e)) : all;
   const empty = { rows: [], total: 0, environments };
@@ -48,6 +56,7 @@ export async function statusPage(ctx: StoreContext, query: StatusPageQuery): Pro
   if (query.search !== undefined && query.search !== "")
     conditions.push(sql`lower(app) like ${`%${escapeLike(query.search.toLowerCase())}%`} escape '\\'`);
   const where = conditions.length === 0 ? sql`` : sql`where ${sql.join(conditions, sql` and `)}`;
+  const whereOpen = sql`where ${sql.join([...conditions, open], sql` and `)}`;
 
   const running =
     liveTokens.length === 0
@@ -56,7 +65,7 @@ export async function statusPage(ctx: StoreContext, query: StatusPageQuery): Pro
           and k.token in (${sql.join(liveTokens)})
           and (k.deployment_id = l.id or (k.deployment_id is null and k.acquired_at <= l.started_at)))`;
   const state = sql`case
-      when l.id is null then 'never'
+      when l.id is null then (case when s.queued_n > 0 then 'queued' else 'never' end)
       when l.outcome is null then (case when ${running} then 'running' else 'interrupted' end)
       when l.action = 'destroy' and l.outcome = 'succeeded' then 'destroyed'
       else l.outcome end`;
@@ -72,6 +81,8 @@ export async function statusPage(ctx: StoreContext, query: StatusPageQuery): Pro
       select app, environment from revisions ${where}
       union
       select app, environment from deployments ${where}
+      union
+      select app, environment from deployment_jobs ${whereOpen}
     )`;
   const source = byNameOnly
     ? sql`(select app, environment from pairs order by app${c}, environment${c}
@@ -87,11 +98,13 @@ export async function statusPage(ctx: StoreContext, query: StatusPageQuery): Pro
         (select max(d.number) from deployments d where d.app = p.app and d.environment = p.environment) as last_n,
         (select max(d.number) from deployments d where d.app = p.app and d.environment = p.environment
           and d.outcome = 'succeeded') as ok_n,
-        (select max(r.number) from revisions r where r.app = p.app and r.environment = p.environment) as rev_n
+        (select max(r.number) from revisions r where r.app = p.app and r.environment = p.environment) as rev_n,
+        (select count(*) from deployment_jobs j where j.app = p.app and j.environment = p.environment
+          and j.state in (${sql.join(OPEN_JOB_STATES)})) as queued_n
       from ${source} p
     ),
     listed as (
-      select s.pair_app, s.pair_environment, s.rev_n, l.*, ok.revision as ok_revision, ok.action as ok_action,
+      select s.pair_app, s.pair_environment, s.rev_n, s.queued_n, l.*, ok.revision as ok_revision, ok.action as ok_action,
         ${state} as state
       from summary s
       left join deployments l on l.app = s.pair_app and l.environment = s.pair_environment and l.number = s.last_n
@@ -129,6 +142,7 @@ function toStatus(row: PageRow, locks: Parameters<typeof toDeployment>[1]): Envi
     latestRevision: row.rev_n === null ? undefined : Number(row.rev_n),
     lastDeployment: row.id === null ? undefined : toDeployment(row, locks),
     lock: locks.find((l) => l.app === key.app && l.environment === key.environment),
+    ...(Number(row.queued_n) > 0 ? { queued: Number(row.queued_n) } : {}),
   };
 }
 
@@ -145,5 +159,6 @@ export const ENVIRONMENT_STATES: readonly EnvironmentState[] = [
   "cancelled",
   "interrupted",
   "destroyed",
+  "queued",
   "never",
 ];

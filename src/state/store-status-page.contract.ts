@@ -55,6 +55,23 @@ async function seed({ harness, clock }: ContractContext): Promise<StateStore> {
 
 const names = (rows: readonly EnvironmentStatus[]) => rows.map((r) => `${r.app}/${r.environment}`);
 
+/**
+ * A row of the deployment queue as an API server in role api writes it (state/jobs.ts). Only Postgres
+ * fills the table, but it exists on both: the status queries read it on both.
+ */
+async function job(
+  { harness }: ContractContext,
+  id: string,
+  app: string,
+  environment: string,
+  state: "queued" | "claimed" | "done",
+): Promise<void> {
+  await harness().sql(
+    `insert into deployment_jobs (id, kind, app, environment, position, attempt, state, actor, caller_json, request_json, submitted_at)
+     values ('${id}', 'apply', '${app}', '${environment}', 1, 1, '${state}', 'key:ana', '{}', '{}', '2026-01-01T00:00:00.000Z')`,
+  );
+}
+
 export function defineStatusPageContract(ctx: ContractContext): void {
   describe("status pages", () => {
     it("answer nothing, and no environment names, from an empty store", async () => {
@@ -171,6 +188,49 @@ export function defineStatusPageContract(ctx: ContractContext): void {
         "shop/staging",
         "draft/preview",
       ]);
+    });
+
+    it("list an environment whose first change waits in the deployment queue as queued, nothing deployed", async () => {
+      const store = await seed(ctx);
+      await job(ctx, "j1", "fresh", "staging", "queued");
+      await job(ctx, "j2", "fresh", "staging", "claimed");
+      await job(ctx, "j3", "shop", "staging", "queued");
+      await job(ctx, "j4", "gone", "staging", "done");
+      await job(ctx, "j5", "hidden", "qa", "queued");
+      const all = await store.status();
+      const [fresh] = await store.status({ app: "fresh", environment: "staging" });
+      expect(fresh).toEqual({
+        app: "fresh",
+        environment: "staging",
+        currentRevision: undefined,
+        latestRevision: undefined,
+        lastDeployment: undefined,
+        lock: undefined,
+        queued: 2,
+      });
+      // Counted on an environment that has deployments too; a finished job is no longer counted.
+      expect(all.find((r) => r.app === "shop" && r.environment === "staging")?.queued).toBe(1);
+      expect(names(all)).not.toContain("gone/staging");
+      const page = await store.statusPage({ limit: 500 });
+      expect(page.rows).toEqual(all);
+      expect(page.total).toBe(11);
+      expect(page.environments).toEqual(["preview", "production", "qa", "staging"]);
+      const queued = await store.statusPage({ limit: 25, state: "queued" });
+      expect(names(queued.rows)).toEqual(["fresh/staging", "hidden/qa"]);
+      expect(queued.total).toBe(2);
+      expect(names((await store.statusPage({ limit: 25, state: "never" })).rows)).toEqual(["draft/preview"]);
+      expect(names((await store.statusPage({ limit: 2, search: "fre" })).rows)).toEqual(["fresh/staging"]);
+      // Newest deployment first: a queued-only environment has none, so it sorts with the never-deployed.
+      expect(names((await store.statusPage({ limit: 25, sort: "recent" })).rows).slice(-3)).toEqual([
+        "draft/preview",
+        "fresh/staging",
+        "hidden/qa",
+      ]);
+      // The caller's environments: a queued change elsewhere shows neither as a row nor as a name.
+      const visible = (e: string) => e !== "qa";
+      const seen = await store.statusPage({ limit: 25, visible, state: "queued" });
+      expect(seen).toMatchObject({ total: 1, environments: ["preview", "production", "staging"] });
+      expect(names(seen.rows)).toEqual(["fresh/staging"]);
     });
 
     it("report what runs: the revision of the last succeeded deployment, none after a destroy", async () => {

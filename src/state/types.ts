@@ -140,9 +140,14 @@ export interface EnvironmentStatus extends EnvironmentKey {
   readonly latestRevision: number | undefined;
   readonly lastDeployment: Deployment | undefined;
   readonly lock: LockInfo | undefined;
+  /** Changes of it waiting in the deployment queue (Postgres, role api) for a worker; absent when none. */
+  readonly queued?: number;
 }
 
-/** What the list calls an environment's state: its last deployment's, or `never` deployed. */
+/**
+ * What the list calls an environment's state: its last deployment's; `queued` when none was recorded
+ * yet but one waits in the deployment queue; else `never` deployed.
+ */
 export type EnvironmentState =
   | "succeeded"
   | "failed"
@@ -151,6 +156,7 @@ export type EnvironmentState =
   | "cancelled"
   | "interrupted"
   | "destroyed"
+  | "queued"
   | "never";
 
 /** One page of environments, filtered, ordered and counted by the database (status-page.ts). */

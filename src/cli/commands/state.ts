@@ -44,7 +44,9 @@ function printEnvironment(io: CliIo, r: EnvironmentView): void {
   const d = r.lastDeployment;
   const last = d
     ? `last ${d.action} #${d.number} (revision ${d.revision}) ${d.state}${d.finishedAt ? ` at ${d.finishedAt}` : ` since ${d.startedAt}`}`
-    : "no deployment";
+    : r.queued !== undefined
+      ? "first deployment queued"
+      : "no deployment";
   const running = r.currentRevision !== undefined ? `revision ${r.currentRevision} running` : "not running";
   io.stdout(`${r.app}/${r.environment}: ${running}; ${last}\n`);
   if (d?.state === "interrupted") {
@@ -53,6 +55,7 @@ function printEnvironment(io: CliIo, r: EnvironmentView): void {
     );
   }
   if (d?.error) io.stdout(`  error: ${d.error}\n`);
+  if (r.queued !== undefined) io.stdout(`  queued: ${r.queued} waiting for a worker\n`);
   const byService = r.serviceEndpoints ?? {};
   for (const [service, urls] of Object.entries(byService)) io.stdout(`  ${service}: ${urls.join(", ")}\n`);
   const shown = new Set(Object.values(byService).flat());

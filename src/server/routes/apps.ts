@@ -1,8 +1,10 @@
 /** Apps and environments: list, status with endpoints, history, rollback (202), destroy (202), unlock. */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import type { EnvironmentView } from "../../service/types.js";
+import { submitChange } from "../../queue/index.js";
+import type { Change, DestroyRequest, EnvironmentView, RollbackRequest } from "../../service/types.js";
 import { type AppContext, type AppEnv, noteAudit, type ServerDeps } from "../context.js";
 import { HttpError, notFound } from "../errors.js";
+import { callerRecord } from "../queue.js";
 import {
   acceptedSchema,
   appsResult,
@@ -23,7 +25,7 @@ import {
 import { serviceFor } from "../service.js";
 import { requestInvalid } from "../spec-input.js";
 import { errorResponse, errorResponses, json, jsonBody, secured } from "./common.js";
-import { accepted, runHooks } from "./deployments.js";
+import { accepted, queued, runHooks } from "./deployments.js";
 
 const historyQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).optional() });
 
@@ -114,7 +116,10 @@ const rollbackRoute = createRoute({
   summary: "Restore an earlier revision (default: the one before what runs), in the background",
   security: secured,
   request: { params: envParams, body: { ...jsonBody(rollbackBody), required: false } },
-  responses: { 202: json(acceptedSchema, "recorded and running"), ...changeErrors },
+  responses: {
+    202: json(acceptedSchema, "recorded and running, or (role api) queued for a worker"),
+    ...changeErrors,
+  },
 });
 
 const destroyRoute = createRoute({
@@ -124,7 +129,10 @@ const destroyRoute = createRoute({
   summary: "Remove everything the app runs in the environment (admin), in the background",
   security: secured,
   request: { params: envParams, query: destroyQuery },
-  responses: { 202: json(acceptedSchema, "recorded and running"), ...changeErrors },
+  responses: {
+    202: json(acceptedSchema, "recorded and running, or (role api) queued for a worker"),
+    ...changeErrors,
+  },
 });
 
 const unlockRoute = createRoute({
@@ -166,7 +174,11 @@ function groupApps(rows: readonly EnvironmentView[]) {
     list.push({
       environment: r.environment,
       ...(r.currentRevision !== undefined ? { currentRevision: r.currentRevision } : {}),
-      ...(r.lastDeployment ? { state: r.lastDeployment.state } : {}),
+      ...(r.lastDeployment
+        ? { state: r.lastDeployment.state }
+        : r.queued !== undefined
+          ? { state: "queued" }
+          : {}),
     });
     apps.set(r.app, list);
   }
@@ -232,8 +244,20 @@ export function registerAppRoutes(app: OpenAPIHono<AppEnv>, deps: ServerDeps): v
   registerChangeRoutes(app, deps);
 }
 
-/** Rollback and destroy: both run in the background and answer 202 with the deployment. */
+/**
+ * Rollback and destroy: both run in the background and answer 202 with the deployment; on an API
+ * server in role api they go to the deployment queue (202 with `queued`), in line behind the jobs
+ * of their app and environment, and a worker runs them as the same caller.
+ */
 function registerChangeRoutes(app: OpenAPIHono<AppEnv>, deps: ServerDeps): void {
+  const start = async (c: AppContext, request: RollbackRequest | DestroyRequest, change: Change) => {
+    if (deps.queue) {
+      const job = await submitChange(deps.queue, change, request, callerRecord(c.get("principal")));
+      return queued(c, job.id, change, job.ahead + 1);
+    }
+    return accepted(c, await deps.runs.start((ctx) => change.run(runHooks(ctx))));
+  };
+
   // Documented with its body, handled by hand: the body is optional, and an empty one with a JSON
   // content type is not malformed here.
   app.openAPIRegistry.registerPath(rollbackRoute);
@@ -242,24 +266,24 @@ function registerChangeRoutes(app: OpenAPIHono<AppEnv>, deps: ServerDeps): void 
     const env = c.req.param("env");
     const service = serviceFor(deps, c.get("principal"), c);
     const body = await optionalBody(c, rollbackBody);
-    const change = await service.rollback({
+    const request: RollbackRequest = {
       app: name,
       environment: env,
       ...(body.revision !== undefined ? { revision: body.revision } : {}),
       ...(body.planId !== undefined ? { expectPlan: body.planId } : {}),
-    });
-    return accepted(c, await deps.runs.start((ctx) => change.run(runHooks(ctx))));
+    };
+    return start(c, request, await service.rollback(request));
   });
 
   app.openapi(destroyRoute, async (c) => {
     const { app: name, env } = c.req.valid("param");
     const { planId } = c.req.valid("query");
-    const change = await serviceFor(deps, c.get("principal"), c).destroy({
+    const request: DestroyRequest = {
       app: name,
       environment: env,
       ...(planId !== undefined ? { expectPlan: planId } : {}),
-    });
-    return accepted(c, await deps.runs.start((ctx) => change.run(runHooks(ctx))));
+    };
+    return start(c, request, await serviceFor(deps, c.get("principal"), c).destroy(request));
   });
 
   app.openapi(unlockRoute, async (c) => {

@@ -116,15 +116,18 @@ function unchanged(c: AppContext, change: Change) {
   );
 }
 
-/** 202 for a deployment waiting for a free slot: its future id and its place in the wait list. */
-function queued(c: AppContext, id: string, change: Change, position: number) {
+/**
+ * 202 for a change waiting for a free slot, or in the deployment queue (role api): its future id
+ * and its place in line.
+ */
+export function queued(c: AppContext, id: string, change: Change, position: number) {
   noteAudit(c, `${change.app}/${change.environment}`, { deployment: id, queued: position });
   return c.json(
     {
       id,
       app: change.app,
       environment: change.environment,
-      action: "apply" as const,
+      action: change.action,
       queued: true,
       position,
       links: { self: `/v1/deployments/${id}`, events: `/v1/deployments/${id}/events` },

@@ -4,7 +4,7 @@
  * `queued`, or how it ended without running: `refused`, `unchanged`,
  * `interrupted`); afterwards the deployment carries its job (attempt, retry links).
  */
-import type { Job, JobStore } from "../../state/jobs.js";
+import { type Job, type JobStore, jobAction } from "../../state/jobs.js";
 import type { Deployment, StateStore } from "../../state/types.js";
 import type { AwaitStart } from "../sse.js";
 
@@ -37,7 +37,7 @@ export function jobOnlyView(job: Job) {
     environment: job.environment,
     number: 0,
     revision: 0,
-    action: "apply" as const,
+    action: jobAction(job),
     actor: job.actor,
     startedAt: job.submittedAt,
     ...(job.finishedAt ? { finishedAt: job.finishedAt } : {}),
