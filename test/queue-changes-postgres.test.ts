@@ -184,6 +184,18 @@ describe.skipIf(server === undefined)("rollback and destroy through the deployme
     expect(await finished(t.h.store, id)).toMatchObject({ action: "destroy", outcome: "succeeded" });
   });
 
+  it("refuses a queued destroy of what runs nothing when its turn comes, with the reason", async () => {
+    const t = await startTeam();
+    const destroy = await post(t, "/v1/apps/nothing/environments/staging", undefined, t.admin, "DELETE");
+    expect(destroy).toMatchObject({ status: 202, body: { queued: true, action: "destroy" } });
+    const id = String(destroy.body.id);
+    await runWorker(t);
+    const job = await jobEnded(t.jobs, id);
+    expect(job).toMatchObject({ kind: "destroy", state: "refused" });
+    expect(job.error).toMatch(/^NOT_DEPLOYED: nothing\/staging is not deployed/);
+    expect(await t.h.store.getDeployment(id)).toBeUndefined();
+  });
+
   it("checks the caller's rights at submission and again when the worker runs it", async () => {
     const t = await startTeam();
     await t.h.seed("shop", "staging", "nginx:1.25");

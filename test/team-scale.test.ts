@@ -7,10 +7,11 @@
  * the retry of an interrupted one), none may be lost, none may run a step
  * twice, and no two deployments of one app + environment may overlap.
  */
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { delay, startTeam, type Team } from "./helpers/team.js";
 
@@ -273,10 +274,30 @@ describe("API servers and workers on one Postgres", () => {
     const cliExit = new Promise<number | null>((done) => cli.once("exit", (code) => done(code)));
     await delay(1000);
     expect(cli.exitCode, out).toBeNull();
+    // Its first deployment waits: status lists the app, queued, with nothing deployed.
+    let first: { environments: { app: string; queued?: number; lastDeployment?: unknown }[] } | undefined;
+    for (let i = 0; i < 100 && first?.environments.length !== 1; i++) {
+      first = (await (
+        await call(t, api.url, "/v1/environments?state=queued&q=team-cli")
+      ).json()) as typeof first;
+      if (first?.environments.length !== 1) await delay(100);
+    }
+    expect(first?.environments).toEqual([expect.objectContaining({ app: "team-cli", queued: 1 })]);
+    expect(first?.environments[0]?.lastDeployment).toBeUndefined();
 
     const worker = await t.startWorker();
     expect(await cliExit, out).toBe(0);
     expect(out).toMatch(/succeeded/);
+    // A destroy goes through the queue too; the CLI follows it to its end the same way.
+    // execFile rejects (with the output) on an exit other than 0.
+    const destroy = await promisify(execFile)(
+      process.execPath,
+      [bin, "destroy", "team-cli", "--env", "staging", "--yes", "--server", api.url, "--token", t.token],
+      { env: { ...process.env, NO_COLOR: "1" }, timeout: 60_000 },
+    );
+    expect(destroy.stdout).toMatch(/team-cli\/staging: destroy succeeded/);
+    const destroyedId = /deployment ([0-9a-f-]{36})/.exec(destroy.stdout)?.[1] ?? "";
+    expect((await t.store.jobs?.get(destroyedId))?.kind).toBe("destroy");
     let done: DeploymentView | undefined;
     for (let i = 0; i < 100 && done?.state !== "succeeded"; i++) {
       done = (await (await call(t, api.url, `/v1/deployments/${id}`)).json()) as DeploymentView;
