@@ -16,7 +16,7 @@ interface Common {
 
 export async function statusCommand(
   io: CliIo,
-  service: CodeService,
+  service: Pick<CodeService, "status">,
   app: string | undefined,
   flags: Common,
 ): Promise<number> {
