@@ -184,6 +184,38 @@ describe.skipIf(server === undefined)("rollback and destroy through the deployme
     expect(await finished(t.h.store, id)).toMatchObject({ action: "destroy", outcome: "succeeded" });
   });
 
+  it("ends the retry of a rollback whose interrupted attempt had already succeeded, going no further back", async () => {
+    const t = await startTeam();
+    await t.h.seed("shop", "staging", "nginx:1.25");
+    await t.h.seed("shop", "staging", "nginx:1.26");
+    await t.h.seed("shop", "staging", "nginx:1.27");
+    const rollback = await post(t, "/v1/apps/shop/environments/staging/rollback", {});
+    const id = String(rollback.body.id);
+    // A worker claims it, its rollback (to revision 2) succeeds, and it dies before ending the job.
+    expect((await t.jobs.claim("dead", 1))?.id).toBe(id);
+    await t.h.store.startDeployment({
+      id,
+      app: "shop",
+      environment: "staging",
+      revision: 2,
+      action: "rollback",
+      actor: "key:ops",
+    });
+    await t.h.store.finishDeployment(id, "succeeded");
+    await new Promise((r) => setTimeout(r, 20));
+    const { retried } = await t.jobs.reap(3);
+    const retry = retried[0];
+    expect(retry).toMatchObject({ kind: "rollback", retryOf: id, attempt: 2 });
+    await runWorker(t);
+    const ended = await jobEnded(t.jobs, retry?.id ?? "");
+    expect(ended).toMatchObject({ state: "unchanged" });
+    expect(ended.error).toContain(id);
+    // Run again, it would have rolled back from 2 to 3 (the last good revision that differs).
+    expect(await t.h.store.getDeployment(retry?.id ?? "")).toBeUndefined();
+    const [status] = await t.h.store.status({ app: "shop", environment: "staging" });
+    expect(status?.currentRevision).toBe(2);
+  });
+
   it("refuses a queued destroy of what runs nothing when its turn comes, with the reason", async () => {
     const t = await startTeam();
     const destroy = await post(t, "/v1/apps/nothing/environments/staging", undefined, t.admin, "DELETE");

@@ -93,10 +93,23 @@ export interface RunJobContext {
   readonly onEvent?: (event: EngineEvent) => void;
   /** Whether a deployment with this id was recorded (an error after that point is its outcome). */
   readonly recorded: (id: string) => Promise<boolean>;
+  /**
+   * For a retry: the id of an earlier attempt of the same submission whose deployment succeeded (its
+   * worker died after the deployment ended, before the job did), or undefined.
+   */
+  readonly succeededBefore?: (job: Job) => Promise<string | undefined>;
 }
 
 export async function runJob(job: Job, service: CodeService, ctx: RunJobContext): Promise<JobResult> {
   try {
+    // An apply is a desired state: run again, it finds nothing to change. A rollback without a named
+    // revision, or a destroy, is not: run again after it succeeded, it would go one revision further
+    // back, or destroy again. A retry of one that already succeeded ends there.
+    if (job.kind !== "apply" && job.retryOf !== undefined) {
+      const done = await ctx.succeededBefore?.(job);
+      if (done !== undefined)
+        return { end: "unchanged", error: `attempt ${done} of this ${job.kind} succeeded` };
+    }
     const change = await changeOf(job, service, ctx.signal);
     // An apply whose spec already runs; a destroy of what runs nothing is refused by running it.
     if (job.kind === "apply" && !change.changes) return { end: "unchanged" };

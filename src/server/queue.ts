@@ -8,7 +8,7 @@
 import { Counter, Gauge, type Registry } from "prom-client";
 import { z } from "zod";
 import { type RunJob, runJob } from "../queue/index.js";
-import type { JobStore } from "../state/jobs.js";
+import type { Job, JobStore } from "../state/jobs.js";
 import { API_KEY_ROLES } from "../state/keys.js";
 import { keyPrincipal } from "./auth/authenticate.js";
 import type { Principal } from "./auth/rbac.js";
@@ -74,8 +74,20 @@ export function queueRunner(deps: ServerDeps): RunJob {
       signal,
       onEvent: (e) => deps.metrics.observeEngineEvent(e),
       recorded: async (id) => (await deps.store.getDeployment(id)) !== undefined,
+      succeededBefore: (job) => succeededBefore(deps, job),
     });
   };
+}
+
+/** The earlier attempt (following retryOf, at most MAX_CHAIN back) whose deployment succeeded. */
+const MAX_CHAIN = 20;
+async function succeededBefore(deps: ServerDeps, job: Job): Promise<string | undefined> {
+  let id = job.retryOf;
+  for (let i = 0; i < MAX_CHAIN && id !== undefined; i++) {
+    if ((await deps.store.getDeployment(id))?.outcome === "succeeded") return id;
+    id = (await deps.store.jobs?.get(id))?.retryOf;
+  }
+  return undefined;
 }
 
 export interface QueueMetrics {
