@@ -127,6 +127,12 @@ describe.skipIf(server === undefined)("rollback and destroy through the deployme
       "apply",
       "rollback",
     ]);
+    // The same list through the HTTP service (`codeploy history --server`).
+    const remote = await httpServiceOf(t.h.api.app, t.admin).history({ app: "shop" });
+    expect(remote.queued?.map((q) => [q.action, q.id])).toEqual([
+      ["apply", apply.body.id],
+      ["rollback", rollbackId],
+    ]);
 
     await runWorker(t);
     const applied = await finished(t.h.store, String(apply.body.id));

@@ -239,7 +239,15 @@ export function createHttpService(client: ApiClient, where: string): CodeService
         .flatMap((h) => h.deployments)
         .sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0))
         .slice(0, request.limit ?? 50);
-      return { deployments, revisions: answers.flatMap((h) => h.revisions) };
+      // Waiting in the deployment queue (role api), in line order across the environments asked.
+      const queued = answers
+        .flatMap((h) => h.queued ?? [])
+        .sort((a, b) => (a.submittedAt < b.submittedAt ? -1 : a.submittedAt > b.submittedAt ? 1 : 0));
+      return {
+        deployments,
+        revisions: answers.flatMap((h) => h.revisions),
+        ...(queued.length > 0 ? { queued } : {}),
+      };
     },
 
     unlock: (request) => client.unlock(request.app, request.environment, request.force === true),

@@ -77,7 +77,7 @@ function describeWorkload(w: ObservedWorkload): string {
 
 export async function historyCommand(
   io: CliIo,
-  service: CodeService,
+  service: Pick<CodeService, "history">,
   app: string,
   flags: Common & { limit?: number },
 ): Promise<number> {
@@ -90,9 +90,17 @@ export async function historyCommand(
     printJson(io, history);
     return EXIT_OK;
   }
-  if (history.deployments.length === 0) {
+  const queued = history.queued ?? [];
+  if (history.deployments.length === 0 && queued.length === 0) {
     io.stdout(`${app}: no history${flags.env ? ` in ${flags.env}` : ""}\n`);
     return EXIT_OK;
+  }
+  // Waiting in the deployment queue (role api), above what ran and newest first as it is: the
+  // last in line on top.
+  for (const q of [...queued].reverse()) {
+    io.stdout(
+      `${q.submittedAt}  ${q.environment.padEnd(12)} ${"".padEnd(5)} ${q.action.padEnd(8)} ${"".padEnd(8)} ${q.state.padEnd(12)} by ${q.actor}  id ${q.id}${q.attempt > 1 ? ` (attempt ${q.attempt})` : ""}\n`,
+    );
   }
   // The Git commits of each revision, by environment and number: the one it was read from
   // (sync, serve's watch) and the one that holds it (gitops.repo).
