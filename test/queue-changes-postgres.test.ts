@@ -222,6 +222,33 @@ describe.skipIf(server === undefined)("rollback and destroy through the deployme
     expect(status?.currentRevision).toBe(2);
   });
 
+  it("checks a queued destroy's planId again when it runs: an apply queued before it makes it stale", async () => {
+    const t = await startTeam();
+    await t.h.seed("shop", "staging", "nginx:1.25");
+    const plan = await post(t, "/v1/apps/shop/environments/staging/plan", { action: "destroy" });
+    expect(plan.status).toBe(200);
+    const planId = String(plan.body.planId);
+    const apply = await post(t, "/v1/deployments", { spec: spec("shop", "nginx:1.27") });
+    expect(apply.status).toBe(202);
+    // Still current when submitted: nothing ran since the plan.
+    const destroy = await post(
+      t,
+      `/v1/apps/shop/environments/staging?planId=${encodeURIComponent(planId)}`,
+      undefined,
+      t.admin,
+      "DELETE",
+    );
+    expect(destroy).toMatchObject({ status: 202, body: { queued: true, action: "destroy" } });
+    const id = String(destroy.body.id);
+    await runWorker(t);
+    const job = await jobEnded(t.jobs, id);
+    expect(job).toMatchObject({ kind: "destroy", state: "refused" });
+    expect(job.error).toMatch(/^PLAN_STALE/);
+    expect(await t.h.store.getDeployment(id)).toBeUndefined();
+    const [status] = await t.h.store.status({ app: "shop", environment: "staging" });
+    expect(status).toMatchObject({ currentRevision: 2, lastDeployment: { action: "apply" } });
+  });
+
   it("refuses a queued destroy of what runs nothing when its turn comes, with the reason", async () => {
     const t = await startTeam();
     const destroy = await post(t, "/v1/apps/nothing/environments/staging", undefined, t.admin, "DELETE");
