@@ -28,7 +28,7 @@ export type JobState =
   | "handed-back";
 export type JobEnd = "done" | "unchanged" | "refused";
 
-/** What a job runs (migration 0014): jobs of one app + environment run in line order whatever their kind. */
+/** What a job runs (migration 0013): jobs of one app + environment run in line order whatever their kind. */
 export type JobKind = "apply" | "rollback" | "destroy";
 export const JOB_KINDS: readonly JobKind[] = ["apply", "rollback", "destroy"];
 

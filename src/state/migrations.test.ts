@@ -62,7 +62,7 @@ describe("opening the state store", () => {
       "0010_deployment_jobs": "drop table deployment_jobs",
       "0011_dashboard_sessions": "drop table dashboard_sessions",
       "0012_dashboard_drafts": "drop table dashboard_drafts",
-      "0014_job_kind": "alter table deployment_jobs drop column kind",
+      "0013_job_kind": "alter table deployment_jobs drop column kind",
     };
     expect(undo[last], `add how to undo ${last} here`).toBeDefined();
     await run(home, `delete from codeploy_migration where name = '${last}'`);

@@ -321,7 +321,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0010_deployment_jobs": deploymentJobs,
   "0011_dashboard_sessions": dashboardSessions,
   "0012_dashboard_drafts": dashboardDrafts,
-  "0014_job_kind": jobKind,
+  "0013_job_kind": jobKind,
 };
 
 /**
