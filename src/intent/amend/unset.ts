@@ -20,7 +20,7 @@ type Field =
   | "port"
   | "resources";
 
-const FIELDS = table<Field>({
+const FIELDS = table<Field>("unset.FIELDS", {
   "domain|custom domain|hostname": "domain",
   "tls|https|ssl|certificate|cert": "tls",
   "health check|healthcheck|probe|health endpoint": "healthCheck",

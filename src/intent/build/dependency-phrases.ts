@@ -11,7 +11,7 @@ import { ARTICLES, type Ctx } from "../tokens/context.js";
 import { table } from "../tokens/phrases.js";
 import type { Entities, Entity } from "./entities.js";
 
-const DEP_VERBS = table<true>({
+const DEP_VERBS = table<true>("dependency-phrases.DEP_VERBS", {
   "call|calls|calling|talk to|talks to|talking to|depend on|depends on|depending on|forward to|forwards to|forwards requests to|forwards traffic to|send to|sends to|sends requests to|proxy to|proxies to|proxies requests to|connect to|connects to|relies on|rely on|read from|reads from|write to|writes to|publish to|publishes to|subscribe to|subscribes to|consume|consumes|consumes from|query|queries|point to|points to|backed by|hits|uses|use|needs|need|reach|reaches|pull from|pulls from|pulls tasks from|pulls jobs from|->": true,
 });
 const LIST_GLUE = new Set(["and", ",", "&", "+", "plus"]);

@@ -11,7 +11,7 @@ import { readNumber } from "../tokens/numbers.js";
 import { table, words } from "../tokens/phrases.js";
 
 export const REPLICA_NOUNS = words("replica instance copy pod container");
-const AUTOSCALE = table<true>({
+const AUTOSCALE = table<true>("props-scale.AUTOSCALE", {
   "autoscale|auto scale|auto scaling|auto scaled|horizontal pod autoscaler|hpa|scale automatically|automatically scale|scales automatically|automatic scaling|elastic scaling|scale elastically": true,
 });
 const BETWEEN_NOUNS = words("replica instance copy pod container node");

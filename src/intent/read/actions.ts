@@ -20,7 +20,7 @@ export interface ActionReading {
   readonly verb?: { readonly start: number; readonly end: number };
 }
 
-const CUES = table<ActionCue>({
+const CUES = table<ActionCue>("actions.CUES", {
   "spin down|wind down|tear down|teardown|take down|destroy|nuke|wipe|wipe out|decommission|deprovision|uninstall|get rid of|delete|remove|drop|kill|terminate|shut down|shutdown|purge|clean up|cleanup|scrap|dismantle|undeploy|un deploy|unset":
     "remove",
   "roll back|rollback|revert|undo|go back|back out|roll it back|restore the previous|restore previous|downgrade to the previous":
@@ -41,7 +41,7 @@ const STATUS_LEAD = words(
 );
 
 /** With a base: "the worker is no longer needed", "we don't need the cache anymore" remove a part. */
-const NOT_NEEDED = table<true>({
+const NOT_NEEDED = table<true>("actions.NOT_NEEDED", {
   "not needed|no longer needed|not required|no longer required|not used|no longer used|not used anymore|not need|no longer need|not want|no longer want|obsolete": true,
 });
 

@@ -60,7 +60,8 @@ function codeHit(text: string, start: number, end: number): RegionCodeHit | unde
   return undefined;
 }
 
-function buildPlaces(): PhraseTable<Region[]> {
+/** Place phrases -> the regions they name, at most one per cloud (no phrase holds a "|"). */
+function placeEntries(): [string, Region[]][] {
   const byPhrase = new Map<string, Region[]>();
   for (const region of REGIONS) {
     const phrases = [...region.places];
@@ -72,10 +73,10 @@ function buildPlaces(): PhraseTable<Region[]> {
       byPhrase.set(normalized, list);
     }
   }
-  return new PhraseTable([...byPhrase.entries()]);
+  return [...byPhrase.entries()];
 }
 
-const PLACES = buildPlaces();
+const PLACES = new PhraseTable("places.PLACES", placeEntries);
 const BEFORE = new Set([
   "in",
   "near",

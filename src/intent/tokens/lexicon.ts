@@ -156,6 +156,17 @@ const NOT_TYPOS = new Set([
 
 const cache = new Map<string, string>();
 
+let signature: string | undefined;
+
+/**
+ * The lexicon's data in one string: the generated phrase index (see
+ * phrase-compile.ts) was normalized with it and is used only while it is the same.
+ */
+export function lexiconSignature(): string {
+  signature ??= JSON.stringify([[...SINGULARS], [...SPELLING], FUZZY_TARGETS, [...NOT_TYPOS]]);
+  return signature;
+}
+
 export function normalizeWord(raw: string): string {
   const lower = raw.toLowerCase().replace(/’/g, "'");
   const hit = cache.get(lower);

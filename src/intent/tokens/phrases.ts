@@ -2,9 +2,11 @@
  * Multi-word phrase tables over normalized tokens. A phrase is written with
  * spaces ("highly available", "on my machine") and matches the same words
  * whether they were typed with spaces or hyphens ("multi-AZ" = "multi az").
- * Matching is longest-first from one position; tables compile once.
+ * Matching is longest-first from one position. A table is defined where it is
+ * read and compiled on first use, mostly from the generated index
+ * (phrase-compile.ts says why), so a request pays only for the tables it reads.
  */
-import { normalizeWord } from "./lexicon.js";
+import { type CompiledPhrase, compiledTable } from "./phrase-compile.js";
 import type { Token } from "./tokenizer.js";
 
 export interface PhraseHit<T> {
@@ -14,29 +16,58 @@ export interface PhraseHit<T> {
   readonly end: number;
 }
 
-export class PhraseTable<T> {
-  private readonly byFirst = new Map<string, { words: string[]; value: T }[]>();
+/** A definition: phrase strings ("a|b|c": alternatives) and the value each entry stands for. */
+export type PhraseEntries<T> = readonly (readonly [phrases: string, value: T])[];
 
-  constructor(entries: Iterable<readonly [string, T]>) {
-    for (const [phrase, value] of entries) this.add(phrase, value);
+/** Every table defined so far, by name: scripts/gen-intent-tables.mjs compiles them into the index. */
+const defined = new Map<string, PhraseTable<unknown>>();
+
+export function definedTables(): ReadonlyMap<string, PhraseTable<unknown>> {
+  return defined;
+}
+
+/** A compiled table: phrases by first word, each with the index of its entry's value. */
+interface Compiled<T> {
+  readonly byFirst: ReadonlyMap<string, readonly CompiledPhrase[]>;
+  readonly values: readonly T[];
+}
+
+export class PhraseTable<T> {
+  private compiled: Compiled<T> | undefined;
+
+  /**
+   * `name` keys the table in the generated index (unique); `define` gives its
+   * entries, called when the table is first read.
+   */
+  constructor(
+    readonly name: string,
+    private readonly define: () => PhraseEntries<T>,
+  ) {
+    if (defined.has(name)) throw new Error(`phrase table ${name} is defined twice`);
+    defined.set(name, this);
   }
 
-  add(phrase: string, value: T): void {
-    // Phrase words fold like the text's words ("zones" -> "zone").
-    const words = phrase.split(/\s+/).filter(Boolean).map(normalizeWord);
-    const first = words[0];
-    if (first === undefined) return;
-    const list = this.byFirst.get(first) ?? [];
-    list.push({ words, value });
-    list.sort((a, b) => b.words.length - a.words.length);
-    this.byFirst.set(first, list);
+  /** The definition's phrase strings, one per entry, in order (what the index is compiled from). */
+  phrases(): string[] {
+    return this.define().map(([phrases]) => phrases);
+  }
+
+  /** Compiled on first use. */
+  private get table(): Compiled<T> {
+    if (this.compiled === undefined) {
+      const entries = this.define();
+      const phrases = entries.map(([text]) => text);
+      const values = entries.map(([, value]) => value);
+      this.compiled = { byFirst: new Map(compiledTable(this.name, phrases)), values };
+    }
+    return this.compiled;
   }
 
   /** The one-word phrases (for "is this a word with a meaning of its own?"). */
   vocabulary(): Set<string> {
     const out = new Set<string>();
-    for (const list of this.byFirst.values())
-      for (const e of list) if (e.words.length === 1) out.add(e.words[0] ?? "");
+    for (const list of this.table.byFirst.values())
+      for (const [words] of list) if (words.length === 1) out.add(words[0] ?? "");
     return out;
   }
 
@@ -44,12 +75,13 @@ export class PhraseTable<T> {
   at(tokens: readonly Token[], i: number, skip?: (i: number) => boolean): PhraseHit<T> | undefined {
     const first = tokens[i];
     if (first === undefined) return undefined;
-    const list = this.byFirst.get(first.w);
+    const { byFirst, values } = this.table;
+    const list = byFirst.get(first.w);
     if (list === undefined) return undefined;
-    for (const entry of list) {
-      const end = i + entry.words.length;
-      if (matches(tokens, i, entry.words) && !(skip && rangeSkipped({ start: i, end }, skip))) {
-        return { value: entry.value, start: i, end };
+    for (const [words, entry] of list) {
+      const end = i + words.length;
+      if (matches(tokens, i, words) && !(skip && rangeSkipped({ start: i, end }, skip))) {
+        return { value: values[entry] as T, start: i, end };
       }
     }
     return undefined;
@@ -83,14 +115,16 @@ function matches(tokens: readonly Token[], i: number, words: readonly string[]):
   return true;
 }
 
-/** Builds a table where each key string lists several phrases separated by "|". */
-export function table<T>(spec: Record<string, T> | readonly (readonly [string, T])[]): PhraseTable<T> {
-  const entries = Array.isArray(spec) ? spec : Object.entries(spec);
-  const out: [string, T][] = [];
-  for (const [phrases, value] of entries as [string, T][]) {
-    for (const p of phrases.split("|")) out.push([p.trim(), value]);
-  }
-  return new PhraseTable(out);
+/**
+ * A table where each key lists several phrases separated by "|". `name`
+ * ("<file>.<CONSTANT>") keys it in the generated index.
+ */
+export function table<T>(name: string, spec: Record<string, T> | PhraseEntries<T>): PhraseTable<T> {
+  return new PhraseTable(name, () => (isEntries(spec) ? spec : Object.entries(spec)));
+}
+
+function isEntries<T>(spec: Record<string, T> | PhraseEntries<T>): spec is PhraseEntries<T> {
+  return Array.isArray(spec);
 }
 
 /** A set of single normalized words. */

@@ -104,7 +104,7 @@ const ALIASES: Record<string, string> = {
   "ghost cms": "ghost",
 };
 
-export const APP_PHRASES = table<string>([
+export const APP_PHRASES = table<string>("apps.APP_PHRASES", [
   ...APPS.filter((a) => !["outline", "elastic", "sentry", "kong", "vault", "consul"].includes(a.key)).map(
     (a) => [a.key.replace(/-/g, " "), a.key] as const,
   ),

@@ -7,7 +7,7 @@ import { table, words } from "../tokens/phrases.js";
 import type { Token } from "../tokens/tokenizer.js";
 
 /** Environment words that count anywhere. */
-export const ENV_STRONG = table<string>({
+export const ENV_STRONG = table<string>("cues.ENV_STRONG", {
   "production|prod|production grade|production ready|prod ready": "production",
   "staging|staging environment": "staging",
   "dev|development|develop": "dev",
@@ -16,7 +16,7 @@ export const ENV_STRONG = table<string>({
   "preprod|pre prod|pre production|preproduction": "preprod",
 });
 /** Environment words that count only in environment context ("to test", "the demo environment"). */
-export const ENV_WEAK = table<string>({
+export const ENV_WEAK = table<string>("cues.ENV_WEAK", {
   live: "production",
   stage: "staging",
   "test|testing": "test",
@@ -40,7 +40,7 @@ export interface TargetCue {
   readonly unsupported?: string;
 }
 
-export const TARGET_CUES = table<TargetCue>([
+export const TARGET_CUES = table<TargetCue>("cues.TARGET_CUES", [
   [
     "kubernetes|k8s|k3s|k3d|minikube|kind cluster|openshift|helm|helm chart|kubectl|kustomize|cluster",
     { target: "kubernetes" },
@@ -72,26 +72,26 @@ export const TARGET_CUES = table<TargetCue>([
   ],
 ]);
 
-export const MONITORING_ON = table<boolean>({
+export const MONITORING_ON = table<boolean>("cues.MONITORING_ON", {
   "monitoring|monitored|monitor|observability|metrics|prometheus|alerting|alert|datadog|new relic|newrelic|apm|opentelemetry|otel|tracing|grafana|grafana dashboard|loki|jaeger|metrics dashboard|monitoring dashboard": true,
 });
 
-export const TLS_CUES = table<boolean>({
+export const TLS_CUES = table<boolean>("cues.TLS_CUES", {
   "https|tls|ssl|certificate|cert|lets encrypt|letsencrypt|let us encrypt|secure connection|encrypted|acme certificate": true,
   "http only|plain http|no tls|without tls|no ssl|without ssl|without https|no https|tls off|ssl off|no certificate": false,
 });
 
-export const EXPOSURE = table<boolean>({
+export const EXPOSURE = table<boolean>("cues.EXPOSURE", {
   "public|publicly|public facing|internet facing|externally|external|expose|exposed|exposes|reachable from outside|reachable from the outside|accessible from outside|accessible from the outside|world readable|public read|public read access|publicly accessible|publicly readable|open to the internet|reachable from the internet|exposed to the internet|accessible from the internet|public ip|anyone can read": true,
   "internal|private|internally|not public|not exposed|cluster internal|internal only|private only|behind the firewall|behind a firewall|not reachable|no public access|nobody outside|no one outside|nobody from outside|not accessible|inaccessible|intranet|vpn only|isolated|only reachable inside|only reachable internally|only accessible internally|not internet facing|no ingress|without ingress|not publicly accessible|not publicly reachable|only be reachable|only reachable|only accessible|only be accessible|inside the cluster|within the cluster|cluster only|not be public|not be exposed|never be public|never exposed|internal facing|private network|no public ip": false,
 });
 
-export const HA_CUES = table<boolean>({
+export const HA_CUES = table<boolean>("cues.HA_CUES", {
   "highly available|high availability|ha|replicated|replication|multi az|multi zone|multi region|multiple zones|multiple availability zones|failover|fail over|automatic failover|standby|hot standby|standby replica|standby instance|read replica|redundant|redundancy|zone redundant|geo redundant|resilient|fault tolerant": true,
   "single az|single zone|no ha|no failover|without failover|not highly available|no replication": false,
 });
 
-export const BACKUP_CUES = table<boolean>({
+export const BACKUP_CUES = table<boolean>("cues.BACKUP_CUES", {
   "backup|backed up|back up|snapshot|point in time recovery|pitr|automated backup|automatic backup": true,
   "no backup|without backup|skip backup|no snapshot|backups off|backup off|disable backup|disabled backup": false,
 });

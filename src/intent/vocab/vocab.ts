@@ -7,7 +7,7 @@ import { table, words } from "../tokens/phrases.js";
 
 export type Role = "web" | "frontend" | "api" | "backend" | "worker" | "cron" | "job" | "proxy" | "weak";
 
-export const SERVICE_NOUNS = table<Role>({
+export const SERVICE_NOUNS = table<Role>("vocab.SERVICE_NOUNS", {
   "web app|web application|webapp|web site|website|site|web server|webserver|web service|web|homepage|landing page":
     "web",
   "web frontend|frontend|front end|ui|user interface|spa|single page app|single page application|web ui|dashboard app|dashboard|admin dashboard|admin panel|admin ui|admin console|backoffice|back office":
@@ -36,7 +36,7 @@ export const ROLE_NAMES: Record<Exclude<Role, "weak">, string> = {
 };
 
 /** Frameworks and languages: modifiers of a service noun; some also stand alone. */
-export const FRAMEWORKS = table<Role | "modifier">({
+export const FRAMEWORKS = table<Role | "modifier">("vocab.FRAMEWORKS", {
   "django|rails|ruby on rails|laravel|symfony|flask|spring boot|phoenix|wagtail|streamlit|gradio|dash|quarkus":
     "web",
   "fastapi|express|express.js|nestjs|nest.js|gin|fiber|actix|axum|graphql|hapi|koa": "api",
@@ -77,7 +77,7 @@ const queue = (engine?: QueueEngine, extra: Partial<DataWord> = {}): DataWord =>
 });
 const bucket = (extra: Partial<DataWord> = {}): DataWord => ({ group: "buckets", ...extra });
 
-export const DATA_NOUNS = table<DataWord>([
+export const DATA_NOUNS = table<DataWord>("vocab.DATA_NOUNS", [
   [
     "database|db|rdbms|sql database|relational database|sql db|data base|base de data|base of data|datastore|data store|sql",
     db(),
