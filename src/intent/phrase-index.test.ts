@@ -47,6 +47,7 @@ describe("compiled phrase tables", () => {
       ["many", 5, 8],
     ]);
     expect([...cues.vocabulary()]).toEqual(["zone"]);
+    expect([cues.hasWord("zone"), cues.hasWord("zones"), cues.hasWord("multi")]).toEqual([true, false, false]);
   });
 
   it("keep the first listed phrase among phrases of one length", () => {

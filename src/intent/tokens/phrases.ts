@@ -71,6 +71,11 @@ export class PhraseTable<T> {
     return out;
   }
 
+  /** True when the word alone is one of the phrases. */
+  hasWord(w: string): boolean {
+    return this.table.byFirst.get(w)?.some(([words]) => words.length === 1) ?? false;
+  }
+
   /** The longest phrase starting at token i, if any, over tokens that `skip` does not exclude. */
   at(tokens: readonly Token[], i: number, skip?: (i: number) => boolean): PhraseHit<T> | undefined {
     const first = tokens[i];
