@@ -46,8 +46,11 @@ describe("compiled phrase tables", () => {
       ["few", 2, 4],
       ["many", 5, 8],
     ]);
-    expect([...cues.vocabulary()]).toEqual(["zone"]);
-    expect([cues.hasWord("zone"), cues.hasWord("zones"), cues.hasWord("multi")]).toEqual([true, false, false]);
+    expect([cues.hasWord("zone"), cues.hasWord("zones"), cues.hasWord("multi")]).toEqual([
+      true,
+      false,
+      false,
+    ]);
   });
 
   it("keep the first listed phrase among phrases of one length", () => {

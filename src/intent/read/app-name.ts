@@ -158,26 +158,15 @@ function ownedAt(ctx: Ctx, i: number): string | undefined {
   return nameRun(ctx, start, true)?.name;
 }
 
+const DESCRIBING = words("new whole entire same other");
+
 /** A service role or framework word describes the app ("the web app", "a node app"); it does not name it. */
 function roleWord(w: string): boolean {
-  roles ??= new Set([
-    ...SERVICE_NOUNS.vocabulary(),
-    ...FRAMEWORKS.vocabulary(),
-    "new",
-    "whole",
-    "entire",
-    "same",
-    "other",
-  ]);
-  return roles.has(w);
+  return SERVICE_NOUNS.hasWord(w) || FRAMEWORKS.hasWord(w) || DESCRIBING.has(w);
 }
 
-let roles: Set<string> | undefined;
-let data: Set<string> | undefined;
-
 function dataWord(w: string): boolean {
-  data ??= DATA_NOUNS.vocabulary();
-  return data.has(w);
+  return DATA_NOUNS.hasWord(w);
 }
 
 /** The first token of the hyphenated run that ends at token i. */

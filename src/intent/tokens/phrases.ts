@@ -63,14 +63,6 @@ export class PhraseTable<T> {
     return this.compiled;
   }
 
-  /** The one-word phrases (for "is this a word with a meaning of its own?"). */
-  vocabulary(): Set<string> {
-    const out = new Set<string>();
-    for (const list of this.table.byFirst.values())
-      for (const [words] of list) if (words.length === 1) out.add(words[0] ?? "");
-    return out;
-  }
-
   /** True when the word alone is one of the phrases. */
   hasWord(w: string): boolean {
     return this.table.byFirst.get(w)?.some(([words]) => words.length === 1) ?? false;
