@@ -50,6 +50,8 @@ const IMAGE_RE =
   /^(?:[a-z0-9][a-z0-9.-]*(?::\d+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
 const DOMAIN_RE = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 const WORD_RE = /^[\p{L}\p{N}][\p{L}\p{N}'’._]*$/u;
+/** The ASCII words WORD_RE accepts: asked first, it spares most requests compiling WORD_RE's Unicode classes. */
+const ASCII_WORD_RE = /^[A-Za-z0-9][A-Za-z0-9'’._]*$/;
 
 function money(amount: string, k: string | undefined): number {
   const n = Number(amount.replace(/,/g, ""));
@@ -175,7 +177,9 @@ function splitWord(core: string): Draft[] {
   if (expanded) return expanded.map((w) => tok("word", w));
   if (lower.endsWith("n't")) return [tok("word", core.slice(0, -3)), tok("word", "not")];
   // French and Italian elision: "l'API" is the article and "API" ("l'" reads as "the").
-  const elided = ELISION.exec(core);
+  // Only a word with an apostrophe can be elided: the check spares most requests compiling
+  // ELISION (case-insensitive Unicode classes: ~1 ms of every CLI run, issue 26).
+  const elided = core.includes("'") || core.includes("’") ? ELISION.exec(core) : null;
   if (elided?.[1] && elided[2]) return [tok("word", elided[1]), ...splitWord(elided[2])];
   const out: Draft[] = [];
   const parts = core.split(/([-/+&])/);
@@ -208,7 +212,8 @@ function wordPart(part: string): Draft[] {
   }
   const clean = part.replace(/'s$/i, "").replace(/’s$/i, "");
   // "payroll's api": the owner names the app, so the possessive is kept as a mark.
-  if (WORD_RE.test(clean)) return [tok("word", clean, clean !== part ? { possessive: true } : {})];
+  if (ASCII_WORD_RE.test(clean) || WORD_RE.test(clean))
+    return [tok("word", clean, clean !== part ? { possessive: true } : {})];
   return [tok("other", part.slice(0, 32))];
 }
 
