@@ -55,6 +55,8 @@ function codeHit(text: string, start: number, end: number): RegionCodeHit | unde
   const known =
     findRegion(text) ?? findRegion(text.replace(/[a-f]$/, "")) ?? findRegion(text.replace(/-[a-c]$/, ""));
   if (known) return { start, end, text, region: known, cloud: known.cloud };
+  // Both patterns hold a hyphen: asked only then, they are not compiled for most requests (issue 26).
+  if (!text.includes("-")) return undefined;
   if (AWS_CODE.test(text)) return { start, end, text, cloud: "aws" };
   if (GCP_CODE.test(text)) return { start, end, text, cloud: "gcp" };
   return undefined;
