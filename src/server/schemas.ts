@@ -6,6 +6,7 @@
 import { z } from "@hono/zod-openapi";
 import { ACTIONS, deploymentSpecInput, TARGETS } from "../spec/schema.js";
 import { API_KEY_ROLES } from "../state/keys.js";
+import { ENVIRONMENT_STATES } from "../state/status-page.js";
 
 // zod's own metadata, not .openapi(): the spec schema may be built before @hono/zod-openapi extends zod.
 export const specSchema = deploymentSpecInput.meta({ id: "DeploymentSpec" });
@@ -305,23 +306,10 @@ export const statusResult = z.object({ environments: z.array(environmentResult) 
 export const statusPageQuery = z.object({
   q: z.string().max(100).optional().openapi({ description: "a part of the app's name, case-insensitive" }),
   env: z.string().min(1).max(100).optional(),
-  state: z
-    .enum([
-      "succeeded",
-      "failed",
-      "rolled-back",
-      "running",
-      "cancelled",
-      "interrupted",
-      "destroyed",
-      "queued",
-      "never",
-    ])
-    .optional()
-    .openapi({
-      description:
-        "the last deployment's state; queued: none yet, its first change waits in the deployment queue; or never deployed",
-    }),
+  state: z.enum(ENVIRONMENT_STATES).optional().openapi({
+    description:
+      "the last deployment's state; queued: none yet, its first change waits in the deployment queue; or never deployed",
+  }),
   sort: z
     .enum(["name", "recent"])
     .optional()
