@@ -50,7 +50,7 @@ function run() {
       // A read-only home only costs speed.
     }
   }
-  const cache = codeCacheFolder(meta.buildId);
+  const cache = codeCacheFolder(meta.buildId, bundle);
   const help = args.length === 1 && (args[0] === "--help" || args[0] === "-h");
   const helpFile = cache && help ? path.join(cache, `help-${helpWidth()}.txt`) : undefined;
   if (helpFile) {
@@ -110,15 +110,16 @@ function cacheHome() {
 }
 
 /**
- * One folder per Node version, architecture and build: V8 refuses a cache
- * from another V8, and a rebuilt bundle must not meet an old one. The eight
- * newest folders are kept (several checkouts may share the cache).
+ * One folder per Node version, architecture, build and place: V8 refuses a
+ * cache from another V8, a rebuilt bundle must not meet an old one, and code
+ * from a cache keeps the file name it was compiled under (a stack trace of one
+ * checkout would name another's files). The eight newest folders are kept.
  */
-function codeCacheFolder(buildId) {
+function codeCacheFolder(buildId, bundle) {
   const setting = process.env.CODEPLOY_CODE_CACHE;
   if (setting === "off" || typeof buildId !== "string") return undefined;
   const base = setting || path.join(cacheHome(), "codeploy", "code-cache");
-  const folder = path.join(base, `${process.version}-${process.arch}-${buildId}`);
+  const folder = path.join(base, `${process.version}-${process.arch}-${buildId}-${placeOf(bundle)}`);
   if (fs.existsSync(folder)) return ownFolder(folder) ? folder : undefined;
   try {
     fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
@@ -134,6 +135,13 @@ function codeCacheFolder(buildId) {
   } catch {
     return undefined; // no cache folder: the command runs, uncached
   }
+}
+
+/** FNV-1a of the bundle's path, in hex: a short name for where this copy of CODE lives. */
+function placeOf(file) {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < file.length; i++) hash = Math.imul(hash ^ file.charCodeAt(i), 0x01000193) >>> 0;
+  return hash.toString(16).padStart(8, "0");
 }
 
 /**

@@ -182,9 +182,14 @@ describe("the bundled CLI", () => {
     const { buildId } = JSON.parse(readFileSync(join(root, "dist/bundle/cli-meta.json"), "utf8")) as {
       buildId: string;
     };
-    const file = join(cache, `${process.version}-${process.arch}-${buildId}`, "interpret.v8");
     const first = cached(words);
     expect(first.status, first.stderr).toBe(0);
+    // One folder per Node, architecture, build and place of the bundle.
+    const folders = readdirSync(cache);
+    expect(folders).toEqual([expect.stringMatching(/^v\d+\.\d+\.\d+-\w+-[0-9a-f]{16}-[0-9a-f]{8}$/)]);
+    const folder = folders[0] ?? "";
+    expect(folder.startsWith(`${process.version}-${process.arch}-${buildId}-`)).toBe(true);
+    const file = join(cache, folder, "interpret.v8");
     expect(first.stderr).toContain(`code cache miss ${file}`);
     expect(existsSync(file)).toBe(true);
     const second = cached(words);
@@ -198,7 +203,7 @@ describe("the bundled CLI", () => {
     expect(readFileSync(file).length).toBeGreaterThan(1000); // written again
     // A folder others may write into is not used: a code cache is code V8 runs.
     const shared = mkdtempSync(join(tmpdir(), "cdp-code-cache-shared-"));
-    const planted = join(shared, `${process.version}-${process.arch}-${buildId}`);
+    const planted = join(shared, folder);
     mkdirSync(planted);
     chmodSync(planted, 0o777);
     const refused = cached(words, shared);
