@@ -45,22 +45,36 @@ function childrenCpuMs() {
   return (Number(fields[13]) + Number(fields[14])) * 10;
 }
 
-function time(args, runEnv = env) {
-  const walls = [];
-  const cpus = [];
+/** One run: wall ms and, on Linux, CPU ms. */
+function once(args, runEnv) {
+  const cpuBefore = childrenCpuMs();
+  const start = performance.now();
+  const r = spawnSync(process.execPath, args, { env: runEnv, encoding: "utf8" });
+  const wall = performance.now() - start;
+  const cpuAfter = childrenCpuMs();
+  if (r.status !== 0) throw new Error(`${args.join(" ")} exited ${r.status}: ${r.stderr}`);
+  return { wall, cpu: cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : undefined };
+}
+
+/**
+ * The runs of several commands taken in turn (floor, command, command without
+ * code cache, floor, ...), so that a change of the machine's load while the
+ * bench runs weighs on each alike; the medians of each.
+ */
+function inTurn(runs) {
+  const samples = runs.map(() => ({ walls: [], cpus: [] }));
   for (let i = 0; i < WARMUP + RUNS; i++) {
-    const cpuBefore = childrenCpuMs();
-    const start = performance.now();
-    const r = spawnSync(process.execPath, args, { env: runEnv, encoding: "utf8" });
-    const ms = performance.now() - start;
-    const cpuAfter = childrenCpuMs();
-    if (r.status !== 0) throw new Error(`${args.join(" ")} exited ${r.status}: ${r.stderr}`);
-    if (i >= WARMUP) {
-      walls.push(ms);
-      if (cpuBefore !== undefined && cpuAfter !== undefined) cpus.push(cpuAfter - cpuBefore);
-    }
+    runs.forEach(([args, runEnv], k) => {
+      const { wall, cpu } = once(args, runEnv);
+      if (i < WARMUP) return;
+      samples[k].walls.push(wall);
+      if (cpu !== undefined) samples[k].cpus.push(cpu);
+    });
   }
-  return { wall: median(walls), cpu: cpus.length > 0 ? median(cpus) : undefined };
+  return samples.map(({ walls, cpus }) => ({
+    wall: median(walls),
+    cpu: cpus.length > 0 ? median(cpus) : undefined,
+  }));
 }
 
 const load = () =>
@@ -69,7 +83,7 @@ const load = () =>
     .join(" ")}`;
 const cpuText = (cpu, floorCpu) =>
   cpu === undefined ? "" : `   cpu ${String(cpu).padStart(4)} ms ${(cpu / floorCpu).toFixed(2)}x`;
-const floor = time(["-e", "0"]);
+const floorArgs = ["-e", "0"];
 const cases = [
   ["codeploy --version", [bin, "--version"], 1.3],
   ["codeploy --help", [bin, "--help"], 1.3],
@@ -81,15 +95,21 @@ const cases = [
   ["codeploy plan small.yaml --json", [bin, "plan", spec, "--json"], 2.5],
   ["codeploy status (empty store)", [bin, "status"], 2.5],
 ];
-console.log(`start-up on node ${process.version}, median of ${RUNS} runs after ${WARMUP} warm-ups`);
+console.log(
+  `start-up on node ${process.version}, median of ${RUNS} runs after ${WARMUP} warm-ups, each command in turn with its own floor runs`,
+);
+const [floor] = inTurn([[floorArgs, env]]);
 console.log(
   `${"node -e 0 (floor)".padEnd(36)} ${floor.wall.toFixed(0).padStart(6)} ms      ${cpuText(floor.cpu, floor.cpu)}   ${load()}`,
 );
 for (const [name, args, target] of cases) {
-  const { wall, cpu } = time(args);
   // What V8's code cache gains (bin/codeploy.cjs): the same command with it off.
-  const off = time(args, uncached);
+  const [base, cached, off] = inTurn([
+    [floorArgs, env],
+    [args, env],
+    [args, uncached],
+  ]);
   console.log(
-    `${name.padEnd(36)} ${wall.toFixed(0).padStart(6)} ms ${(wall / floor.wall).toFixed(2)}x${cpuText(cpu, floor.cpu)}   target <= ${target}x   without code cache ${off.wall.toFixed(0)} ms ${(off.wall / floor.wall).toFixed(2)}x   ${load()}`,
+    `${name.padEnd(36)} ${cached.wall.toFixed(0).padStart(6)} ms ${(cached.wall / base.wall).toFixed(2)}x${cpuText(cached.cpu, base.cpu)}   target <= ${target}x   floor ${base.wall.toFixed(0)} ms   without code cache ${off.wall.toFixed(0)} ms ${(off.wall / base.wall).toFixed(2)}x   ${load()}`,
   );
 }
