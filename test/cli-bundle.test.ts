@@ -73,6 +73,16 @@ describe("the bundled CLI", () => {
     expect(run.stdout.trim()).toBe(pkg.version);
   });
 
+  it("runs from bin/codeploy.js too, the launcher's name before (npx keeps links to it)", () => {
+    const run = spawnSync(process.execPath, [join(root, "bin/codeploy.js"), "status", "--json"], {
+      env,
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toBeDefined();
+  });
+
   it("answers --version alone in the launcher exactly as the CLI's command table does", () => {
     const alone = cli(["--version"]);
     const short = cli(["-V"]);
