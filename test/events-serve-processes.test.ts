@@ -101,10 +101,16 @@ if (server === undefined) {
       const admin = new pg.Client({ connectionString: env.DATABASE_URL });
       await admin.connect();
       try {
-        const { rows } = await admin.query(
-          "select count(*)::int as n from pg_stat_activity where application_name = $1 and datname = current_database()",
-          [LISTENER_APPLICATION_NAME],
-        );
+        // Each server connects its listener in the background once it answers: wait (bounded) for both.
+        let rows: { n: number }[] = [];
+        for (let i = 0; i < 100; i++) {
+          ({ rows } = await admin.query(
+            "select count(*)::int as n from pg_stat_activity where application_name = $1 and datname = current_database()",
+            [LISTENER_APPLICATION_NAME],
+          ));
+          if (rows[0]?.n === 2) break;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
         expect(rows[0]).toEqual({ n: 2 });
       } finally {
         await admin.end();
